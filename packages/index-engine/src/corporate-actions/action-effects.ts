@@ -1,0 +1,258 @@
+import { type Dec, ONE, parseDecimal, ZERO } from '../decimal.js';
+import { currencyOfSymbol, isCurrencyCode } from '../identifiers.js';
+import type { IndexAdjustmentEvent } from '../events/index-event.js';
+import type { Rejection } from '../rejection.js';
+import { ConstituentBook, type IndexBook } from '../engine/index-book.js';
+import { addRoute, type EngineState, removeRoute } from '../engine/engine-state.js';
+import { adjustDivisor } from './adjust-divisor.js';
+import { type CorporateAction, PRICE_ACTION_TYPES } from './corporate-action.js';
+import { exRightsPrices } from './reference-price.js';
+
+interface PriceActionGroup {
+  split?: Dec;
+  bonus?: Dec;
+  rightsRatio?: Dec;
+  rightsPrice?: Dec;
+  cash?: Dec;
+  special?: Dec;
+}
+
+class ActionError extends Error {
+  constructor(
+    readonly reason: Rejection['reason'],
+    message: string,
+    readonly value?: string,
+  ) {
+    super(message);
+  }
+}
+
+function positive(action: CorporateAction, field: 'ratio' | 'price' | 'amount' | 'shares'): Dec {
+  const raw = action[field];
+  if (raw === undefined || raw === '') {
+    throw new ActionError('invalid_action', `${action.type} of ${action.symbol} needs ${field}`);
+  }
+  const value = parseDecimal(raw);
+  if (value === null || !value.isFinite() || value.lte(0)) {
+    throw new ActionError('invalid_action', `${action.type} of ${action.symbol}: ${field} must be > 0, was ${raw}`, raw);
+  }
+  return value;
+}
+
+function targetBooks(state: EngineState, action: CorporateAction): IndexBook[] {
+  if (action.indexId) {
+    const book = state.books.get(action.indexId);
+    if (!book) throw new ActionError('unknown_index', `index ${action.indexId} is not defined`, action.indexId);
+    return [book];
+  }
+  return (state.routing.get(action.symbol) ?? []).map((m) => m.book);
+}
+
+/** Collects one symbol's price actions of a date; a second action of the same type is a conflict. */
+function collectPriceGroup(actions: readonly CorporateAction[]): PriceActionGroup {
+  const group: PriceActionGroup = {};
+  const seen = new Set<string>();
+  for (const action of actions) {
+    if (seen.has(action.type)) {
+      throw new ActionError('invalid_action', `conflicting second ${action.type} for ${action.symbol} on one date`);
+    }
+    seen.add(action.type);
+    switch (action.type) {
+      case 'split':
+        group.split = positive(action, 'ratio');
+        break;
+      case 'bonus':
+        group.bonus = positive(action, 'ratio');
+        break;
+      case 'rights':
+        group.rightsRatio = positive(action, 'ratio');
+        group.rightsPrice = positive(action, 'price');
+        break;
+      case 'cash_dividend':
+        group.cash = positive(action, 'amount');
+        break;
+      case 'special_dividend':
+        group.special = positive(action, 'amount');
+        break;
+      default:
+        throw new ActionError('invalid_action', `${action.type} is not a price action`);
+    }
+  }
+  return group;
+}
+
+function applyPriceGroup(state: EngineState, symbol: string, group: PriceActionGroup, affected: Set<IndexBook>): void {
+  const memberships = state.routing.get(symbol) ?? [];
+  const symbolState = state.symbols.get(symbol);
+  if (memberships.length === 0 && (symbolState === undefined || symbolState.lastPrice === null)) {
+    throw new ActionError('unknown_symbol', `no index holds ${symbol} and it has no price`, symbol);
+  }
+  const inputs = {
+    cashDividend: group.cash,
+    specialDividend: group.special,
+    bonusRatio: group.bonus,
+    rightsRatio: group.rightsRatio,
+    rightsPrice: group.rightsPrice,
+    splitRatio: group.split,
+  };
+  for (const { book, constituent } of memberships) {
+    const pc = constituent.price;
+    if (pc !== null && pc.lte((group.cash ?? ZERO).plus(group.special ?? ZERO))) {
+      throw new ActionError('invalid_action', `dividend of ${symbol} is not below its previous close ${pc.toFixed()}`);
+    }
+  }
+  if (symbolState?.lastPrice) {
+    symbolState.lastPrice = exRightsPrices({ prevClose: symbolState.lastPrice, ...inputs }, 'exact').exchangePrice;
+  }
+  for (const { book, constituent } of memberships) {
+    const pc = constituent.price;
+    if (pc === null) {
+      // Not priced yet: only the share count changes; there is no market value to keep continuous.
+      const factor = exRightsPrices({ prevClose: ONE, ...inputs }).shareFactor;
+      book.reprice(constituent, null, constituent.fxRate, constituent.indexShares.times(factor));
+      affected.add(book);
+      continue;
+    }
+    const prices = exRightsPrices({ prevClose: pc, ...inputs }, book.referencePriceRounding);
+    const oldShares = constituent.indexShares;
+    const newShares = oldShares.times(prices.shareFactor);
+    const fx = constituent.fxRate;
+    if (book.divisor !== null && fx !== null && constituent.priced) {
+      const divisorBefore = book.divisor;
+      // Exact mode uses P_idx × q' = (Pc − special + S·k) × q, free of any division, so a split or
+      // bonus leaves the divisor exactly unchanged; the rounded mode uses the published price.
+      const indexPurposeValue =
+        book.referencePriceRounding === 'exact'
+          ? pc
+              .minus(group.special ?? ZERO)
+              .plus((group.rightsPrice ?? ZERO).times(group.rightsRatio ?? ZERO))
+              .times(fx)
+              .times(oldShares)
+          : prices.indexPurposePrice.times(fx).times(newShares);
+      const before = book.marketValue;
+      const after = before.minus(constituent.marketValue).plus(indexPurposeValue);
+      book.divisor = adjustDivisor(divisorBefore, before, after);
+      const tr = book.totalReturn;
+      if (tr !== null && group.cash !== undefined) {
+        const points = group.cash.times(fx).times(oldShares).div(divisorBefore);
+        tr.dividendPoints = tr.dividendPoints.plus(points);
+        tr.netDividendPoints = tr.netDividendPoints.plus(points.times(ONE.minus(tr.withholdingRate)));
+      }
+    }
+    book.reprice(constituent, prices.exchangePrice, fx, newShares);
+    affected.add(book);
+  }
+}
+
+function applyStructural(state: EngineState, action: CorporateAction, affected: Set<IndexBook>): void {
+  switch (action.type) {
+    case 'shares_change': {
+      const shares = positive(action, 'shares');
+      const books = targetBooks(state, action);
+      if (books.length === 0) throw new ActionError('unknown_symbol', `no index holds ${action.symbol}`, action.symbol);
+      for (const book of books) {
+        const constituent = book.constituents.get(action.symbol);
+        if (!constituent) throw new ActionError('unknown_symbol', `${book.id} does not hold ${action.symbol}`, action.symbol);
+        const before = book.marketValue;
+        book.reprice(constituent, constituent.price, constituent.fxRate, shares);
+        if (book.divisor !== null && constituent.priced) book.divisor = adjustDivisor(book.divisor, before, book.marketValue);
+        affected.add(book);
+      }
+      return;
+    }
+    case 'add': {
+      if (!action.indexId) throw new ActionError('invalid_action', `add of ${action.symbol} needs an index`);
+      const [book] = targetBooks(state, action);
+      if (!book) throw new ActionError('unknown_index', `index ${action.indexId} is not defined`, action.indexId);
+      if (book.constituents.has(action.symbol)) {
+        throw new ActionError('invalid_action', `${book.id} already holds ${action.symbol}`, action.symbol);
+      }
+      const shares = positive(action, 'shares');
+      const currency = action.currency ?? currencyOfSymbol(action.symbol);
+      if (currency === null || !isCurrencyCode(currency)) {
+        throw new ActionError('invalid_action', `currency of ${action.symbol} is unknown`, action.currency);
+      }
+      const price = action.price ? positive(action, 'price') : (state.symbols.get(action.symbol)?.lastPrice ?? null);
+      const constituent = new ConstituentBook(action.symbol, currency, shares);
+      if (currency === 'HKD') constituent.fxRate = state.fx.hkdCny?.rate ?? null;
+      constituent.price = price;
+      if (book.divisor !== null && !constituent.priced) {
+        throw new ActionError(
+          price === null ? 'missing_price' : 'missing_fx',
+          `cannot add ${action.symbol} to ${book.id} without a ${price === null ? 'price' : 'HKDCNY rate'}`,
+          action.symbol,
+        );
+      }
+      const before = book.marketValue;
+      book.addConstituent(constituent);
+      addRoute(state, book, constituent);
+      if (book.divisor !== null) book.divisor = adjustDivisor(book.divisor, before, book.marketValue);
+      affected.add(book);
+      return;
+    }
+    case 'delete': {
+      const books = targetBooks(state, action);
+      if (books.length === 0) throw new ActionError('unknown_symbol', `no index holds ${action.symbol}`, action.symbol);
+      for (const book of books) {
+        if (!book.constituents.has(action.symbol)) {
+          throw new ActionError('unknown_symbol', `${book.id} does not hold ${action.symbol}`, action.symbol);
+        }
+        const before = book.marketValue;
+        const removed = book.removeConstituent(action.symbol)!;
+        removeRoute(state, book, action.symbol);
+        if (book.divisor !== null && removed.priced && !book.marketValue.isZero()) {
+          book.divisor = adjustDivisor(book.divisor, before, book.marketValue);
+        }
+        affected.add(book);
+      }
+      return;
+    }
+    default:
+      throw new ActionError('invalid_action', `${action.type} is not a structural action`);
+  }
+}
+
+/**
+ * Applies one date's actions in order, before any price of that date. A symbol's price actions
+ * (split, bonus, rights, dividends) are combined into one ex-rights step at the position of the
+ * first of them, as the exchange combines them in one reference price. Each action that fails
+ * validation is returned as a rejection and changes nothing.
+ */
+export function applyIndexAdjustment(
+  state: EngineState,
+  event: IndexAdjustmentEvent,
+): { affected: IndexBook[]; rejections: Rejection[] } {
+  const affected = new Set<IndexBook>();
+  const rejections: Rejection[] = [];
+  const doneSymbols = new Set<string>();
+  const reject = (error: unknown, action: CorporateAction): void => {
+    if (!(error instanceof ActionError)) throw error;
+    rejections.push({
+      reason: error.reason,
+      detail: error.message,
+      eventTime: event.eventTime,
+      symbol: action.symbol,
+      ...(action.indexId ? { indexId: action.indexId } : {}),
+      ...(error.value === undefined ? {} : { value: error.value }),
+    });
+  };
+  for (const action of event.actions) {
+    if (PRICE_ACTION_TYPES.has(action.type)) {
+      if (doneSymbols.has(action.symbol)) continue;
+      doneSymbols.add(action.symbol);
+      const group = event.actions.filter((a) => a.symbol === action.symbol && PRICE_ACTION_TYPES.has(a.type));
+      try {
+        applyPriceGroup(state, action.symbol, collectPriceGroup(group), affected);
+      } catch (error) {
+        reject(error, action);
+      }
+    } else {
+      try {
+        applyStructural(state, action, affected);
+      } catch (error) {
+        reject(error, action);
+      }
+    }
+  }
+  return { affected: [...affected], rejections };
+}

@@ -1,0 +1,47 @@
+import { Decimal } from 'decimal.js';
+
+/**
+ * The engine's own decimal context. A private clone means no other code's `Decimal.set()` can
+ * change index math. 80 significant digits keep every sum of products of prices, FX rates and
+ * index shares exact, so the incremental market value equals a full recomputation digit for digit.
+ */
+export const Dec = Decimal.clone({ precision: 80, rounding: Decimal.ROUND_HALF_EVEN, toExpNeg: -30, toExpPos: 40 });
+export type Dec = InstanceType<typeof Dec>;
+
+/**
+ * Levels are quotients and cannot be exact; they are computed to 34 significant digits (the
+ * IEEE decimal128 width), far beyond any published precision, with a fixed rounding mode so the
+ * same inputs always give the same digits.
+ */
+export const LevelDec = Decimal.clone({ precision: 34, rounding: Decimal.ROUND_HALF_EVEN, toExpNeg: -30, toExpPos: 40 });
+
+/** Decimal places kept when an ex-rights reference price is a repeating decimal ("exact" mode). */
+export const EXACT_PRICE_DECIMALS = 20;
+
+/** Decimal places of a derived cross FX rate (USDCNY / USDHKD). */
+export const CROSS_RATE_DECIMALS = 12;
+
+export const ZERO = new Dec(0);
+export const ONE = new Dec(1);
+
+const DECIMAL_PATTERN = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+
+/** Parses a decimal string strictly: no hex, no NaN, no Infinity, no blanks. Returns null if malformed. */
+export function parseDecimal(text: string | number): Dec | null {
+  if (typeof text === 'number') {
+    return Number.isFinite(text) ? new Dec(text) : null;
+  }
+  const trimmed = text.trim();
+  if (!DECIMAL_PATTERN.test(trimmed)) return null;
+  return new Dec(trimmed);
+}
+
+/** A plain (never exponential) decimal string with exactly `decimals` places, half-up. */
+export function formatFixed(value: Dec, decimals: number): string {
+  return value.toFixed(decimals, Decimal.ROUND_HALF_UP);
+}
+
+/** A plain decimal string with no trailing zeros, for state snapshots and wire records. */
+export function formatPlain(value: Dec): string {
+  return value.toFixed();
+}

@@ -1,0 +1,328 @@
+import { type Dec, ONE, parseDecimal, ZERO } from '../decimal.js';
+import { applyIndexAdjustment } from '../corporate-actions/action-effects.js';
+import { assertNever, type FxRateEvent, type IndexEvent, type SessionEvent, type TickEvent } from '../events/index-event.js';
+import { FxBook, SUPPORTED_FX_PAIRS } from '../fx/fx-book.js';
+import { currencyOfSymbol, isCurrencyCode } from '../identifiers.js';
+import type { IndexDefinition } from '../index-definition.js';
+import type { IndexLevel, LevelTrigger } from '../index-level.js';
+import type { Rejection } from '../rejection.js';
+import type { ApplyResult } from './apply-result.js';
+import type { EngineOptions } from './engine-options.js';
+import { addRoute, type EngineState } from './engine-state.js';
+import { ConstituentBook, IndexBook } from './index-book.js';
+import { emitLevel } from './level-record.js';
+
+/** A definition the engine cannot run; thrown at construction, carrying the offending value. */
+export class IndexDefinitionError extends Error {
+  constructor(
+    readonly indexId: string,
+    readonly field: string,
+    readonly value: unknown,
+    message: string,
+  ) {
+    super(`index ${indexId}: ${message} (${field} was ${JSON.stringify(value)})`);
+    this.name = 'IndexDefinitionError';
+  }
+}
+
+const FX_PAIRS: ReadonlySet<string> = new Set(SUPPORTED_FX_PAIRS);
+const NO_LEVELS: IndexLevel[] = [];
+
+function decimalField(id: string, field: string, raw: string | undefined, positive: boolean): Dec | null {
+  if (raw === undefined) return null;
+  const value = parseDecimal(raw);
+  if (value === null || (positive && value.lte(0))) {
+    throw new IndexDefinitionError(id, field, raw, `${field} must be a ${positive ? 'positive ' : ''}decimal`);
+  }
+  return value;
+}
+
+function buildBook(definition: IndexDefinition): IndexBook {
+  const id = definition.id;
+  if (definition.currency !== undefined && definition.currency !== 'CNY') {
+    throw new IndexDefinitionError(id, 'currency', definition.currency, 'only CNY indices are supported');
+  }
+  const initialLevel = decimalField(id, 'initialLevel', definition.initialLevel, true);
+  const divisor = decimalField(id, 'divisor', definition.divisor, true);
+  if ((initialLevel === null) === (divisor === null)) {
+    throw new IndexDefinitionError(id, 'initialLevel/divisor', definition.initialLevel ?? null, 'give exactly one of initialLevel or divisor');
+  }
+  const withholding = decimalField(id, 'totalReturn.withholdingRate', definition.totalReturn?.withholdingRate, false);
+  const book = new IndexBook(id, initialLevel, divisor, definition.referencePriceRounding ?? 'exact', withholding);
+  if (definition.totalReturn !== undefined) {
+    book.totalReturn = {
+      withholdingRate: withholding ?? ZERO,
+      trBase: ZERO,
+      ntrBase: ZERO,
+      levelBase: ONE,
+      dividendPoints: ZERO,
+      netDividendPoints: ZERO,
+    };
+  }
+  if (definition.constituents.length === 0) {
+    throw new IndexDefinitionError(id, 'constituents', [], 'an index needs at least one constituent');
+  }
+  for (const c of definition.constituents) {
+    const currency = c.currency ?? currencyOfSymbol(c.symbol);
+    if (currency === null || !isCurrencyCode(currency)) {
+      throw new IndexDefinitionError(id, `constituents[${c.symbol}].currency`, c.currency ?? c.symbol, 'unknown currency');
+    }
+    if (book.constituents.has(c.symbol)) {
+      throw new IndexDefinitionError(id, 'constituents', c.symbol, 'duplicate constituent');
+    }
+    const shares = decimalField(id, `constituents[${c.symbol}].shares`, c.shares, true)!;
+    const capFactor = decimalField(id, `constituents[${c.symbol}].capFactor`, c.capFactor, true);
+    book.addConstituent(new ConstituentBook(c.symbol, currency, capFactor ? shares.times(capFactor) : shares));
+  }
+  return book;
+}
+
+/**
+ * The pure index engine: events in canonical order in, levels and rejections out. No IO, no
+ * clock, no randomness; the same events always give the same levels.
+ */
+export class IndexEngine {
+  readonly #state: EngineState;
+  readonly #options: EngineOptions;
+
+  constructor(definitions: readonly IndexDefinition[], options: EngineOptions = {}) {
+    this.#options = options;
+    this.#state = {
+      books: new Map(),
+      routing: new Map(),
+      symbols: new Map(),
+      fx: new FxBook(),
+      lastEventTime: Number.NEGATIVE_INFINITY,
+      tradingDate: null,
+    };
+    for (const definition of definitions) {
+      if (this.#state.books.has(definition.id)) {
+        throw new IndexDefinitionError(definition.id, 'id', definition.id, 'duplicate index id');
+      }
+      const book = buildBook(definition);
+      this.#state.books.set(book.id, book);
+      for (const constituent of book.constituents.values()) addRoute(this.#state, book, constituent);
+    }
+  }
+
+  get indexIds(): string[] {
+    return [...this.#state.books.keys()];
+  }
+
+  /** Applies one event; events must arrive in `compareEvents` order (earlier times are refused). */
+  apply(event: IndexEvent): ApplyResult {
+    if (event.eventTime < this.#state.lastEventTime) {
+      return this.#reject(event, 'out_of_order', `event time ${event.eventTime} is before ${this.#state.lastEventTime}`);
+    }
+    switch (event.kind) {
+      case 'tick':
+        return this.#applyTick(event);
+      case 'fx-rate':
+        return this.#applyFx(event);
+      case 'index-adjustment': {
+        this.#state.lastEventTime = event.eventTime;
+        const { affected, rejections } = applyIndexAdjustment(this.#state, event);
+        const levels: IndexLevel[] = [];
+        for (const book of affected) this.#emitIfReady(book, event.eventTime, 'index-adjustment', undefined, levels);
+        return { levels, rejections };
+      }
+      case 'session':
+        return this.#applySession(event);
+      default:
+        return assertNever(event);
+    }
+  }
+
+  #reject(event: IndexEvent, reason: Rejection['reason'], detail: string, value?: string): ApplyResult {
+    const rejection: Rejection = {
+      reason,
+      detail,
+      eventTime: event.eventTime,
+      ...(event.kind === 'tick' ? { symbol: event.symbol } : {}),
+      ...(value === undefined ? {} : { value }),
+    };
+    return { levels: NO_LEVELS, rejections: [rejection] };
+  }
+
+  #applyTick(event: TickEvent): ApplyResult {
+    const price = parseDecimal(event.price);
+    if (price === null) return this.#reject(event, 'malformed_price', `price was ${JSON.stringify(event.price)}`, event.price);
+    if (price.lte(0)) return this.#reject(event, 'non_positive_price', `price was ${event.price}`, event.price);
+    const state = this.#state;
+    const symbolState = state.symbols.get(event.symbol);
+    if (symbolState?.lastSequence !== undefined && event.sequence !== undefined && event.sequence <= symbolState.lastSequence) {
+      return this.#reject(
+        event,
+        event.sequence === symbolState.lastSequence ? 'duplicate_sequence' : 'out_of_order',
+        `sequence ${event.sequence} of ${event.symbol} is not after ${symbolState.lastSequence}`,
+        String(event.sequence),
+      );
+    }
+    const memberships = state.routing.get(event.symbol);
+    if (memberships === undefined && this.#options.rejectUnknownSymbols) {
+      return this.#reject(event, 'unknown_symbol', `${event.symbol} is in no index`, event.symbol);
+    }
+    if (memberships !== undefined && memberships[0]!.constituent.currency === 'HKD') {
+      const fx = state.fx.hkdCny;
+      if (fx === null) return this.#reject(event, 'missing_fx', `no HKDCNY rate yet for ${event.symbol}`);
+      const maxAge = this.#options.fxMaxAgeMs;
+      if (maxAge !== undefined && event.eventTime - fx.eventTime > maxAge) {
+        return this.#reject(
+          event,
+          'stale_fx',
+          `HKDCNY rate from ${fx.eventTime} is older than ${maxAge} ms at ${event.eventTime}`,
+          fx.rate.toFixed(),
+        );
+      }
+    }
+    state.lastEventTime = event.eventTime;
+    if (symbolState) {
+      symbolState.lastPrice = price;
+      symbolState.lastEventTime = event.eventTime;
+      symbolState.lastSequence = event.sequence;
+    } else {
+      state.symbols.set(event.symbol, { lastPrice: price, lastEventTime: event.eventTime, lastSequence: event.sequence });
+    }
+    if (memberships === undefined) return { levels: NO_LEVELS, rejections: [] };
+    const levels: IndexLevel[] = [];
+    for (const { book, constituent } of memberships) {
+      if (constituent.price !== null && constituent.price.eq(price)) continue;
+      book.reprice(constituent, price, constituent.fxRate, constituent.indexShares);
+      this.#emitIfReady(book, event.eventTime, 'tick', event.symbol, levels);
+    }
+    return { levels, rejections: [] };
+  }
+
+  #applyFx(event: FxRateEvent): ApplyResult {
+    if (!FX_PAIRS.has(event.pair)) return this.#reject(event, 'unknown_fx_pair', `pair was ${event.pair}`, event.pair);
+    const rate = parseDecimal(event.rate);
+    if (rate === null) return this.#reject(event, 'malformed_fx_rate', `rate was ${JSON.stringify(event.rate)}`, event.rate);
+    if (rate.lte(0)) return this.#reject(event, 'non_positive_fx_rate', `rate was ${event.rate}`, event.rate);
+    const state = this.#state;
+    state.lastEventTime = event.eventTime;
+    const changed = state.fx.update(event.pair, rate, event.eventTime, event.observationId);
+    const fx = state.fx.hkdCny;
+    if (!changed || fx === null) return { levels: NO_LEVELS, rejections: [] };
+    const levels: IndexLevel[] = [];
+    for (const book of state.books.values()) {
+      if (!book.hasHkd) continue;
+      // An FX move is a market move: HKD constituents are revalued, the divisor stays (TV6).
+      for (const constituent of book.constituents.values()) {
+        if (constituent.currency === 'HKD') book.reprice(constituent, constituent.price, fx.rate, constituent.indexShares);
+      }
+      book.fxStale = false;
+      this.#emitIfReady(book, event.eventTime, 'fx-rate', undefined, levels);
+    }
+    return { levels, rejections: [] };
+  }
+
+  #applySession(event: SessionEvent): ApplyResult {
+    const state = this.#state;
+    state.lastEventTime = event.eventTime;
+    if (event.phase === 'open') {
+      state.tradingDate = event.tradingDate;
+      for (const book of state.books.values()) {
+        book.prevClose = book.level;
+        book.open = null;
+        book.high = null;
+        book.low = null;
+        const tr = book.totalReturn;
+        if (tr !== null && book.level !== null && book.totalReturnLevel !== null) {
+          tr.trBase = book.totalReturnLevel;
+          tr.ntrBase = book.netTotalReturnLevel!;
+          tr.levelBase = book.level;
+          tr.dividendPoints = ZERO;
+          tr.netDividendPoints = ZERO;
+        }
+      }
+      return { levels: NO_LEVELS, rejections: [] };
+    }
+    const levels: IndexLevel[] = [];
+    for (const book of state.books.values()) this.#emitIfReady(book, event.eventTime, 'session-close', undefined, levels);
+    return { levels, rejections: [] };
+  }
+
+  #emitIfReady(
+    book: IndexBook,
+    eventTime: number,
+    trigger: LevelTrigger,
+    symbol: string | undefined,
+    out: IndexLevel[],
+  ): void {
+    if (!book.complete) return;
+    if (book.divisor === null) {
+      if (!book.fixBaseIfReady()) return;
+      const tr = book.totalReturn;
+      if (tr !== null) {
+        tr.trBase = book.initialLevel!;
+        tr.ntrBase = book.initialLevel!;
+        tr.levelBase = book.initialLevel!;
+      }
+    } else if (book.totalReturn !== null && book.level === null) {
+      // A given divisor: the total-return chain starts at the first level.
+      const first = book.computeLevel();
+      book.totalReturn.trBase = first;
+      book.totalReturn.ntrBase = first;
+      book.totalReturn.levelBase = first;
+    }
+    out.push(emitLevel(book, eventTime, trigger, symbol, this.#state.fx.hkdCny, this.#options.contributions ?? false));
+  }
+
+  /** Re-sums every index's market value from scratch and returns those that disagree with the running value. */
+  verifyMarketValues(): Array<{ indexId: string; incremental: string; full: string }> {
+    const mismatches: Array<{ indexId: string; incremental: string; full: string }> = [];
+    for (const book of this.#state.books.values()) {
+      const full = book.fullMarketValue();
+      if (!full.eq(book.marketValue)) {
+        mismatches.push({ indexId: book.id, incremental: book.marketValue.toFixed(), full: full.toFixed() });
+      }
+    }
+    return mismatches;
+  }
+
+  /** The level of an index recomputed from scratch (Σ P·FX·q / D), or null before it is based. */
+  fullRecomputeLevel(indexId: string): Dec | null {
+    const book = this.#state.books.get(indexId);
+    if (!book || book.divisor === null || !book.complete) return null;
+    return book.fullMarketValue().div(book.divisor);
+  }
+
+  /** Read-only view of an index's state, for reports and tests. */
+  describeIndex(indexId: string): IndexState | null {
+    const book = this.#state.books.get(indexId);
+    if (!book) return null;
+    return {
+      indexId: book.id,
+      divisor: book.divisor,
+      marketValue: book.marketValue,
+      level: book.level,
+      sequence: book.sequence,
+      constituents: [...book.constituents.values()].map((c) => ({
+        symbol: c.symbol,
+        currency: c.currency,
+        indexShares: c.indexShares,
+        price: c.price,
+        fxRate: c.fxRate,
+      })),
+    };
+  }
+}
+
+export interface IndexState {
+  readonly indexId: string;
+  readonly divisor: Dec | null;
+  readonly marketValue: Dec;
+  readonly level: Dec | null;
+  readonly sequence: number;
+  readonly constituents: ReadonlyArray<{
+    readonly symbol: string;
+    readonly currency: string;
+    readonly indexShares: Dec;
+    readonly price: Dec | null;
+    readonly fxRate: Dec | null;
+  }>;
+}
+
+export function createIndexEngine(definitions: readonly IndexDefinition[], options: EngineOptions = {}): IndexEngine {
+  return new IndexEngine(definitions, options);
+}

@@ -1,0 +1,43 @@
+import type { Dec } from './decimal.js';
+
+export type LevelTrigger = 'tick' | 'fx-rate' | 'index-adjustment' | 'session-close';
+
+export interface ConstituentContribution {
+  readonly symbol: string;
+  readonly price: Dec;
+  /** CNY per unit of the constituent's currency (1 for CNY). */
+  readonly fxRate: Dec;
+  readonly indexShares: Dec;
+  /** P × FX × q / D, in index points; the contributions add up to the level. */
+  readonly contribution: Dec;
+  /** P × FX × q / Σ(P × FX × q). */
+  readonly weight: Dec;
+}
+
+/** One published index level, emitted after applying the event that changed the index's inputs. */
+export interface IndexLevel {
+  readonly indexId: string;
+  /** Time of the triggering event (epoch ms). */
+  readonly eventTime: number;
+  /** Gap-free per-index sequence, starting at 1. */
+  readonly sequence: number;
+  readonly level: Dec;
+  readonly divisor: Dec;
+  readonly marketValue: Dec;
+  readonly trigger: LevelTrigger;
+  /** The symbol whose tick triggered the level, if any. */
+  readonly symbol?: string;
+  /** Level at the previous trading date's last update, once a date has rolled. */
+  readonly prevClose: Dec | null;
+  readonly open: Dec;
+  readonly high: Dec;
+  readonly low: Dec;
+  /** The HKDCNY observation used, when the index holds HKD constituents. */
+  readonly fxObservationId: string | null;
+  /** True when an HKD constituent is priced with an FX rate older than the configured age. */
+  readonly fxStale: boolean;
+  readonly totalReturnLevel: Dec | null;
+  readonly netTotalReturnLevel: Dec | null;
+  /** Every constituent's contribution; present when the engine runs with `contributions: true`. */
+  readonly contributions: readonly ConstituentContribution[] | null;
+}

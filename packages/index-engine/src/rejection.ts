@@ -1,0 +1,31 @@
+/**
+ * Why an event was refused. A closed union: the README's table of reasons is checked against
+ * `REJECT_REASONS` by a test, so the two cannot drift apart.
+ */
+export const REJECT_REASONS = [
+  'malformed_price',
+  'non_positive_price',
+  'unknown_symbol',
+  'out_of_order',
+  'duplicate_sequence',
+  'missing_fx',
+  'stale_fx',
+  'malformed_fx_rate',
+  'non_positive_fx_rate',
+  'unknown_fx_pair',
+  'unknown_index',
+  'invalid_action',
+  'missing_price',
+] as const;
+
+export type RejectReason = (typeof REJECT_REASONS)[number];
+
+export interface Rejection {
+  readonly reason: RejectReason;
+  /** Human-readable detail naming the offending value, e.g. "price was -1.00". */
+  readonly detail: string;
+  readonly eventTime: number;
+  readonly symbol?: string;
+  readonly indexId?: string;
+  readonly value?: string;
+}
