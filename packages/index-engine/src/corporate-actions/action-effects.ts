@@ -213,7 +213,8 @@ function applyStructural(state: EngineState, action: CorporateAction, affected: 
 }
 
 /**
- * Applies one date's actions in order, before any price of that date. A symbol's price actions
+ * Applies one date's actions in order, before any price of that date, calling `afterStep` with
+ * the indices each step changed so a level is published per action. A symbol's price actions
  * (split, bonus, rights, dividends) are combined into one ex-rights step at the position of the
  * first of them, as the exchange combines them in one reference price. Each action that fails
  * validation is returned as a rejection and changes nothing.
@@ -221,8 +222,8 @@ function applyStructural(state: EngineState, action: CorporateAction, affected: 
 export function applyIndexAdjustment(
   state: EngineState,
   event: IndexAdjustmentEvent,
-): { affected: IndexBook[]; rejections: Rejection[] } {
-  const affected = new Set<IndexBook>();
+  afterStep: (affected: IndexBook[]) => void,
+): Rejection[] {
   const rejections: Rejection[] = [];
   const doneSymbols = new Set<string>();
   const reject = (error: unknown, action: CorporateAction): void => {
@@ -237,6 +238,7 @@ export function applyIndexAdjustment(
     });
   };
   for (const action of event.actions) {
+    const affected = new Set<IndexBook>();
     if (PRICE_ACTION_TYPES.has(action.type)) {
       if (doneSymbols.has(action.symbol)) continue;
       doneSymbols.add(action.symbol);
@@ -253,6 +255,7 @@ export function applyIndexAdjustment(
         reject(error, action);
       }
     }
+    if (affected.size > 0) afterStep([...affected]);
   }
-  return { affected: [...affected], rejections };
+  return rejections;
 }

@@ -121,9 +121,10 @@ export class IndexEngine {
         return this.#applyFx(event);
       case 'index-adjustment': {
         this.#state.lastEventTime = event.eventTime;
-        const { affected, rejections } = applyIndexAdjustment(this.#state, event);
         const levels: IndexLevel[] = [];
-        for (const book of affected) this.#emitIfReady(book, event.eventTime, 'index-adjustment', undefined, levels);
+        const rejections = applyIndexAdjustment(this.#state, event, (affected) => {
+          for (const book of affected) this.#emitIfReady(book, event.eventTime, 'index-adjustment', undefined, levels);
+        });
         return { levels, rejections };
       }
       case 'session':

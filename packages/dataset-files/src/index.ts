@@ -1,0 +1,12 @@
+export { splitCsvLine } from './csv-line.js';
+export { readLines } from './line-reader.js';
+export { parseTimestamp, shanghaiMidnight, shanghaiDate, formatUtc } from './timestamps.js';
+export { DatasetError, formatIssue } from './dataset-report.js';
+export type { DatasetIssue } from './dataset-report.js';
+export { readIndexDefinitions, parseIndexDefinition } from './read-indices.js';
+export { readActions } from './read-actions.js';
+export { readTicks, readFxRates } from './read-market-events.js';
+export { datasetEvents } from './dataset-events.js';
+export { LevelsCsvWriter, formatLevelRow, LEVELS_CSV_HEADER, LEVEL_DECIMALS } from './levels-csv-writer.js';
+export { replayDataset } from './replay-dataset.js';
+export type { ReplaySummary, ReplayOptions } from './replay-dataset.js';

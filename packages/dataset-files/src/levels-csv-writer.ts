@@ -1,0 +1,50 @@
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { formatFixed, type IndexLevel } from '@indexflow/index-engine';
+import { formatUtc } from './timestamps.js';
+
+export const LEVELS_CSV_HEADER = 'ts,index,level,sequence,trigger,symbol';
+
+/** Decimal places of `level` in levels.csv: fixed, so the same levels always give the same bytes. */
+export const LEVEL_DECIMALS = 10;
+
+export function formatLevelRow(level: IndexLevel): string {
+  return `${formatUtc(level.eventTime)},${level.indexId},${formatFixed(level.level, LEVEL_DECIMALS)},${level.sequence},${level.trigger},${level.symbol ?? ''}`;
+}
+
+/** Writes levels.csv rows through a 1 MiB buffer (or to stdout when the path is `-`). */
+export class LevelsCsvWriter {
+  readonly #fd: number;
+  readonly #ownsFd: boolean;
+  #pending: string[] = [];
+  #pendingLength = 0;
+  rows = 0;
+
+  constructor(path: string) {
+    this.#ownsFd = path !== '-';
+    this.#fd = this.#ownsFd ? openSync(path, 'w') : 1;
+    this.#push(LEVELS_CSV_HEADER);
+  }
+
+  write(level: IndexLevel): void {
+    this.rows += 1;
+    this.#push(formatLevelRow(level));
+  }
+
+  #push(row: string): void {
+    this.#pending.push(row);
+    this.#pendingLength += row.length + 1;
+    if (this.#pendingLength >= 1 << 20) this.flush();
+  }
+
+  flush(): void {
+    if (this.#pending.length === 0) return;
+    writeSync(this.#fd, `${this.#pending.join('\n')}\n`);
+    this.#pending = [];
+    this.#pendingLength = 0;
+  }
+
+  close(): void {
+    this.flush();
+    if (this.#ownsFd) closeSync(this.#fd);
+  }
+}

@@ -1,0 +1,70 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { type CorporateAction, type IndexAdjustmentEvent, isCorporateActionType } from '@indexflow/index-engine';
+import { columnIndex } from './csv-header.js';
+import { splitCsvLine } from './csv-line.js';
+import type { DatasetIssue } from './dataset-report.js';
+import { readLines } from './line-reader.js';
+import { shanghaiMidnight } from './timestamps.js';
+
+const COLUMNS = ['exDate', 'type', 'symbol', 'index', 'ratio', 'price', 'amount', 'shares'] as const;
+
+/**
+ * Reads `actions.csv` into one index-adjustment event per ex-date at 00:00 Asia/Shanghai, the
+ * actions of a date in file order. Rows that cannot be parsed are reported and skipped.
+ */
+export function readActions(datasetDir: string, report: (issue: DatasetIssue) => void): IndexAdjustmentEvent[] {
+  const path = join(datasetDir, 'actions.csv');
+  if (!existsSync(path)) return [];
+  const byDate = new Map<string, { time: number; line: number; actions: CorporateAction[] }>();
+  let columns: Partial<Record<(typeof COLUMNS)[number], number>> | null = null;
+  for (const { line, lineNumber } of readLines(path)) {
+    if (line.trim() === '') continue;
+    const fields = splitCsvLine(line);
+    if (columns === null) {
+      columns = columnIndex(path, fields, ['exDate', 'type', 'symbol'], COLUMNS);
+      continue;
+    }
+    const get = (name: (typeof COLUMNS)[number]): string | undefined => {
+      const i = columns![name];
+      const value = i === undefined ? undefined : fields[i]?.trim();
+      return value === '' ? undefined : value;
+    };
+    const exDate = get('exDate') ?? '';
+    const type = get('type') ?? '';
+    const symbol = get('symbol');
+    const time = shanghaiMidnight(exDate);
+    const issue = (detail: string) => report({ file: 'actions.csv', line: lineNumber, reason: 'malformed_row', detail });
+    if (time === null) {
+      issue(`exDate was ${JSON.stringify(exDate)}, expected YYYY-MM-DD`);
+      continue;
+    }
+    if (!isCorporateActionType(type)) {
+      issue(`type was ${JSON.stringify(type)}`);
+      continue;
+    }
+    if (symbol === undefined) {
+      issue('symbol is empty');
+      continue;
+    }
+    const index = get('index');
+    const action: CorporateAction = {
+      type,
+      symbol,
+      ...(index ? { indexId: index } : {}),
+      ...Object.fromEntries((['ratio', 'price', 'amount', 'shares'] as const).flatMap((k) => (get(k) ? [[k, get(k)]] : []))),
+    };
+    const entry = byDate.get(exDate);
+    if (entry) entry.actions.push(action);
+    else byDate.set(exDate, { time, line: lineNumber, actions: [action] });
+  }
+  return [...byDate.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([effectiveDate, { time, line, actions }]) => ({
+      kind: 'index-adjustment' as const,
+      effectiveDate,
+      actions,
+      eventTime: time,
+      position: { source: 'actions.csv', offset: line },
+    }));
+}
