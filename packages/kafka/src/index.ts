@@ -1,0 +1,59 @@
+export { type AvroSerdes, createAvroSerdes, createTopicSerdes } from './avro-serdes.js';
+export { createKafkaClient, type KafkaClientOptions } from './kafka-client.js';
+export {
+  AvroDeserializationError,
+  AvroSerializationError,
+  KafkaAdapterError,
+  SchemaFileError,
+  SchemaRegistryError,
+  UnknownSymbolSuffixError,
+} from './kafka-errors.js';
+export { createKafkajsLogCreator, type StructuredLogger } from './kafkajs-log-bridge.js';
+export type {
+  ConstituentContributionRecord,
+  CorporateActionRecord,
+  CorporateActionType,
+  DecimalString,
+  EpochMillis,
+  FxObservationRecord,
+  FxRateRecord,
+  IndexAdjustmentRecord,
+  IndexLevelRecord,
+  LevelTrigger,
+  Market,
+  MarketTickRecord,
+  TradingPhase,
+} from './record-types.js';
+export {
+  DEFAULT_SCHEMAS_DIR,
+  loadSchemaFile,
+  loadSchemaFiles,
+  SCHEMA_NAMES,
+  type SchemaFile,
+  type SchemaName,
+} from './schema-files.js';
+export {
+  type RegisteredSchema,
+  type RegisterTopicSchemasOptions,
+  registerSchema,
+  registerTopicSchemas,
+} from './schema-registration.js';
+export { createSchemaRegistryClient, type SchemaRegistryClientOptions } from './schema-registry-client.js';
+export {
+  ALL_TOPICS,
+  AVRO_TOPICS,
+  type CleanupPolicy,
+  corporateActionKey,
+  DEAD_LETTER_HEADERS,
+  fxRateKey,
+  indexAdjustmentKey,
+  indexLevelKey,
+  type RecordBySchema,
+  TOPICS,
+  type TopicKey,
+  type TopicName,
+  type TopicSpec,
+  tickKey,
+  tickTopicForSymbol,
+  valueSubject,
+} from './topics.js';

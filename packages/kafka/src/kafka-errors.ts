@@ -1,0 +1,112 @@
+// All errors thrown by @indexflow/kafka. Each says whether retrying the same call can help
+// (`retriable`), and carries the value that was wrong, so callers decide from fields, not text.
+
+/** Root of every error this package throws. */
+export class KafkaAdapterError extends Error {
+  readonly retriable: boolean;
+
+  constructor(message: string, options: { retriable: boolean; cause?: unknown }) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.retriable = options.retriable;
+  }
+}
+
+/** HTTP status of a registry failure, when the registry answered at all. */
+function statusOf(cause: unknown): number | undefined {
+  if (typeof cause === 'object' && cause !== null && 'status' in cause && typeof cause.status === 'number') {
+    return cause.status;
+  }
+  return undefined;
+}
+
+// A registry that did not answer (connection refused, timeout) or answered 5xx/408/429 may
+// succeed later; any other 4xx (unknown subject, incompatible or invalid schema) will not.
+function isRetriableRegistryFailure(cause: unknown): boolean {
+  const status = statusOf(cause);
+  if (status !== undefined) return status >= 500 || status === 408 || status === 429;
+  return (
+    typeof cause === 'object' && cause !== null && 'isAxiosError' in cause && cause.isAxiosError === true
+  );
+}
+
+/** A Schema Registry call for one subject failed. */
+export class SchemaRegistryError extends KafkaAdapterError {
+  readonly subject: string;
+  /** HTTP status the registry answered with; undefined when it did not answer. */
+  readonly status: number | undefined;
+
+  constructor(args: { subject: string; cause: unknown; retriable?: boolean; operation?: string }) {
+    const status = statusOf(args.cause);
+    const reason = args.cause instanceof Error ? args.cause.message : String(args.cause);
+    super(
+      `schema registry ${args.operation ?? 'call'} for subject ${args.subject} failed` +
+        `${status === undefined ? '' : ` with status ${status}`}: ${reason}`,
+      { retriable: args.retriable ?? isRetriableRegistryFailure(args.cause), cause: args.cause },
+    );
+    this.subject = args.subject;
+    this.status = status;
+  }
+}
+
+/** A value did not match the Avro schema registered for its topic. Never retriable. */
+export class AvroSerializationError extends KafkaAdapterError {
+  readonly topic: string;
+  readonly subject: string;
+  readonly value: unknown;
+
+  constructor(args: { topic: string; subject: string; value: unknown; cause: unknown }) {
+    const reason = args.cause instanceof Error ? args.cause.message : String(args.cause);
+    super(`value for topic ${args.topic} does not match the schema of ${args.subject}: ${reason}`, {
+      retriable: false,
+      cause: args.cause,
+    });
+    this.topic = args.topic;
+    this.subject = args.subject;
+    this.value = args.value;
+  }
+}
+
+/** Bytes read from a topic could not be decoded. Never retriable: route them to the dead-letter topic. */
+export class AvroDeserializationError extends KafkaAdapterError {
+  readonly topic: string;
+  /** Schema id from the wire-format prefix, when the bytes had one. */
+  readonly schemaId: number | undefined;
+  readonly byteLength: number;
+
+  constructor(args: { topic: string; bytes: Buffer; cause: unknown }) {
+    const schemaId = args.bytes.length >= 5 && args.bytes[0] === 0 ? args.bytes.readUInt32BE(1) : undefined;
+    const reason = args.cause instanceof Error ? args.cause.message : String(args.cause);
+    super(
+      `value of ${args.bytes.length} bytes from topic ${args.topic} ` +
+        `(schema id was ${schemaId ?? 'absent'}) could not be decoded: ${reason}`,
+      { retriable: false, cause: args.cause },
+    );
+    this.topic = args.topic;
+    this.schemaId = schemaId;
+    this.byteLength = args.bytes.length;
+  }
+}
+
+/** A schemas/*.avsc file is missing or is not a valid Avro schema. */
+export class SchemaFileError extends KafkaAdapterError {
+  readonly file: string;
+
+  constructor(args: { file: string; cause: unknown }) {
+    const reason = args.cause instanceof Error ? args.cause.message : String(args.cause);
+    super(`schema file ${args.file} could not be loaded: ${reason}`, { retriable: false, cause: args.cause });
+    this.file = args.file;
+  }
+}
+
+/** A symbol has no exchange suffix that maps to a tick topic. */
+export class UnknownSymbolSuffixError extends KafkaAdapterError {
+  readonly symbol: string;
+
+  constructor(args: { symbol: string }) {
+    super(`symbol was ${JSON.stringify(args.symbol)}; expected a .SH, .SZ or .HK suffix`, {
+      retriable: false,
+    });
+    this.symbol = args.symbol;
+  }
+}
