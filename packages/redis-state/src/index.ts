@@ -1,0 +1,24 @@
+export type { KeyLayout } from './key-layout.js';
+export { createKeyLayout, DEFAULT_KEY_PREFIX } from './key-layout.js';
+export type {
+  IndexProjection,
+  ProjectedConstituent,
+  Projection,
+  ProjectionEntry,
+  ProjectionFields,
+} from './projection.js';
+export { buildProjection, parseIndexProjection } from './projection.js';
+export {
+  EngineSnapshotShapeError,
+  InvalidKeyPartError,
+  InvalidSnapshotError,
+  isRetriableRedisFailure,
+  RedisOperationError,
+  RedisStateError,
+  StateOutOfSyncError,
+  StateStoreClosedError,
+  StoredStateError,
+  VersionConflictError,
+} from './redis-errors.js';
+export type { RedisStateStoreOptions } from './redis-state-store.js';
+export { RedisStateStore } from './redis-state-store.js';
