@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { registerReplayCommand } from './commands/replay-command.js';
+import { registerStatsCommand } from './commands/stats-command.js';
 
 const program = new Command()
   .name('indexflow')
@@ -8,6 +9,7 @@ const program = new Command()
   .showHelpAfterError();
 
 registerReplayCommand(program);
+registerStatsCommand(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   process.stderr.write(`indexflow: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);

@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import {
+  annualisedVolatility,
+  annualiseReturn,
+  type DailyClose,
+  Dec,
+  dailyLogReturns,
+  maxDrawdown,
+  performanceStats,
+  periodStats,
+  sharpeRatio,
+} from '../src/index.js';
+
+function closes(...rows: [string, string][]): DailyClose[] {
+  return rows.map(([date, close]) => ({ date, close: new Dec(close) }));
+}
+
+describe('maxDrawdown', () => {
+  it('finds the deepest fall from a running peak, not from the first close', () => {
+    const series = closes(
+      ['2024-01-02', '100'],
+      ['2024-01-03', '120'],
+      ['2024-01-04', '90'], // −25% from 120
+      ['2024-01-05', '130'],
+      ['2024-01-08', '91'], // −30% from 130: the deepest
+      ['2024-01-09', '95'],
+      ['2024-01-10', '140'],
+    );
+    const drawdown = maxDrawdown(series);
+    expect(drawdown.depth.toFixed()).toBe('-0.3');
+    expect(drawdown.peakDate).toBe('2024-01-05');
+    expect(drawdown.peakClose.toFixed()).toBe('130');
+    expect(drawdown.troughDate).toBe('2024-01-08');
+    expect(drawdown.troughClose.toFixed()).toBe('91');
+  });
+
+  it('is zero at the first close for a series that never falls', () => {
+    const drawdown = maxDrawdown(closes(['2024-01-02', '100'], ['2024-01-03', '100'], ['2024-01-04', '101']));
+    expect(drawdown.depth.isZero()).toBe(true);
+    expect(drawdown.troughDate).toBe('2024-01-02');
+  });
+});
+
+describe('volatility and Sharpe', () => {
+  // Alternating ±x log returns: mean 0, every deviation x, so the sample variance is x²·n/(n−1).
+  const up = new Dec('1.01');
+  const series: DailyClose[] = [{ date: '2024-01-01', close: new Dec(100) }];
+  for (let i = 1; i <= 4; i++) {
+    const previous = series[i - 1]!.close;
+    series.push({ date: `2024-01-0${i + 1}`, close: i % 2 === 1 ? previous.times(up) : previous.div(up) });
+  }
+
+  it('annualises the sample standard deviation of daily log returns with √252', () => {
+    const x = up.ln();
+    const expected = x.pow(2).times(4).div(3).times(252).sqrt();
+    const volatility = annualisedVolatility(dailyLogReturns(series), 252);
+    expect(volatility!.minus(expected).abs().lt('1e-35')).toBe(true);
+  });
+
+  it('subtracts the risk-free rate before dividing by volatility', () => {
+    expect(sharpeRatio(new Dec('0.10'), new Dec('0.20'), new Dec('0.02'))!.toFixed()).toBe('0.4');
+    expect(sharpeRatio(new Dec('0.10'), new Dec('0.20'), new Dec(0))!.toFixed()).toBe('0.5');
+    expect(sharpeRatio(new Dec('0.10'), new Dec(0), new Dec(0))).toBeNull();
+    expect(sharpeRatio(new Dec('0.10'), null, new Dec(0))).toBeNull();
+  });
+
+  it('uses the configured risk-free rate in periodStats', () => {
+    const withRf = periodStats(series, new Dec('0.015'));
+    const withoutRf = periodStats(series, new Dec(0));
+    const difference = withoutRf.sharpeRatio!.minus(withRf.sharpeRatio!);
+    expect(difference.minus(new Dec('0.015').div(withRf.annualisedVolatility!)).abs().lt('1e-35')).toBe(true);
+  });
+
+  it('has no volatility with a single daily return', () => {
+    expect(
+      annualisedVolatility(dailyLogReturns(closes(['2024-01-02', '1'], ['2024-01-03', '2'])), 252),
+    ).toBeNull();
+  });
+});
+
+describe('annualiseReturn and yearly rows', () => {
+  it('compounds: 21% over two years is 10% a year', () => {
+    expect(annualiseReturn(new Dec('0.21'), 730, 365).toDecimalPlaces(30).toFixed()).toBe('0.1');
+  });
+
+  it('measures a series that starts mid-year from its first close and flags the year as partial', () => {
+    const stats = performanceStats({
+      indexId: 'X',
+      closes: closes(
+        ['2023-06-30', '100'],
+        ['2023-12-29', '110'],
+        ['2024-06-28', '99'],
+        ['2024-12-31', '121'],
+      ),
+    });
+    expect(stats.years.map((y) => [y.year, y.return.toFixed(), y.fullYear])).toEqual([
+      [2023, '0.1', false],
+      [2024, '0.1', true],
+    ]);
+    expect(stats.total.return.toFixed()).toBe('0.21');
+    expect(stats.years[1]!.baseDate).toBe('2023-12-29');
+  });
+});

@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import {
+  Dec,
+  type IndexCloses,
+  performanceStats,
+  renderStatsCsv,
+  renderStatsJson,
+  renderStatsTable,
+} from '../src/index.js';
+
+const series: IndexCloses[] = [
+  {
+    indexId: 'A',
+    closes: [
+      ['2022-12-30', '100'],
+      ['2023-06-30', '90'],
+      ['2023-12-29', '110'],
+      ['2024-03-19', '121'],
+    ].map(([date, close]) => ({ date: date!, close: new Dec(close!) })),
+  },
+];
+const stats = series.map((s) => performanceStats(s, { riskFreeRate: new Dec('0.015') }));
+
+describe('stats renderers', () => {
+  it('prints years, the summary rows and the conventions under the table', () => {
+    const table = renderStatsTable(stats);
+    const labels = table.split('\n').map((line) => line.split(/\s{2,}/)[0]);
+    expect(labels.slice(0, 12)).toEqual([
+      '年份 Year',
+      expect.stringMatching(/^-+$/),
+      '2023',
+      '2024*',
+      '累计 Cumulative',
+      '年化 Annualised',
+      '波动率 Volatility',
+      '夏普比率 Sharpe',
+      '最大回撤 Max drawdown',
+      '回撤起点 Drawdown peak',
+      '回撤低点 Drawdown trough',
+      '',
+    ]);
+    expect(table).toContain('10.00%');
+    expect(table).toContain('21.00%');
+    expect(table).toContain('-10.00%');
+    expect(table).toContain('* 2024: 2023-12-29 to 2024-03-19 (part of the year)');
+    expect(table).toContain('(ACT/365)');
+    expect(table).toContain('√252');
+    expect(table).toContain('− 1.5%');
+  });
+
+  it('writes one CSV row per year plus a total row, after a conventions comment', () => {
+    const lines = renderStatsCsv(stats).trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^# .*ACT\/365.*√252/);
+    expect(lines[1]!.split(',')).toContain('sharpe_ratio');
+    expect(lines.slice(2).map((l) => l.split(',').slice(0, 2).join(','))).toEqual([
+      'A,2023',
+      'A,2024',
+      'A,total',
+    ]);
+    expect(lines[4]!.split(',')[6]).toBe('0.21');
+  });
+
+  it('writes JSON with decimal strings and the conventions', () => {
+    const document = JSON.parse(renderStatsJson(stats));
+    expect(document.conventions).toMatchObject({
+      returnBasis: 'calendar-days',
+      daysPerYear: 365,
+      tradingDaysPerYear: 252,
+      riskFreeRate: '0.015',
+    });
+    expect(document.indices[0].total.return).toBe('0.21');
+    expect(document.indices[0].total.maxDrawdown).toMatchObject({
+      depth: '-0.1',
+      peakDate: '2022-12-30',
+      troughDate: '2023-06-30',
+    });
+  });
+});
