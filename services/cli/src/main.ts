@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { registerReplayCommand } from './commands/replay-command.js';
+import { registerSimulateCommand } from './commands/simulate-command.js';
 import { registerStatsCommand } from './commands/stats-command.js';
 
 const program = new Command()
@@ -9,6 +10,7 @@ const program = new Command()
   .showHelpAfterError();
 
 registerReplayCommand(program);
+registerSimulateCommand(program);
 registerStatsCommand(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
