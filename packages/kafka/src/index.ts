@@ -1,14 +1,40 @@
 export { type AvroSerdes, createAvroSerdes, createTopicSerdes } from './avro-serdes.js';
+export { EventMerge, type EventOrdering } from './event-merge.js';
 export { createKafkaClient, type KafkaClientOptions } from './kafka-client.js';
 export {
   AvroDeserializationError,
   AvroSerializationError,
+  EventSourceStartError,
   KafkaAdapterError,
+  KafkaOperationError,
+  LevelTransactionError,
+  RecordShapeError,
   SchemaFileError,
   SchemaRegistryError,
+  UnknownInputTopicError,
   UnknownSymbolSuffixError,
 } from './kafka-errors.js';
+export {
+  type InputTopic,
+  inputTopic,
+  KafkaEventSource,
+  type KafkaEventSourceOptions,
+} from './kafka-event-source.js';
+export {
+  DEAD_LETTER_DETAIL_HEADER,
+  deadLetterMessage,
+  KafkaLevelSink,
+  type KafkaLevelSinkOptions,
+} from './kafka-level-sink.js';
 export { createKafkajsLogCreator, type StructuredLogger } from './kafkajs-log-bridge.js';
+export {
+  adjustmentRecordToEvent,
+  fxRecordToEvent,
+  type IndexLevelFields,
+  type LevelRecordOptions,
+  levelToRecord,
+  tickRecordToEvent,
+} from './record-mapping.js';
 export type {
   ConstituentContributionRecord,
   CorporateActionRecord,
@@ -39,6 +65,8 @@ export {
   registerTopicSchemas,
 } from './schema-registration.js';
 export { createSchemaRegistryClient, type SchemaRegistryClientOptions } from './schema-registry-client.js';
+export { ensureTopics, type TopicToEnsure } from './topic-admin.js';
+export { topicNames } from './topic-names.js';
 export {
   ALL_TOPICS,
   AVRO_TOPICS,

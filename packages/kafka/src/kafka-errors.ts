@@ -110,3 +110,108 @@ export class UnknownSymbolSuffixError extends KafkaAdapterError {
     this.symbol = args.symbol;
   }
 }
+
+/** A decoded record lacks a field the engine needs, or has it with the wrong type. Never retriable. */
+export class RecordShapeError extends KafkaAdapterError {
+  readonly schema: string;
+  readonly field: string;
+  readonly value: unknown;
+
+  constructor(args: { schema: string; field: string; value: unknown }) {
+    super(`${args.schema} record field ${args.field} was ${describeValue(args.value)}`, { retriable: false });
+    this.schema = args.schema;
+    this.field = args.field;
+    this.value = args.value;
+  }
+}
+
+/** An input topic whose name does not say which schema it carries. Never retriable: a configuration error. */
+export class UnknownInputTopicError extends KafkaAdapterError {
+  readonly topic: string;
+
+  constructor(args: { topic: string }) {
+    super(
+      `input topic was ${JSON.stringify(args.topic)}; expected a tick, fx or index-adjustment topic ` +
+        '(a catalogue name, optionally prefixed, or an explicit { name, schema })',
+      { retriable: false },
+    );
+    this.topic = args.topic;
+  }
+}
+
+/** The event source did not get its partitions assigned in time. */
+export class EventSourceStartError extends KafkaAdapterError {
+  readonly groupId: string;
+  readonly timeoutMs: number;
+
+  constructor(args: { groupId: string; timeoutMs: number; cause?: unknown }) {
+    super(`consumer group ${args.groupId} was not assigned partitions within ${args.timeoutMs} ms`, {
+      retriable: true,
+      cause: args.cause,
+    });
+    this.groupId = args.groupId;
+    this.timeoutMs = args.timeoutMs;
+  }
+}
+
+/** A Kafka call of an adapter failed (fetching offsets, creating topics). */
+export class KafkaOperationError extends KafkaAdapterError {
+  readonly operation: string;
+  readonly target: string;
+
+  constructor(args: { operation: string; target: string; cause: unknown; retriable?: boolean }) {
+    super(`kafka ${args.operation} for ${args.target} failed: ${reasonOf(args.cause)}`, {
+      retriable: args.retriable ?? isRetriableKafkaFailure(args.cause),
+      cause: args.cause,
+    });
+    this.operation = args.operation;
+    this.target = args.target;
+  }
+}
+
+/** A level transaction failed and was aborted (or could not even be aborted): nothing of it is visible. */
+export class LevelTransactionError extends KafkaAdapterError {
+  readonly transactionalId: string;
+  /** The input offsets the failed transaction would have committed. */
+  readonly offsets: Readonly<Record<string, string>>;
+  readonly aborted: boolean;
+
+  constructor(args: {
+    transactionalId: string;
+    offsets: Readonly<Record<string, string>>;
+    aborted: boolean;
+    cause: unknown;
+  }) {
+    super(
+      `transaction ${args.transactionalId} for offsets ${JSON.stringify(args.offsets)} failed` +
+        `${args.aborted ? ' and was aborted' : ' and could not be aborted'}: ${reasonOf(args.cause)}`,
+      { retriable: isRetriableKafkaFailure(args.cause), cause: args.cause },
+    );
+    this.transactionalId = args.transactionalId;
+    this.offsets = args.offsets;
+    this.aborted = args.aborted;
+  }
+}
+
+function reasonOf(cause: unknown): string {
+  return cause instanceof Error ? cause.message : String(cause);
+}
+
+// kafkajs marks its own errors `retriable`; a fenced producer (another instance took over the
+// transactional id) must not retry. Anything else that is not a kafkajs error is a bug or bad input.
+function isRetriableKafkaFailure(cause: unknown): boolean {
+  if (cause instanceof KafkaAdapterError) return cause.retriable;
+  if (typeof cause !== 'object' || cause === null) return false;
+  const type = 'type' in cause ? cause.type : undefined;
+  if (type === 'PRODUCER_FENCED' || type === 'INVALID_PRODUCER_EPOCH') return false;
+  return 'retriable' in cause && cause.retriable === true;
+}
+
+function describeValue(value: unknown): string {
+  if (value === undefined) return 'missing';
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}

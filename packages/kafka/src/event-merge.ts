@@ -1,0 +1,281 @@
+import { compareEvents, kindRank } from '@indexflow/index-engine';
+import type { InputOffsets, RejectedRecord, SourcedEvent } from '@indexflow/pipeline';
+
+/**
+ * How the source orders events across partitions. `canonical`: the watermark merge below, the
+ * same order whatever the arrival interleaving. `arrival`: released as soon as fetched, in arrival
+ * order (per partition in offset order); lowest latency, order depends on timing.
+ */
+export type EventOrdering = 'canonical' | 'arrival';
+
+/** One record as the merge holds it: a decoded event or a record that could not be decoded. */
+export type MergeEntry =
+  | { readonly offset: bigint; readonly event: SourcedEvent; readonly rejected?: undefined }
+  | { readonly offset: bigint; readonly rejected: RejectedRecord; readonly event?: undefined };
+
+interface BufferedEntry {
+  readonly offset: bigint;
+  readonly arrival: number;
+  readonly event: SourcedEvent | undefined;
+  readonly rejected: RejectedRecord | undefined;
+}
+
+interface PartitionState {
+  readonly key: string;
+  readonly queue: BufferedEntry[];
+  head: number;
+  /** Next offset to fetch: one past the last record (or control record) received. */
+  position: bigint;
+  highWatermark: bigint;
+  /** Largest event time received from the partition (buffered or released), and its kind rank. */
+  latestTime: number | undefined;
+  latestRank: number;
+  /** Wall-clock ms of the last fetch that returned records, or of the assignment. */
+  lastActivityAt: number;
+  assigned: boolean;
+}
+
+export interface PartitionAssignment {
+  readonly topic: string;
+  readonly partition: number;
+  /** Where consumption of the partition starts when the merge does not know it yet. */
+  readonly position: bigint;
+  readonly highWatermark: bigint;
+}
+
+export interface ReleasedRecords {
+  readonly events: SourcedEvent[];
+  readonly undecodable: RejectedRecord[];
+}
+
+export interface EventMergeOptions {
+  readonly ordering: EventOrdering;
+  readonly idleTimeoutMs: number;
+  /** Offsets the source started from; kept in `nextOffsets()` for partitions never assigned. */
+  readonly startOffsets: InputOffsets | null;
+}
+
+const sourceOf = (event: SourcedEvent) => `${event.topic}:${event.partition}`;
+
+/**
+ * Per-partition buffers of decoded records and the rule that releases them (see
+ * kafka-event-source.ts for the design and its latency cost). Pure: no Kafka, time is passed in.
+ *
+ * Invariants: a partition's records are released in offset order (so `nextOffsets()` — the first
+ * unreleased offset of each partition — never skips a buffered record), and in canonical mode the
+ * event released next is always the smallest head by `compareEvents`, released only when no
+ * partition can still deliver an event that sorts before it.
+ */
+export class EventMerge {
+  readonly #options: EventMergeOptions;
+  readonly #partitions = new Map<string, PartitionState>();
+  #arrivals = 0;
+
+  constructor(options: EventMergeOptions) {
+    this.#options = options;
+  }
+
+  /** Sets the assigned partitions; known partitions keep their buffers and positions. */
+  assign(assignments: readonly PartitionAssignment[], now: number): void {
+    const keys = new Set<string>();
+    for (const assignment of assignments) {
+      const key = `${assignment.topic}:${assignment.partition}`;
+      keys.add(key);
+      const known = this.#partitions.get(key);
+      if (known !== undefined) {
+        known.assigned = true;
+        known.lastActivityAt = now;
+        if (assignment.highWatermark > known.highWatermark) known.highWatermark = assignment.highWatermark;
+        continue;
+      }
+      this.#partitions.set(key, {
+        key,
+        queue: [],
+        head: 0,
+        position: assignment.position,
+        highWatermark: assignment.highWatermark,
+        latestTime: undefined,
+        latestRank: 0,
+        lastActivityAt: now,
+        assigned: true,
+      });
+    }
+    for (const state of this.#partitions.values()) {
+      if (keys.has(state.key) || !state.assigned) continue;
+      // Revoked: whoever owns it now resumes at the first record this instance did not release.
+      state.assigned = false;
+      state.position = this.#firstUnreleased(state);
+      state.queue.length = 0;
+      state.head = 0;
+    }
+  }
+
+  /** The offset to fetch next for `topic:partition`, or undefined when the partition is unknown. */
+  position(key: string): bigint | undefined {
+    return this.#partitions.get(key)?.position;
+  }
+
+  /** Records buffered (not yet released) for one partition. */
+  buffered(key: string): number {
+    const state = this.#partitions.get(key);
+    return state === undefined ? 0 : state.queue.length - state.head;
+  }
+
+  /**
+   * Appends the records of one fetched batch. Entries below the partition's position (a refetch
+   * after a rebalance) are dropped. `lastOffset` includes control records the fetch filtered out.
+   */
+  accept(
+    key: string,
+    entries: readonly MergeEntry[],
+    batch: { readonly lastOffset: bigint; readonly highWatermark: bigint },
+    now: number,
+  ): void {
+    const state = this.#partitions.get(key);
+    if (state === undefined || !state.assigned) return;
+    for (const entry of entries) {
+      if (entry.offset < state.position) continue;
+      state.queue.push({
+        offset: entry.offset,
+        arrival: this.#arrivals++,
+        event: entry.event,
+        rejected: entry.rejected,
+      });
+      state.position = entry.offset + 1n;
+      if (entry.event !== undefined) {
+        const time = entry.event.event.eventTime;
+        if (state.latestTime === undefined || time >= state.latestTime) {
+          state.latestTime = time;
+          state.latestRank = kindRank(entry.event.event);
+        }
+      }
+    }
+    this.advance(key, batch, now);
+  }
+
+  /** Records that a fetch reached `lastOffset` (e.g. a batch of only control records). */
+  advance(
+    key: string,
+    batch: { readonly lastOffset: bigint; readonly highWatermark: bigint },
+    now: number,
+  ): void {
+    const state = this.#partitions.get(key);
+    if (state === undefined || !state.assigned) return;
+    if (batch.lastOffset + 1n > state.position) state.position = batch.lastOffset + 1n;
+    if (batch.highWatermark > state.highWatermark) state.highWatermark = batch.highWatermark;
+    state.lastActivityAt = now;
+  }
+
+  /** Releases up to `maxEvents` events (and every rejected record they uncover), in release order. */
+  release(maxEvents: number, now: number): ReleasedRecords {
+    const released: ReleasedRecords = { events: [], undecodable: [] };
+    const active = [...this.#partitions.values()].filter((state) => state.assigned);
+    for (const state of active) this.#drainRejected(state, released);
+    while (released.events.length < maxEvents) {
+      let best: PartitionState | undefined;
+      let bestEntry: BufferedEntry | undefined;
+      for (const state of active) {
+        const entry = state.queue[state.head];
+        if (entry?.event === undefined) continue;
+        if (bestEntry?.event === undefined || this.#precedes(entry, bestEntry)) {
+          best = state;
+          bestEntry = entry;
+        }
+      }
+      if (best === undefined || bestEntry?.event === undefined) break;
+      if (this.#options.ordering === 'canonical' && this.#blocked(bestEntry.event, best, active, now)) break;
+      released.events.push(bestEntry.event);
+      this.#pop(best);
+      this.#drainRejected(best, released);
+    }
+    return released;
+  }
+
+  /** For every partition ever known: the first offset not yet released (the next offset to commit). */
+  nextOffsets(): InputOffsets {
+    const offsets: Record<string, string> = { ...(this.#options.startOffsets ?? {}) };
+    for (const state of this.#partitions.values())
+      offsets[state.key] = this.#firstUnreleased(state).toString();
+    return offsets;
+  }
+
+  /**
+   * The earliest wall-clock time at which a caught-up partition turns idle and stops holding the
+   * watermark back, or undefined when none will: the source re-evaluates the release then.
+   */
+  nextIdleAt(now: number): number | undefined {
+    let earliest: number | undefined;
+    for (const state of this.#partitions.values()) {
+      if (!state.assigned || !this.#caughtUp(state)) continue;
+      const at = state.lastActivityAt + this.#options.idleTimeoutMs;
+      if (at <= now) continue;
+      if (earliest === undefined || at < earliest) earliest = at;
+    }
+    return earliest;
+  }
+
+  #precedes(a: BufferedEntry, b: BufferedEntry): boolean {
+    if (this.#options.ordering === 'arrival') return a.arrival < b.arrival;
+    // Both are events here; compareEvents ties only for the same position, which cannot happen.
+    return compareEvents((a.event as SourcedEvent).event, (b.event as SourcedEvent).event) < 0;
+  }
+
+  #caughtUp(state: PartitionState): boolean {
+    return state.position >= state.highWatermark;
+  }
+
+  // A partition can still deliver an event that sorts before `candidate` unless it is caught up
+  // and idle, or the next event it can deliver (time ≥ its latest, its topic's kind, its source)
+  // sorts after the candidate. Partitions are assumed to be in event-time order.
+  #blocked(
+    candidate: SourcedEvent,
+    own: PartitionState,
+    active: readonly PartitionState[],
+    now: number,
+  ): boolean {
+    const time = candidate.event.eventTime;
+    const rank = kindRank(candidate.event);
+    const source = sourceOf(candidate);
+    for (const state of active) {
+      if (state === own) continue;
+      if (this.#caughtUp(state) && now - state.lastActivityAt >= this.#options.idleTimeoutMs) continue;
+      if (state.latestTime === undefined) return true;
+      if (state.latestTime !== time) {
+        if (state.latestTime < time) return true;
+        continue;
+      }
+      if (state.latestRank !== rank) {
+        if (state.latestRank < rank) return true;
+        continue;
+      }
+      if (state.key < source) return true;
+    }
+    return false;
+  }
+
+  #drainRejected(state: PartitionState, released: ReleasedRecords): void {
+    for (
+      let entry = state.queue[state.head];
+      entry?.rejected !== undefined;
+      entry = state.queue[state.head]
+    ) {
+      released.undecodable.push(entry.rejected);
+      this.#pop(state);
+    }
+  }
+
+  #pop(state: PartitionState): void {
+    state.head += 1;
+    if (state.head === state.queue.length) {
+      state.queue.length = 0;
+      state.head = 0;
+    } else if (state.head >= 1024 && state.head * 2 >= state.queue.length) {
+      state.queue.splice(0, state.head);
+      state.head = 0;
+    }
+  }
+
+  #firstUnreleased(state: PartitionState): bigint {
+    return state.queue[state.head]?.offset ?? state.position;
+  }
+}

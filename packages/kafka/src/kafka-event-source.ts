@@ -1,0 +1,375 @@
+import type { Client } from '@confluentinc/schemaregistry';
+import type { EventPosition, IndexEvent } from '@indexflow/index-engine';
+import type { EventBatch, EventSource, InputOffsets, RejectedRecord } from '@indexflow/pipeline';
+import type { Admin, Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import { type AvroSerdes, createAvroSerdes } from './avro-serdes.js';
+import { EventMerge, type EventOrdering, type MergeEntry } from './event-merge.js';
+import {
+  EventSourceStartError,
+  KafkaAdapterError,
+  KafkaOperationError,
+  SchemaRegistryError,
+  UnknownInputTopicError,
+} from './kafka-errors.js';
+import type { StructuredLogger } from './kafkajs-log-bridge.js';
+import { adjustmentRecordToEvent, fxRecordToEvent, tickRecordToEvent } from './record-mapping.js';
+import type { FxRateRecord, IndexAdjustmentRecord, MarketTickRecord } from './record-types.js';
+import { TOPICS } from './topics.js';
+
+/**
+ * KafkaEventSource: the calculator's input. One kafkajs consumer (read_committed, no auto-commit:
+ * offsets are committed only inside the sink's transaction) reads the tick, FX and
+ * index-adjustment topics; every record is decoded with its topic's serdes, and records that
+ * cannot be decoded become `RejectedRecord`s (reason `undecodable`) instead of errors.
+ *
+ * Merge (ordering `canonical`): decoded records wait in one buffer per partition (EventMerge). The
+ * next event released is the smallest partition head by `compareEvents` (positions
+ * `topic:partition` + offset), and only once no other assigned partition can still deliver an
+ * event that sorts before it: each partition's *watermark* is the latest event time it has
+ * delivered (buffered or released; partitions are event-time ordered per key), and the head must
+ * sort before every other partition's watermark (ties broken as compareEvents does: kind, then
+ * source). A partition that has reached the high watermark of its last fetch and received nothing
+ * for `idleTimeoutMs` stops holding the others back. Each partition releases in offset order, so
+ * `nextOffsets` (the first unreleased offset per partition) never skips a buffered record.
+ *
+ * Latency the watermark costs: an event waits until every other busy partition has delivered a
+ * later event, i.e. about the largest inter-arrival gap among the partitions (a few ms for liquid
+ * tick partitions), and at most `idleTimeoutMs` (default 200 ms) plus one fetch round trip when a
+ * partition is quiet (FX, index adjustments, a halted market). A lagging partition (not caught up)
+ * holds the merge until it catches up, by design. Ordering `arrival` skips the watermark: events
+ * are released as soon as they are fetched, in arrival order, with no added latency and no
+ * cross-partition order guarantee.
+ *
+ * Backpressure: a partition whose buffer reaches `maxBufferedPerPartition` is paused and resumed
+ * when half of it has been released; other partitions keep fetching, so the watermark can move.
+ */
+
+/** A topic the source reads, with the schema of its values. */
+export interface InputTopic {
+  readonly name: string;
+  readonly schema: 'market-tick' | 'fx-rate' | 'index-adjustment';
+}
+
+export interface KafkaEventSourceOptions {
+  readonly kafka: Kafka;
+  readonly registry: Client;
+  readonly groupId: string;
+  /** Topic names (catalogue names, optionally prefixed) or explicit `{ name, schema }`. */
+  readonly topics: readonly (string | InputTopic)[];
+  /** Default `canonical`. */
+  readonly ordering?: EventOrdering;
+  /** How long a caught-up partition may be silent before it stops holding the merge back. Default 200. */
+  readonly idleTimeoutMs?: number;
+  /** Records buffered per partition before it is paused. Default 10 000. */
+  readonly maxBufferedPerPartition?: number;
+  /** How long start() waits for the group to assign partitions. Default 30 000. */
+  readonly startTimeoutMs?: number;
+  /** Fetch long-poll time (kafkajs maxWaitTimeInMs). Default 100. */
+  readonly maxWaitTimeInMs?: number;
+  readonly logger: StructuredLogger;
+  /** Wall clock for `receivedAt` and idle timing; never affects event order of caught-up input. */
+  readonly now?: () => number;
+}
+
+const SCHEMA_OF_CATALOGUE_TOPIC: readonly [string, InputTopic['schema']][] = [
+  [TOPICS.ticksAshare.name, 'market-tick'],
+  [TOPICS.ticksHk.name, 'market-tick'],
+  [TOPICS.fx.name, 'fx-rate'],
+  [TOPICS.indexAdjustments.name, 'index-adjustment'],
+];
+
+/** Returns the input topic a name stands for: a catalogue input topic, possibly with a prefix. */
+export function inputTopic(topic: string | InputTopic): InputTopic {
+  if (typeof topic !== 'string') return topic;
+  const match = SCHEMA_OF_CATALOGUE_TOPIC.find(([name]) => topic === name || topic.endsWith(name));
+  if (match === undefined) throw new UnknownInputTopicError({ topic });
+  return { name: topic, schema: match[1] };
+}
+
+type Decoder = (bytes: Buffer, position: EventPosition) => Promise<IndexEvent>;
+
+function decoderFor(registry: Client, topic: InputTopic): Decoder {
+  switch (topic.schema) {
+    case 'market-tick': {
+      const serdes: AvroSerdes<MarketTickRecord> = createAvroSerdes(registry, topic.name);
+      return async (bytes, position) => tickRecordToEvent(await serdes.deserialize(bytes), position);
+    }
+    case 'fx-rate': {
+      const serdes: AvroSerdes<FxRateRecord> = createAvroSerdes(registry, topic.name);
+      return async (bytes, position) => fxRecordToEvent(await serdes.deserialize(bytes), position);
+    }
+    case 'index-adjustment': {
+      const serdes: AvroSerdes<IndexAdjustmentRecord> = createAvroSerdes(registry, topic.name);
+      return async (bytes, position) => adjustmentRecordToEvent(await serdes.deserialize(bytes), position);
+    }
+  }
+}
+
+export class KafkaEventSource implements EventSource {
+  readonly #options: KafkaEventSourceOptions;
+  readonly #topics: readonly InputTopic[];
+  readonly #decoders: ReadonlyMap<string, Decoder>;
+  readonly #now: () => number;
+  readonly #maxBuffered: number;
+  #merge: EventMerge | undefined;
+  #consumer: Consumer | undefined;
+  #admin: Admin | undefined;
+  /** Per partition: the resume function of a partition paused for backpressure. */
+  readonly #paused = new Map<string, () => void>();
+  #failure: KafkaAdapterError | undefined;
+  #wake: (() => void) | undefined;
+  #closed = false;
+
+  constructor(options: KafkaEventSourceOptions) {
+    this.#options = options;
+    this.#topics = options.topics.map(inputTopic);
+    this.#decoders = new Map(this.#topics.map((topic) => [topic.name, decoderFor(options.registry, topic)]));
+    this.#now = options.now ?? Date.now;
+    this.#maxBuffered = options.maxBufferedPerPartition ?? 10_000;
+  }
+
+  async start(from: InputOffsets | null): Promise<void> {
+    const { kafka, groupId, logger } = this.#options;
+    const merge = new EventMerge({
+      ordering: this.#options.ordering ?? 'canonical',
+      idleTimeoutMs: this.#options.idleTimeoutMs ?? 200,
+      startOffsets: from,
+    });
+    this.#merge = merge;
+    const admin = kafka.admin();
+    this.#admin = admin;
+    // Low and high offsets up front, so the assignment handler can seek synchronously, before
+    // kafkajs's first fetch (a seek set later would race the fetch of the committed position).
+    const bounds = new Map<string, { low: bigint; high: bigint }>();
+    try {
+      await admin.connect();
+      for (const topic of this.#topics) {
+        for (const p of await admin.fetchTopicOffsets(topic.name)) {
+          bounds.set(`${topic.name}:${p.partition}`, { low: BigInt(p.low), high: BigInt(p.high) });
+        }
+      }
+    } catch (cause) {
+      throw new KafkaOperationError({
+        operation: 'fetch topic offsets',
+        target: this.#topics.map((t) => t.name).join(','),
+        cause,
+      });
+    }
+
+    const consumer = kafka.consumer({
+      groupId,
+      readUncommitted: false,
+      allowAutoTopicCreation: false,
+      maxWaitTimeInMs: this.#options.maxWaitTimeInMs ?? 100,
+    });
+    this.#consumer = consumer;
+    let assigned: (() => void) | undefined;
+    const firstAssignment = new Promise<void>((resolve) => {
+      assigned = resolve;
+    });
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+      const now = this.#now();
+      const assignments = Object.entries(payload.memberAssignment).flatMap(([topic, partitions]) =>
+        partitions.map((partition) => {
+          const key = `${topic}:${partition}`;
+          const bound = bounds.get(key) ?? { low: 0n, high: 0n };
+          const start = from?.[key];
+          return {
+            topic,
+            partition,
+            position: start === undefined ? bound.low : BigInt(start),
+            highWatermark: bound.high,
+          };
+        }),
+      );
+      merge.assign(assignments, now);
+      // kafkajs rebuilds its positions from the group's committed offsets on every join; seek every
+      // partition back to what this source has received, so nothing is skipped or read twice.
+      for (const { topic, partition } of assignments) {
+        const position = merge.position(`${topic}:${partition}`) ?? 0n;
+        consumer.seek({ topic, partition, offset: position.toString() });
+      }
+      logger.info({ groupId, assignment: payload.memberAssignment }, 'partitions assigned');
+      assigned?.();
+      this.#signal();
+    });
+    // A fetch of only control records (transaction markers) never reaches eachBatch.
+    consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+      if (payload.batchSize !== 0) return;
+      merge.advance(
+        `${payload.topic}:${payload.partition}`,
+        { lastOffset: BigInt(payload.lastOffset), highWatermark: BigInt(payload.highWatermark) },
+        this.#now(),
+      );
+      this.#signal();
+    });
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      logger.error({ groupId, err: payload.error, restart: payload.restart }, 'consumer crashed');
+      if (!payload.restart) {
+        this.#failure = new KafkaOperationError({
+          operation: 'consume',
+          target: groupId,
+          cause: payload.error,
+        });
+        this.#signal();
+      }
+    });
+
+    const timeoutMs = this.#options.startTimeoutMs ?? 30_000;
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await consumer.connect();
+      await consumer.subscribe({ topics: this.#topics.map((topic) => topic.name), fromBeginning: true });
+      await consumer.run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        eachBatch: (payload) => this.#onBatch(payload),
+      });
+      await Promise.race([
+        firstAssignment,
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new EventSourceStartError({ groupId, timeoutMs })), timeoutMs);
+        }),
+      ]);
+    } catch (cause) {
+      if (cause instanceof KafkaAdapterError) throw cause;
+      throw new KafkaOperationError({ operation: 'consumer start', target: groupId, cause });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async nextBatch(maxEvents: number, maxWaitMs: number): Promise<EventBatch> {
+    const merge = this.#merge;
+    if (merge === undefined)
+      throw new KafkaOperationError({
+        operation: 'nextBatch',
+        target: this.#options.groupId,
+        cause: new Error('start() was not called'),
+      });
+    const deadline = this.#now() + maxWaitMs;
+    for (;;) {
+      if (this.#failure !== undefined) throw this.#failure;
+      const now = this.#now();
+      const released = merge.release(maxEvents, now);
+      this.#resumeDrained(merge);
+      if (released.events.length > 0 || released.undecodable.length > 0 || now >= deadline || this.#closed) {
+        return {
+          events: released.events,
+          undecodable: released.undecodable,
+          nextOffsets: merge.nextOffsets(),
+        };
+      }
+      const idleAt = merge.nextIdleAt(now);
+      await this.#sleep(Math.min(deadline, idleAt ?? deadline) - now);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    this.#signal();
+    const results = await Promise.allSettled([this.#consumer?.disconnect(), this.#admin?.disconnect()]);
+    for (const result of results) {
+      if (result.status === 'rejected') this.#options.logger.warn({ err: result.reason }, 'close failed');
+    }
+  }
+
+  async #onBatch({
+    batch,
+    resolveOffset,
+    pause,
+    isRunning,
+    isStale,
+    heartbeat,
+  }: EachBatchPayload): Promise<void> {
+    const merge = this.#merge;
+    if (merge === undefined || batch.messages.length === 0) return;
+    const { topic, partition } = batch;
+    const key = `${topic}:${partition}`;
+    const decode = this.#decoders.get(topic);
+    const receivedAt = this.#now();
+    const entries: MergeEntry[] = [];
+    for (const message of batch.messages) {
+      const offset = message.offset;
+      const reject = (detail: string): RejectedRecord => ({
+        topic,
+        partition,
+        offset,
+        key: message.key,
+        value: message.value,
+        reason: 'undecodable',
+        detail,
+      });
+      if (message.value === null || decode === undefined) {
+        entries.push({
+          offset: BigInt(offset),
+          rejected: reject(
+            message.value === null ? 'value was null' : `topic ${topic} is not an input topic`,
+          ),
+        });
+        continue;
+      }
+      try {
+        const event = await decode(message.value, { source: key, offset: Number(offset) });
+        entries.push({
+          offset: BigInt(offset),
+          event: { event, topic, partition, offset, key: message.key, value: message.value, receivedAt },
+        });
+      } catch (error) {
+        // A registry that did not answer may answer later: fail the batch so kafkajs fetches it
+        // again, rather than dead-lettering good records.
+        if (error instanceof SchemaRegistryError && error.retriable) throw error;
+        entries.push({
+          offset: BigInt(offset),
+          rejected: reject(error instanceof Error ? error.message : String(error)),
+        });
+      }
+    }
+    if (!isRunning() || isStale()) return;
+    merge.accept(
+      key,
+      entries,
+      { lastOffset: BigInt(batch.lastOffset()), highWatermark: BigInt(batch.highWatermark) },
+      this.#now(),
+    );
+    resolveOffset(batch.lastOffset());
+    if (merge.buffered(key) >= this.#maxBuffered && !this.#paused.has(key)) {
+      this.#paused.set(key, pause());
+      this.#options.logger.debug(
+        { topic, partition, buffered: merge.buffered(key) },
+        'partition paused: buffer full',
+      );
+    }
+    this.#signal();
+    await heartbeat();
+  }
+
+  #resumeDrained(merge: EventMerge): void {
+    for (const [key, resume] of this.#paused) {
+      if (merge.buffered(key) * 2 > this.#maxBuffered) continue;
+      this.#paused.delete(key);
+      resume();
+    }
+  }
+
+  #signal(): void {
+    const wake = this.#wake;
+    this.#wake = undefined;
+    wake?.();
+  }
+
+  #sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, Math.max(0, ms));
+      const previous = this.#wake;
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.#wake = () => {
+        previous?.();
+        done();
+      };
+    });
+  }
+}

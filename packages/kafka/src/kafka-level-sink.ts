@@ -1,0 +1,265 @@
+import type { Client } from '@confluentinc/schemaregistry';
+import type { InputOffsets, LevelSink, OutputTransaction, RejectedRecord } from '@indexflow/pipeline';
+import type { Admin, Kafka, Message, Producer, TopicMessages } from 'kafkajs';
+import { type AvroSerdes, createAvroSerdes } from './avro-serdes.js';
+import { KafkaAdapterError, KafkaOperationError, LevelTransactionError } from './kafka-errors.js';
+import type { StructuredLogger } from './kafkajs-log-bridge.js';
+import { type LevelRecordOptions, levelToRecord } from './record-mapping.js';
+import type { IndexLevelRecord } from './record-types.js';
+import { DEAD_LETTER_HEADERS } from './topics.js';
+
+/**
+ * Dead-letter header with the rejection's human-readable detail ("price was -1.00"). Not yet in
+ * the schemas/README.md header table (which DEAD_LETTER_HEADERS mirrors), hence its own constant.
+ */
+export const DEAD_LETTER_DETAIL_HEADER = 'indexflow-reject-detail';
+
+export interface KafkaLevelSinkOptions {
+  readonly kafka: Kafka;
+  readonly registry: Client;
+  /** Consumer group of the event source; the transaction commits the input offsets for it. */
+  readonly groupId: string;
+  /** Input topics whose committed offsets `committedOffsets()` reads. */
+  readonly inputTopics: readonly (string | { readonly name: string })[];
+  readonly levelsTopic: string;
+  readonly deadLetterTopic: string;
+  /** Stable per calculator instance (e.g. `indexflow-calculator-<id>`): fences a zombie predecessor. */
+  readonly transactionalId: string;
+  /** Must not exceed the broker's transaction.max.timeout.ms. Default 60 000. */
+  readonly transactionTimeoutMs?: number;
+  /** How long committedOffsets() waits for this instance's last commit to be visible. Default 10 000. */
+  readonly stableOffsetsTimeoutMs?: number;
+  /** Index currency and FX observation lookup for the level records. */
+  readonly levelRecord?: LevelRecordOptions;
+  readonly logger: StructuredLogger;
+}
+
+/** Returns the dead-letter message of a rejected record: original key and bytes, provenance in headers. */
+export function deadLetterMessage(record: RejectedRecord): Message {
+  return {
+    key: record.key,
+    value: record.value,
+    headers: {
+      [DEAD_LETTER_HEADERS.rejectReason]: record.reason,
+      [DEAD_LETTER_HEADERS.sourceTopic]: record.topic,
+      [DEAD_LETTER_HEADERS.sourcePartition]: String(record.partition),
+      [DEAD_LETTER_HEADERS.sourceOffset]: record.offset,
+      [DEAD_LETTER_DETAIL_HEADER]: record.detail,
+    },
+  };
+}
+
+/** Groups `topic:partition` → offset into kafkajs's sendOffsets shape. */
+function offsetsByTopic(
+  offsets: InputOffsets,
+): { topic: string; partitions: { partition: number; offset: string }[] }[] {
+  const byTopic = new Map<string, { partition: number; offset: string }[]>();
+  for (const [key, offset] of Object.entries(offsets)) {
+    const separator = key.lastIndexOf(':');
+    const topic = key.slice(0, separator);
+    const partitions = byTopic.get(topic) ?? [];
+    partitions.push({ partition: Number(key.slice(separator + 1)), offset });
+    byTopic.set(topic, partitions);
+  }
+  return [...byTopic].map(([topic, partitions]) => ({ topic, partitions }));
+}
+
+/**
+ * KafkaLevelSink publishes each batch's levels (Avro, keyed by indexId), its dead letters and the
+ * input offsets it consumed in one Kafka transaction, so read_committed readers and the consumer
+ * group see all of it or none of it.
+ */
+export class KafkaLevelSink implements LevelSink {
+  readonly #options: KafkaLevelSinkOptions;
+  readonly #serdes: AvroSerdes<IndexLevelRecord>;
+  readonly #log: StructuredLogger;
+  #producer: Promise<Producer> | undefined;
+  #admin: Promise<Admin> | undefined;
+  /** Offsets of this instance's last committed transaction, to wait for in committedOffsets(). */
+  #lastCommitted: InputOffsets | undefined;
+
+  constructor(options: KafkaLevelSinkOptions) {
+    this.#options = options;
+    this.#serdes = createAvroSerdes<IndexLevelRecord>(options.registry, options.levelsTopic);
+    this.#log = options.logger;
+  }
+
+  async commit(transaction: OutputTransaction): Promise<void> {
+    const { levelsTopic, deadLetterTopic, transactionalId, groupId } = this.#options;
+    // Encode before opening the transaction: a level that does not fit the schema is a bug, not
+    // something an abort should have to clean up.
+    const levelMessages: Message[] = await Promise.all(
+      transaction.levels.map(async (level) => ({
+        key: level.indexId,
+        value: await this.#serdes.serialize(levelToRecord(level, this.#options.levelRecord)),
+      })),
+    );
+    const topicMessages: TopicMessages[] = [];
+    if (levelMessages.length > 0) topicMessages.push({ topic: levelsTopic, messages: levelMessages });
+    if (transaction.rejected.length > 0) {
+      topicMessages.push({ topic: deadLetterTopic, messages: transaction.rejected.map(deadLetterMessage) });
+    }
+    const topics = offsetsByTopic(transaction.offsets);
+    if (topicMessages.length === 0 && topics.length === 0) return;
+
+    const producer = await this.#connectedProducer();
+    const started = Date.now();
+    let tx: Awaited<ReturnType<Producer['transaction']>> | undefined;
+    try {
+      tx = await producer.transaction();
+      if (topicMessages.length > 0) await tx.sendBatch({ topicMessages });
+      if (topics.length > 0) await tx.sendOffsets({ consumerGroupId: groupId, topics });
+      await tx.commit();
+      if (topics.length > 0) this.#lastCommitted = transaction.offsets;
+    } catch (cause) {
+      let aborted = false;
+      if (tx !== undefined) {
+        try {
+          await tx.abort();
+          aborted = true;
+        } catch (abortError) {
+          this.#log.error({ transactionalId, err: abortError }, 'transaction abort failed');
+        }
+      }
+      // Always start over with a new producer id/epoch. kafkajs keeps per-partition sequence numbers
+      // across an abort and does not advance them for partitions of a request that failed as a
+      // whole, so the next transaction's first record on such a partition reuses a sequence the
+      // broker already has and is silently dropped as a duplicate (seen with MESSAGE_TOO_LARGE).
+      await this.#resetProducer();
+      const error = new LevelTransactionError({
+        transactionalId,
+        offsets: transaction.offsets,
+        aborted,
+        cause,
+      });
+      this.#log.error(
+        { transactionalId, aborted, retriable: error.retriable, err: cause },
+        'level transaction failed',
+      );
+      throw error;
+    }
+    this.#log.debug(
+      {
+        levels: levelMessages.length,
+        deadLetters: transaction.rejected.length,
+        offsets: transaction.offsets,
+        durationMs: Date.now() - started,
+      },
+      'level transaction committed',
+    );
+  }
+
+  /**
+   * Returns the group's committed input offsets. Transactional offsets become visible only when
+   * the coordinator has written the commit markers, after EndTxn has already answered, and
+   * kafkajs's OffsetFetch (v4) cannot ask for stable offsets (KIP-447 `requireStable`). So this
+   * first connects the transactional producer (InitProducerId waits out, or aborts, a transaction
+   * a predecessor left in flight), and after a commit by this instance it polls until the
+   * offsets of that commit are visible.
+   */
+  async committedOffsets(): Promise<InputOffsets | null> {
+    await this.#connectedProducer();
+    const expected = this.#lastCommitted;
+    const deadline = Date.now() + (this.#options.stableOffsetsTimeoutMs ?? 10_000);
+    for (;;) {
+      const fetched = await this.#fetchCommittedOffsets();
+      if (
+        expected === undefined ||
+        Object.entries(expected).every(([key, offset]) => fetched?.[key] === offset)
+      ) {
+        return fetched;
+      }
+      if (Date.now() >= deadline) {
+        throw new KafkaOperationError({
+          operation: 'fetch committed offsets',
+          target: this.#options.groupId,
+          retriable: true,
+          cause: new Error(
+            `offsets were ${JSON.stringify(fetched)}; expected the last commit's ${JSON.stringify(expected)}`,
+          ),
+        });
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  async #fetchCommittedOffsets(): Promise<InputOffsets | null> {
+    const { groupId } = this.#options;
+    const topics = this.#options.inputTopics.map((topic) => (typeof topic === 'string' ? topic : topic.name));
+    try {
+      const admin = await this.#connectedAdmin();
+      const fetched = await admin.fetchOffsets({ groupId, topics });
+      const offsets: Record<string, string> = {};
+      for (const { topic, partitions } of fetched) {
+        for (const { partition, offset } of partitions) {
+          // kafkajs reports a partition without a committed offset as -1.
+          if (BigInt(offset) >= 0n) offsets[`${topic}:${partition}`] = offset;
+        }
+      }
+      return Object.keys(offsets).length === 0 ? null : offsets;
+    } catch (cause) {
+      throw new KafkaOperationError({ operation: 'fetch committed offsets', target: groupId, cause });
+    }
+  }
+
+  async close(): Promise<void> {
+    const closing = [this.#producer, this.#admin].map(async (client) => (await client)?.disconnect());
+    this.#producer = undefined;
+    this.#admin = undefined;
+    for (const result of await Promise.allSettled(closing)) {
+      if (result.status === 'rejected') this.#log.warn({ err: result.reason }, 'close failed');
+    }
+  }
+
+  #connectedProducer(): Promise<Producer> {
+    if (this.#producer === undefined) {
+      const { kafka, transactionalId } = this.#options;
+      const producer = kafka.producer({
+        transactionalId,
+        idempotent: true,
+        maxInFlightRequests: 1,
+        transactionTimeout: this.#options.transactionTimeoutMs ?? 60_000,
+        allowAutoTopicCreation: false,
+      });
+      // connect() runs InitProducerId: it bumps the epoch, fencing any older producer with this id
+      // and aborting a transaction it left open.
+      const connecting = producer.connect().then(() => producer);
+      this.#producer = connecting;
+      connecting.catch(() => {
+        if (this.#producer === connecting) this.#producer = undefined;
+      });
+    }
+    return this.#producer.catch((cause: unknown) => {
+      if (cause instanceof KafkaAdapterError) throw cause;
+      throw new KafkaOperationError({
+        operation: 'producer connect',
+        target: this.#options.transactionalId,
+        cause,
+      });
+    });
+  }
+
+  #connectedAdmin(): Promise<Admin> {
+    if (this.#admin === undefined) {
+      const admin = this.#options.kafka.admin();
+      const connecting = admin.connect().then(() => admin);
+      this.#admin = connecting;
+      connecting.catch(() => {
+        if (this.#admin === connecting) this.#admin = undefined;
+      });
+    }
+    return this.#admin;
+  }
+
+  // A new producer's InitProducerId bumps the epoch (resetting sequences) and aborts whatever the
+  // old one left open.
+  async #resetProducer(): Promise<void> {
+    const previous = this.#producer;
+    this.#producer = undefined;
+    try {
+      await (await previous)?.disconnect();
+    } catch (error) {
+      this.#log.warn({ err: error }, 'producer disconnect after a failed transaction failed');
+    }
+  }
+}

@@ -1,0 +1,243 @@
+import {
+  type ConstituentContribution,
+  type CorporateAction,
+  Dec,
+  type EventPosition,
+  type FxRateEvent,
+  formatPlain,
+  type IndexAdjustmentEvent,
+  type IndexLevel,
+  LevelDec,
+  type LevelTrigger,
+  type TickEvent,
+} from '@indexflow/index-engine';
+import { RecordShapeError } from './kafka-errors.js';
+import type {
+  ConstituentContributionRecord,
+  CorporateActionRecord,
+  FxObservationRecord,
+  FxRateRecord,
+  IndexAdjustmentRecord,
+  IndexLevelRecord,
+  LevelTrigger as LevelTriggerRecord,
+  MarketTickRecord,
+} from './record-types.js';
+
+// Avro records ↔ engine types. Decoding checks the fields the engine reads (a record written with
+// another schema decodes "successfully" into the wrong shape); encoding writes every decimal in
+// plain notation (formatPlain = toFixed(), never toString(), which can switch to exponents).
+
+function requireString(schema: string, record: object, field: string): string {
+  const value = (record as Record<string, unknown>)[field];
+  if (typeof value !== 'string') throw new RecordShapeError({ schema, field, value });
+  return value;
+}
+
+function requireTime(schema: string, record: object, field: string): number {
+  const value = (record as Record<string, unknown>)[field];
+  if (typeof value !== 'number' || !Number.isSafeInteger(value))
+    throw new RecordShapeError({ schema, field, value });
+  return value;
+}
+
+function optionalString(schema: string, record: object, field: string): string | undefined {
+  const value = (record as Record<string, unknown>)[field];
+  if (value === null || value === undefined) return undefined;
+  if (typeof value !== 'string') throw new RecordShapeError({ schema, field, value });
+  return value;
+}
+
+function requireObject(schema: string, field: string, value: unknown): object {
+  if (typeof value !== 'object' || value === null) throw new RecordShapeError({ schema, field, value });
+  return value;
+}
+
+const withPosition = (position: EventPosition | undefined) => (position === undefined ? {} : { position });
+
+/** Returns the TickEvent of a MarketTick record: last price as the price, the feed sequence kept. */
+export function tickRecordToEvent(record: MarketTickRecord, position?: EventPosition): TickEvent {
+  const schema = 'market-tick';
+  requireObject(schema, '(record)', record);
+  const sequence = requireTime(schema, record, 'sequence');
+  return {
+    kind: 'tick',
+    eventTime: requireTime(schema, record, 'eventTime'),
+    symbol: requireString(schema, record, 'symbol'),
+    price: requireString(schema, record, 'lastPrice'),
+    sequence,
+    ...withPosition(position),
+  };
+}
+
+/**
+ * Returns the FxRateEvent of an FxRate record. The observation id is derived from the record alone
+ * (`source:pair:sequence`), so a replay of the same topic stamps the same id on its levels.
+ */
+export function fxRecordToEvent(record: FxRateRecord, position?: EventPosition): FxRateEvent {
+  const schema = 'fx-rate';
+  requireObject(schema, '(record)', record);
+  const pair = requireString(schema, record, 'pair');
+  const source = requireString(schema, record, 'source');
+  const sequence = requireTime(schema, record, 'sequence');
+  return {
+    kind: 'fx-rate',
+    eventTime: requireTime(schema, record, 'eventTime'),
+    pair,
+    rate: requireString(schema, record, 'rate'),
+    observationId: `${source}:${pair}:${sequence}`,
+    ...withPosition(position),
+  };
+}
+
+function actionRecordToAction(
+  record: CorporateActionRecord,
+  indexId: string,
+  index: number,
+): CorporateAction {
+  const schema = 'index-adjustment';
+  const field = (name: string) => `actions[${index}].${name}`;
+  requireObject(schema, field('(record)'), record);
+  const type = record.type;
+  if (typeof type !== 'string') throw new RecordShapeError({ schema, field: field('type'), value: type });
+  const symbol = record.symbol;
+  if (typeof symbol !== 'string')
+    throw new RecordShapeError({ schema, field: field('symbol'), value: symbol });
+  const optional = (name: 'ratio' | 'price' | 'amount' | 'shares' | 'currency') => {
+    const value = record[name];
+    if (value === null || value === undefined) return {};
+    if (typeof value !== 'string') throw new RecordShapeError({ schema, field: field(name), value });
+    return { [name]: value };
+  };
+  // An adjustment is published per index, so each of its actions is scoped to that index: a split
+  // of a symbol held by two indices arrives once in each index's adjustment and must not apply twice.
+  const actionIndexId = record.indexId ?? indexId;
+  return {
+    type,
+    symbol,
+    indexId: actionIndexId,
+    ...optional('ratio'),
+    ...optional('price'),
+    ...optional('amount'),
+    ...optional('shares'),
+    ...optional('currency'),
+  } as CorporateAction;
+}
+
+/** Returns the IndexAdjustmentEvent of an IndexAdjustment record, actions in record order. */
+export function adjustmentRecordToEvent(
+  record: IndexAdjustmentRecord,
+  position?: EventPosition,
+): IndexAdjustmentEvent {
+  const schema = 'index-adjustment';
+  requireObject(schema, '(record)', record);
+  const indexId = requireString(schema, record, 'indexId');
+  const actions = record.actions;
+  if (!Array.isArray(actions)) throw new RecordShapeError({ schema, field: 'actions', value: actions });
+  optionalString(schema, record, 'adjustmentId');
+  return {
+    kind: 'index-adjustment',
+    eventTime: requireTime(schema, record, 'eventTime'),
+    effectiveDate: requireString(schema, record, 'effectiveDate'),
+    actions: actions.map((action, index) => actionRecordToAction(action, indexId, index)),
+    ...withPosition(position),
+  };
+}
+
+const TRIGGERS: Readonly<Record<LevelTrigger, LevelTriggerRecord>> = {
+  tick: 'TICK',
+  'fx-rate': 'FX_RATE',
+  'index-adjustment': 'INDEX_ADJUSTMENT',
+  'session-close': 'SESSION_CLOSE',
+};
+
+/** The fields of IndexLevel the record is built from (structural, so a class with getters also fits). */
+export type IndexLevelFields = Pick<
+  IndexLevel,
+  | 'indexId'
+  | 'eventTime'
+  | 'sequence'
+  | 'level'
+  | 'divisor'
+  | 'marketValue'
+  | 'trigger'
+  | 'symbol'
+  | 'prevClose'
+  | 'open'
+  | 'high'
+  | 'low'
+  | 'fxObservationId'
+  | 'fxStale'
+  | 'totalReturnLevel'
+  | 'netTotalReturnLevel'
+> & {
+  readonly contributions:
+    | readonly Pick<
+        ConstituentContribution,
+        'symbol' | 'price' | 'fxRate' | 'indexShares' | 'contribution' | 'weight'
+      >[]
+    | null;
+};
+
+export interface LevelRecordOptions {
+  /** Currency the index is calculated in; IndexLevel does not carry it. Default CNY. */
+  readonly currency?: string;
+  /**
+   * Resolves the FX observation a level names (IndexLevel carries only its id). When absent or
+   * when it returns undefined, the record's fxObservation is null.
+   */
+  readonly fxObservation?: (observationId: string) => FxObservationRecord | undefined;
+}
+
+const plainOrNull = (value: InstanceType<typeof Dec> | null): string | null =>
+  value === null ? null : formatPlain(value);
+
+/**
+ * Returns the index-level.avsc record of a level. change = level − prevClose (exact);
+ * changePercent = change × 100 / prevClose to 34 significant digits (the engine's level precision,
+ * half-even); both null without a prevClose. Constituents come from `contributions`, else null.
+ */
+export function levelToRecord(level: IndexLevelFields, options: LevelRecordOptions = {}): IndexLevelRecord {
+  const prevClose = level.prevClose;
+  // Dec (80 digits) keeps the subtraction exact whatever context the level was computed in.
+  const change = prevClose === null ? null : new Dec(level.level).minus(prevClose);
+  const changePercent =
+    change === null || prevClose === null || prevClose.isZero()
+      ? null
+      : new Dec(new LevelDec(change.times(100)).div(new LevelDec(prevClose)));
+  const observationId = level.fxObservationId;
+  const fxObservation = observationId === null ? null : (options.fxObservation?.(observationId) ?? null);
+  return {
+    indexId: level.indexId,
+    currency: options.currency ?? 'CNY',
+    eventTime: level.eventTime,
+    sequence: level.sequence,
+    trigger: TRIGGERS[level.trigger],
+    triggerSymbol: level.trigger === 'tick' ? (level.symbol ?? null) : null,
+    level: formatPlain(level.level),
+    prevClose: plainOrNull(prevClose),
+    change: plainOrNull(change),
+    changePercent: plainOrNull(changePercent),
+    open: plainOrNull(level.open),
+    high: plainOrNull(level.high),
+    low: plainOrNull(level.low),
+    divisor: formatPlain(level.divisor),
+    marketValue: formatPlain(level.marketValue),
+    totalReturnLevel: plainOrNull(level.totalReturnLevel),
+    netTotalReturnLevel: plainOrNull(level.netTotalReturnLevel),
+    fxObservation,
+    stale: level.fxStale,
+    constituents:
+      level.contributions === null
+        ? null
+        : level.contributions.map(
+            (c): ConstituentContributionRecord => ({
+              symbol: c.symbol,
+              price: formatPlain(c.price),
+              fxRate: formatPlain(c.fxRate),
+              indexShares: formatPlain(c.indexShares),
+              contribution: formatPlain(c.contribution),
+              weight: formatPlain(c.weight),
+            }),
+          ),
+  };
+}
