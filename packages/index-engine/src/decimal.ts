@@ -9,9 +9,11 @@ export const Dec = Decimal.clone({ precision: 80, rounding: Decimal.ROUND_HALF_E
 export type Dec = InstanceType<typeof Dec>;
 
 /**
- * Levels are quotients and cannot be exact; they are computed to 34 significant digits (the
- * IEEE decimal128 width), far beyond any published precision, with a fixed rounding mode so the
- * same inputs always give the same digits.
+ * Quotients of the cold paths (contributions, weights, total-return levels) are computed to 34
+ * significant digits (the IEEE decimal128 width) with a fixed rounding mode, so the same inputs
+ * always give the same digits. The price level itself is not computed here: the hot path divides
+ * exact scaled BigInts and rounds the level half-even to 24 decimal places (LEVEL_DECIMALS in
+ * fixed-point.ts, see engine/level-quotient.ts) — identical to `Dec` division rounded to 24 dp.
  */
 export const LevelDec = Decimal.clone({ precision: 34, rounding: Decimal.ROUND_HALF_EVEN, toExpNeg: -30, toExpPos: 40 });
 

@@ -14,15 +14,22 @@ export interface ConstituentContribution {
   readonly weight: Dec;
 }
 
-/** One published index level, emitted after applying the event that changed the index's inputs. */
+/**
+ * One published index level, emitted after applying the event that changed the index's inputs.
+ * The engine emits `LevelRecord`s, whose `Dec` fields are computed on first access from exact
+ * scaled integers; `formatLevelFixed` formats the level without decimal.js.
+ */
 export interface IndexLevel {
   readonly indexId: string;
   /** Time of the triggering event (epoch ms). */
   readonly eventTime: number;
   /** Gap-free per-index sequence, starting at 1. */
   readonly sequence: number;
+  /** MV / D rounded half-even to 24 decimal places (exact inputs, one deterministic rounding). */
   readonly level: Dec;
+  /** The exact divisor (up to 80 significant digits, never rounded below that). */
   readonly divisor: Dec;
+  /** Σ P × FX × q, exact. */
   readonly marketValue: Dec;
   readonly trigger: LevelTrigger;
   /** The symbol whose tick triggered the level, if any. */

@@ -1,4 +1,18 @@
 export { Dec, LevelDec, parseDecimal, formatFixed, formatPlain, EXACT_PRICE_DECIMALS, CROSS_RATE_DECIMALS } from './decimal.js';
+export {
+  PRICE_DECIMALS,
+  FX_DECIMALS,
+  SHARES_DECIMALS,
+  MARKET_VALUE_DECIMALS,
+  LEVEL_DECIMALS as LEVEL_SCALE_DECIMALS,
+  toScaled,
+  fromScaled,
+  formatScaledFixed,
+} from './fixed-point.js';
+export { parseScaledPrice } from './price-parser.js';
+export type { ScaledPrice } from './price-parser.js';
+export { LevelRecord, formatLevelFixed } from './engine/level-record.js';
+export { LevelQuotient } from './engine/level-quotient.js';
 export { currencyOfSymbol, marketOfSymbol, isCurrencyCode } from './identifiers.js';
 export type { IndexId, InstrumentSymbol, Market, CurrencyCode } from './identifiers.js';
 export { REJECT_REASONS } from './rejection.js';

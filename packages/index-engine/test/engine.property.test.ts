@@ -92,7 +92,8 @@ describe('engine properties', () => {
           const lastPerIndex = new Map(levels.map((l) => [l.indexId, l]));
           for (const level of lastPerIndex.values()) {
             const full = engine.fullRecomputeLevel(level.indexId)!;
-            expect(full.toSignificantDigits(30).eq(level.level.toSignificantDigits(30))).toBe(true);
+            // Levels are published to 24 decimal places, rounded half-even (was: 34 significant digits).
+            expect(full.toDecimalPlaces(24, Dec.ROUND_HALF_EVEN).eq(level.level)).toBe(true);
           }
           expect(engine.verifyMarketValues()).toEqual([]);
         }

@@ -1,9 +1,11 @@
+import { Decimal } from 'decimal.js';
 import { type Dec, ONE, parseDecimal, ZERO } from '../decimal.js';
-import { currencyOfSymbol, isCurrencyCode } from '../identifiers.js';
-import type { IndexAdjustmentEvent } from '../events/index-event.js';
-import type { Rejection } from '../rejection.js';
-import { ConstituentBook, type IndexBook } from '../engine/index-book.js';
 import { addRoute, type EngineState, removeRoute } from '../engine/engine-state.js';
+import { ConstituentBook, type IndexBook } from '../engine/index-book.js';
+import type { IndexAdjustmentEvent } from '../events/index-event.js';
+import { fromScaled, mustScale, PRICE_DECIMALS, SHARES_DECIMALS, toScaled } from '../fixed-point.js';
+import { currencyOfSymbol, isCurrencyCode } from '../identifiers.js';
+import type { Rejection } from '../rejection.js';
 import { adjustDivisor } from './adjust-divisor.js';
 import { type CorporateAction, PRICE_ACTION_TYPES } from './corporate-action.js';
 import { exRightsPrices } from './reference-price.js';
@@ -37,6 +39,29 @@ function positive(action: CorporateAction, field: 'ratio' | 'price' | 'amount' |
     throw new ActionError('invalid_action', `${action.type} of ${action.symbol}: ${field} must be > 0, was ${raw}`, raw);
   }
   return value;
+}
+
+/** A `positive` field that must also fit a fixed scale exactly (index shares, prices). */
+function positiveScaled(action: CorporateAction, field: 'price' | 'shares', decimals: number): Dec {
+  const value = positive(action, field);
+  if (toScaled(value, decimals) === null) {
+    throw new ActionError(
+      'invalid_action',
+      `${action.type} of ${action.symbol}: ${field} must have at most ${decimals} decimal places, was ${action[field]}`,
+      action[field],
+    );
+  }
+  return value;
+}
+
+/**
+ * Index shares after an ex-date factor: exact when they fit 12 decimal places, otherwise rounded
+ * half-even to 12 (before the divisor is computed from them, so the level stays continuous).
+ */
+function sharesAfter(shares: Dec, factor: Dec): { shares: Dec; rounded: boolean } {
+  const exact = shares.times(factor);
+  if (exact.decimalPlaces() <= SHARES_DECIMALS) return { shares: exact, rounded: false };
+  return { shares: exact.toDecimalPlaces(SHARES_DECIMALS, Decimal.ROUND_HALF_EVEN), rounded: true };
 }
 
 function targetBooks(state: EngineState, action: CorporateAction): IndexBook[] {
@@ -101,28 +126,31 @@ function applyPriceGroup(state: EngineState, symbol: string, group: PriceActionG
       throw new ActionError('invalid_action', `dividend of ${symbol} is not below its previous close ${pc.toFixed()}`);
     }
   }
-  if (symbolState?.lastPrice) {
-    symbolState.lastPrice = exRightsPrices({ prevClose: symbolState.lastPrice, ...inputs }, 'exact').exchangePrice;
+  if (symbolState !== undefined && symbolState.lastPrice !== null) {
+    const prevClose = fromScaled(symbolState.lastPrice, PRICE_DECIMALS);
+    const exchangePrice = exRightsPrices({ prevClose, ...inputs }, 'exact').exchangePrice;
+    symbolState.lastPrice = mustScale(exchangePrice, PRICE_DECIMALS, `reference price of ${symbol}`);
   }
   for (const { book, constituent } of memberships) {
     const pc = constituent.price;
     if (pc === null) {
       // Not priced yet: only the share count changes; there is no market value to keep continuous.
       const factor = exRightsPrices({ prevClose: ONE, ...inputs }).shareFactor;
-      book.reprice(constituent, null, constituent.fxRate, constituent.indexShares.times(factor));
+      book.reprice(constituent, null, constituent.fxRate, sharesAfter(constituent.indexShares, factor).shares);
       affected.add(book);
       continue;
     }
     const prices = exRightsPrices({ prevClose: pc, ...inputs }, book.referencePriceRounding);
     const oldShares = constituent.indexShares;
-    const newShares = oldShares.times(prices.shareFactor);
+    const { shares: newShares, rounded } = sharesAfter(oldShares, prices.shareFactor);
     const fx = constituent.fxRate;
     if (book.divisor !== null && fx !== null && constituent.priced) {
       const divisorBefore = book.divisor;
       // Exact mode uses P_idx × q' = (Pc − special + S·k) × q, free of any division, so a split or
-      // bonus leaves the divisor exactly unchanged; the rounded mode uses the published price.
+      // bonus leaves the divisor exactly unchanged; the rounded mode uses the published price. When
+      // q' had to be rounded to 12 dp, the index-purpose price times the rounded q' is the value.
       const indexPurposeValue =
-        book.referencePriceRounding === 'exact'
+        book.referencePriceRounding === 'exact' && !rounded
           ? pc
               .minus(group.special ?? ZERO)
               .plus((group.rightsPrice ?? ZERO).times(group.rightsRatio ?? ZERO))
@@ -147,7 +175,7 @@ function applyPriceGroup(state: EngineState, symbol: string, group: PriceActionG
 function applyStructural(state: EngineState, action: CorporateAction, affected: Set<IndexBook>): void {
   switch (action.type) {
     case 'shares_change': {
-      const shares = positive(action, 'shares');
+      const shares = positiveScaled(action, 'shares', SHARES_DECIMALS);
       const books = targetBooks(state, action);
       if (books.length === 0) throw new ActionError('unknown_symbol', `no index holds ${action.symbol}`, action.symbol);
       for (const book of books) {
@@ -167,15 +195,17 @@ function applyStructural(state: EngineState, action: CorporateAction, affected: 
       if (book.constituents.has(action.symbol)) {
         throw new ActionError('invalid_action', `${book.id} already holds ${action.symbol}`, action.symbol);
       }
-      const shares = positive(action, 'shares');
+      const shares = positiveScaled(action, 'shares', SHARES_DECIMALS);
       const currency = action.currency ?? currencyOfSymbol(action.symbol);
       if (currency === null || !isCurrencyCode(currency)) {
         throw new ActionError('invalid_action', `currency of ${action.symbol} is unknown`, action.currency);
       }
-      const price = action.price ? positive(action, 'price') : (state.symbols.get(action.symbol)?.lastPrice ?? null);
+      const price = action.price
+        ? toScaled(positiveScaled(action, 'price', PRICE_DECIMALS), PRICE_DECIMALS)
+        : (state.symbols.get(action.symbol)?.lastPrice ?? null);
       const constituent = new ConstituentBook(action.symbol, currency, shares);
       if (currency === 'HKD') constituent.fxRate = state.fx.hkdCny?.rate ?? null;
-      constituent.price = price;
+      constituent.priceScaled = price;
       if (book.divisor !== null && !constituent.priced) {
         throw new ActionError(
           price === null ? 'missing_price' : 'missing_fx',

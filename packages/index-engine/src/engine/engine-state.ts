@@ -1,10 +1,10 @@
-import type { Dec } from '../decimal.js';
 import type { FxBook } from '../fx/fx-book.js';
 import type { ConstituentBook, IndexBook } from './index-book.js';
 
 /** A symbol's last accepted price, whether or not any index holds it (a later `add` may need it). */
 export interface SymbolState {
-  lastPrice: Dec | null;
+  /** Last price × 10^20 (PRICE_DECIMALS). */
+  lastPrice: bigint | null;
   lastEventTime: number;
   lastSequence: number | undefined;
 }

@@ -1,25 +1,75 @@
-import { type Dec, LevelDec, ONE, ZERO } from '../decimal.js';
-import type { CurrencyCode } from '../identifiers.js';
 import type { ReferencePriceRounding } from '../corporate-actions/reference-price.js';
+import type { Dec } from '../decimal.js';
+import {
+  FX_DECIMALS,
+  fromScaled,
+  LEVEL_DECIMALS,
+  MARKET_VALUE_DECIMALS,
+  mustScale,
+  PRICE_DECIMALS,
+  pow10,
+  SHARES_DECIMALS,
+} from '../fixed-point.js';
+import type { CurrencyCode } from '../identifiers.js';
+import { LevelQuotient } from './level-quotient.js';
+import type { LevelRecord } from './level-record.js';
 
-/** One constituent inside one index: the price this index uses and its running market value. */
+const FX_ONE = pow10(FX_DECIMALS);
+
+/**
+ * One constituent inside one index: the price this index uses and its running market value, as
+ * scaled BigInts (price × 10^20, FX × 10^12, index shares × 10^12, market value × 10^44) so a
+ * tick is one exact integer multiplication. The `Dec` accessors are for the cold paths.
+ */
 export class ConstituentBook {
-  price: Dec | null = null;
-  /** CNY per unit of `currency`; ONE for CNY, the HKDCNY rate (or null if unknown) for HKD. */
-  fxRate: Dec | null;
-  /** P × FX × q, or ZERO while unpriced. */
-  marketValue: Dec = ZERO;
+  priceScaled: bigint | null = null;
+  /** CNY per unit of `currency` × 10^12; 10^12 for CNY, the HKDCNY rate (or null if unknown) for HKD. */
+  fxScaled: bigint | null;
+  sharesScaled: bigint;
+  /** FX × shares × 10^24, or null without an FX rate. */
+  fxSharesScaled: bigint | null;
+  /** P × FX × q × 10^44, or 0 while unpriced. */
+  marketValueScaled = 0n;
 
   constructor(
     readonly symbol: string,
     readonly currency: CurrencyCode,
-    public indexShares: Dec,
+    indexShares: Dec,
   ) {
-    this.fxRate = currency === 'CNY' ? ONE : null;
+    this.sharesScaled = mustScale(indexShares, SHARES_DECIMALS, `index shares of ${symbol}`);
+    this.fxScaled = currency === 'CNY' ? FX_ONE : null;
+    this.fxSharesScaled = this.fxScaled === null ? null : this.fxScaled * this.sharesScaled;
   }
 
   get priced(): boolean {
-    return this.price !== null && this.fxRate !== null;
+    return this.priceScaled !== null && this.fxScaled !== null;
+  }
+
+  get price(): Dec | null {
+    return this.priceScaled === null ? null : fromScaled(this.priceScaled, PRICE_DECIMALS);
+  }
+
+  /** Sets the price of a constituent not yet in a book (use `IndexBook.reprice` otherwise). */
+  set price(value: Dec | null) {
+    this.priceScaled = value === null ? null : mustScale(value, PRICE_DECIMALS, `price of ${this.symbol}`);
+  }
+
+  get fxRate(): Dec | null {
+    return this.fxScaled === null ? null : fromScaled(this.fxScaled, FX_DECIMALS);
+  }
+
+  /** Sets the FX rate of a constituent not yet in a book (use `IndexBook.reprice` otherwise). */
+  set fxRate(value: Dec | null) {
+    this.fxScaled = value === null ? null : mustScale(value, FX_DECIMALS, `FX rate of ${this.symbol}`);
+    this.fxSharesScaled = this.fxScaled === null ? null : this.fxScaled * this.sharesScaled;
+  }
+
+  get indexShares(): Dec {
+    return fromScaled(this.sharesScaled, SHARES_DECIMALS);
+  }
+
+  get marketValue(): Dec {
+    return fromScaled(this.marketValueScaled, MARKET_VALUE_DECIMALS);
   }
 }
 
@@ -35,25 +85,29 @@ export interface TotalReturnState {
 }
 
 /**
- * One index's running state. The market value is kept incrementally, so a tick costs O(1) per
- * index; `fullMarketValue()` re-sums from scratch and must always agree exactly.
+ * One index's running state. The market value is kept incrementally as an exact BigInt at
+ * 10^44, so a tick costs O(1) per index; `fullMarketValueScaled()` re-sums from scratch and must
+ * always agree exactly. The divisor is an exact `Dec` (80 significant digits); setting it
+ * precomputes the `LevelQuotient` the hot path divides with. Levels (and open/high/low/previous
+ * close) are integers × 10^24, rounded half-even.
  */
 export class IndexBook {
   readonly constituents = new Map<string, ConstituentBook>();
-  marketValue: Dec = ZERO;
+  marketValueScaled = 0n;
   /** Constituents without a price (or without FX, for HKD ones). */
   unpricedCount = 0;
-  divisor: Dec | null;
+  #divisor: Dec | null = null;
+  #quotient: LevelQuotient | null = null;
   sequence = 0;
-  level: Dec | null = null;
-  prevClose: Dec | null = null;
-  open: Dec | null = null;
-  high: Dec | null = null;
-  low: Dec | null = null;
+  levelScaled: bigint | null = null;
+  prevCloseScaled: bigint | null = null;
+  openScaled: bigint | null = null;
+  highScaled: bigint | null = null;
+  lowScaled: bigint | null = null;
   fxStale = false;
   totalReturn: TotalReturnState | null = null;
-  totalReturnLevel: Dec | null = null;
-  netTotalReturnLevel: Dec | null = null;
+  /** The last published record (its total-return levels are computed from it on demand). */
+  last: LevelRecord | null = null;
 
   constructor(
     readonly id: string,
@@ -72,13 +126,39 @@ export class IndexBook {
     return this.hkdCount > 0;
   }
 
+  get divisor(): Dec | null {
+    return this.#divisor;
+  }
+
+  set divisor(value: Dec | null) {
+    this.#divisor = value;
+    this.#quotient = value === null ? null : new LevelQuotient(value);
+  }
+
+  get marketValue(): Dec {
+    return fromScaled(this.marketValueScaled, MARKET_VALUE_DECIMALS);
+  }
+
+  get level(): Dec | null {
+    return this.levelScaled === null ? null : fromScaled(this.levelScaled, LEVEL_DECIMALS);
+  }
+
+  get totalReturnLevel(): Dec | null {
+    return this.last?.totalReturnLevel ?? null;
+  }
+
+  get netTotalReturnLevel(): Dec | null {
+    return this.last?.netTotalReturnLevel ?? null;
+  }
+
   addConstituent(constituent: ConstituentBook): void {
     this.constituents.set(constituent.symbol, constituent);
     if (constituent.currency === 'HKD') this.hkdCount += 1;
-    if (constituent.priced) {
-      constituent.marketValue = constituent.price!.times(constituent.fxRate!).times(constituent.indexShares);
-      this.marketValue = this.marketValue.plus(constituent.marketValue);
+    if (constituent.priceScaled !== null && constituent.fxSharesScaled !== null) {
+      constituent.marketValueScaled = constituent.priceScaled * constituent.fxSharesScaled;
+      this.marketValueScaled += constituent.marketValueScaled;
     } else {
+      constituent.marketValueScaled = 0n;
       this.unpricedCount += 1;
     }
   }
@@ -88,39 +168,72 @@ export class IndexBook {
     if (!constituent) return undefined;
     this.constituents.delete(symbol);
     if (constituent.currency === 'HKD') this.hkdCount -= 1;
-    if (constituent.priced) this.marketValue = this.marketValue.minus(constituent.marketValue);
+    if (constituent.priced) this.marketValueScaled -= constituent.marketValueScaled;
     else this.unpricedCount -= 1;
     return constituent;
   }
 
-  /** Sets a constituent's price, FX rate and/or shares and updates the running market value. */
-  reprice(constituent: ConstituentBook, price: Dec | null, fxRate: Dec | null, indexShares: Dec): void {
+  /** The hot path: a new price (× 10^20) for a constituent; the running market value follows exactly. */
+  setPrice(constituent: ConstituentBook, priceScaled: bigint): void {
+    const wasPriced = constituent.priceScaled !== null;
+    constituent.priceScaled = priceScaled;
+    const fxShares = constituent.fxSharesScaled;
+    if (fxShares === null) return;
+    const after = priceScaled * fxShares;
+    if (wasPriced) {
+      this.marketValueScaled += after - constituent.marketValueScaled;
+    } else {
+      this.marketValueScaled += after;
+      this.unpricedCount -= 1;
+    }
+    constituent.marketValueScaled = after;
+  }
+
+  /** Sets a constituent's price, FX rate and shares (scaled) and updates the running market value. */
+  repriceScaled(constituent: ConstituentBook, price: bigint | null, fx: bigint | null, shares: bigint): void {
     const wasPriced = constituent.priced;
-    const before = constituent.marketValue;
-    constituent.price = price;
-    constituent.fxRate = fxRate;
-    constituent.indexShares = indexShares;
-    if (price !== null && fxRate !== null) {
-      const after = price.times(fxRate).times(indexShares);
-      constituent.marketValue = after;
-      this.marketValue = wasPriced ? this.marketValue.plus(after.minus(before)) : this.marketValue.plus(after);
+    const before = constituent.marketValueScaled;
+    constituent.priceScaled = price;
+    if (fx !== constituent.fxScaled || shares !== constituent.sharesScaled) {
+      constituent.fxScaled = fx;
+      constituent.sharesScaled = shares;
+      constituent.fxSharesScaled = fx === null ? null : fx * shares;
+    }
+    if (price !== null && constituent.fxSharesScaled !== null) {
+      const after = price * constituent.fxSharesScaled;
+      constituent.marketValueScaled = after;
+      this.marketValueScaled += wasPriced ? after - before : after;
       if (!wasPriced) this.unpricedCount -= 1;
     } else {
-      constituent.marketValue = ZERO;
+      constituent.marketValueScaled = 0n;
       if (wasPriced) {
-        this.marketValue = this.marketValue.minus(before);
+        this.marketValueScaled -= before;
         this.unpricedCount += 1;
       }
     }
   }
 
-  /** Σ(P × FX × q) from scratch: the reference the incremental value is checked against. */
-  fullMarketValue(): Dec {
-    let sum = ZERO;
+  /** `repriceScaled` from `Dec`s, for the cold paths; each must fit its scale exactly. */
+  reprice(constituent: ConstituentBook, price: Dec | null, fxRate: Dec | null, indexShares: Dec): void {
+    this.repriceScaled(
+      constituent,
+      price === null ? null : mustScale(price, PRICE_DECIMALS, `price of ${constituent.symbol}`),
+      fxRate === null ? null : mustScale(fxRate, FX_DECIMALS, `FX rate of ${constituent.symbol}`),
+      mustScale(indexShares, SHARES_DECIMALS, `index shares of ${constituent.symbol}`),
+    );
+  }
+
+  /** Σ(P × FX × q) × 10^44 from scratch: the reference the incremental value is checked against. */
+  fullMarketValueScaled(): bigint {
+    let sum = 0n;
     for (const c of this.constituents.values()) {
-      if (c.priced) sum = sum.plus(c.price!.times(c.fxRate!).times(c.indexShares));
+      if (c.priceScaled !== null && c.fxScaled !== null) sum += c.priceScaled * c.fxScaled * c.sharesScaled;
     }
     return sum;
+  }
+
+  fullMarketValue(): Dec {
+    return fromScaled(this.fullMarketValueScaled(), MARKET_VALUE_DECIMALS);
   }
 
   get complete(): boolean {
@@ -129,13 +242,18 @@ export class IndexBook {
 
   /** Fixes the divisor from `initialLevel` once every constituent is priced. Returns true when it did. */
   fixBaseIfReady(): boolean {
-    if (this.divisor !== null || !this.complete || this.initialLevel === null) return false;
-    if (this.marketValue.isZero()) return false;
+    if (this.#divisor !== null || !this.complete || this.initialLevel === null) return false;
+    if (this.marketValueScaled === 0n) return false;
     this.divisor = this.marketValue.div(this.initialLevel);
     return true;
   }
 
+  /** L × 10^24 = MV / D rounded half-even to 24 decimal places (see `LevelQuotient`). */
+  computeLevelScaled(): bigint {
+    return this.#quotient!.levelOf(this.marketValueScaled);
+  }
+
   computeLevel(): Dec {
-    return LevelDec.div(this.marketValue, this.divisor!) as unknown as Dec;
+    return fromScaled(this.computeLevelScaled(), LEVEL_DECIMALS);
   }
 }

@@ -1,10 +1,12 @@
-import { type Dec, ONE, parseDecimal, ZERO } from '../decimal.js';
 import { applyIndexAdjustment } from '../corporate-actions/action-effects.js';
+import { type Dec, ONE, parseDecimal, ZERO } from '../decimal.js';
 import { assertNever, type FxRateEvent, type IndexEvent, type SessionEvent, type TickEvent } from '../events/index-event.js';
+import { FX_DECIMALS, mustScale, SHARES_DECIMALS, toScaled } from '../fixed-point.js';
 import { FxBook, SUPPORTED_FX_PAIRS } from '../fx/fx-book.js';
 import { currencyOfSymbol, isCurrencyCode } from '../identifiers.js';
 import type { IndexDefinition } from '../index-definition.js';
 import type { IndexLevel, LevelTrigger } from '../index-level.js';
+import { parseScaledPrice } from '../price-parser.js';
 import type { Rejection } from '../rejection.js';
 import type { ApplyResult } from './apply-result.js';
 import type { EngineOptions } from './engine-options.js';
@@ -27,6 +29,8 @@ export class IndexDefinitionError extends Error {
 
 const FX_PAIRS: ReadonlySet<string> = new Set(SUPPORTED_FX_PAIRS);
 const NO_LEVELS: IndexLevel[] = [];
+/** Shared by every result without rejections (most of them); frozen so a caller cannot fill it. */
+const NO_REJECTIONS = Object.freeze([]) as unknown as Rejection[];
 
 function decimalField(id: string, field: string, raw: string | undefined, positive: boolean): Dec | null {
   if (raw === undefined) return null;
@@ -72,7 +76,16 @@ function buildBook(definition: IndexDefinition): IndexBook {
     }
     const shares = decimalField(id, `constituents[${c.symbol}].shares`, c.shares, true)!;
     const capFactor = decimalField(id, `constituents[${c.symbol}].capFactor`, c.capFactor, true);
-    book.addConstituent(new ConstituentBook(c.symbol, currency, capFactor ? shares.times(capFactor) : shares));
+    const indexShares = capFactor ? shares.times(capFactor) : shares;
+    if (toScaled(indexShares, SHARES_DECIMALS) === null) {
+      throw new IndexDefinitionError(
+        id,
+        `constituents[${c.symbol}].${capFactor ? 'shares × capFactor' : 'shares'}`,
+        capFactor ? indexShares.toFixed() : c.shares,
+        `index shares must have at most ${SHARES_DECIMALS} decimal places`,
+      );
+    }
+    book.addConstituent(new ConstituentBook(c.symbol, currency, indexShares));
   }
   return book;
 }
@@ -146,9 +159,16 @@ export class IndexEngine {
   }
 
   #applyTick(event: TickEvent): ApplyResult {
-    const price = parseDecimal(event.price);
-    if (price === null) return this.#reject(event, 'malformed_price', `price was ${JSON.stringify(event.price)}`, event.price);
-    if (price.lte(0)) return this.#reject(event, 'non_positive_price', `price was ${event.price}`, event.price);
+    // Price × 10^20 (PRICE_DECIMALS): plain decimal strings skip decimal.js (see price-parser.ts).
+    const price = parseScaledPrice(event.price);
+    if (typeof price !== 'bigint') {
+      if (price === 'non_positive') return this.#reject(event, 'non_positive_price', `price was ${event.price}`, event.price);
+      const detail =
+        price === 'malformed'
+          ? `price was ${JSON.stringify(event.price)}`
+          : `price was ${event.price}, which has more than 20 decimal places`;
+      return this.#reject(event, 'malformed_price', detail, event.price);
+    }
     const state = this.#state;
     const symbolState = state.symbols.get(event.symbol);
     if (symbolState?.lastSequence !== undefined && event.sequence !== undefined && event.sequence <= symbolState.lastSequence) {
@@ -182,16 +202,21 @@ export class IndexEngine {
       symbolState.lastEventTime = event.eventTime;
       symbolState.lastSequence = event.sequence;
     } else {
-      state.symbols.set(event.symbol, { lastPrice: price, lastEventTime: event.eventTime, lastSequence: event.sequence });
+      state.symbols.set(event.symbol, {
+        lastPrice: price,
+        lastEventTime: event.eventTime,
+        lastSequence: event.sequence,
+      });
     }
-    if (memberships === undefined) return { levels: NO_LEVELS, rejections: [] };
+    if (memberships === undefined) return { levels: NO_LEVELS, rejections: NO_REJECTIONS };
     const levels: IndexLevel[] = [];
-    for (const { book, constituent } of memberships) {
-      if (constituent.price !== null && constituent.price.eq(price)) continue;
-      book.reprice(constituent, price, constituent.fxRate, constituent.indexShares);
+    for (let i = 0; i < memberships.length; i += 1) {
+      const { book, constituent } = memberships[i]!;
+      if (constituent.priceScaled === price) continue;
+      book.setPrice(constituent, price);
       this.#emitIfReady(book, event.eventTime, 'tick', event.symbol, levels);
     }
-    return { levels, rejections: [] };
+    return { levels, rejections: NO_REJECTIONS };
   }
 
   #applyFx(event: FxRateEvent): ApplyResult {
@@ -199,22 +224,33 @@ export class IndexEngine {
     const rate = parseDecimal(event.rate);
     if (rate === null) return this.#reject(event, 'malformed_fx_rate', `rate was ${JSON.stringify(event.rate)}`, event.rate);
     if (rate.lte(0)) return this.#reject(event, 'non_positive_fx_rate', `rate was ${event.rate}`, event.rate);
+    if (rate.decimalPlaces() > FX_DECIMALS) {
+      return this.#reject(
+        event,
+        'malformed_fx_rate',
+        `rate was ${event.rate}, which has more than ${FX_DECIMALS} decimal places`,
+        event.rate,
+      );
+    }
     const state = this.#state;
     state.lastEventTime = event.eventTime;
     const changed = state.fx.update(event.pair, rate, event.eventTime, event.observationId);
     const fx = state.fx.hkdCny;
-    if (!changed || fx === null) return { levels: NO_LEVELS, rejections: [] };
+    if (!changed || fx === null) return { levels: NO_LEVELS, rejections: NO_REJECTIONS };
     const levels: IndexLevel[] = [];
+    const fxScaled = mustScale(fx.rate, FX_DECIMALS, 'HKDCNY rate');
     for (const book of state.books.values()) {
       if (!book.hasHkd) continue;
       // An FX move is a market move: HKD constituents are revalued, the divisor stays (TV6).
       for (const constituent of book.constituents.values()) {
-        if (constituent.currency === 'HKD') book.reprice(constituent, constituent.price, fx.rate, constituent.indexShares);
+        if (constituent.currency === 'HKD') {
+          book.repriceScaled(constituent, constituent.priceScaled, fxScaled, constituent.sharesScaled);
+        }
       }
       book.fxStale = false;
       this.#emitIfReady(book, event.eventTime, 'fx-rate', undefined, levels);
     }
-    return { levels, rejections: [] };
+    return { levels, rejections: NO_REJECTIONS };
   }
 
   #applySession(event: SessionEvent): ApplyResult {
@@ -223,24 +259,24 @@ export class IndexEngine {
     if (event.phase === 'open') {
       state.tradingDate = event.tradingDate;
       for (const book of state.books.values()) {
-        book.prevClose = book.level;
-        book.open = null;
-        book.high = null;
-        book.low = null;
+        book.prevCloseScaled = book.levelScaled;
+        book.openScaled = null;
+        book.highScaled = null;
+        book.lowScaled = null;
         const tr = book.totalReturn;
-        if (tr !== null && book.level !== null && book.totalReturnLevel !== null) {
+        if (tr !== null && book.levelScaled !== null && book.totalReturnLevel !== null) {
           tr.trBase = book.totalReturnLevel;
           tr.ntrBase = book.netTotalReturnLevel!;
-          tr.levelBase = book.level;
+          tr.levelBase = book.level!;
           tr.dividendPoints = ZERO;
           tr.netDividendPoints = ZERO;
         }
       }
-      return { levels: NO_LEVELS, rejections: [] };
+      return { levels: NO_LEVELS, rejections: NO_REJECTIONS };
     }
     const levels: IndexLevel[] = [];
     for (const book of state.books.values()) this.#emitIfReady(book, event.eventTime, 'session-close', undefined, levels);
-    return { levels, rejections: [] };
+    return { levels, rejections: NO_REJECTIONS };
   }
 
   #emitIfReady(
@@ -259,7 +295,7 @@ export class IndexEngine {
         tr.ntrBase = book.initialLevel!;
         tr.levelBase = book.initialLevel!;
       }
-    } else if (book.totalReturn !== null && book.level === null) {
+    } else if (book.totalReturn !== null && book.levelScaled === null) {
       // A given divisor: the total-return chain starts at the first level.
       const first = book.computeLevel();
       book.totalReturn.trBase = first;
@@ -273,9 +309,9 @@ export class IndexEngine {
   verifyMarketValues(): Array<{ indexId: string; incremental: string; full: string }> {
     const mismatches: Array<{ indexId: string; incremental: string; full: string }> = [];
     for (const book of this.#state.books.values()) {
-      const full = book.fullMarketValue();
-      if (!full.eq(book.marketValue)) {
-        mismatches.push({ indexId: book.id, incremental: book.marketValue.toFixed(), full: full.toFixed() });
+      const full = book.fullMarketValueScaled();
+      if (full !== book.marketValueScaled) {
+        mismatches.push({ indexId: book.id, incremental: book.marketValue.toFixed(), full: book.fullMarketValue().toFixed() });
       }
     }
     return mismatches;

@@ -1,20 +1,129 @@
-import { type Dec, LevelDec, ZERO } from '../decimal.js';
-import type { ConstituentContribution, IndexLevel, LevelTrigger } from '../index-level.js';
+import { type Dec, formatFixed, LevelDec, ZERO } from '../decimal.js';
+import { formatScaledFixed, fromScaled, LEVEL_DECIMALS, MARKET_VALUE_DECIMALS } from '../fixed-point.js';
 import type { FxObservation } from '../fx/fx-book.js';
-import type { IndexBook } from './index-book.js';
+import type { ConstituentContribution, IndexLevel, LevelTrigger } from '../index-level.js';
+import type { IndexBook, TotalReturnState } from './index-book.js';
+
+type TotalReturnInputs = Omit<TotalReturnState, 'withholdingRate'>;
+
+const fromLevel = (scaled: bigint | null): Dec | null =>
+  scaled === null ? null : fromScaled(scaled, LEVEL_DECIMALS);
+
+/**
+ * A published level. The hot path fills it with scaled BigInts (level, open, high, low and
+ * previous close × 10^24, market value × 10^44); the `Dec` fields of `IndexLevel` are getters
+ * computed on first access, so a record nobody reads as `Dec` costs no decimal.js work.
+ */
+export class LevelRecord implements IndexLevel {
+  readonly symbol?: string;
+  #level: Dec | undefined;
+  #marketValue: Dec | undefined;
+  #totalReturnLevel: Dec | null | undefined;
+  #netTotalReturnLevel: Dec | null | undefined;
+
+  constructor(
+    readonly indexId: string,
+    readonly eventTime: number,
+    readonly sequence: number,
+    readonly trigger: LevelTrigger,
+    symbol: string | undefined,
+    /** Level × 10^24, rounded half-even. */
+    readonly levelScaled: bigint,
+    readonly openScaled: bigint,
+    readonly highScaled: bigint,
+    readonly lowScaled: bigint,
+    readonly prevCloseScaled: bigint | null,
+    readonly divisor: Dec,
+    /** Σ P × FX × q × 10^44, exact. */
+    readonly marketValueScaled: bigint,
+    readonly fxObservationId: string | null,
+    readonly fxStale: boolean,
+    readonly totalReturnInputs: TotalReturnInputs | null,
+    readonly contributions: readonly ConstituentContribution[] | null,
+  ) {
+    if (symbol !== undefined) this.symbol = symbol;
+  }
+
+  get level(): Dec {
+    if (this.#level === undefined) this.#level = fromScaled(this.levelScaled, LEVEL_DECIMALS);
+    return this.#level;
+  }
+
+  get marketValue(): Dec {
+    if (this.#marketValue === undefined)
+      this.#marketValue = fromScaled(this.marketValueScaled, MARKET_VALUE_DECIMALS);
+    return this.#marketValue;
+  }
+
+  get open(): Dec {
+    return fromScaled(this.openScaled, LEVEL_DECIMALS);
+  }
+
+  get high(): Dec {
+    return fromScaled(this.highScaled, LEVEL_DECIMALS);
+  }
+
+  get low(): Dec {
+    return fromScaled(this.lowScaled, LEVEL_DECIMALS);
+  }
+
+  get prevClose(): Dec | null {
+    return fromLevel(this.prevCloseScaled);
+  }
+
+  /** S&P chain: TR_t = TR_base × (L_t + dividend points of the day) / L_base, to 34 significant digits. */
+  get totalReturnLevel(): Dec | null {
+    if (this.#totalReturnLevel === undefined) {
+      const tr = this.totalReturnInputs;
+      this.#totalReturnLevel =
+        tr === null
+          ? null
+          : (LevelDec.div(
+              tr.trBase.times(this.level.plus(tr.dividendPoints)),
+              tr.levelBase,
+            ) as unknown as Dec);
+    }
+    return this.#totalReturnLevel;
+  }
+
+  get netTotalReturnLevel(): Dec | null {
+    if (this.#netTotalReturnLevel === undefined) {
+      const tr = this.totalReturnInputs;
+      this.#netTotalReturnLevel =
+        tr === null
+          ? null
+          : (LevelDec.div(
+              tr.ntrBase.times(this.level.plus(tr.netDividendPoints)),
+              tr.levelBase,
+            ) as unknown as Dec);
+    }
+    return this.#netTotalReturnLevel;
+  }
+
+  /** The level with `decimals` places, half-up, straight from the scaled integer (no decimal.js). */
+  formatLevel(decimals: number): string {
+    return formatScaledFixed(this.levelScaled, LEVEL_DECIMALS, decimals);
+  }
+}
+
+/** A level's `level` as a fixed-decimal string, half-up: fast for engine records, via `Dec` otherwise. */
+export function formatLevelFixed(level: IndexLevel, decimals: number): string {
+  return level instanceof LevelRecord ? level.formatLevel(decimals) : formatFixed(level.level, decimals);
+}
 
 function contributionsOf(book: IndexBook): ConstituentContribution[] {
   const out: ConstituentContribution[] = [];
   const divisor = book.divisor!;
   const total = book.marketValue;
   for (const c of book.constituents.values()) {
+    const marketValue = c.marketValue;
     out.push({
       symbol: c.symbol,
       price: c.price!,
       fxRate: c.fxRate!,
       indexShares: c.indexShares,
-      contribution: LevelDec.div(c.marketValue, divisor) as unknown as Dec,
-      weight: total.isZero() ? ZERO : (LevelDec.div(c.marketValue, total) as unknown as Dec),
+      contribution: LevelDec.div(marketValue, divisor) as unknown as Dec,
+      weight: total.isZero() ? ZERO : (LevelDec.div(marketValue, total) as unknown as Dec),
     });
   }
   return out;
@@ -32,43 +141,44 @@ export function emitLevel(
   fx: FxObservation | null,
   withContributions: boolean,
 ): IndexLevel {
-  const level = book.computeLevel();
-  book.level = level;
+  const level = book.computeLevelScaled();
+  book.levelScaled = level;
   book.sequence += 1;
-  if (book.open === null) {
-    book.open = level;
-    book.high = level;
-    book.low = level;
+  if (book.openScaled === null) {
+    book.openScaled = level;
+    book.highScaled = level;
+    book.lowScaled = level;
   } else {
-    if (level.gt(book.high!)) book.high = level;
-    if (level.lt(book.low!)) book.low = level;
+    if (level > book.highScaled!) book.highScaled = level;
+    if (level < book.lowScaled!) book.lowScaled = level;
   }
   const tr = book.totalReturn;
-  if (tr !== null) {
-    // S&P chain: TR_t = TR_base × (L_t + dividend points of the day) / L_base.
-    book.totalReturnLevel = LevelDec.div(tr.trBase.times(level.plus(tr.dividendPoints)), tr.levelBase) as unknown as Dec;
-    book.netTotalReturnLevel = LevelDec.div(
-      tr.ntrBase.times(level.plus(tr.netDividendPoints)),
-      tr.levelBase,
-    ) as unknown as Dec;
-  }
-  return {
-    indexId: book.id,
+  const record = new LevelRecord(
+    book.id,
     eventTime,
-    sequence: book.sequence,
-    level,
-    divisor: book.divisor!,
-    marketValue: book.marketValue,
+    book.sequence,
     trigger,
-    ...(symbol === undefined ? {} : { symbol }),
-    prevClose: book.prevClose,
-    open: book.open,
-    high: book.high!,
-    low: book.low!,
-    fxObservationId: book.hasHkd && fx !== null ? fx.observationId : null,
-    fxStale: book.fxStale,
-    totalReturnLevel: book.totalReturnLevel,
-    netTotalReturnLevel: book.netTotalReturnLevel,
-    contributions: withContributions ? contributionsOf(book) : null,
-  };
+    symbol,
+    level,
+    book.openScaled,
+    book.highScaled!,
+    book.lowScaled!,
+    book.prevCloseScaled,
+    book.divisor!,
+    book.marketValueScaled,
+    book.hasHkd && fx !== null ? fx.observationId : null,
+    book.fxStale,
+    tr === null
+      ? null
+      : {
+          trBase: tr.trBase,
+          ntrBase: tr.ntrBase,
+          levelBase: tr.levelBase,
+          dividendPoints: tr.dividendPoints,
+          netDividendPoints: tr.netDividendPoints,
+        },
+    withContributions ? contributionsOf(book) : null,
+  );
+  book.last = record;
+  return record;
 }
