@@ -47,3 +47,5 @@ export { chainTotalReturn } from './returns/total-return.js';
 export type { TotalReturnConvention } from './returns/total-return.js';
 export { FxBook, SUPPORTED_FX_PAIRS } from './fx/fx-book.js';
 export type { FxObservation } from './fx/fx-book.js';
+export { SnapshotRestoreError } from './engine/engine-snapshot.js';
+export type { EngineSnapshot, IndexSnapshot } from './engine/engine-snapshot.js';

@@ -7,6 +7,7 @@ import {
   formatFixed,
   type IndexDefinition,
   type IndexEvent,
+  IndexEngine,
   type IndexLevel,
 } from '../src/index.js';
 
@@ -161,5 +162,24 @@ describe('engine properties', () => {
     const points = new Dec('0.30').times(1000).div(before.divisor!);
     expect(formatFixed(before.level!.minus(mix.level), 20)).toBe(formatFixed(points, 20));
     expect(formatFixed(mix.totalReturnLevel!, 20)).toBe(formatFixed(before.level!, 20));
+  });
+
+  it('a snapshot restored into a new engine continues exactly like the uninterrupted one', () => {
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 50 }), fc.nat(), (steps, cutSeed) => {
+        const events = toEvents(steps);
+        const cut = cutSeed % (events.length + 1);
+        const whole = createIndexEngine(definitions);
+        const expected = events.flatMap((e) => whole.apply(e).levels).map(serialise);
+        const first = createIndexEngine(definitions);
+        const head = events.slice(0, cut).flatMap((e) => first.apply(e).levels);
+        const json = JSON.parse(JSON.stringify(first.snapshot()));
+        const second = IndexEngine.restore(definitions, json);
+        const tail = events.slice(cut).flatMap((e) => second.apply(e).levels);
+        expect([...head, ...tail].map(serialise)).toEqual(expected);
+        expect(second.verifyMarketValues()).toEqual([]);
+      }),
+      { numRuns: 150 },
+    );
   });
 });

@@ -24,6 +24,9 @@ export interface EngineState {
   /** Time of the last applied event; events must not go back before it. */
   lastEventTime: number;
   tradingDate: string | null;
+  /** Epoch-ms bounds of `tradingDate`; an event outside them rolls the date first. */
+  dayStart: number;
+  dayEnd: number;
 }
 
 export function addRoute(state: EngineState, book: IndexBook, constituent: ConstituentBook): void {

@@ -1,5 +1,5 @@
 import type { ReferencePriceRounding } from '../corporate-actions/reference-price.js';
-import type { Dec } from '../decimal.js';
+import { type Dec, LevelDec } from '../decimal.js';
 import {
   FX_DECIMALS,
   fromScaled,
@@ -12,7 +12,6 @@ import {
 } from '../fixed-point.js';
 import type { CurrencyCode } from '../identifiers.js';
 import { LevelQuotient } from './level-quotient.js';
-import type { LevelRecord } from './level-record.js';
 
 const FX_ONE = pow10(FX_DECIMALS);
 
@@ -106,8 +105,6 @@ export class IndexBook {
   lowScaled: bigint | null = null;
   fxStale = false;
   totalReturn: TotalReturnState | null = null;
-  /** The last published record (its total-return levels are computed from it on demand). */
-  last: LevelRecord | null = null;
 
   constructor(
     readonly id: string,
@@ -143,12 +140,19 @@ export class IndexBook {
     return this.levelScaled === null ? null : fromScaled(this.levelScaled, LEVEL_DECIMALS);
   }
 
+  /** S&P chain from the current state: TR_base × (L + dividend points of the day) / L_base. */
   get totalReturnLevel(): Dec | null {
-    return this.last?.totalReturnLevel ?? null;
+    const tr = this.totalReturn;
+    const level = this.level;
+    if (tr === null || level === null) return null;
+    return LevelDec.div(tr.trBase.times(level.plus(tr.dividendPoints)), tr.levelBase) as unknown as Dec;
   }
 
   get netTotalReturnLevel(): Dec | null {
-    return this.last?.netTotalReturnLevel ?? null;
+    const tr = this.totalReturn;
+    const level = this.level;
+    if (tr === null || level === null) return null;
+    return LevelDec.div(tr.ntrBase.times(level.plus(tr.netDividendPoints)), tr.levelBase) as unknown as Dec;
   }
 
   addConstituent(constituent: ConstituentBook): void {

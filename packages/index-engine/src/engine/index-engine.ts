@@ -13,6 +13,8 @@ import type { EngineOptions } from './engine-options.js';
 import { addRoute, type EngineState } from './engine-state.js';
 import { ConstituentBook, IndexBook } from './index-book.js';
 import { emitLevel } from './level-record.js';
+import { tradingDayOf } from '../events/trading-date.js';
+import { type EngineSnapshot, restoreState, snapshotState } from './engine-snapshot.js';
 
 /** A definition the engine cannot run; thrown at construction, carrying the offending value. */
 export class IndexDefinitionError extends Error {
@@ -107,6 +109,8 @@ export class IndexEngine {
       fx: new FxBook(),
       lastEventTime: Number.NEGATIVE_INFINITY,
       tradingDate: null,
+      dayStart: Number.POSITIVE_INFINITY,
+      dayEnd: Number.NEGATIVE_INFINITY,
     };
     for (const definition of definitions) {
       if (this.#state.books.has(definition.id)) {
@@ -118,6 +122,18 @@ export class IndexEngine {
     }
   }
 
+  /** The whole engine state as plain JSON (decimals as exact strings), for checkpoints. */
+  snapshot(): EngineSnapshot {
+    return snapshotState(this.#state);
+  }
+
+  /** An engine built from `definitions` and continued from a `snapshot()` of an earlier one. */
+  static restore(definitions: readonly IndexDefinition[], snapshot: unknown, options: EngineOptions = {}): IndexEngine {
+    const engine = new IndexEngine(definitions, options);
+    restoreState(engine.#state, snapshot);
+    return engine;
+  }
+
   get indexIds(): string[] {
     return [...this.#state.books.keys()];
   }
@@ -126,6 +142,11 @@ export class IndexEngine {
   apply(event: IndexEvent): ApplyResult {
     if (event.eventTime < this.#state.lastEventTime) {
       return this.#reject(event, 'out_of_order', `event time ${event.eventTime} is before ${this.#state.lastEventTime}`);
+    }
+    // Every event belongs to the Asia/Shanghai date of its time; the first event of a new date
+    // opens it (previous close rolls), so live and replayed streams need no explicit session events.
+    if (event.eventTime >= this.#state.dayEnd || event.eventTime < this.#state.dayStart) {
+      this.#openTradingDate(tradingDayOf(event.eventTime));
     }
     switch (event.kind) {
       case 'tick':
@@ -257,26 +278,35 @@ export class IndexEngine {
     const state = this.#state;
     state.lastEventTime = event.eventTime;
     if (event.phase === 'open') {
-      state.tradingDate = event.tradingDate;
-      for (const book of state.books.values()) {
-        book.prevCloseScaled = book.levelScaled;
-        book.openScaled = null;
-        book.highScaled = null;
-        book.lowScaled = null;
-        const tr = book.totalReturn;
-        if (tr !== null && book.levelScaled !== null && book.totalReturnLevel !== null) {
-          tr.trBase = book.totalReturnLevel;
-          tr.ntrBase = book.netTotalReturnLevel!;
-          tr.levelBase = book.level!;
-          tr.dividendPoints = ZERO;
-          tr.netDividendPoints = ZERO;
-        }
-      }
+      // The date was already opened by the event's time (see apply); an explicit open is a no-op.
       return { levels: NO_LEVELS, rejections: NO_REJECTIONS };
     }
     const levels: IndexLevel[] = [];
     for (const book of state.books.values()) this.#emitIfReady(book, event.eventTime, 'session-close', undefined, levels);
     return { levels, rejections: NO_REJECTIONS };
+  }
+
+  #openTradingDate(day: { date: string; start: number; end: number }): void {
+    const state = this.#state;
+    const rolling = state.tradingDate !== null && state.tradingDate !== day.date;
+    state.tradingDate = day.date;
+    state.dayStart = day.start;
+    state.dayEnd = day.end;
+    if (!rolling) return;
+    for (const book of state.books.values()) {
+      const tr = book.totalReturn;
+      if (tr !== null && book.levelScaled !== null) {
+        tr.trBase = book.totalReturnLevel!;
+        tr.ntrBase = book.netTotalReturnLevel!;
+        tr.levelBase = book.level!;
+        tr.dividendPoints = ZERO;
+        tr.netDividendPoints = ZERO;
+      }
+      book.prevCloseScaled = book.levelScaled;
+      book.openScaled = null;
+      book.highScaled = null;
+      book.lowScaled = null;
+    }
   }
 
   #emitIfReady(

@@ -179,6 +179,5 @@ export function emitLevel(
         },
     withContributions ? contributionsOf(book) : null,
   );
-  book.last = record;
   return record;
 }

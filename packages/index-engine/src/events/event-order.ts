@@ -20,15 +20,36 @@ export function kindRank(event: IndexEvent): number {
   }
 }
 
+/** What orders events of the same time and kind: the symbol, FX pair or date they concern. */
+function subject(event: IndexEvent): string {
+  switch (event.kind) {
+    case 'tick':
+      return event.symbol;
+    case 'fx-rate':
+      return event.pair;
+    case 'index-adjustment':
+      return event.effectiveDate;
+    case 'session':
+      return event.tradingDate;
+    default:
+      return assertNever(event);
+  }
+}
+
 /**
- * The one canonical total order of events: event time, then kind rank, then source position
- * (source name, then offset). Offline replay and the live merge both sort by it, so the same
- * events always give the same levels.
+ * The one canonical total order of events: event time, then kind rank, then the symbol (or FX
+ * pair), then source position. Ordering simultaneous events by symbol rather than by where they
+ * were read makes the order a property of the data: a CSV file and Kafka partitions holding the
+ * same ticks give the same order, so live and replayed levels agree byte for byte. Events of one
+ * symbol at one time keep their source order (file line, partition offset).
  */
 export function compareEvents(a: IndexEvent, b: IndexEvent): number {
   if (a.eventTime !== b.eventTime) return a.eventTime < b.eventTime ? -1 : 1;
   const rank = kindRank(a) - kindRank(b);
   if (rank !== 0) return rank;
+  const sa = subject(a);
+  const sb = subject(b);
+  if (sa !== sb) return sa < sb ? -1 : 1;
   const pa = a.position;
   const pb = b.position;
   if (pa === undefined || pb === undefined) return 0;

@@ -1,0 +1,31 @@
+import type { IndexLevel } from '@indexflow/index-engine';
+import type { InputOffsets, LevelSink, OutputTransaction, RejectedRecord } from '@indexflow/pipeline';
+
+/**
+ * A LevelSink whose "topic" is an array: a commit appends all of a batch's levels and dead
+ * letters and moves the committed offsets, or (when `failNext` is set) nothing at all, as an
+ * aborted Kafka transaction would.
+ */
+export class InMemoryLevelSink implements LevelSink {
+  readonly levels: IndexLevel[] = [];
+  readonly deadLetters: RejectedRecord[] = [];
+  #offsets: InputOffsets | null = null;
+  /** Makes the next commit fail before anything is visible (a crash inside the transaction). */
+  failNext = false;
+
+  async commit(transaction: OutputTransaction): Promise<void> {
+    if (this.failNext) {
+      this.failNext = false;
+      throw new Error('injected failure: transaction aborted');
+    }
+    this.levels.push(...transaction.levels);
+    this.deadLetters.push(...transaction.rejected);
+    this.#offsets = transaction.offsets;
+  }
+
+  async committedOffsets(): Promise<InputOffsets | null> {
+    return this.#offsets;
+  }
+
+  async close(): Promise<void> {}
+}

@@ -1,0 +1,54 @@
+import { sameOffsets, type InputOffsets, type StateSnapshot, type StateStore } from '@indexflow/pipeline';
+
+/** The version check failed: another writer moved the state. Carries both versions. */
+export class InMemoryVersionConflictError extends Error {
+  constructor(
+    readonly expected: number,
+    readonly found: number | null,
+  ) {
+    super(`state version conflict: expected committed version ${expected}, found ${found}`);
+    this.name = 'InMemoryVersionConflictError';
+  }
+}
+
+/** The two-phase StateStore contract over a Map, for the embedded run and unit tests. */
+export class InMemoryStateStore implements StateStore {
+  committed: StateSnapshot | null = null;
+  pending: StateSnapshot | null = null;
+  /** Makes the next promote fail (a crash after the Kafka commit, before Redis caught up). */
+  failNextPromote = false;
+
+  async stage(snapshot: StateSnapshot): Promise<void> {
+    const found = this.committed?.version ?? null;
+    if ((found ?? 0) !== snapshot.version - 1) throw new InMemoryVersionConflictError(snapshot.version - 1, found);
+    // A round trip through JSON, as Redis would store it, so no live object is shared.
+    this.pending = JSON.parse(JSON.stringify(snapshot)) as StateSnapshot;
+  }
+
+  async promote(version: number): Promise<void> {
+    if (this.failNextPromote) {
+      this.failNextPromote = false;
+      throw new Error('injected failure: promote lost');
+    }
+    if (this.pending?.version !== version) throw new InMemoryVersionConflictError(version, this.pending?.version ?? null);
+    this.committed = this.pending;
+    this.pending = null;
+  }
+
+  async recover(kafkaOffsets: InputOffsets | null): Promise<StateSnapshot | null> {
+    if (this.pending !== null && sameOffsets(this.pending.offsets, kafkaOffsets)) this.committed = this.pending;
+    this.pending = null;
+    if (this.committed !== null && !sameOffsets(this.committed.offsets, kafkaOffsets)) {
+      throw new Error(`state out of sync: snapshot at ${JSON.stringify(this.committed.offsets)}, Kafka at ${JSON.stringify(kafkaOffsets)}`);
+    }
+    return this.committed;
+  }
+
+  /** Forgets everything, as a Redis restart without persistence would. */
+  wipe(): void {
+    this.committed = null;
+    this.pending = null;
+  }
+
+  async close(): Promise<void> {}
+}

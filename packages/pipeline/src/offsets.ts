@@ -1,0 +1,17 @@
+import type { InputOffsets } from './ports.js';
+
+/** Offsets as canonical JSON (sorted keys), so two offset maps compare by value. */
+export function canonicalOffsets(offsets: InputOffsets | null): string {
+  if (offsets === null) return 'null';
+  return JSON.stringify(Object.fromEntries(Object.entries(offsets).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))));
+}
+
+export function sameOffsets(a: InputOffsets | null, b: InputOffsets | null): boolean {
+  return canonicalOffsets(a) === canonicalOffsets(b);
+}
+
+/** True when an input record at `offset` of `topic:partition` lies before the committed point. */
+export function isBefore(offsets: InputOffsets | null, key: string, offset: string): boolean {
+  const committed = offsets?.[key];
+  return committed !== undefined && BigInt(offset) < BigInt(committed);
+}

@@ -1,0 +1,93 @@
+import type { IndexEvent, IndexLevel, Rejection } from '@indexflow/index-engine';
+
+/**
+ * Input positions as Kafka commits them: for each `topic:partition`, the NEXT offset to read
+ * (last processed + 1), as a decimal string. The snapshot in the state store and the consumer
+ * group's committed offsets use exactly this shape, so they can be compared for equality.
+ */
+export type InputOffsets = Readonly<Record<string, string>>;
+
+export function offsetKey(topic: string, partition: number): string {
+  return `${topic}:${partition}`;
+}
+
+/** A record that could not become an event (undecodable, wrong schema) or that the engine refused. */
+export interface RejectedRecord {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: string;
+  readonly key: Buffer | null;
+  readonly value: Buffer | null;
+  readonly reason: string;
+  readonly detail: string;
+}
+
+/** An event decoded from one input record, with where it came from. */
+export interface SourcedEvent {
+  readonly event: IndexEvent;
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: string;
+  readonly key: Buffer | null;
+  readonly value: Buffer | null;
+  /** Wall-clock ms when the record was received (latency metrics only; never affects levels). */
+  readonly receivedAt: number;
+}
+
+/**
+ * A batch of decoded events in canonical order (`compareEvents`), the records that failed to
+ * decode, and the input offsets after the batch. Sources merge partitions so that the same
+ * records always come out in the same order.
+ */
+export interface EventBatch {
+  readonly events: readonly SourcedEvent[];
+  readonly undecodable: readonly RejectedRecord[];
+  readonly nextOffsets: InputOffsets;
+}
+
+export interface EventSource {
+  /** Starts consuming from `from` (or the earliest offsets when null). */
+  start(from: InputOffsets | null): Promise<void>;
+  /** Waits up to `maxWaitMs` and returns at most `maxEvents` events (possibly none). */
+  nextBatch(maxEvents: number, maxWaitMs: number): Promise<EventBatch>;
+  close(): Promise<void>;
+}
+
+/** What one batch publishes, atomically: levels, dead letters and the input offsets they consumed. */
+export interface OutputTransaction {
+  readonly levels: readonly IndexLevel[];
+  readonly rejected: readonly RejectedRecord[];
+  readonly offsets: InputOffsets;
+}
+
+export interface LevelSink {
+  /** Publishes a batch's output and input offsets in one transaction; all or nothing. */
+  commit(transaction: OutputTransaction): Promise<void>;
+  /** The offsets last committed for the calculator's consumer group (the recovery point), or null. */
+  committedOffsets(): Promise<InputOffsets | null>;
+  close(): Promise<void>;
+}
+
+/** The engine state at a point in the input, as the state store keeps it. */
+export interface StateSnapshot {
+  readonly version: number;
+  readonly offsets: InputOffsets;
+  /** `IndexEngine.snapshot()`: JSON-serialisable, decimals as strings. */
+  readonly engine: unknown;
+}
+
+/**
+ * Two-phase state store keyed by calculator id. `stage` writes a pending snapshot (refused unless
+ * the committed version is `version - 1`); after the Kafka transaction commits, `promote` makes it
+ * the committed one. On restart `recover(kafkaOffsets)` promotes a pending snapshot whose offsets
+ * equal what Kafka committed (the crash came between the two steps) and discards any other, then
+ * returns the committed snapshot. Kafka's transaction is the single decider.
+ */
+export interface StateStore {
+  stage(snapshot: StateSnapshot): Promise<void>;
+  promote(version: number): Promise<void>;
+  recover(kafkaOffsets: InputOffsets | null): Promise<StateSnapshot | null>;
+  close(): Promise<void>;
+}
+
+export type { IndexEvent, IndexLevel, Rejection };

@@ -1,0 +1,89 @@
+import type { IndexEngine, IndexLevel } from '@indexflow/index-engine';
+import { isBefore, sameOffsets } from './offsets.js';
+import type { PipelineStats } from './pipeline-stats.js';
+import type { EventSource, InputOffsets, LevelSink, RejectedRecord, StateStore } from './ports.js';
+import { offsetKey } from './ports.js';
+
+export interface PipelineLogger {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+}
+
+export interface PipelineDeps {
+  readonly engine: IndexEngine;
+  readonly source: EventSource;
+  readonly sink: LevelSink;
+  readonly state: StateStore;
+  readonly stats: PipelineStats;
+  readonly logger: PipelineLogger;
+  readonly batchSize: number;
+  readonly batchWaitMs: number;
+  /** The state version the engine was restored at (0 for a fresh start). */
+  readonly startVersion: number;
+  /**
+   * When state was rebuilt from the beginning of the input, the offsets Kafka had committed:
+   * levels of events before them were already published and are recomputed but not resent.
+   */
+  readonly alreadyPublished: InputOffsets | null;
+  readonly isStopping: () => boolean;
+  /** Called after each committed batch with its levels and the wall-clock receive times (metrics). */
+  readonly onCommitted?: (levels: readonly IndexLevel[], receivedAt: readonly number[]) => void;
+}
+
+/**
+ * The one loop every driver runs: take a batch in canonical order, apply it to the engine, then
+ * stage the engine state, publish levels + dead letters + input offsets in one Kafka transaction,
+ * and promote the staged state. A crash anywhere leaves Kafka's transaction as the single
+ * decider of what happened (see StateStore.recover).
+ */
+export async function runPipeline(deps: PipelineDeps): Promise<void> {
+  const { engine, source, sink, state, stats } = deps;
+  let version = deps.startVersion;
+  let lastOffsets: InputOffsets | null = null;
+  while (!deps.isStopping()) {
+    const batch = await source.nextBatch(deps.batchSize, deps.batchWaitMs);
+    if (batch.events.length === 0 && batch.undecodable.length === 0 && sameOffsets(batch.nextOffsets, lastOffsets)) {
+      continue;
+    }
+    const levels: IndexLevel[] = [];
+    const receivedAt: number[] = [];
+    const rejected: RejectedRecord[] = [...batch.undecodable];
+    for (const sourced of batch.events) {
+      const result = engine.apply(sourced.event);
+      const replayed = isBefore(deps.alreadyPublished, offsetKey(sourced.topic, sourced.partition), sourced.offset);
+      if (replayed) {
+        stats.levelsSuppressed += result.levels.length;
+      } else {
+        for (const level of result.levels) {
+          levels.push(level);
+          receivedAt.push(sourced.receivedAt);
+        }
+        for (const rejection of result.rejections) {
+          rejected.push({
+            topic: sourced.topic,
+            partition: sourced.partition,
+            offset: sourced.offset,
+            key: sourced.key,
+            value: sourced.value,
+            reason: rejection.reason,
+            detail: rejection.detail,
+          });
+        }
+      }
+    }
+    for (const r of rejected) stats.rejectedByReason.set(r.reason, (stats.rejectedByReason.get(r.reason) ?? 0) + 1);
+    version += 1;
+    await state.stage({ version, offsets: batch.nextOffsets, engine: engine.snapshot() });
+    await sink.commit({ levels, rejected, offsets: batch.nextOffsets });
+    await state.promote(version);
+    lastOffsets = batch.nextOffsets;
+    stats.batches += 1;
+    stats.events += batch.events.length;
+    stats.recordsIn += batch.events.length + batch.undecodable.length;
+    stats.levelsOut += levels.length;
+    deps.onCommitted?.(levels, receivedAt);
+    if (rejected.length > 0) {
+      deps.logger.warn({ rejected: rejected.length, reasons: [...new Set(rejected.map((r) => r.reason))] }, 'records rejected');
+    }
+  }
+}
