@@ -1,0 +1,89 @@
+import type { EngineOptions, IndexDefinition } from '@indexflow/index-engine';
+import {
+  createPipelineStats,
+  type EventSource,
+  type LevelSink,
+  type PipelineStats,
+  recoverEngine,
+  runPipeline,
+  type StateStore,
+} from '@indexflow/pipeline';
+import type { Logger } from '@indexflow/observability';
+import type { CalculatorMetrics } from './calculator-metrics.js';
+
+export interface CalculatorDeps {
+  readonly definitions: readonly IndexDefinition[];
+  readonly engineOptions: EngineOptions;
+  readonly source: EventSource;
+  readonly sink: LevelSink;
+  readonly state: StateStore;
+  readonly logger: Logger;
+  readonly metrics: CalculatorMetrics;
+  readonly batchSize: number;
+  readonly batchWaitMs: number;
+  /** Wall clock for latency metrics only. */
+  readonly now: () => number;
+}
+
+export interface Calculator {
+  /** Recovers state, then runs until `stop()`; resolves when the last batch is committed. */
+  run(): Promise<void>;
+  /** Asks the loop to finish its current batch and return. */
+  stop(): void;
+  readonly ready: boolean;
+  readonly stats: PipelineStats;
+}
+
+export function createCalculator(deps: CalculatorDeps): Calculator {
+  let stopping = false;
+  let ready = false;
+  const stats = createPipelineStats();
+  const { metrics } = deps;
+  return {
+    get ready() {
+      return ready;
+    },
+    stats,
+    stop() {
+      stopping = true;
+    },
+    async run() {
+      const recovery = await recoverEngine(deps);
+      await deps.source.start(recovery.from);
+      ready = true;
+      let previous = { records: 0, levels: 0, suppressed: 0, rejected: new Map<string, number>() };
+      await runPipeline({
+        engine: recovery.engine,
+        source: deps.source,
+        sink: deps.sink,
+        state: deps.state,
+        stats,
+        logger: deps.logger,
+        batchSize: deps.batchSize,
+        batchWaitMs: deps.batchWaitMs,
+        startVersion: recovery.version,
+        alreadyPublished: recovery.alreadyPublished,
+        isStopping: () => stopping,
+        onCommitted: (_levels, receivedAt) => {
+          const now = deps.now();
+          for (const t of receivedAt) metrics.tickToPublish.observe((now - t) / 1000);
+          metrics.batches.inc();
+          metrics.recordsIn.inc(stats.recordsIn - previous.records);
+          metrics.levelsOut.inc(stats.levelsOut - previous.levels);
+          metrics.suppressed.inc(stats.levelsSuppressed - previous.suppressed);
+          for (const [reason, n] of stats.rejectedByReason) {
+            const delta = n - (previous.rejected.get(reason) ?? 0);
+            if (delta > 0) metrics.rejected.inc({ reason }, delta);
+          }
+          previous = {
+            records: stats.recordsIn,
+            levels: stats.levelsOut,
+            suppressed: stats.levelsSuppressed,
+            rejected: new Map(stats.rejectedByReason),
+          };
+        },
+      });
+      ready = false;
+    },
+  };
+}

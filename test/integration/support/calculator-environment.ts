@@ -1,0 +1,137 @@
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, cpSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { formatLevelRow, replayDataset } from '@indexflow/dataset-files';
+import { Dec, formatFixed } from '@indexflow/index-engine';
+import {
+  ALL_TOPICS,
+  AVRO_TOPICS,
+  createAvroSerdes,
+  createKafkaClient,
+  createSchemaRegistryClient,
+  ensureTopics,
+  type FxRateRecord,
+  type IndexLevelRecord,
+  type MarketTickRecord,
+  registerTopicSchemas,
+  topicNames,
+} from '@indexflow/kafka';
+import { SAMPLE_DIR } from '@indexflow/seed-indices';
+import { uniqueName } from '@indexflow/testkit';
+import type { Kafka } from 'kafkajs';
+import { produceDataset } from '../../../services/cli/src/kafka/produce-dataset.js';
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+/** The published record as the offline replay's levels.csv row, for byte-for-byte comparison. */
+export function recordAsRow(record: IndexLevelRecord): string {
+  return [
+    new Date(record.eventTime).toISOString(),
+    record.indexId,
+    formatFixed(new Dec(record.level), 10),
+    record.sequence,
+    record.trigger.toLowerCase().replace('_', '-'),
+    record.triggerSymbol ?? '',
+  ].join(',');
+}
+
+const byIndexThenSequence = (a: string, b: string) => {
+  const [, ia, , sa] = a.split(',');
+  const [, ib, , sb] = b.split(',');
+  return ia! < ib! ? -1 : ia! > ib! ? 1 : Number(sa) - Number(sb);
+};
+
+export function sortRows(rows: string[]): string[] {
+  return [...rows].sort(byIndexThenSequence);
+}
+
+/** A dataset of the seed indices: the bundled sample's day without actions, or a simulated day. */
+export function makeDataset(kind: 'sample' | 'simulated-day'): string {
+  const dir = mkdtempSync(join(tmpdir(), `indexflow-${kind}-`));
+  if (kind === 'sample') {
+    cpSync(join(SAMPLE_DIR, 'indices'), join(dir, 'indices'), { recursive: true });
+    copyFileSync(join(SAMPLE_DIR, 'ticks.csv'), join(dir, 'ticks.csv'));
+    copyFileSync(join(SAMPLE_DIR, 'fx.csv'), join(dir, 'fx.csv'));
+    return dir;
+  }
+  execFileSync(process.execPath, ['--import', 'tsx', 'services/cli/src/main.ts', 'simulate', '--out', dir, '--days', '1', '--seed', '11'], {
+    cwd: ROOT,
+    stdio: 'ignore',
+  });
+  return dir;
+}
+
+/** What the offline replay computes for a dataset: the rows every live run must equal. */
+export function offlineRows(datasetDir: string): string[] {
+  const rows: string[] = [];
+  replayDataset(datasetDir, { onLevel: (level) => rows.push(formatLevelRow(level)), engine: { rejectUnknownSymbols: true } });
+  return sortRows(rows);
+}
+
+export interface CalculatorEnvironment {
+  readonly prefix: string;
+  readonly topics: ReturnType<typeof topicNames>;
+  readonly kafka: Kafka;
+  readonly registry: ReturnType<typeof createSchemaRegistryClient>;
+  readonly env: Record<string, string>;
+}
+
+/** Creates uniquely prefixed topics, registers their schemas, and returns the calculator's env. */
+export async function prepareEnvironment(endpoints: {
+  kafkaBrokers: string;
+  schemaRegistryUrl: string;
+  redisUrl: string;
+  datasetDir: string;
+}): Promise<CalculatorEnvironment> {
+  const prefix = `${uniqueName('calc')}.`;
+  const topics = topicNames(prefix);
+  const kafka = createKafkaClient({ brokers: endpoints.kafkaBrokers.split(','), clientId: uniqueName('test') });
+  const admin = kafka.admin();
+  await admin.connect();
+  await ensureTopics(admin, ALL_TOPICS.map((t) => ({ ...t, name: `${prefix}${t.name}` })));
+  await admin.disconnect();
+  const registry = createSchemaRegistryClient({ url: endpoints.schemaRegistryUrl });
+  await registerTopicSchemas(registry, { topics: AVRO_TOPICS.map((t) => ({ name: `${prefix}${t.name}`, schema: t.schema })) });
+  return {
+    prefix,
+    topics,
+    kafka,
+    registry,
+    env: {
+      KAFKA_BROKERS: endpoints.kafkaBrokers,
+      SCHEMA_REGISTRY_URL: endpoints.schemaRegistryUrl,
+      REDIS_URL: endpoints.redisUrl,
+      TOPIC_PREFIX: prefix,
+      CALCULATOR_ID: 'it',
+      INDEX_DEFINITIONS_DIR: endpoints.datasetDir,
+    },
+  };
+}
+
+/** Produces a dataset's ticks and FX to the environment's topics, as fast as possible. */
+export async function produce(environment: CalculatorEnvironment, datasetDir: string): Promise<number> {
+  const producer = environment.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  await producer.connect();
+  const tickSerdes = new Map<string, ReturnType<typeof createAvroSerdes<MarketTickRecord>>>();
+  const summary = await produceDataset({
+    datasetDir,
+    producer,
+    topics: environment.topics,
+    tickSerdes: (topic) => {
+      let serdes = tickSerdes.get(topic);
+      if (!serdes) {
+        serdes = createAvroSerdes<MarketTickRecord>(environment.registry, topic);
+        tickSerdes.set(topic, serdes);
+      }
+      return serdes;
+    },
+    fxSerdes: createAvroSerdes<FxRateRecord>(environment.registry, environment.topics.fx),
+    speed: 'max',
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    now: () => Date.now(),
+  });
+  await producer.disconnect();
+  return summary.ticks;
+}
