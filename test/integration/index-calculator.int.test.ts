@@ -43,3 +43,85 @@ describe('index-calculator on real Kafka, Apicurio and Redis', () => {
     expect(sortRows(reader.records.map(recordAsRow))).toEqual(expected);
   }, 180_000);
 });
+
+async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+describe('index-calculator with bad input', () => {
+  it('dead-letters garbage, wrong-schema, non-positive, malformed and unknown-symbol records, counts them, and keeps the clean levels', async () => {
+    const { createAvroSerdes } = await import('@indexflow/kafka');
+    const datasetDir = makeDataset('sample');
+    const expected = offlineRows(datasetDir);
+    const environment = await prepareEnvironment({ ...endpoints(), datasetDir });
+    const t0 = Date.parse('2025-03-20T09:25:00+08:00');
+    const tickSerdes = createAvroSerdes<import('@indexflow/kafka').MarketTickRecord>(environment.registry, environment.topics.ticksAshare);
+    const fxSerdes = createAvroSerdes<import('@indexflow/kafka').FxRateRecord>(environment.registry, environment.topics.fx);
+    const tick = (symbol: string, lastPrice: string) =>
+      tickSerdes.serialize({
+        symbol,
+        market: 'SH',
+        currency: 'CNY',
+        eventTime: t0,
+        sequence: 1_000_000,
+        lastPrice,
+        volume: '0',
+        turnover: '0',
+        bidPrice: null,
+        askPrice: null,
+        tradingPhase: 'CONTINUOUS',
+      });
+    const producer = environment.kafka.producer();
+    await producer.connect();
+    await producer.send({
+      topic: environment.topics.ticksAshare,
+      messages: [
+        { key: '688041.SH', value: Buffer.from('not avro at all') },
+        { key: '688041.SH', value: await fxSerdes.serialize({ pair: 'HKDCNY', rate: '0.92', eventTime: t0, source: 'x', sequence: 1 }) },
+        { key: '688041.SH', value: await tick('688041.SH', '-1.00') },
+        { key: '688041.SH', value: await tick('688041.SH', 'abc') },
+        { key: '600000.SH', value: await tick('600000.SH', '10.00') },
+      ],
+    });
+    await producer.disconnect();
+    await produce(environment, datasetDir);
+    const reader = new LevelReader(environment.kafka, environment.registry, environment.topics.indexLevels, uniqueName('desk'));
+    await reader.start();
+    const port = await freePort();
+    const calculator = startCalculator({ ...environment.env, HTTP_PORT: String(port) });
+    running.push(calculator);
+    await waitFor(() => reader.records.length >= expected.length, { timeoutMs: 120_000, intervalMs: 250 });
+    const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
+    expect(ready.status).toBe(200);
+    const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    expect(metrics).toMatch(/indexflow_records_rejected_total\{reason="non_positive_price"\} 1\b/);
+    expect(metrics).toMatch(/indexflow_records_rejected_total\{reason="malformed_price"\} 1\b/);
+    expect(metrics).toMatch(/indexflow_records_rejected_total\{reason="unknown_symbol"\} 1\b/);
+    expect(metrics).toMatch(/indexflow_levels_out_total \d+/);
+    calculator.child.kill('SIGTERM');
+    expect(await calculator.exited).toBe(0);
+    await reader.stop();
+    expect(sortRows(reader.records.map(recordAsRow))).toEqual(expected);
+
+    // The dead-letter topic holds the original bytes with the reason in a header.
+    const reasons: string[] = [];
+    const consumer = environment.kafka.consumer({ groupId: uniqueName('dlq') });
+    await consumer.connect();
+    await consumer.subscribe({ topic: environment.topics.deadLetter, fromBeginning: true });
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        reasons.push(String(message.headers?.['indexflow-reject-reason']));
+      },
+    });
+    await waitFor(() => reasons.length >= 5, { timeoutMs: 30_000 });
+    await consumer.disconnect();
+    expect(reasons.sort()).toEqual(['malformed_price', 'non_positive_price', 'undecodable', 'undecodable', 'unknown_symbol']);
+  }, 180_000);
+});

@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs';
 import { REJECT_REASONS } from '@indexflow/index-engine';
 import { describe, expect, it } from 'vitest';
 
-// Reasons raised by the dataset reader itself, before an event reaches the engine.
-const READER_REASONS = ['malformed_row'];
+// Reasons raised by adapters before an event reaches the engine: the dataset reader's
+// malformed rows and the Kafka source's undecodable records.
+const READER_REASONS = ['malformed_row', 'undecodable'];
 
 describe('README reject-reason table', () => {
   it('lists exactly the reasons the engine and the dataset reader can raise', () => {
