@@ -5,14 +5,20 @@ import {
   type DatasetIssue,
   formatIssue,
   LevelsCsvWriter,
+  parseTimestamp,
   replayDataset,
   shanghaiDate,
 } from '@indexflow/dataset-files';
 import { formatFixed, type IndexLevel } from '@indexflow/index-engine';
 import type { Command } from 'commander';
+import { replayToKafka } from '../kafka/replay-to-kafka.js';
 
 interface ReplayFlags {
   out: string;
+  kafka?: boolean;
+  speed: string;
+  from?: string;
+  to?: string;
   strict?: boolean;
   quiet?: boolean;
   fxMaxAgeMs?: string;
@@ -30,6 +36,42 @@ function closesTable(closes: Map<string, IndexLevel>): string {
   return lines.join('\n');
 }
 
+async function replayKafkaAction(datasetDir: string, flags: ReplayFlags): Promise<void> {
+  const fail = (message: string) => {
+    process.stderr.write(`error: ${message}\n`);
+    process.exitCode = 2;
+  };
+  const brokers = process.env.KAFKA_BROKERS;
+  const registryUrl = process.env.SCHEMA_REGISTRY_URL;
+  if (!brokers || !registryUrl) return fail('--kafka needs KAFKA_BROKERS and SCHEMA_REGISTRY_URL (e.g. eval "$(bash scripts/services.sh env)")');
+  const speed = flags.speed === 'max' ? 'max' : Number(flags.speed);
+  if (speed !== 'max' && !(speed > 0)) return fail(`--speed must be a positive number or "max", was ${flags.speed}`);
+  const time = (text: string | undefined, name: string): number | undefined | null => {
+    if (text === undefined) return undefined;
+    const parsed = parseTimestamp(text);
+    if (parsed === null) fail(`${name} must be ISO-8601 with an offset or epoch ms, was ${text}`);
+    return parsed;
+  };
+  const from = time(flags.from, '--from');
+  const to = time(flags.to, '--to');
+  if (from === null || to === null) return;
+  const summary = await replayToKafka({
+    datasetDir: resolve(datasetDir),
+    brokers,
+    registryUrl,
+    topicPrefix: process.env.TOPIC_PREFIX ?? '',
+    speed,
+    ...(from === undefined ? {} : { from }),
+    ...(to === undefined ? {} : { to }),
+    progress: process.stderr.isTTY === true && !flags.quiet,
+    quiet: flags.quiet ?? false,
+  });
+  process.stderr.write(
+    `replay → kafka: ${summary.ticks} ticks, ${summary.fxRates} fx rates in ${(summary.durationMs / 1000).toFixed(2)} s; rejected ${summary.rejected}\n`,
+  );
+  if (flags.strict && summary.rejected > 0) process.exitCode = 1;
+}
+
 export function registerReplayCommand(program: Command): void {
   program
     .command('replay')
@@ -40,11 +82,19 @@ export function registerReplayCommand(program: Command): void {
     .option('--quiet', 'do not print rejected rows, progress or the closes table')
     .option('--fx-max-age-ms <ms>', 'refuse HK ticks priced with an HKDCNY rate older than this')
     .option('--reject-unknown-symbols', 'report ticks of symbols in no index (default: keep their price silently)')
+    .option('--kafka', 'produce the ticks and FX to the live Kafka topics instead (needs KAFKA_BROKERS, SCHEMA_REGISTRY_URL; TOPIC_PREFIX optional)')
+    .option('--speed <x>', 'with --kafka: pacing relative to the original event times (2 = twice as fast) or "max"', 'max')
+    .option('--from <time>', 'with --kafka: first event time to produce (ISO-8601 with offset, or epoch ms)')
+    .option('--to <time>', 'with --kafka: produce events before this time only')
     .addHelpText(
       'after',
       '\nExamples:\n  pnpm indexflow replay packages/seed-indices/sample --out levels.csv\n  pnpm indexflow replay ./my-dataset --out - --strict > levels.csv\n',
     )
-    .action((datasetDir: string, flags: ReplayFlags) => {
+    .action(async (datasetDir: string, flags: ReplayFlags) => {
+      if (flags.kafka) {
+        await replayKafkaAction(datasetDir, flags);
+        return;
+      }
       const out = flags.out === '-' ? '-' : resolve(flags.out);
       if (out !== '-') mkdirSync(dirname(out), { recursive: true });
       const writer = new LevelsCsvWriter(out);

@@ -1,0 +1,223 @@
+/**
+ * `pnpm bench:e2e` (services must be running: `pnpm test:all` starts them, or
+ * `bash scripts/services.sh up && eval "$(bash scripts/services.sh env)"`).
+ *
+ * 1. Simulates the seed indices' market and produces ≥ BENCH_E2E_TICKS ticks (default 1,000,000)
+ *    to fresh, uniquely prefixed topics.
+ * 2. Raw kafkajs consume throughput of those topics (no decoding), in this process.
+ * 3. Calculator throughput: a real calculator process drains the same topics from the start
+ *    (Avro decode, canonical merge, engine, Redis stage/promote, transactions).
+ * 4. Tick→publish latency at a steady offered load (BENCH_E2E_RATE, default 20,000 ticks/s, for
+ *    BENCH_E2E_SECONDS, default 10 s): time from a tick's scheduled send to the committed level
+ *    reaching a read_committed consumer.
+ * Prints readable lines, then one JSON object on the last line.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { readIndexDefinitions } from '@indexflow/dataset-files';
+import { currencyOfSymbol, marketOfSymbol } from '@indexflow/index-engine';
+import {
+  ALL_TOPICS,
+  AVRO_TOPICS,
+  createAvroSerdes,
+  createKafkaClient,
+  createSchemaRegistryClient,
+  ensureTopics,
+  type FxRateRecord,
+  type IndexLevelRecord,
+  type MarketTickRecord,
+  registerTopicSchemas,
+  topicNames,
+} from '@indexflow/kafka';
+import type { Message } from 'kafkajs';
+import { produceDataset } from '../services/cli/src/kafka/produce-dataset.js';
+
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+const TICKS = Number(process.env.BENCH_E2E_TICKS ?? 1_000_000);
+const RATE = Number(process.env.BENCH_E2E_RATE ?? 20_000);
+const SECONDS = Number(process.env.BENCH_E2E_SECONDS ?? 10);
+const { KAFKA_BROKERS, SCHEMA_REGISTRY_URL, REDIS_URL } = process.env;
+if (!KAFKA_BROKERS || !SCHEMA_REGISTRY_URL || !REDIS_URL) {
+  process.stderr.write('bench:e2e needs KAFKA_BROKERS, SCHEMA_REGISTRY_URL and REDIS_URL: run `bash scripts/services.sh up && eval "$(bash scripts/services.sh env)"` first\n');
+  process.exit(2);
+}
+
+const fmt = (x: number) => Math.round(x).toLocaleString('en-US');
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+
+const prefix = `bench-${Date.now()}.`;
+const topics = topicNames(prefix);
+const kafka = createKafkaClient({ brokers: KAFKA_BROKERS.split(','), clientId: 'indexflow-bench' });
+const registry = createSchemaRegistryClient({ url: SCHEMA_REGISTRY_URL });
+const admin = kafka.admin();
+await admin.connect();
+await ensureTopics(admin, ALL_TOPICS.map((t) => ({ ...t, name: `${prefix}${t.name}` })));
+await registerTopicSchemas(registry, { topics: AVRO_TOPICS.map((t) => ({ name: `${prefix}${t.name}`, schema: t.schema })) });
+
+// 1. Data: enough simulated trading days of the seed indices for TICKS ticks.
+const datasetDir = mkdtempSync(join(tmpdir(), 'indexflow-bench-e2e-'));
+const days = Math.max(1, Math.ceil(TICKS / 216_000));
+execFileSync(process.execPath, ['--import', 'tsx', 'services/cli/src/main.ts', 'simulate', '--out', datasetDir, '--days', String(days), '--seed', '5'], { cwd: ROOT, stdio: 'ignore' });
+const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+await producer.connect();
+const tickSerdes = new Map<string, ReturnType<typeof createAvroSerdes<MarketTickRecord>>>();
+const serdesFor = (topic: string) => {
+  let s = tickSerdes.get(topic);
+  if (!s) tickSerdes.set(topic, (s = createAvroSerdes<MarketTickRecord>(registry, topic)));
+  return s;
+};
+const produced = await produceDataset({
+  datasetDir,
+  producer,
+  topics,
+  tickSerdes: serdesFor,
+  fxSerdes: createAvroSerdes<FxRateRecord>(registry, topics.fx),
+  speed: 'max',
+  sleep,
+  now: () => Date.now(),
+  batchSize: 2000,
+});
+const records = produced.ticks + produced.fxRates;
+console.log(`produced ${fmt(produced.ticks)} ticks + ${fmt(produced.fxRates)} fx in ${(produced.durationMs / 1000).toFixed(1)} s (${fmt(records / (produced.durationMs / 1000))} records/s)`);
+
+// 2. Raw consume: the ceiling kafkajs sets on this machine.
+const inputTopics = [topics.ticksAshare, topics.ticksHk, topics.fx];
+let consumed = 0;
+const raw = kafka.consumer({ groupId: `${prefix}raw`, maxBytesPerPartition: 4 << 20 });
+await raw.connect();
+for (const topic of inputTopics) await raw.subscribe({ topic, fromBeginning: true });
+const rawStarted = Date.now();
+let rawFirst = 0;
+await raw.run({
+  eachBatch: async ({ batch }) => {
+    if (rawFirst === 0) rawFirst = Date.now();
+    consumed += batch.messages.length;
+  },
+});
+while (consumed < records) await sleep(20);
+const rawSeconds = (Date.now() - (rawFirst || rawStarted)) / 1000;
+await raw.disconnect();
+const rawRate = records / rawSeconds;
+console.log(`raw kafkajs consume (no decoding): ${fmt(rawRate)} records/s`);
+
+// 3. Calculator drain, as a separate process (as deployed).
+const calculator = spawn(process.execPath, ['--import', 'tsx', 'services/index-calculator/src/main.ts'], {
+  cwd: ROOT,
+  env: {
+    ...process.env,
+    TOPIC_PREFIX: prefix,
+    CALCULATOR_ID: 'bench',
+    INDEX_DEFINITIONS_DIR: datasetDir,
+    HTTP_PORT: '0',
+    LOG_LEVEL: 'warn',
+    BATCH_SIZE: process.env.BENCH_E2E_BATCH ?? '2000',
+  },
+  stdio: ['ignore', 'inherit', 'inherit'],
+});
+const groupId = `indexflow-calculator-${prefix}bench`;
+const ends = new Map<string, string>();
+for (const topic of inputTopics) for (const p of await admin.fetchTopicOffsets(topic)) ends.set(`${topic}:${p.partition}`, p.high);
+async function committedAll(): Promise<boolean> {
+  const offsets = await admin.fetchOffsets({ groupId, topics: inputTopics });
+  return offsets.every((t) => t.partitions.every((p) => BigInt(p.offset) >= BigInt(ends.get(`${t.topic}:${p.partition}`) ?? '0')));
+}
+const drainStarted = Date.now();
+let firstCommit = 0;
+for (;;) {
+  const offsets = await admin.fetchOffsets({ groupId, topics: inputTopics });
+  if (firstCommit === 0 && offsets.some((t) => t.partitions.some((p) => Number(p.offset) > 0))) firstCommit = Date.now();
+  if (await committedAll()) break;
+  await sleep(100);
+}
+const drainSeconds = (Date.now() - (firstCommit || drainStarted)) / 1000;
+const calcRate = records / drainSeconds;
+console.log(`calculator drain: ${fmt(calcRate)} records/s (from its first commit; ${((Date.now() - drainStarted) / 1000).toFixed(1)} s including start-up and recovery)`);
+console.log(`calculator / raw consume ratio: ${(calcRate / rawRate).toFixed(3)}`);
+
+// 4. Latency at a steady offered load, against the caught-up calculator.
+const definitions = readIndexDefinitions(datasetDir);
+const symbols = [...new Set(definitions.flatMap((d) => d.constituents.map((c) => c.symbol)))].sort();
+const latencies: number[] = [];
+const levels = kafka.consumer({ groupId: `${prefix}desk`, readUncommitted: false });
+const levelSerdes = createAvroSerdes<IndexLevelRecord>(registry, topics.indexLevels);
+await levels.connect();
+await levels.subscribe({ topic: topics.indexLevels, fromBeginning: false });
+let measuring = false;
+await levels.run({
+  eachMessage: async ({ message }) => {
+    if (!measuring) return;
+    const record = await levelSerdes.deserialize(message.value as Buffer);
+    if (record.trigger === 'TICK') latencies.push(Date.now() - record.eventTime);
+  },
+});
+await sleep(3000);
+measuring = true;
+const sequence = new Map<string, number>();
+const total = RATE * SECONDS;
+const loadStart = Date.now() + 500;
+const prices = new Map(symbols.map((s, i) => [s, 1000 + i * 37]));
+let sent = 0;
+while (sent < total) {
+  const due = Math.min(total, Math.floor(((Date.now() - loadStart) / 1000) * RATE));
+  if (due <= sent) {
+    await sleep(2);
+    continue;
+  }
+  const byTopic = new Map<string, Message[]>();
+  for (; sent < due; sent += 1) {
+    const symbol = symbols[sent % symbols.length]!;
+    const cents = (prices.get(symbol) ?? 1000) + (sent % 7) - 3;
+    prices.set(symbol, cents);
+    const seq = (sequence.get(symbol) ?? 10_000_000) + 1;
+    sequence.set(symbol, seq);
+    const market = marketOfSymbol(symbol)!;
+    const topic = market === 'HK' ? topics.ticksHk : topics.ticksAshare;
+    const record: MarketTickRecord = {
+      symbol,
+      market,
+      currency: currencyOfSymbol(symbol)!,
+      eventTime: loadStart + Math.floor((sent / RATE) * 1000),
+      sequence: seq,
+      lastPrice: (cents / 100).toFixed(2),
+      volume: '100',
+      turnover: '0',
+      bidPrice: null,
+      askPrice: null,
+      tradingPhase: 'CONTINUOUS',
+    };
+    const list = byTopic.get(topic) ?? [];
+    list.push({ key: symbol, value: await serdesFor(topic).serialize(record) });
+    byTopic.set(topic, list);
+  }
+  await producer.sendBatch({ topicMessages: [...byTopic.entries()].map(([topic, messages]) => ({ topic, messages })) });
+}
+const offeredSeconds = (Date.now() - loadStart) / 1000;
+await sleep(3000);
+measuring = false;
+latencies.sort((a, b) => a - b);
+const p50 = percentile(latencies, 50);
+const p99 = percentile(latencies, 99);
+const p999 = percentile(latencies, 99.9);
+console.log(`latency at ${fmt(total / offeredSeconds)} ticks/s offered (${fmt(latencies.length)} levels): p50 ${p50} ms, p99 ${p99} ms, p99.9 ${p999} ms`);
+
+calculator.kill('SIGTERM');
+await new Promise((resolve) => calculator.on('exit', resolve));
+await levels.disconnect();
+await producer.disconnect();
+await admin.disconnect();
+rmSync(datasetDir, { recursive: true, force: true });
+console.log(
+  JSON.stringify({
+    records,
+    rawConsumeRecordsPerSecond: Math.round(rawRate),
+    calculatorRecordsPerSecond: Math.round(calcRate),
+    calculatorToRawRatio: Number((calcRate / rawRate).toFixed(4)),
+    offeredTicksPerSecond: Math.round(total / offeredSeconds),
+    latencyMs: { p50, p99, p999 },
+  }),
+);
+process.exit(0);

@@ -1,0 +1,100 @@
+import { closeSync, existsSync, openSync, readSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  AVRO_TOPICS,
+  ALL_TOPICS,
+  type AvroSerdes,
+  createAvroSerdes,
+  createKafkaClient,
+  createSchemaRegistryClient,
+  ensureTopics,
+  type FxRateRecord,
+  type MarketTickRecord,
+  registerTopicSchemas,
+  topicNames,
+} from '@indexflow/kafka';
+import { formatIssue } from '@indexflow/dataset-files';
+import cliProgress from 'cli-progress';
+import { produceDataset, type ProduceSummary } from './produce-dataset.js';
+
+/** Data rows of a CSV file (lines minus the header), counted in 1 MiB chunks for the progress bar's total. */
+function countRows(path: string): number {
+  if (!existsSync(path)) return 0;
+  const fd = openSync(path, 'r');
+  const buffer = Buffer.allocUnsafe(1 << 20);
+  let lines = 0;
+  let last = 10;
+  try {
+    for (let n = readSync(fd, buffer); n > 0; n = readSync(fd, buffer)) {
+      for (let i = 0; i < n; i += 1) if (buffer[i] === 10) lines += 1;
+      last = buffer[n - 1]!;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return Math.max(0, lines + (last === 10 ? 0 : 1) - 1);
+}
+
+export interface ReplayToKafkaOptions {
+  readonly datasetDir: string;
+  readonly brokers: string;
+  readonly registryUrl: string;
+  readonly topicPrefix: string;
+  readonly speed: number | 'max';
+  readonly from?: number;
+  readonly to?: number;
+  readonly progress: boolean;
+  readonly quiet: boolean;
+}
+
+/** `indexflow replay <dir> --kafka`: the dataset's ticks and FX onto the live topics, with a progress bar. */
+export async function replayToKafka(options: ReplayToKafkaOptions): Promise<ProduceSummary> {
+  const topics = topicNames(options.topicPrefix);
+  const kafka = createKafkaClient({ brokers: options.brokers.split(','), clientId: 'indexflow-replay' });
+  const admin = kafka.admin();
+  await admin.connect();
+  await ensureTopics(admin, ALL_TOPICS.map((t) => ({ ...t, name: `${options.topicPrefix}${t.name}` })));
+  await admin.disconnect();
+  const registry = createSchemaRegistryClient({ url: options.registryUrl });
+  await registerTopicSchemas(registry, { topics: AVRO_TOPICS.map((t) => ({ name: `${options.topicPrefix}${t.name}`, schema: t.schema })) });
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  await producer.connect();
+  const total = countRows(join(options.datasetDir, 'ticks.csv')) + countRows(join(options.datasetDir, 'fx.csv'));
+  const bar = options.progress
+    ? new cliProgress.SingleBar(
+        { format: 'replay → kafka [{bar}] {percentage}% | {value}/{total} records | {rate}/s | ETA {eta_formatted}', hideCursor: true },
+        cliProgress.Presets.shades_classic,
+      )
+    : null;
+  const started = Date.now();
+  bar?.start(total, 0, { rate: 0 });
+  const tickSerdes = new Map<string, AvroSerdes<MarketTickRecord>>();
+  try {
+    return await produceDataset({
+      datasetDir: options.datasetDir,
+      producer,
+      topics,
+      tickSerdes: (topic) => {
+        let serdes = tickSerdes.get(topic);
+        if (!serdes) {
+          serdes = createAvroSerdes<MarketTickRecord>(registry, topic);
+          tickSerdes.set(topic, serdes);
+        }
+        return serdes;
+      },
+      fxSerdes: createAvroSerdes<FxRateRecord>(registry, topics.fx),
+      speed: options.speed,
+      ...(options.from === undefined ? {} : { from: options.from }),
+      ...(options.to === undefined ? {} : { to: options.to }),
+      onIssue: (issue) => {
+        if (!options.quiet) process.stderr.write(`\n${formatIssue(issue)}\n`);
+      },
+      onProgress: (produced) => bar?.update(produced, { rate: Math.round(produced / Math.max(0.001, (Date.now() - started) / 1000)) }),
+      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+      now: () => Date.now(),
+    });
+  } finally {
+    bar?.stop();
+    await producer.disconnect();
+  }
+}

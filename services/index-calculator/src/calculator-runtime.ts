@@ -1,0 +1,107 @@
+import {
+  ALL_TOPICS,
+  AVRO_TOPICS,
+  createKafkaClient,
+  createSchemaRegistryClient,
+  ensureTopics,
+  KafkaEventSource,
+  KafkaLevelSink,
+  registerTopicSchemas,
+  topicNames,
+} from '@indexflow/kafka';
+import type { Logger } from '@indexflow/observability';
+import { RedisStateStore } from '@indexflow/redis-state';
+import { Redis } from 'ioredis';
+import { type Calculator, createCalculator } from './calculator.js';
+import { type CalculatorMetrics, createCalculatorMetrics } from './calculator-metrics.js';
+import type { CalculatorConfig } from './config.js';
+import { loadIndexDefinitions } from './index-definitions.js';
+
+export interface CalculatorRuntime {
+  readonly calculator: Calculator;
+  readonly metrics: CalculatorMetrics;
+  readonly inputTopics: readonly string[];
+  /** Closes the adapters in reverse order of opening, logging each step with its duration. */
+  close(): Promise<void>;
+}
+
+/**
+ * Wires the real adapters (Kafka source and transactional sink, Redis state) around the
+ * calculator. Ensures the catalogue topics and schemas exist first; both steps are idempotent.
+ */
+export async function createCalculatorRuntime(config: CalculatorConfig, log: Logger): Promise<CalculatorRuntime> {
+  const definitions = loadIndexDefinitions(config.INDEX_DEFINITIONS_DIR);
+  const topics = topicNames(config.TOPIC_PREFIX);
+  const metrics = createCalculatorMetrics();
+  const kafka = createKafkaClient({
+    brokers: config.KAFKA_BROKERS.split(','),
+    clientId: `indexflow-calculator-${config.CALCULATOR_ID}`,
+    logger: log,
+  });
+  const registry = createSchemaRegistryClient({ url: config.SCHEMA_REGISTRY_URL });
+  const admin = kafka.admin();
+  await admin.connect();
+  await ensureTopics(admin, ALL_TOPICS.map((t) => ({ ...t, name: `${config.TOPIC_PREFIX}${t.name}` })));
+  await admin.disconnect();
+  await registerTopicSchemas(registry, {
+    topics: AVRO_TOPICS.map((t) => ({ name: `${config.TOPIC_PREFIX}${t.name}`, schema: t.schema })),
+  });
+  const groupId = `indexflow-calculator-${config.TOPIC_PREFIX}${config.CALCULATOR_ID}`;
+  const inputTopics = [topics.ticksAshare, topics.ticksHk, topics.fx, topics.indexAdjustments];
+  const source = new KafkaEventSource({
+    kafka,
+    registry,
+    groupId,
+    topics: inputTopics,
+    ordering: config.ORDERING,
+    idleTimeoutMs: config.IDLE_TIMEOUT_MS,
+    logger: log.child({ component: 'kafka-event-source' }),
+  });
+  const sink = new KafkaLevelSink({
+    kafka,
+    registry,
+    groupId,
+    inputTopics,
+    levelsTopic: topics.indexLevels,
+    deadLetterTopic: topics.deadLetter,
+    transactionalId: groupId,
+    logger: log.child({ component: 'kafka-level-sink' }),
+  });
+  const redis = new Redis(config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 3 });
+  await redis.connect();
+  const state = new RedisStateStore({ redis, calculatorId: config.CALCULATOR_ID, prefix: config.TOPIC_PREFIX || undefined, logger: log });
+  const calculator = createCalculator({
+    definitions,
+    engineOptions: {
+      rejectUnknownSymbols: config.REJECT_UNKNOWN_SYMBOLS,
+      ...(config.FX_MAX_AGE_MS === undefined ? {} : { fxMaxAgeMs: config.FX_MAX_AGE_MS }),
+    },
+    source,
+    sink,
+    state,
+    logger: log,
+    metrics,
+    batchSize: config.BATCH_SIZE,
+    batchWaitMs: config.BATCH_WAIT_MS,
+    now: () => Date.now(),
+  });
+  const step = async (name: string, close: () => Promise<unknown>) => {
+    const started = Date.now();
+    try {
+      await close();
+      log.info({ step: name, durationMs: Date.now() - started }, 'closed');
+    } catch (error) {
+      log.warn({ step: name, err: error }, 'close failed');
+    }
+  };
+  return {
+    calculator,
+    metrics,
+    inputTopics,
+    async close() {
+      await step('source', () => source.close());
+      await step('sink', () => sink.close());
+      await step('redis', () => redis.quit());
+    },
+  };
+}
