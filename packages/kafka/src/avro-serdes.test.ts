@@ -1,6 +1,6 @@
 import { type Client, SchemaRegistryClient } from '@confluentinc/schemaregistry';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createAvroSerdes, createTopicSerdes } from './avro-serdes.js';
+import { createAvroSerdes, createReferenceAvroSerdes, createTopicSerdes } from './avro-serdes.js';
 import { AvroDeserializationError, AvroSerializationError, SchemaRegistryError } from './kafka-errors.js';
 import type { IndexAdjustmentRecord, IndexLevelRecord, MarketTickRecord } from './record-types.js';
 import { type RegisteredSchema, registerTopicSchemas } from './schema-registration.js';
@@ -203,5 +203,25 @@ describe('createAvroSerdes against a mock registry', () => {
     await expect(serdes.deserialize(Buffer.from('not avro'))).rejects.toBeInstanceOf(
       AvroDeserializationError,
     );
+  });
+});
+
+describe('fast serdes against the registry client reference', () => {
+  it('write the same bytes and read each other’s bytes to the same records', async () => {
+    const registry = SchemaRegistryClient.newClient({ baseURLs: [`mock://reference-${Math.random()}`] });
+    await registerTopicSchemas(registry);
+    const cases: Array<[string, unknown]> = [
+      [TOPICS.ticksAshare.name, tick],
+      [TOPICS.indexLevels.name, level],
+    ];
+    for (const [topic, record] of cases) {
+      const fast = createAvroSerdes<unknown>(registry, topic);
+      const reference = createReferenceAvroSerdes<unknown>(registry, topic);
+      const fastBytes = await fast.serialize(record);
+      const referenceBytes = await reference.serialize(record);
+      expect(fastBytes.equals(referenceBytes)).toBe(true);
+      expect(await fast.deserialize(referenceBytes)).toEqual(await reference.deserialize(referenceBytes));
+      expect(await fast.deserialize(referenceBytes)).toEqual(record);
+    }
   });
 });
