@@ -13,7 +13,12 @@ export function mulberry32(seed: number): () => number {
 }
 
 /** Random-walk ticks at 0.01 tick size over the given symbols, one millisecond apart. */
-export function makeTicks(symbols: readonly string[], count: number, seed: number, start: number): TickEvent[] {
+export function makeTicks(
+  symbols: readonly string[],
+  count: number,
+  seed: number,
+  start: number,
+): TickEvent[] {
   const random = mulberry32(seed);
   const cents = symbols.map(() => 1000 + Math.floor(random() * 20000));
   const ticks: TickEvent[] = new Array(count);
@@ -22,7 +27,12 @@ export function makeTicks(symbols: readonly string[], count: number, seed: numbe
     const step = Math.floor(random() * 5) - 2;
     cents[s] = Math.max(100, cents[s]! + step);
     const c = cents[s]!;
-    ticks[i] = { kind: 'tick', symbol: symbols[s]!, price: `${Math.floor(c / 100)}.${String(c % 100).padStart(2, '0')}`, eventTime: start + i };
+    ticks[i] = {
+      kind: 'tick',
+      symbol: symbols[s]!,
+      price: `${Math.floor(c / 100)}.${String(c % 100).padStart(2, '0')}`,
+      eventTime: start + i,
+    };
   }
   return ticks;
 }
@@ -37,7 +47,10 @@ export function marketScale(seed: number): { definitions: IndexDefinition[]; sym
     return {
       id: `IDX${k}`,
       initialLevel: '1000',
-      constituents: [...chosen].map((i) => ({ symbol: symbols[i]!, shares: String(1000 + Math.floor(random() * 1_000_000)) })),
+      constituents: [...chosen].map((i) => ({
+        symbol: symbols[i]!,
+        shares: String(1000 + Math.floor(random() * 1_000_000)),
+      })),
     };
   });
   return { definitions, symbols };

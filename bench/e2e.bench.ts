@@ -41,13 +41,16 @@ const RATE = Number(process.env.BENCH_E2E_RATE ?? 20_000);
 const SECONDS = Number(process.env.BENCH_E2E_SECONDS ?? 10);
 const { KAFKA_BROKERS, SCHEMA_REGISTRY_URL, REDIS_URL } = process.env;
 if (!KAFKA_BROKERS || !SCHEMA_REGISTRY_URL || !REDIS_URL) {
-  process.stderr.write('bench:e2e needs KAFKA_BROKERS, SCHEMA_REGISTRY_URL and REDIS_URL: run `bash scripts/services.sh up && eval "$(bash scripts/services.sh env)"` first\n');
+  process.stderr.write(
+    'bench:e2e needs KAFKA_BROKERS, SCHEMA_REGISTRY_URL and REDIS_URL: run `bash scripts/services.sh up && eval "$(bash scripts/services.sh env)"` first\n',
+  );
   process.exit(2);
 }
 
 const fmt = (x: number) => Math.round(x).toLocaleString('en-US');
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 
 const prefix = `bench-${Date.now()}.`;
 const topics = topicNames(prefix);
@@ -55,19 +58,42 @@ const kafka = createKafkaClient({ brokers: KAFKA_BROKERS.split(','), clientId: '
 const registry = createSchemaRegistryClient({ url: SCHEMA_REGISTRY_URL });
 const admin = kafka.admin();
 await admin.connect();
-await ensureTopics(admin, ALL_TOPICS.map((t) => ({ ...t, name: `${prefix}${t.name}` })));
-await registerTopicSchemas(registry, { topics: AVRO_TOPICS.map((t) => ({ name: `${prefix}${t.name}`, schema: t.schema })) });
+await ensureTopics(
+  admin,
+  ALL_TOPICS.map((t) => ({ ...t, name: `${prefix}${t.name}` })),
+);
+await registerTopicSchemas(registry, {
+  topics: AVRO_TOPICS.map((t) => ({ name: `${prefix}${t.name}`, schema: t.schema })),
+});
 
 // 1. Data: enough simulated trading days of the seed indices for TICKS ticks.
 const datasetDir = mkdtempSync(join(tmpdir(), 'indexflow-bench-e2e-'));
 const days = Math.max(1, Math.ceil(TICKS / 216_000));
-execFileSync(process.execPath, ['--import', 'tsx', 'services/cli/src/main.ts', 'simulate', '--out', datasetDir, '--days', String(days), '--seed', '5'], { cwd: ROOT, stdio: 'ignore' });
+execFileSync(
+  process.execPath,
+  [
+    '--import',
+    'tsx',
+    'services/cli/src/main.ts',
+    'simulate',
+    '--out',
+    datasetDir,
+    '--days',
+    String(days),
+    '--seed',
+    '5',
+  ],
+  { cwd: ROOT, stdio: 'ignore' },
+);
 const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
 await producer.connect();
 const tickSerdes = new Map<string, ReturnType<typeof createAvroSerdes<MarketTickRecord>>>();
 const serdesFor = (topic: string) => {
   let s = tickSerdes.get(topic);
-  if (!s) tickSerdes.set(topic, (s = createAvroSerdes<MarketTickRecord>(registry, topic)));
+  if (!s) {
+    s = createAvroSerdes<MarketTickRecord>(registry, topic);
+    tickSerdes.set(topic, s);
+  }
   return s;
 };
 const produced = await produceDataset({
@@ -82,7 +108,9 @@ const produced = await produceDataset({
   batchSize: 2000,
 });
 const records = produced.ticks + produced.fxRates;
-console.log(`produced ${fmt(produced.ticks)} ticks + ${fmt(produced.fxRates)} fx in ${(produced.durationMs / 1000).toFixed(1)} s (${fmt(records / (produced.durationMs / 1000))} records/s)`);
+console.log(
+  `produced ${fmt(produced.ticks)} ticks + ${fmt(produced.fxRates)} fx in ${(produced.durationMs / 1000).toFixed(1)} s (${fmt(records / (produced.durationMs / 1000))} records/s)`,
+);
 
 // 2. Raw consume: the ceiling kafkajs sets on this machine.
 const inputTopics = [topics.ticksAshare, topics.ticksHk, topics.fx];
@@ -120,22 +148,28 @@ const calculator = spawn(process.execPath, ['--import', 'tsx', 'services/index-c
 });
 const groupId = `indexflow-calculator-${prefix}bench`;
 const ends = new Map<string, string>();
-for (const topic of inputTopics) for (const p of await admin.fetchTopicOffsets(topic)) ends.set(`${topic}:${p.partition}`, p.high);
+for (const topic of inputTopics)
+  for (const p of await admin.fetchTopicOffsets(topic)) ends.set(`${topic}:${p.partition}`, p.high);
 async function committedAll(): Promise<boolean> {
   const offsets = await admin.fetchOffsets({ groupId, topics: inputTopics });
-  return offsets.every((t) => t.partitions.every((p) => BigInt(p.offset) >= BigInt(ends.get(`${t.topic}:${p.partition}`) ?? '0')));
+  return offsets.every((t) =>
+    t.partitions.every((p) => BigInt(p.offset) >= BigInt(ends.get(`${t.topic}:${p.partition}`) ?? '0')),
+  );
 }
 const drainStarted = Date.now();
 let firstCommit = 0;
 for (;;) {
   const offsets = await admin.fetchOffsets({ groupId, topics: inputTopics });
-  if (firstCommit === 0 && offsets.some((t) => t.partitions.some((p) => Number(p.offset) > 0))) firstCommit = Date.now();
+  if (firstCommit === 0 && offsets.some((t) => t.partitions.some((p) => Number(p.offset) > 0)))
+    firstCommit = Date.now();
   if (await committedAll()) break;
   await sleep(100);
 }
 const drainSeconds = (Date.now() - (firstCommit || drainStarted)) / 1000;
 const calcRate = records / drainSeconds;
-console.log(`calculator drain: ${fmt(calcRate)} records/s (from its first commit; ${((Date.now() - drainStarted) / 1000).toFixed(1)} s including start-up and recovery)`);
+console.log(
+  `calculator drain: ${fmt(calcRate)} records/s (from its first commit; ${((Date.now() - drainStarted) / 1000).toFixed(1)} s including start-up and recovery)`,
+);
 console.log(`calculator / raw consume ratio: ${(calcRate / rawRate).toFixed(3)}`);
 
 // 4. Latency at a steady offered load, against the caught-up calculator.
@@ -193,7 +227,9 @@ while (sent < total) {
     list.push({ key: symbol, value: await serdesFor(topic).serialize(record) });
     byTopic.set(topic, list);
   }
-  await producer.sendBatch({ topicMessages: [...byTopic.entries()].map(([topic, messages]) => ({ topic, messages })) });
+  await producer.sendBatch({
+    topicMessages: [...byTopic.entries()].map(([topic, messages]) => ({ topic, messages })),
+  });
 }
 const offeredSeconds = (Date.now() - loadStart) / 1000;
 await sleep(3000);
@@ -202,7 +238,9 @@ latencies.sort((a, b) => a - b);
 const p50 = percentile(latencies, 50);
 const p99 = percentile(latencies, 99);
 const p999 = percentile(latencies, 99.9);
-console.log(`latency at ${fmt(total / offeredSeconds)} ticks/s offered (${fmt(latencies.length)} levels): p50 ${p50} ms, p99 ${p99} ms, p99.9 ${p999} ms`);
+console.log(
+  `latency at ${fmt(total / offeredSeconds)} ticks/s offered (${fmt(latencies.length)} levels): p50 ${p50} ms, p99 ${p99} ms, p99.9 ${p999} ms`,
+);
 
 calculator.kill('SIGTERM');
 await new Promise((resolve) => calculator.on('exit', resolve));

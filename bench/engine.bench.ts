@@ -3,7 +3,7 @@
  * one JSON object. The float64 loop does the same arithmetic per tick (market-value update and
  * level division per affected index) so the ratio shows what exact decimals cost, in one run.
  */
-import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { replayDataset } from '@indexflow/dataset-files';
@@ -16,10 +16,15 @@ const SEED_TICKS = Number(process.env.BENCH_SEED_TICKS ?? 1_000_000);
 const MARKET_TICKS = Number(process.env.BENCH_MARKET_TICKS ?? 200_000);
 const REPLAY_TICKS = Number(process.env.BENCH_REPLAY_TICKS ?? 1_000_000);
 
-function primeAndRun(definitions: IndexDefinition[], ticks: TickEvent[]): { ticksPerSecond: number; levels: number } {
+function primeAndRun(
+  definitions: IndexDefinition[],
+  ticks: TickEvent[],
+): { ticksPerSecond: number; levels: number } {
   const engine = createIndexEngine(definitions);
   engine.apply({ kind: 'fx-rate', pair: 'HKDCNY', rate: '0.9230', eventTime: START - 2 });
-  for (const d of definitions) for (const c of d.constituents) engine.apply({ kind: 'tick', symbol: c.symbol, price: '10.00', eventTime: START - 1 });
+  for (const d of definitions)
+    for (const c of d.constituents)
+      engine.apply({ kind: 'tick', symbol: c.symbol, price: '10.00', eventTime: START - 1 });
   let levels = 0;
   const t0 = performance.now();
   for (const tick of ticks) levels += engine.apply(tick).levels.length;
@@ -65,7 +70,7 @@ function floatLoop(definitions: IndexDefinition[], ticks: TickEvent[]): number {
 function writeReplayDataset(definitions: IndexDefinition[], ticks: TickEvent[]): string {
   const dir = mkdtempSync(join(tmpdir(), 'indexflow-bench-'));
   mkdirSync(join(dir, 'indices'));
-  definitions.forEach((d) => writeFileSync(join(dir, 'indices', `${d.id}.json`), JSON.stringify(d)));
+  for (const d of definitions) writeFileSync(join(dir, 'indices', `${d.id}.json`), JSON.stringify(d));
   const rows = ['ts,symbol,price'];
   for (const t of ticks) rows.push(`${t.eventTime},${t.symbol},${t.price}`);
   writeFileSync(join(dir, 'ticks.csv'), `${rows.join('\n')}\n`);
@@ -83,21 +88,31 @@ primeAndRun(seedDefinitions, seedTicks.slice(0, 50_000));
 floatLoop(seedDefinitions, seedTicks.slice(0, 50_000));
 const seed = primeAndRun(seedDefinitions, seedTicks);
 const seedFloat = floatLoop(seedDefinitions, seedTicks);
-console.log(`seed indices (3 indices, ${seedSymbols.length} symbols): ${fmt(seed.ticksPerSecond)} ticks/s decimal, ${fmt(seedFloat)} ticks/s float64, ratio ${(seed.ticksPerSecond / seedFloat).toFixed(3)}`);
+console.log(
+  `seed indices (3 indices, ${seedSymbols.length} symbols): ${fmt(seed.ticksPerSecond)} ticks/s decimal, ${fmt(seedFloat)} ticks/s float64, ratio ${(seed.ticksPerSecond / seedFloat).toFixed(3)}`,
+);
 
 const market = marketScale(7);
 const marketTicks = makeTicks(market.symbols, MARKET_TICKS, 2, START);
 primeAndRun(market.definitions, marketTicks.slice(0, 10_000));
 const marketDecimal = primeAndRun(market.definitions, marketTicks);
 const marketFloat = floatLoop(market.definitions, marketTicks);
-console.log(`market scale (5,000 symbols, 1,000 indices × 50): ${fmt(marketDecimal.ticksPerSecond)} ticks/s decimal (${fmt((marketDecimal.levels / MARKET_TICKS) * marketDecimal.ticksPerSecond)} levels/s), ${fmt(marketFloat)} ticks/s float64, ratio ${(marketDecimal.ticksPerSecond / marketFloat).toFixed(3)}`);
+console.log(
+  `market scale (5,000 symbols, 1,000 indices × 50): ${fmt(marketDecimal.ticksPerSecond)} ticks/s decimal (${fmt((marketDecimal.levels / MARKET_TICKS) * marketDecimal.ticksPerSecond)} levels/s), ${fmt(marketFloat)} ticks/s float64, ratio ${(marketDecimal.ticksPerSecond / marketFloat).toFixed(3)}`,
+);
 
 const replayDir = writeReplayDataset(seedDefinitions, makeTicks(seedSymbols, REPLAY_TICKS, 3, START));
 let rows = 0;
-const summary = replayDataset(replayDir, { onLevel: () => { rows += 1; } });
+const summary = replayDataset(replayDir, {
+  onLevel: () => {
+    rows += 1;
+  },
+});
 rmSync(replayDir, { recursive: true, force: true });
 const replayRate = summary.ticks / (summary.durationMs / 1000);
-console.log(`offline replay (${fmt(summary.ticks)}-tick CSV, seed indices): ${fmt(replayRate)} ticks/s, ${fmt(rows)} levels`);
+console.log(
+  `offline replay (${fmt(summary.ticks)}-tick CSV, seed indices): ${fmt(replayRate)} ticks/s, ${fmt(rows)} levels`,
+);
 
 console.log(
   JSON.stringify({

@@ -1,8 +1,6 @@
 // Avro values through the real Schema Registry (Apicurio in CI) and real Kafka: explicit
 // registration, Confluent wire format, keyed produce, group consume, decode, per-key order.
-import { uniqueName, waitFor } from '@indexflow/testkit';
-import type { Admin, Consumer, Producer } from 'kafkajs';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+
 // @indexflow/kafka is not a root dependency, so the tests reach it by path through its entry.
 import {
   AVRO_TOPICS,
@@ -17,6 +15,9 @@ import {
   tickKey,
   valueSubject,
 } from '@indexflow/kafka';
+import { uniqueName, waitFor } from '@indexflow/testkit';
+import type { Admin, Consumer, Producer } from 'kafkajs';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 
 const registry = createSchemaRegistryClient({ url: inject('schemaRegistryUrl'), maxRetries: 1 });
 const kafka = createKafkaClient({

@@ -1,8 +1,15 @@
-import { Redis } from 'ioredis';
 import { uniqueName, waitFor } from '@indexflow/testkit';
+import { Redis } from 'ioredis';
 import { afterAll, describe, expect, inject, it } from 'vitest';
+import {
+  makeDataset,
+  offlineRows,
+  prepareEnvironment,
+  produce,
+  recordAsRow,
+  sortRows,
+} from './support/calculator-environment.js';
 import { type CalculatorProcess, startCalculator } from './support/calculator-process.js';
-import { makeDataset, offlineRows, prepareEnvironment, produce, recordAsRow, sortRows } from './support/calculator-environment.js';
 import { LevelReader } from './support/level-reader.js';
 
 const endpoints = () => ({
@@ -22,11 +29,18 @@ function start(env: Record<string, string>): CalculatorProcess {
   return calculator;
 }
 
-async function waitForLevels(reader: LevelReader, count: number, calculator: CalculatorProcess, timeoutMs: number) {
+async function waitForLevels(
+  reader: LevelReader,
+  count: number,
+  calculator: CalculatorProcess,
+  timeoutMs: number,
+) {
   try {
     await waitFor(() => reader.records.length >= count, { timeoutMs, intervalMs: 100 });
   } catch (error) {
-    throw new Error(`${(error as Error).message}; levels ${reader.records.length}/${count}; calculator output:\n${calculator.output().slice(-4000)}`);
+    throw new Error(
+      `${(error as Error).message}; levels ${reader.records.length}/${count}; calculator output:\n${calculator.output().slice(-4000)}`,
+    );
   }
 }
 
@@ -48,7 +62,12 @@ describe('index-calculator crash safety on real Kafka, Apicurio and Redis', () =
     const environment = await prepareEnvironment({ ...endpoints(), datasetDir });
     const ticks = await produce(environment, datasetDir);
     expect(ticks).toBeGreaterThan(150_000);
-    const reader = new LevelReader(environment.kafka, environment.registry, environment.topics.indexLevels, uniqueName('desk'));
+    const reader = new LevelReader(
+      environment.kafka,
+      environment.registry,
+      environment.topics.indexLevels,
+      uniqueName('desk'),
+    );
     await reader.start();
     let calculator = start(environment.env);
     const killPoints = [0.1 + Math.random() * 0.15, 0.35 + Math.random() * 0.15, 0.6 + Math.random() * 0.2];
@@ -75,7 +94,12 @@ describe('index-calculator crash safety on real Kafka, Apicurio and Redis', () =
     const expected = offlineRows(datasetDir);
     const environment = await prepareEnvironment({ ...endpoints(), datasetDir });
     await produce(environment, datasetDir);
-    const reader = new LevelReader(environment.kafka, environment.registry, environment.topics.indexLevels, uniqueName('desk'));
+    const reader = new LevelReader(
+      environment.kafka,
+      environment.registry,
+      environment.topics.indexLevels,
+      uniqueName('desk'),
+    );
     await reader.start();
     const redis = new Redis(endpoints().redisUrl);
     let calculator = start({ ...environment.env, BATCH_SIZE: '200' });
@@ -85,7 +109,10 @@ describe('index-calculator crash safety on real Kafka, Apicurio and Redis', () =
     expect(keys.length).toBeGreaterThan(0);
     await redis.del(...keys);
     await redis.client('KILL', 'TYPE', 'normal');
-    const code = await Promise.race([calculator.exited, waitFor(() => reader.records.length >= expected.length, { timeoutMs: 120_000 }).then(() => 'done')]);
+    const code = await Promise.race([
+      calculator.exited,
+      waitFor(() => reader.records.length >= expected.length, { timeoutMs: 120_000 }).then(() => 'done'),
+    ]);
     // The version check refuses to write over the lost state, so the process stops, as designed;
     // the restarted one finds no snapshot and rebuilds from the input.
     expect(code).toBe(1);

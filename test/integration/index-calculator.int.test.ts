@@ -1,6 +1,5 @@
 import { uniqueName, waitFor } from '@indexflow/testkit';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { type CalculatorProcess, startCalculator } from './support/calculator-process.js';
 import {
   makeDataset,
   offlineRows,
@@ -9,6 +8,7 @@ import {
   recordAsRow,
   sortRows,
 } from './support/calculator-environment.js';
+import { type CalculatorProcess, startCalculator } from './support/calculator-process.js';
 import { LevelReader } from './support/level-reader.js';
 
 const endpoints = () => ({
@@ -28,14 +28,21 @@ describe('index-calculator on real Kafka, Apicurio and Redis', () => {
     const expected = offlineRows(datasetDir);
     const environment = await prepareEnvironment({ ...endpoints(), datasetDir });
     await produce(environment, datasetDir);
-    const reader = new LevelReader(environment.kafka, environment.registry, environment.topics.indexLevels, uniqueName('desk'));
+    const reader = new LevelReader(
+      environment.kafka,
+      environment.registry,
+      environment.topics.indexLevels,
+      uniqueName('desk'),
+    );
     await reader.start();
     const calculator = startCalculator(environment.env);
     running.push(calculator);
     try {
       await waitFor(() => reader.records.length >= expected.length, { timeoutMs: 120_000, intervalMs: 250 });
     } catch (error) {
-      throw new Error(`${(error as Error).message}; levels so far ${reader.records.length}/${expected.length}; calculator output:\n${calculator.output()}`);
+      throw new Error(
+        `${(error as Error).message}; levels so far ${reader.records.length}/${expected.length}; calculator output:\n${calculator.output()}`,
+      );
     }
     calculator.child.kill('SIGTERM');
     expect(await calculator.exited).toBe(0);
@@ -62,8 +69,14 @@ describe('index-calculator with bad input', () => {
     const expected = offlineRows(datasetDir);
     const environment = await prepareEnvironment({ ...endpoints(), datasetDir });
     const t0 = Date.parse('2025-03-20T09:25:00+08:00');
-    const tickSerdes = createAvroSerdes<import('@indexflow/kafka').MarketTickRecord>(environment.registry, environment.topics.ticksAshare);
-    const fxSerdes = createAvroSerdes<import('@indexflow/kafka').FxRateRecord>(environment.registry, environment.topics.fx);
+    const tickSerdes = createAvroSerdes<import('@indexflow/kafka').MarketTickRecord>(
+      environment.registry,
+      environment.topics.ticksAshare,
+    );
+    const fxSerdes = createAvroSerdes<import('@indexflow/kafka').FxRateRecord>(
+      environment.registry,
+      environment.topics.fx,
+    );
     const tick = (symbol: string, lastPrice: string) =>
       tickSerdes.serialize({
         symbol,
@@ -84,7 +97,16 @@ describe('index-calculator with bad input', () => {
       topic: environment.topics.ticksAshare,
       messages: [
         { key: '688041.SH', value: Buffer.from('not avro at all') },
-        { key: '688041.SH', value: await fxSerdes.serialize({ pair: 'HKDCNY', rate: '0.92', eventTime: t0, source: 'x', sequence: 1 }) },
+        {
+          key: '688041.SH',
+          value: await fxSerdes.serialize({
+            pair: 'HKDCNY',
+            rate: '0.92',
+            eventTime: t0,
+            source: 'x',
+            sequence: 1,
+          }),
+        },
         { key: '688041.SH', value: await tick('688041.SH', '-1.00') },
         { key: '688041.SH', value: await tick('688041.SH', 'abc') },
         { key: '600000.SH', value: await tick('600000.SH', '10.00') },
@@ -92,7 +114,12 @@ describe('index-calculator with bad input', () => {
     });
     await producer.disconnect();
     await produce(environment, datasetDir);
-    const reader = new LevelReader(environment.kafka, environment.registry, environment.topics.indexLevels, uniqueName('desk'));
+    const reader = new LevelReader(
+      environment.kafka,
+      environment.registry,
+      environment.topics.indexLevels,
+      uniqueName('desk'),
+    );
     await reader.start();
     const port = await freePort();
     const calculator = startCalculator({ ...environment.env, HTTP_PORT: String(port) });
@@ -122,6 +149,12 @@ describe('index-calculator with bad input', () => {
     });
     await waitFor(() => reasons.length >= 5, { timeoutMs: 30_000 });
     await consumer.disconnect();
-    expect(reasons.sort()).toEqual(['malformed_price', 'non_positive_price', 'undecodable', 'undecodable', 'unknown_symbol']);
+    expect(reasons.sort()).toEqual([
+      'malformed_price',
+      'non_positive_price',
+      'undecodable',
+      'undecodable',
+      'unknown_symbol',
+    ]);
   }, 180_000);
 });

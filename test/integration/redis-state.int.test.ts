@@ -1,14 +1,11 @@
 // The Redis StateStore against a real Redis: the two-phase stage/promote cycle, its version
 // checks, recovery decided by Kafka's offsets, the read projection, and the one-slot key layout.
+
+// Relative until the root package.json lists @indexflow/redis-state among its devDependencies.
+import { RedisStateStore, StateOutOfSyncError, VersionConflictError } from '@indexflow/redis-state';
 import { uniqueName } from '@indexflow/testkit';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-// Relative until the root package.json lists @indexflow/redis-state among its devDependencies.
-import {
-  RedisStateStore,
-  StateOutOfSyncError,
-  VersionConflictError,
-} from '@indexflow/redis-state';
 
 type StateSnapshot = Parameters<RedisStateStore['stage']>[0];
 

@@ -9,8 +9,11 @@ const READER_REASONS = ['malformed_row', 'undecodable'];
 describe('README reject-reason table', () => {
   it('lists exactly the reasons the engine and the dataset reader can raise', () => {
     const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
-    const section = readme.slice(readme.indexOf('### Reject reasons'), readme.indexOf('## How the numbers are made'));
-    const documented = [...section.matchAll(/^\| `([a-z_]+)` \|/gm)].map((m) => m[1]).sort();
+    const section = readme.slice(
+      readme.indexOf('### Reject reasons'),
+      readme.indexOf('## How the numbers are made'),
+    );
+    const documented = [...section.matchAll(/^\| `([a-z_]+)` +\|/gm)].map((m) => m[1]).sort();
     expect(documented).toEqual([...REJECT_REASONS, ...READER_REASONS].sort());
   });
 });

@@ -11,7 +11,10 @@ export function columnIndex<R extends string, O extends string>(
   const out: Record<string, number> = {};
   const missing = required.filter((name) => !positions.has(name));
   if (missing.length > 0) {
-    throw new DatasetError(file, `header must contain ${required.join(',')}; missing ${missing.join(',')} in "${header.join(',')}"`);
+    throw new DatasetError(
+      file,
+      `header must contain ${required.join(',')}; missing ${missing.join(',')} in "${header.join(',')}"`,
+    );
   }
   for (const name of [...required, ...optional]) {
     const position = positions.get(name);

@@ -27,7 +27,10 @@ function* canonicalTies<E extends IndexEvent>(events: Iterator<E>): Generator<E>
  * at equal times, simultaneous rows by symbol), each ex-date's actions at 00:00 Asia/Shanghai
  * before any event of that date. The engine opens each new trading date by itself.
  */
-export function* datasetEvents(datasetDir: string, report: (issue: DatasetIssue) => void): Generator<IndexEvent> {
+export function* datasetEvents(
+  datasetDir: string,
+  report: (issue: DatasetIssue) => void,
+): Generator<IndexEvent> {
   const actions = readActions(datasetDir, report);
   const fx = canonicalTies(readFxRates(datasetDir, report));
   const ticks = canonicalTies(readTicks(datasetDir, report));

@@ -1,6 +1,10 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { type CorporateAction, type IndexAdjustmentEvent, isCorporateActionType } from '@indexflow/index-engine';
+import {
+  type CorporateAction,
+  type IndexAdjustmentEvent,
+  isCorporateActionType,
+} from '@indexflow/index-engine';
 import { columnIndex } from './csv-header.js';
 import { splitCsvLine } from './csv-line.js';
 import type { DatasetIssue } from './dataset-report.js';
@@ -13,7 +17,10 @@ const COLUMNS = ['exDate', 'type', 'symbol', 'index', 'ratio', 'price', 'amount'
  * Reads `actions.csv` into one index-adjustment event per ex-date at 00:00 Asia/Shanghai, the
  * actions of a date in file order. Rows that cannot be parsed are reported and skipped.
  */
-export function readActions(datasetDir: string, report: (issue: DatasetIssue) => void): IndexAdjustmentEvent[] {
+export function readActions(
+  datasetDir: string,
+  report: (issue: DatasetIssue) => void,
+): IndexAdjustmentEvent[] {
   const path = join(datasetDir, 'actions.csv');
   if (!existsSync(path)) return [];
   const byDate = new Map<string, { time: number; line: number; actions: CorporateAction[] }>();
@@ -34,7 +41,8 @@ export function readActions(datasetDir: string, report: (issue: DatasetIssue) =>
     const type = get('type') ?? '';
     const symbol = get('symbol');
     const time = shanghaiMidnight(exDate);
-    const issue = (detail: string) => report({ file: 'actions.csv', line: lineNumber, reason: 'malformed_row', detail });
+    const issue = (detail: string) =>
+      report({ file: 'actions.csv', line: lineNumber, reason: 'malformed_row', detail });
     if (time === null) {
       issue(`exDate was ${JSON.stringify(exDate)}, expected YYYY-MM-DD`);
       continue;
@@ -52,7 +60,9 @@ export function readActions(datasetDir: string, report: (issue: DatasetIssue) =>
       type,
       symbol,
       ...(index ? { indexId: index } : {}),
-      ...Object.fromEntries((['ratio', 'price', 'amount', 'shares'] as const).flatMap((k) => (get(k) ? [[k, get(k)]] : []))),
+      ...Object.fromEntries(
+        (['ratio', 'price', 'amount', 'shares'] as const).flatMap((k) => (get(k) ? [[k, get(k)]] : [])),
+      ),
     };
     const entry = byDate.get(exDate);
     if (entry) entry.actions.push(action);

@@ -10,7 +10,8 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 /** Validates one index file's shape; the engine validates the numbers. Extra fields are kept. */
 export function parseIndexDefinition(path: string, json: unknown): IndexDefinition {
   if (!isRecord(json)) throw new DatasetError(path, 'an index file must hold a JSON object');
-  if (typeof json.id !== 'string' || json.id === '') throw new DatasetError(path, `"id" must be a non-empty string, was ${JSON.stringify(json.id)}`);
+  if (typeof json.id !== 'string' || json.id === '')
+    throw new DatasetError(path, `"id" must be a non-empty string, was ${JSON.stringify(json.id)}`);
   if (!Array.isArray(json.constituents)) throw new DatasetError(path, '"constituents" must be an array');
   for (const key of ['initialLevel', 'divisor', 'currency'] as const) {
     if (json[key] !== undefined && typeof json[key] !== 'string') {
@@ -19,7 +20,10 @@ export function parseIndexDefinition(path: string, json: unknown): IndexDefiniti
   }
   const constituents = json.constituents.map((c, i) => {
     if (!isRecord(c) || typeof c.symbol !== 'string' || typeof c.shares !== 'string') {
-      throw new DatasetError(path, `constituents[${i}] needs string "symbol" and "shares", was ${JSON.stringify(c)}`);
+      throw new DatasetError(
+        path,
+        `constituents[${i}] needs string "symbol" and "shares", was ${JSON.stringify(c)}`,
+      );
     }
     return {
       symbol: c.symbol,
@@ -30,7 +34,10 @@ export function parseIndexDefinition(path: string, json: unknown): IndexDefiniti
   });
   const rounding = json.referencePriceRounding;
   if (rounding !== undefined && rounding !== 'exact' && rounding !== 'exchange') {
-    throw new DatasetError(path, `"referencePriceRounding" must be "exact" or "exchange", was ${JSON.stringify(rounding)}`);
+    throw new DatasetError(
+      path,
+      `"referencePriceRounding" must be "exact" or "exchange", was ${JSON.stringify(rounding)}`,
+    );
   }
   return {
     id: json.id,
@@ -40,7 +47,12 @@ export function parseIndexDefinition(path: string, json: unknown): IndexDefiniti
     ...(typeof json.divisor === 'string' ? { divisor: json.divisor } : {}),
     ...(rounding === undefined ? {} : { referencePriceRounding: rounding }),
     ...(isRecord(json.totalReturn)
-      ? { totalReturn: typeof json.totalReturn.withholdingRate === 'string' ? { withholdingRate: json.totalReturn.withholdingRate } : {} }
+      ? {
+          totalReturn:
+            typeof json.totalReturn.withholdingRate === 'string'
+              ? { withholdingRate: json.totalReturn.withholdingRate }
+              : {},
+        }
       : {}),
   };
 }
@@ -50,7 +62,9 @@ export function readIndexDefinitions(datasetDir: string): IndexDefinition[] {
   const dir = join(datasetDir, 'indices');
   let names: string[];
   try {
-    names = readdirSync(dir).filter((n) => n.endsWith('.json')).sort();
+    names = readdirSync(dir)
+      .filter((n) => n.endsWith('.json'))
+      .sort();
   } catch (cause) {
     throw new DatasetError(dir, 'cannot read the indices directory', { cause });
   }

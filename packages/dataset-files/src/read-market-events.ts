@@ -26,16 +26,31 @@ export function* readTicks(datasetDir: string, report: (issue: DatasetIssue) => 
     const symbol = fields[columns.symbol]?.trim();
     const price = fields[columns.price];
     if (tsText === undefined || symbol === undefined || symbol === '' || price === undefined) {
-      report({ file: 'ticks.csv', line: lineNumber, reason: 'malformed_row', detail: `expected ts,symbol,price; row was ${JSON.stringify(line)}` });
+      report({
+        file: 'ticks.csv',
+        line: lineNumber,
+        reason: 'malformed_row',
+        detail: `expected ts,symbol,price; row was ${JSON.stringify(line)}`,
+      });
       continue;
     }
     const eventTime = parseTimestamp(tsText);
     if (eventTime === null) {
-      report({ file: 'ticks.csv', line: lineNumber, reason: 'malformed_row', detail: `ts was ${JSON.stringify(tsText)}` });
+      report({
+        file: 'ticks.csv',
+        line: lineNumber,
+        reason: 'malformed_row',
+        detail: `ts was ${JSON.stringify(tsText)}`,
+      });
       continue;
     }
     if (eventTime < last) {
-      report({ file: 'ticks.csv', line: lineNumber, reason: 'out_of_order', detail: `ts ${tsText} is before the previous row` });
+      report({
+        file: 'ticks.csv',
+        line: lineNumber,
+        reason: 'out_of_order',
+        detail: `ts ${tsText} is before the previous row`,
+      });
       continue;
     }
     last = eventTime;
@@ -53,7 +68,10 @@ export function* readTicks(datasetDir: string, report: (issue: DatasetIssue) => 
 }
 
 /** Streams `fx.csv` (optional) as FX events, with the same row checks as ticks. */
-export function* readFxRates(datasetDir: string, report: (issue: DatasetIssue) => void): Generator<FxRateEvent> {
+export function* readFxRates(
+  datasetDir: string,
+  report: (issue: DatasetIssue) => void,
+): Generator<FxRateEvent> {
   const path = join(datasetDir, 'fx.csv');
   if (!existsSync(path)) return;
   let columns: { ts: number; pair: number; rate: number } | null = null;
@@ -69,19 +87,41 @@ export function* readFxRates(datasetDir: string, report: (issue: DatasetIssue) =
     const pair = fields[columns.pair]?.trim();
     const rate = fields[columns.rate];
     if (tsText === undefined || pair === undefined || pair === '' || rate === undefined) {
-      report({ file: 'fx.csv', line: lineNumber, reason: 'malformed_row', detail: `expected ts,pair,rate; row was ${JSON.stringify(line)}` });
+      report({
+        file: 'fx.csv',
+        line: lineNumber,
+        reason: 'malformed_row',
+        detail: `expected ts,pair,rate; row was ${JSON.stringify(line)}`,
+      });
       continue;
     }
     const eventTime = parseTimestamp(tsText);
     if (eventTime === null) {
-      report({ file: 'fx.csv', line: lineNumber, reason: 'malformed_row', detail: `ts was ${JSON.stringify(tsText)}` });
+      report({
+        file: 'fx.csv',
+        line: lineNumber,
+        reason: 'malformed_row',
+        detail: `ts was ${JSON.stringify(tsText)}`,
+      });
       continue;
     }
     if (eventTime < last) {
-      report({ file: 'fx.csv', line: lineNumber, reason: 'out_of_order', detail: `ts ${tsText} is before the previous row` });
+      report({
+        file: 'fx.csv',
+        line: lineNumber,
+        reason: 'out_of_order',
+        detail: `ts ${tsText} is before the previous row`,
+      });
       continue;
     }
     last = eventTime;
-    yield { kind: 'fx-rate', pair, rate, eventTime, observationId: `fx.csv:${lineNumber}`, position: { source: 'fx.csv', offset: lineNumber } };
+    yield {
+      kind: 'fx-rate',
+      pair,
+      rate,
+      eventTime,
+      observationId: `fx.csv:${lineNumber}`,
+      position: { source: 'fx.csv', offset: lineNumber },
+    };
   }
 }

@@ -11,7 +11,8 @@ export function writeDataset(files: {
 }): string {
   const dir = mkdtempSync(join(tmpdir(), 'indexflow-dataset-'));
   mkdirSync(join(dir, 'indices'));
-  for (const index of files.indices) writeFileSync(join(dir, 'indices', `${index.id}.json`), JSON.stringify(index));
+  for (const index of files.indices)
+    writeFileSync(join(dir, 'indices', `${index.id}.json`), JSON.stringify(index));
   writeFileSync(join(dir, 'ticks.csv'), `${files.ticks.join('\n')}\n`);
   if (files.fx) writeFileSync(join(dir, 'fx.csv'), `${files.fx.join('\n')}\n`);
   if (files.actions) writeFileSync(join(dir, 'actions.csv'), `${files.actions.join('\n')}\n`);

@@ -6,7 +6,10 @@ import { TV_INDEX, writeDataset } from './dataset-builder.js';
 function replay(dir: string) {
   const rows: string[] = [];
   const issues: DatasetIssue[] = [];
-  const summary = replayDataset(dir, { onLevel: (l) => rows.push(formatLevelRow(l)), onIssue: (i) => issues.push(i) });
+  const summary = replayDataset(dir, {
+    onLevel: (l) => rows.push(formatLevelRow(l)),
+    onIssue: (i) => issues.push(i),
+  });
   return { rows, issues, summary };
 }
 
@@ -61,9 +64,17 @@ describe('offline replay of the public dataset format', () => {
   it('uses the last price of a symbol in no index for a later add, and emits nothing for it before', () => {
     const dir = writeDataset({
       indices: [TV_INDEX],
-      ticks: [...TV_TICKS, '2025-01-06T15:00:00+08:00,EEE.SZ,12.50', '2025-01-07T09:30:00+08:00,EEE.SZ,13.00'],
+      ticks: [
+        ...TV_TICKS,
+        '2025-01-06T15:00:00+08:00,EEE.SZ,12.50',
+        '2025-01-07T09:30:00+08:00,EEE.SZ,13.00',
+      ],
       fx: TV_FX,
-      actions: ['exDate,type,symbol,index,ratio,price,amount,shares', '2025-01-07,delete,CCC.SZ,,,,,', '2025-01-07,add,EEE.SZ,TV,,,,600000'],
+      actions: [
+        'exDate,type,symbol,index,ratio,price,amount,shares',
+        '2025-01-07,delete,CCC.SZ,,,,,',
+        '2025-01-07,add,EEE.SZ,TV,,,,600000',
+      ],
     });
     const { rows } = replay(dir);
     expect(rows.filter((r) => r.includes(',tick,EEE.SZ')).length).toBe(1);
@@ -82,10 +93,17 @@ describe('offline replay of the public dataset format', () => {
       ...TV_TICKS.slice(6),
     ];
     const clean = replay(writeDataset({ indices: [TV_INDEX], ticks: TV_TICKS, fx: TV_FX }));
-    const dirty = replay(writeDataset({ indices: [TV_INDEX], ticks: bad, fx: [...TV_FX, '2025-01-06T09:10:00+08:00,HKDCNY,-0.5'] }));
+    const dirty = replay(
+      writeDataset({
+        indices: [TV_INDEX],
+        ticks: bad,
+        fx: [...TV_FX, '2025-01-06T09:10:00+08:00,HKDCNY,-0.5'],
+      }),
+    );
     expect(dirty.rows).toEqual(clean.rows);
     // Reader and engine report as they meet a row; the report order within a file is not a contract.
-    const byLine = (a: DatasetIssue, b: DatasetIssue) => (a.file === b.file ? a.line - b.line : a.file < b.file ? -1 : 1);
+    const byLine = (a: DatasetIssue, b: DatasetIssue) =>
+      a.file === b.file ? a.line - b.line : a.file < b.file ? -1 : 1;
     expect([...dirty.issues].sort(byLine).map((i) => `${i.file}:${i.line}:${i.reason}`)).toEqual([
       'fx.csv:3:non_positive_fx_rate',
       'ticks.csv:7:non_positive_price',
@@ -96,7 +114,11 @@ describe('offline replay of the public dataset format', () => {
       'ticks.csv:12:non_positive_price',
     ]);
     expect(dirty.summary.rejected).toBe(7);
-    expect(dirty.summary.rejectedByReason).toMatchObject({ malformed_row: 2, out_of_order: 1, non_positive_price: 2 });
+    expect(dirty.summary.rejectedByReason).toMatchObject({
+      malformed_row: 2,
+      out_of_order: 1,
+      non_positive_price: 2,
+    });
   });
 
   it('refuses an HK tick that arrives before any HKDCNY rate', () => {
@@ -120,7 +142,11 @@ describe('offline replay of the public dataset format', () => {
 
   it('with a given divisor emits nothing until every constituent is priced', () => {
     const { rows } = replay(
-      writeDataset({ indices: [{ ...TV_INDEX, initialLevel: undefined, divisor: '100000' }], ticks: TV_TICKS, fx: TV_FX }),
+      writeDataset({
+        indices: [{ ...TV_INDEX, initialLevel: undefined, divisor: '100000' }],
+        ticks: TV_TICKS,
+        fx: TV_FX,
+      }),
     );
     expect(rows[0]).toBe('2025-01-06T01:30:00.000Z,TV,1000.0000000000,1,tick,DDD.HK');
   });
@@ -131,7 +157,9 @@ describe('offline replay of the public dataset format', () => {
     const second = replay(sample);
     expect(first.issues).toEqual([]);
     expect(first.rows.join('\n')).toBe(second.rows.join('\n'));
-    const golden = readFileSync(new URL('./golden/sample-levels.csv', import.meta.url), 'utf8').trimEnd().split('\n');
+    const golden = readFileSync(new URL('./golden/sample-levels.csv', import.meta.url), 'utf8')
+      .trimEnd()
+      .split('\n');
     expect(['ts,index,level,sequence,trigger,symbol', ...first.rows]).toEqual(golden);
   });
 });
@@ -140,7 +168,9 @@ describe('canonical order of simultaneous rows', () => {
   it('gives the same levels whatever the order of rows with the same timestamp', () => {
     const tie = ['2025-01-06T09:36:00+08:00,BBB.SZ,25.10', '2025-01-06T09:36:00+08:00,AAA.SH,101.90'];
     const a = replay(writeDataset({ indices: [TV_INDEX], ticks: [...TV_TICKS, ...tie], fx: TV_FX }));
-    const b = replay(writeDataset({ indices: [TV_INDEX], ticks: [...TV_TICKS, tie[1]!, tie[0]!], fx: TV_FX }));
+    const b = replay(
+      writeDataset({ indices: [TV_INDEX], ticks: [...TV_TICKS, tie[1]!, tie[0]!], fx: TV_FX }),
+    );
     expect(b.issues).toEqual([]);
     expect(b.rows).toEqual(a.rows);
     // AAA sorts first: its level row comes before BBB's, whatever the file order.

@@ -1,4 +1,4 @@
-import { sameOffsets, type InputOffsets, type StateSnapshot, type StateStore } from '@indexflow/pipeline';
+import { type InputOffsets, type StateSnapshot, type StateStore, sameOffsets } from '@indexflow/pipeline';
 
 /** The version check failed: another writer moved the state. Carries both versions. */
 export class InMemoryVersionConflictError extends Error {
@@ -20,7 +20,8 @@ export class InMemoryStateStore implements StateStore {
 
   async stage(snapshot: StateSnapshot): Promise<void> {
     const found = this.committed?.version ?? null;
-    if ((found ?? 0) !== snapshot.version - 1) throw new InMemoryVersionConflictError(snapshot.version - 1, found);
+    if ((found ?? 0) !== snapshot.version - 1)
+      throw new InMemoryVersionConflictError(snapshot.version - 1, found);
     // A round trip through JSON, as Redis would store it, so no live object is shared.
     this.pending = JSON.parse(JSON.stringify(snapshot)) as StateSnapshot;
   }
@@ -30,16 +31,20 @@ export class InMemoryStateStore implements StateStore {
       this.failNextPromote = false;
       throw new Error('injected failure: promote lost');
     }
-    if (this.pending?.version !== version) throw new InMemoryVersionConflictError(version, this.pending?.version ?? null);
+    if (this.pending?.version !== version)
+      throw new InMemoryVersionConflictError(version, this.pending?.version ?? null);
     this.committed = this.pending;
     this.pending = null;
   }
 
   async recover(kafkaOffsets: InputOffsets | null): Promise<StateSnapshot | null> {
-    if (this.pending !== null && sameOffsets(this.pending.offsets, kafkaOffsets)) this.committed = this.pending;
+    if (this.pending !== null && sameOffsets(this.pending.offsets, kafkaOffsets))
+      this.committed = this.pending;
     this.pending = null;
     if (this.committed !== null && !sameOffsets(this.committed.offsets, kafkaOffsets)) {
-      throw new Error(`state out of sync: snapshot at ${JSON.stringify(this.committed.offsets)}, Kafka at ${JSON.stringify(kafkaOffsets)}`);
+      throw new Error(
+        `state out of sync: snapshot at ${JSON.stringify(this.committed.offsets)}, Kafka at ${JSON.stringify(kafkaOffsets)}`,
+      );
     }
     return this.committed;
   }

@@ -11,7 +11,12 @@ const definitions = readIndexDefinitions(SAMPLE_DIR);
 const events: IndexEvent[] = [...datasetEvents(SAMPLE_DIR, () => {})];
 
 /** Runs the calculator loop until the input is drained or `crashAfterBatches` batches committed. */
-async function runOnce(sink: InMemoryLevelSink, state: InMemoryStateStore, batchSize: number, crashAfterBatches: number) {
+async function runOnce(
+  sink: InMemoryLevelSink,
+  state: InMemoryStateStore,
+  batchSize: number,
+  crashAfterBatches: number,
+) {
   const source = new InMemoryEventSource(events);
   const recovery = await recoverEngine({ definitions, engineOptions: {}, sink, state, logger });
   await source.start(recovery.from);
@@ -59,10 +64,16 @@ describe('pipeline recovery (in-memory ports)', () => {
     const expected = await reference();
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.record({ after: fc.integer({ min: 0, max: 6 }), how: fc.constantFrom('abort', 'lost-promote', 'stop') }), {
-          minLength: 1,
-          maxLength: 5,
-        }),
+        fc.array(
+          fc.record({
+            after: fc.integer({ min: 0, max: 6 }),
+            how: fc.constantFrom('abort', 'lost-promote', 'stop'),
+          }),
+          {
+            minLength: 1,
+            maxLength: 5,
+          },
+        ),
         fc.integer({ min: 50, max: 900 }),
         async (crashes, batchSize) => {
           const sink = new InMemoryLevelSink();

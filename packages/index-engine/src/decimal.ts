@@ -5,7 +5,12 @@ import { Decimal } from 'decimal.js';
  * change index math. 80 significant digits keep every sum of products of prices, FX rates and
  * index shares exact, so the incremental market value equals a full recomputation digit for digit.
  */
-export const Dec = Decimal.clone({ precision: 80, rounding: Decimal.ROUND_HALF_EVEN, toExpNeg: -30, toExpPos: 40 });
+export const Dec = Decimal.clone({
+  precision: 80,
+  rounding: Decimal.ROUND_HALF_EVEN,
+  toExpNeg: -30,
+  toExpPos: 40,
+});
 export type Dec = InstanceType<typeof Dec>;
 
 /**
@@ -15,7 +20,12 @@ export type Dec = InstanceType<typeof Dec>;
  * exact scaled BigInts and rounds the level half-even to 24 decimal places (LEVEL_DECIMALS in
  * fixed-point.ts, see engine/level-quotient.ts) — identical to `Dec` division rounded to 24 dp.
  */
-export const LevelDec = Decimal.clone({ precision: 34, rounding: Decimal.ROUND_HALF_EVEN, toExpNeg: -30, toExpPos: 40 });
+export const LevelDec = Decimal.clone({
+  precision: 34,
+  rounding: Decimal.ROUND_HALF_EVEN,
+  toExpNeg: -30,
+  toExpPos: 40,
+});
 
 /** Decimal places kept when an ex-rights reference price is a repeating decimal ("exact" mode). */
 export const EXACT_PRICE_DECIMALS = 20;

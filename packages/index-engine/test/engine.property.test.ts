@@ -6,8 +6,8 @@ import {
   Dec,
   formatFixed,
   type IndexDefinition,
-  type IndexEvent,
   IndexEngine,
+  type IndexEvent,
   type IndexLevel,
 } from '../src/index.js';
 
@@ -36,30 +36,55 @@ const fx = fc.record({
   rate: fc.integer({ min: 8500, max: 9500 }).map((x) => (x / 10000).toFixed(4)),
 });
 const action: fc.Arbitrary<CorporateAction> = fc.oneof(
-  fc.record({ type: fc.constant('split' as const), symbol: fc.constantFrom(...SYMBOLS), ratio: fc.constantFrom('2', '3', '0.5') }),
-  fc.record({ type: fc.constant('bonus' as const), symbol: fc.constantFrom(...SYMBOLS), ratio: fc.constantFrom('0.3', '0.4', '1') }),
+  fc.record({
+    type: fc.constant('split' as const),
+    symbol: fc.constantFrom(...SYMBOLS),
+    ratio: fc.constantFrom('2', '3', '0.5'),
+  }),
+  fc.record({
+    type: fc.constant('bonus' as const),
+    symbol: fc.constantFrom(...SYMBOLS),
+    ratio: fc.constantFrom('0.3', '0.4', '1'),
+  }),
   fc.record({
     type: fc.constant('rights' as const),
     symbol: fc.constantFrom(...SYMBOLS),
     ratio: fc.constantFrom('0.3', '0.2'),
     price: fc.constantFrom('1.11', '3.00'),
   }),
-  fc.record({ type: fc.constant('cash_dividend' as const), symbol: fc.constantFrom(...SYMBOLS), amount: fc.constantFrom('0.05', '0.30') }),
-  fc.record({ type: fc.constant('special_dividend' as const), symbol: fc.constantFrom(...SYMBOLS), amount: fc.constantFrom('0.07', '0.20') }),
+  fc.record({
+    type: fc.constant('cash_dividend' as const),
+    symbol: fc.constantFrom(...SYMBOLS),
+    amount: fc.constantFrom('0.05', '0.30'),
+  }),
+  fc.record({
+    type: fc.constant('special_dividend' as const),
+    symbol: fc.constantFrom(...SYMBOLS),
+    amount: fc.constantFrom('0.07', '0.20'),
+  }),
   fc.record({
     type: fc.constant('shares_change' as const),
     symbol: fc.constantFrom(...SYMBOLS),
     shares: fc.integer({ min: 1, max: 10_000 }).map(String),
   }),
 );
-const step = fc.oneof({ weight: 8, arbitrary: tick }, { weight: 1, arbitrary: fx }, { weight: 1, arbitrary: fc.array(action, { minLength: 1, maxLength: 3 }) });
+const step = fc.oneof(
+  { weight: 8, arbitrary: tick },
+  { weight: 1, arbitrary: fx },
+  { weight: 1, arbitrary: fc.array(action, { minLength: 1, maxLength: 3 }) },
+);
 
-type Step = fc.Arbitrary<typeof step extends fc.Arbitrary<infer T> ? T : never> extends fc.Arbitrary<infer U> ? U : never;
+type Step =
+  fc.Arbitrary<typeof step extends fc.Arbitrary<infer T> ? T : never> extends fc.Arbitrary<infer U>
+    ? U
+    : never;
 
 /** Turns generated steps into timed events: each action batch opens a new trading date first. */
 function toEvents(steps: Step[]): IndexEvent[] {
   const opening: IndexEvent[] = [{ kind: 'fx-rate', pair: 'HKDCNY', rate: '0.92', eventTime: START }];
-  SYMBOLS.forEach((symbol, i) => opening.push({ kind: 'tick', symbol, price: `${10 + i}.00`, eventTime: START + 1 }));
+  SYMBOLS.forEach((symbol, i) => {
+    opening.push({ kind: 'tick', symbol, price: `${10 + i}.00`, eventTime: START + 1 });
+  });
   let time = START + 2;
   let day = 0;
   const events = opening;
@@ -72,16 +97,25 @@ function toEvents(steps: Step[]): IndexEvent[] {
       events.push({ kind: 'session', phase: 'open', tradingDate, eventTime: time });
       events.push({ kind: 'index-adjustment', effectiveDate: tradingDate, actions: s, eventTime: time });
     } else if (s.kind === 'tick') {
-      events.push({ ...s, eventTime: (time += 1000) });
+      time += 1000;
+      events.push({ ...s, eventTime: time });
     } else {
-      events.push({ kind: 'fx-rate', pair: 'HKDCNY', rate: s.rate, eventTime: (time += 1000) });
+      time += 1000;
+      events.push({ kind: 'fx-rate', pair: 'HKDCNY', rate: s.rate, eventTime: time });
     }
   }
   return events;
 }
 
 const serialise = (l: IndexLevel) =>
-  [l.indexId, l.sequence, l.eventTime, formatFixed(l.level, 12), l.divisor.toFixed(), l.totalReturnLevel?.toFixed() ?? ''].join(',');
+  [
+    l.indexId,
+    l.sequence,
+    l.eventTime,
+    formatFixed(l.level, 12),
+    l.divisor.toFixed(),
+    l.totalReturnLevel?.toFixed() ?? '',
+  ].join(',');
 
 describe('engine properties', () => {
   it('the running market value always equals a full recomputation, exactly', () => {
@@ -112,7 +146,12 @@ describe('engine properties', () => {
         for (const event of events) for (const l of engine.apply(event).levels) last.set(l.indexId, l.level);
         const t = Date.parse('2025-03-21T00:00:00+08:00');
         engine.apply({ kind: 'session', phase: 'open', tradingDate: '2025-03-21', eventTime: t });
-        const { levels, rejections } = engine.apply({ kind: 'index-adjustment', effectiveDate: '2025-03-21', actions: [act], eventTime: t });
+        const { levels, rejections } = engine.apply({
+          kind: 'index-adjustment',
+          effectiveDate: '2025-03-21',
+          actions: [act],
+          eventTime: t,
+        });
         expect(rejections).toEqual([]);
         expect(levels.length).toBeGreaterThan(0);
         for (const level of levels) {

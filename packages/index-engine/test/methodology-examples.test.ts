@@ -11,7 +11,8 @@ import {
 import { Harness, stateS2, TV1_INDEX } from './methodology-fixture.js';
 
 const d = (x: string | number) => new Dec(x);
-const fixed4 = (x: { toFixed(n: number): string } | null | undefined) => (x ? formatFixed(x as never, 4) : 'none');
+const fixed4 = (x: { toFixed(n: number): string } | null | undefined) =>
+  x ? formatFixed(x as never, 4) : 'none';
 const fixed10 = (x: unknown) => formatFixed(x as never, 10);
 
 describe('TV0 分级靠档 tier mapping', () => {
@@ -69,9 +70,21 @@ describe('TV2 intraday ticks', () => {
   it('gives 1006.00, 1003.60, 1005.44, 1004.24, 1005.64 and agrees with a full recomputation', () => {
     const h = new Harness();
     h.fx('0.9200');
-    for (const [s, p] of [['AAA.SH', '100.00'], ['BBB.SZ', '25.00'], ['CCC.SZ', '8.00'], ['DDD.HK', '250.00']] as const) h.tick(s, p);
+    for (const [s, p] of [
+      ['AAA.SH', '100.00'],
+      ['BBB.SZ', '25.00'],
+      ['CCC.SZ', '8.00'],
+      ['DDD.HK', '250.00'],
+    ] as const)
+      h.tick(s, p);
     const out: string[] = [];
-    for (const [s, p] of [['AAA.SH', '101.50'], ['BBB.SZ', '24.80'], ['DDD.HK', '252.00'], ['AAA.SH', '101.20'], ['CCC.SZ', '8.16']] as const) {
+    for (const [s, p] of [
+      ['AAA.SH', '101.50'],
+      ['BBB.SZ', '24.80'],
+      ['DDD.HK', '252.00'],
+      ['AAA.SH', '101.20'],
+      ['CCC.SZ', '8.16'],
+    ] as const) {
       out.push(fixed4(h.tick(s, p)[0]!.level));
     }
     expect(out).toEqual(['1006.0000', '1003.6000', '1005.4400', '1004.2400', '1005.6400']);
@@ -106,10 +119,42 @@ describe('TV2 intraday ticks', () => {
 
 describe('TV3 exchange reference prices', () => {
   const cases = [
-    { name: '燃气股份 10配3 @ 11', inputs: { prevClose: d('23.46'), rightsRatio: d('0.3'), rightsPrice: d(11) }, exact: '20.5846153846', rounded: '20.58' },
-    { name: '送 + 派 + 配 @ 5', inputs: { prevClose: d(12), bonusRatio: d('0.3'), cashDividend: d('0.2'), rightsRatio: d('0.2'), rightsPrice: d(5) }, exact: '8.5333333333', rounded: '8.53' },
-    { name: 'same, 配股价 8', inputs: { prevClose: d(12), bonusRatio: d('0.3'), cashDividend: d('0.2'), rightsRatio: d('0.2'), rightsPrice: d(8) }, exact: '8.9333333333', rounded: '8.93' },
-    { name: 'pure dividend', inputs: { prevClose: d(10), cashDividend: d('0.30') }, exact: '9.7000000000', rounded: '9.70' },
+    {
+      name: '燃气股份 10配3 @ 11',
+      inputs: { prevClose: d('23.46'), rightsRatio: d('0.3'), rightsPrice: d(11) },
+      exact: '20.5846153846',
+      rounded: '20.58',
+    },
+    {
+      name: '送 + 派 + 配 @ 5',
+      inputs: {
+        prevClose: d(12),
+        bonusRatio: d('0.3'),
+        cashDividend: d('0.2'),
+        rightsRatio: d('0.2'),
+        rightsPrice: d(5),
+      },
+      exact: '8.5333333333',
+      rounded: '8.53',
+    },
+    {
+      name: 'same, 配股价 8',
+      inputs: {
+        prevClose: d(12),
+        bonusRatio: d('0.3'),
+        cashDividend: d('0.2'),
+        rightsRatio: d('0.2'),
+        rightsPrice: d(8),
+      },
+      exact: '8.9333333333',
+      rounded: '8.93',
+    },
+    {
+      name: 'pure dividend',
+      inputs: { prevClose: d(10), cashDividend: d('0.30') },
+      exact: '9.7000000000',
+      rounded: '9.70',
+    },
   ];
   it.each(cases)('$name', ({ inputs, exact, rounded }) => {
     const price = exchangeReferencePrice(inputs);
@@ -143,7 +188,9 @@ describe('TV4 ex-date corporate actions from S2', () => {
   });
   it('TV4c rights 10配3 at 79.88: Div 109,531.8404200310, level 1005.6400', () => {
     const h = stateS2();
-    const [level] = h.exDate('2025-01-07', [{ type: 'rights', symbol: 'AAA.SH', ratio: '0.3', price: '79.88' }]);
+    const [level] = h.exDate('2025-01-07', [
+      { type: 'rights', symbol: 'AAA.SH', ratio: '0.3', price: '79.88' },
+    ]);
     expect(fixed10(level!.divisor)).toBe('109531.8404200310');
     expect(fixed4(level!.level)).toBe('1005.6400');
     expect(level!.marketValue.toFixed()).toBe('110149600');
@@ -206,9 +253,28 @@ describe('TV7 tiered caps 10 % / 7.5 % / 5 %', () => {
   const caps = u.map((_, i) => (i === 3 ? '0.075' : i === 4 ? '0.05' : '0.10'));
   it('redistributes iteratively to the published final weights', () => {
     const result = capWeights(u.map((w, i) => ({ id: `S${i + 1}`, weight: d(w), cap: d(caps[i]!) })));
-    expect(result.map((r) => r.weight.times(100).toFixed())).toEqual(
-      ['10', '10', '10', '7.5', '5', '10', '9.5', '8', '6', '4.5', '4', '3', '2.5', '2.25', '2', '1.5', '1.25', '1', '1', '1'],
-    );
+    expect(result.map((r) => r.weight.times(100).toFixed())).toEqual([
+      '10',
+      '10',
+      '10',
+      '7.5',
+      '5',
+      '10',
+      '9.5',
+      '8',
+      '6',
+      '4.5',
+      '4',
+      '3',
+      '2.5',
+      '2.25',
+      '2',
+      '1.5',
+      '1.25',
+      '1',
+      '1',
+      '1',
+    ]);
     expect(result.slice(0, 6).map((r) => r.capFactor.toFixed(12))).toEqual([
       d(8).div(17).toFixed(12),
       d(16).div(23).toFixed(12),
@@ -220,11 +286,26 @@ describe('TV7 tiered caps 10 % / 7.5 % / 5 %', () => {
     expect(result.slice(6).every((r) => r.capFactor.eq(1))).toBe(true);
   });
   it('Option A shares (ff × WF) re-weight exactly and give Div 12,800,000 at level 1250', () => {
-    const ff = [27_200_000, 46_000_000, 26_250_000, 64_000_000, 60_000_000, 45_000_000, ...Array(14).fill(80_000_000)];
+    const ff = [
+      27_200_000,
+      46_000_000,
+      26_250_000,
+      64_000_000,
+      60_000_000,
+      45_000_000,
+      ...Array(14).fill(80_000_000),
+    ];
     const prices = [125, 50, 80, 25, 20, 40, 19, 16, 12, 9, 8, 6, 5, 4.5, 4, 3, 2.5, 2, 2, 2];
     const wf = ['8/17', '16/23', '16/21', '3/4', '2/3', '8/9'];
     const q = ff.map((f, i) => (i < 6 ? d(f).times(wf[i]!.split('/')[0]!).div(wf[i]!.split('/')[1]!) : d(f)));
-    expect(q.slice(0, 6).map((x) => x.toFixed())).toEqual(['12800000', '32000000', '20000000', '48000000', '40000000', '40000000']);
+    expect(q.slice(0, 6).map((x) => x.toFixed())).toEqual([
+      '12800000',
+      '32000000',
+      '20000000',
+      '48000000',
+      '40000000',
+      '40000000',
+    ]);
     const mv = q.reduce((s, x, i) => s.plus(x.times(prices[i]!)), d(0));
     expect(mv.toFixed()).toBe('16000000000');
     expect(mv.div(1250).toFixed()).toBe('12800000');
@@ -266,17 +347,33 @@ describe('TV8 cash dividend: PR, TR, NTR and the special-dividend variant', () =
 });
 
 describe('TV9 NSE total-return example', () => {
-  const pr = [1000, 988.92, 978.22, 964.01, 953.07, 948.82, 917.26, 902.56, 913.21, 904.08, 898.86, 892.79].map(String).map(d);
+  const pr = [1000, 988.92, 978.22, 964.01, 953.07, 948.82, 917.26, 902.56, 913.21, 904.08, 898.86, 892.79]
+    .map(String)
+    .map(d);
   const dividends = pr.map(() => d(0));
   dividends[6] = d(150_000_000).times(1000).div(1_550_000_000_000);
   dividends[9] = d(220_000_000).times(1000).div(1_572_500_000_000);
   it('NSE convention reproduces the published table for days 7–12', () => {
     const tr = chainTotalReturn(pr, dividends, d(1000), 'nse');
-    expect(tr.slice(6).map((x) => x.toFixed(4))).toEqual(['917.3536', '902.6521', '913.3031', '904.3107', '899.0894', '893.0178']);
+    expect(tr.slice(6).map((x) => x.toFixed(4))).toEqual([
+      '917.3536',
+      '902.6521',
+      '913.3031',
+      '904.3107',
+      '899.0894',
+      '893.0178',
+    ]);
     expect(tr.slice(1, 6).every((x, i) => x.eq(pr[i + 1]!))).toBe(true);
   });
   it('S&P convention gives 917.3568 … 893.0224', () => {
     const tr = chainTotalReturn(pr, dividends, d(1000), 'sp');
-    expect(tr.slice(6).map((x) => x.toFixed(4))).toEqual(['917.3568', '902.6552', '913.3063', '904.3153', '899.0939', '893.0224']);
+    expect(tr.slice(6).map((x) => x.toFixed(4))).toEqual([
+      '917.3568',
+      '902.6552',
+      '913.3063',
+      '904.3153',
+      '899.0939',
+      '893.0224',
+    ]);
   });
 });

@@ -41,7 +41,13 @@ export class Harness {
 
   tick(symbol: string, price: string, sequence?: number): IndexLevel[] {
     this.#time += 1000;
-    return this.apply({ kind: 'tick', symbol, price, eventTime: this.#time, ...(sequence === undefined ? {} : { sequence }) });
+    return this.apply({
+      kind: 'tick',
+      symbol,
+      price,
+      eventTime: this.#time,
+      ...(sequence === undefined ? {} : { sequence }),
+    });
   }
 
   fx(rate: string, pair = 'HKDCNY'): IndexLevel[] {
@@ -53,7 +59,10 @@ export class Harness {
   exDate(date: string, actions: CorporateAction[]): IndexLevel[] {
     this.#time = midnight(date);
     this.apply({ kind: 'session', phase: 'open', tradingDate: date, eventTime: this.#time });
-    const levels = actions.length > 0 ? this.apply({ kind: 'index-adjustment', effectiveDate: date, actions, eventTime: this.#time }) : [];
+    const levels =
+      actions.length > 0
+        ? this.apply({ kind: 'index-adjustment', effectiveDate: date, actions, eventTime: this.#time })
+        : [];
     this.#time += 9.5 * 3600 * 1000;
     return levels;
   }

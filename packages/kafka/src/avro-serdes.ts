@@ -52,7 +52,9 @@ export function createAvroSerdes<T>(client: Client, topic: string): AvroSerdes<T
   const typeOf = (id: number): Promise<avro.Type> => {
     let type = types.get(id);
     if (!type) {
-      type = client.getBySubjectAndId(subject, id).then((info) => avro.Type.forSchema(JSON.parse(info.schema)));
+      type = client
+        .getBySubjectAndId(subject, id)
+        .then((info) => avro.Type.forSchema(JSON.parse(info.schema)));
       // A failed lookup is not cached: the next record retries it.
       type.catch(() => types.delete(id));
       types.set(id, type);
@@ -90,7 +92,9 @@ export function createAvroSerdes<T>(client: Client, topic: string): AvroSerdes<T
       } catch (cause) {
         // avsc's own message lacks the field; name every offending path and value instead.
         const problems: string[] = [];
-        schema.type.isValid(value, { errorHook: (path, found) => problems.push(`${path.join('.')} was ${JSON.stringify(found)}`) });
+        schema.type.isValid(value, {
+          errorHook: (path, found) => problems.push(`${path.join('.')} was ${JSON.stringify(found)}`),
+        });
         const reason = problems.length > 0 ? new Error(problems.join('; '), { cause }) : cause;
         throw new AvroSerializationError({ topic, subject, value, cause: reason });
       }
@@ -100,7 +104,11 @@ export function createAvroSerdes<T>(client: Client, topic: string): AvroSerdes<T
         throw new AvroDeserializationError({
           topic,
           bytes,
-          cause: new Error(bytes.length === 0 ? 'value was empty' : 'not in the Confluent wire format (magic byte 0 + schema id)'),
+          cause: new Error(
+            bytes.length === 0
+              ? 'value was empty'
+              : 'not in the Confluent wire format (magic byte 0 + schema id)',
+          ),
         });
       }
       const id = bytes.readInt32BE(1);
@@ -146,7 +154,8 @@ export function createReferenceAvroSerdes<T>(client: Client, topic: string): Avr
       try {
         return await serializer.serialize(topic, value);
       } catch (cause) {
-        if (isRegistryFailure(cause)) throw new SchemaRegistryError({ subject, cause, operation: 'latest schema lookup' });
+        if (isRegistryFailure(cause))
+          throw new SchemaRegistryError({ subject, cause, operation: 'latest schema lookup' });
         throw new AvroSerializationError({ topic, subject, value, cause });
       }
     },
@@ -155,7 +164,8 @@ export function createReferenceAvroSerdes<T>(client: Client, topic: string): Avr
       try {
         decoded = await deserializer.deserialize(topic, bytes);
       } catch (cause) {
-        if (isRegistryFailure(cause)) throw new SchemaRegistryError({ subject, cause, operation: 'schema lookup by id' });
+        if (isRegistryFailure(cause))
+          throw new SchemaRegistryError({ subject, cause, operation: 'schema lookup by id' });
         throw new AvroDeserializationError({ topic, bytes, cause });
       }
       if (decoded === null || decoded === undefined) {

@@ -1,4 +1,9 @@
-export { type AvroSerdes, createAvroSerdes, createReferenceAvroSerdes, createTopicSerdes } from './avro-serdes.js';
+export {
+  type AvroSerdes,
+  createAvroSerdes,
+  createReferenceAvroSerdes,
+  createTopicSerdes,
+} from './avro-serdes.js';
 export { EventMerge, type EventOrdering } from './event-merge.js';
 export { createKafkaClient, type KafkaClientOptions } from './kafka-client.js';
 export {

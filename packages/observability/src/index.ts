@@ -1,4 +1,4 @@
-export { createRootLogger } from './root-logger.js';
-export type { Logger } from './root-logger.js';
-export { startOpsServer } from './ops-server.js';
 export type { OpsServer } from './ops-server.js';
+export { startOpsServer } from './ops-server.js';
+export type { Logger } from './root-logger.js';
+export { createRootLogger } from './root-logger.js';

@@ -5,7 +5,10 @@ export function createRootLogger(options: { name: string; level: string }): Logg
   return pino({
     name: options.name,
     level: options.level,
-    redact: { paths: ['*.password', '*.secret', '*.token', '*.apiKey', 'config.REDIS_URL'], censor: '[redacted]' },
+    redact: {
+      paths: ['*.password', '*.secret', '*.token', '*.apiKey', 'config.REDIS_URL'],
+      censor: '[redacted]',
+    },
   });
 }
 

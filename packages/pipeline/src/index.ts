@@ -1,19 +1,19 @@
-export { offsetKey } from './ports.js';
+export { canonicalOffsets, isBefore, sameOffsets } from './offsets.js';
+export type { PipelineStats } from './pipeline-stats.js';
+export { createPipelineStats } from './pipeline-stats.js';
 export type {
-  InputOffsets,
-  RejectedRecord,
-  SourcedEvent,
   EventBatch,
   EventSource,
-  OutputTransaction,
+  InputOffsets,
   LevelSink,
+  OutputTransaction,
+  RejectedRecord,
+  SourcedEvent,
   StateSnapshot,
   StateStore,
 } from './ports.js';
-export { canonicalOffsets, sameOffsets, isBefore } from './offsets.js';
-export { createPipelineStats } from './pipeline-stats.js';
-export type { PipelineStats } from './pipeline-stats.js';
-export { runPipeline } from './run-pipeline.js';
-export type { PipelineDeps, PipelineLogger } from './run-pipeline.js';
-export { recoverEngine } from './recover-engine.js';
+export { offsetKey } from './ports.js';
 export type { Recovery } from './recover-engine.js';
+export { recoverEngine } from './recover-engine.js';
+export type { PipelineDeps, PipelineLogger } from './run-pipeline.js';
+export { runPipeline } from './run-pipeline.js';

@@ -3,7 +3,9 @@ import type { InputOffsets } from './ports.js';
 /** Offsets as canonical JSON (sorted keys), so two offset maps compare by value. */
 export function canonicalOffsets(offsets: InputOffsets | null): string {
   if (offsets === null) return 'null';
-  return JSON.stringify(Object.fromEntries(Object.entries(offsets).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))));
+  return JSON.stringify(
+    Object.fromEntries(Object.entries(offsets).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
+  );
 }
 
 export function sameOffsets(a: InputOffsets | null, b: InputOffsets | null): boolean {

@@ -10,5 +10,12 @@ export interface PipelineStats {
 }
 
 export function createPipelineStats(): PipelineStats {
-  return { recordsIn: 0, events: 0, levelsOut: 0, rejectedByReason: new Map(), batches: 0, levelsSuppressed: 0 };
+  return {
+    recordsIn: 0,
+    events: 0,
+    levelsOut: 0,
+    rejectedByReason: new Map(),
+    batches: 0,
+    levelsSuppressed: 0,
+  };
 }

@@ -1,6 +1,6 @@
 import { type EngineOptions, type IndexDefinition, IndexEngine } from '@indexflow/index-engine';
-import type { PipelineLogger } from './run-pipeline.js';
 import type { InputOffsets, LevelSink, StateStore } from './ports.js';
+import type { PipelineLogger } from './run-pipeline.js';
 
 export interface Recovery {
   readonly engine: IndexEngine;
@@ -28,7 +28,10 @@ export async function recoverEngine(deps: {
   const kafkaOffsets = await deps.sink.committedOffsets();
   const snapshot = await deps.state.recover(kafkaOffsets);
   if (snapshot !== null) {
-    deps.logger.info({ version: snapshot.version, offsets: snapshot.offsets }, 'state restored from snapshot');
+    deps.logger.info(
+      { version: snapshot.version, offsets: snapshot.offsets },
+      'state restored from snapshot',
+    );
     return {
       engine: IndexEngine.restore(deps.definitions, snapshot.engine, deps.engineOptions),
       version: snapshot.version,
@@ -37,7 +40,10 @@ export async function recoverEngine(deps: {
     };
   }
   if (kafkaOffsets !== null) {
-    deps.logger.warn({ kafkaOffsets }, 'no state snapshot: rebuilding from the start of the input without republishing');
+    deps.logger.warn(
+      { kafkaOffsets },
+      'no state snapshot: rebuilding from the start of the input without republishing',
+    );
   } else {
     deps.logger.info({}, 'fresh start: no committed offsets and no snapshot');
   }

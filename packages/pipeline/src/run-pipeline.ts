@@ -42,7 +42,11 @@ export async function runPipeline(deps: PipelineDeps): Promise<void> {
   let lastOffsets: InputOffsets | null = null;
   while (!deps.isStopping()) {
     const batch = await source.nextBatch(deps.batchSize, deps.batchWaitMs);
-    if (batch.events.length === 0 && batch.undecodable.length === 0 && sameOffsets(batch.nextOffsets, lastOffsets)) {
+    if (
+      batch.events.length === 0 &&
+      batch.undecodable.length === 0 &&
+      sameOffsets(batch.nextOffsets, lastOffsets)
+    ) {
       continue;
     }
     const levels: IndexLevel[] = [];
@@ -50,7 +54,11 @@ export async function runPipeline(deps: PipelineDeps): Promise<void> {
     const rejected: RejectedRecord[] = [...batch.undecodable];
     for (const sourced of batch.events) {
       const result = engine.apply(sourced.event);
-      const replayed = isBefore(deps.alreadyPublished, offsetKey(sourced.topic, sourced.partition), sourced.offset);
+      const replayed = isBefore(
+        deps.alreadyPublished,
+        offsetKey(sourced.topic, sourced.partition),
+        sourced.offset,
+      );
       if (replayed) {
         stats.levelsSuppressed += result.levels.length;
       } else {
@@ -71,7 +79,8 @@ export async function runPipeline(deps: PipelineDeps): Promise<void> {
         }
       }
     }
-    for (const r of rejected) stats.rejectedByReason.set(r.reason, (stats.rejectedByReason.get(r.reason) ?? 0) + 1);
+    for (const r of rejected)
+      stats.rejectedByReason.set(r.reason, (stats.rejectedByReason.get(r.reason) ?? 0) + 1);
     version += 1;
     await state.stage({ version, offsets: batch.nextOffsets, engine: engine.snapshot() });
     await sink.commit({ levels, rejected, offsets: batch.nextOffsets });
@@ -83,7 +92,10 @@ export async function runPipeline(deps: PipelineDeps): Promise<void> {
     stats.levelsOut += levels.length;
     deps.onCommitted?.(levels, receivedAt);
     if (rejected.length > 0) {
-      deps.logger.warn({ rejected: rejected.length, reasons: [...new Set(rejected.map((r) => r.reason))] }, 'records rejected');
+      deps.logger.warn(
+        { rejected: rejected.length, reasons: [...new Set(rejected.map((r) => r.reason))] },
+        'records rejected',
+      );
     }
   }
 }

@@ -5,15 +5,27 @@ export function createCalculatorMetrics() {
   const registry = new Registry();
   return {
     registry,
-    recordsIn: new Counter({ name: 'indexflow_records_in_total', help: 'Input records consumed', registers: [registry] }),
-    levelsOut: new Counter({ name: 'indexflow_levels_out_total', help: 'Index levels published', registers: [registry] }),
+    recordsIn: new Counter({
+      name: 'indexflow_records_in_total',
+      help: 'Input records consumed',
+      registers: [registry],
+    }),
+    levelsOut: new Counter({
+      name: 'indexflow_levels_out_total',
+      help: 'Index levels published',
+      registers: [registry],
+    }),
     rejected: new Counter({
       name: 'indexflow_records_rejected_total',
       help: 'Input records rejected, by reason (sent to the dead-letter topic)',
       labelNames: ['reason'] as const,
       registers: [registry],
     }),
-    batches: new Counter({ name: 'indexflow_batches_committed_total', help: 'Transactions committed', registers: [registry] }),
+    batches: new Counter({
+      name: 'indexflow_batches_committed_total',
+      help: 'Transactions committed',
+      registers: [registry],
+    }),
     suppressed: new Counter({
       name: 'indexflow_levels_recomputed_not_republished_total',
       help: 'Levels recomputed during a rebuild that had already been published',

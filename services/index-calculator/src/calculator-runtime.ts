@@ -29,7 +29,10 @@ export interface CalculatorRuntime {
  * Wires the real adapters (Kafka source and transactional sink, Redis state) around the
  * calculator. Ensures the catalogue topics and schemas exist first; both steps are idempotent.
  */
-export async function createCalculatorRuntime(config: CalculatorConfig, log: Logger): Promise<CalculatorRuntime> {
+export async function createCalculatorRuntime(
+  config: CalculatorConfig,
+  log: Logger,
+): Promise<CalculatorRuntime> {
   const definitions = loadIndexDefinitions(config.INDEX_DEFINITIONS_DIR);
   const topics = topicNames(config.TOPIC_PREFIX);
   const metrics = createCalculatorMetrics();
@@ -41,7 +44,10 @@ export async function createCalculatorRuntime(config: CalculatorConfig, log: Log
   const registry = createSchemaRegistryClient({ url: config.SCHEMA_REGISTRY_URL });
   const admin = kafka.admin();
   await admin.connect();
-  await ensureTopics(admin, ALL_TOPICS.map((t) => ({ ...t, name: `${config.TOPIC_PREFIX}${t.name}` })));
+  await ensureTopics(
+    admin,
+    ALL_TOPICS.map((t) => ({ ...t, name: `${config.TOPIC_PREFIX}${t.name}` })),
+  );
   await admin.disconnect();
   await registerTopicSchemas(registry, {
     topics: AVRO_TOPICS.map((t) => ({ name: `${config.TOPIC_PREFIX}${t.name}`, schema: t.schema })),
@@ -69,7 +75,12 @@ export async function createCalculatorRuntime(config: CalculatorConfig, log: Log
   });
   const redis = new Redis(config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 3 });
   await redis.connect();
-  const state = new RedisStateStore({ redis, calculatorId: config.CALCULATOR_ID, prefix: config.TOPIC_PREFIX || undefined, logger: log });
+  const state = new RedisStateStore({
+    redis,
+    calculatorId: config.CALCULATOR_ID,
+    prefix: config.TOPIC_PREFIX || undefined,
+    logger: log,
+  });
   const calculator = createCalculator({
     definitions,
     engineOptions: {

@@ -1,4 +1,5 @@
 import type { EngineOptions, IndexDefinition } from '@indexflow/index-engine';
+import type { Logger } from '@indexflow/observability';
 import {
   createPipelineStats,
   type EventSource,
@@ -8,7 +9,6 @@ import {
   runPipeline,
   type StateStore,
 } from '@indexflow/pipeline';
-import type { Logger } from '@indexflow/observability';
 import type { CalculatorMetrics } from './calculator-metrics.js';
 
 export interface CalculatorDeps {

@@ -19,7 +19,9 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const log = createRootLogger({ name: 'index-calculator', level: config.LOG_LEVEL }).child({ calculatorId: config.CALCULATOR_ID });
+  const log = createRootLogger({ name: 'index-calculator', level: config.LOG_LEVEL }).child({
+    calculatorId: config.CALCULATOR_ID,
+  });
   const runtime = await createCalculatorRuntime(config, log);
   const { calculator } = runtime;
   const ops = await startOpsServer({
@@ -28,7 +30,10 @@ async function main(): Promise<void> {
     registry: runtime.metrics.registry,
     isReady: () => calculator.ready,
   });
-  log.info({ port: ops.port, topics: runtime.inputTopics, ordering: config.ORDERING }, 'index-calculator starting');
+  log.info(
+    { port: ops.port, topics: runtime.inputTopics, ordering: config.ORDERING },
+    'index-calculator starting',
+  );
 
   let stopping = false;
   const shutdown = (signal: string) => {
@@ -50,7 +55,9 @@ async function main(): Promise<void> {
   await runtime.close();
   await ops.close();
   log.info(
-    { stats: { ...calculator.stats, rejectedByReason: Object.fromEntries(calculator.stats.rejectedByReason) } },
+    {
+      stats: { ...calculator.stats, rejectedByReason: Object.fromEntries(calculator.stats.rejectedByReason) },
+    },
     'stopped',
   );
   process.exit(exitCode);

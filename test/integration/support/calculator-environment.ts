@@ -56,17 +56,24 @@ export function makeDataset(kind: 'sample' | 'simulated-day'): string {
     copyFileSync(join(SAMPLE_DIR, 'fx.csv'), join(dir, 'fx.csv'));
     return dir;
   }
-  execFileSync(process.execPath, ['--import', 'tsx', 'services/cli/src/main.ts', 'simulate', '--out', dir, '--days', '1', '--seed', '11'], {
-    cwd: ROOT,
-    stdio: 'ignore',
-  });
+  execFileSync(
+    process.execPath,
+    ['--import', 'tsx', 'services/cli/src/main.ts', 'simulate', '--out', dir, '--days', '1', '--seed', '11'],
+    {
+      cwd: ROOT,
+      stdio: 'ignore',
+    },
+  );
   return dir;
 }
 
 /** What the offline replay computes for a dataset: the rows every live run must equal. */
 export function offlineRows(datasetDir: string): string[] {
   const rows: string[] = [];
-  replayDataset(datasetDir, { onLevel: (level) => rows.push(formatLevelRow(level)), engine: { rejectUnknownSymbols: true } });
+  replayDataset(datasetDir, {
+    onLevel: (level) => rows.push(formatLevelRow(level)),
+    engine: { rejectUnknownSymbols: true },
+  });
   return sortRows(rows);
 }
 
@@ -87,13 +94,21 @@ export async function prepareEnvironment(endpoints: {
 }): Promise<CalculatorEnvironment> {
   const prefix = `${uniqueName('calc')}.`;
   const topics = topicNames(prefix);
-  const kafka = createKafkaClient({ brokers: endpoints.kafkaBrokers.split(','), clientId: uniqueName('test') });
+  const kafka = createKafkaClient({
+    brokers: endpoints.kafkaBrokers.split(','),
+    clientId: uniqueName('test'),
+  });
   const admin = kafka.admin();
   await admin.connect();
-  await ensureTopics(admin, ALL_TOPICS.map((t) => ({ ...t, name: `${prefix}${t.name}` })));
+  await ensureTopics(
+    admin,
+    ALL_TOPICS.map((t) => ({ ...t, name: `${prefix}${t.name}` })),
+  );
   await admin.disconnect();
   const registry = createSchemaRegistryClient({ url: endpoints.schemaRegistryUrl });
-  await registerTopicSchemas(registry, { topics: AVRO_TOPICS.map((t) => ({ name: `${prefix}${t.name}`, schema: t.schema })) });
+  await registerTopicSchemas(registry, {
+    topics: AVRO_TOPICS.map((t) => ({ name: `${prefix}${t.name}`, schema: t.schema })),
+  });
   return {
     prefix,
     topics,

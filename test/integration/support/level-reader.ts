@@ -1,6 +1,7 @@
 import { createAvroSerdes, type createSchemaRegistryClient, type IndexLevelRecord } from '@indexflow/kafka';
 
 type Client = ReturnType<typeof createSchemaRegistryClient>;
+
 import type { Consumer, Kafka } from 'kafkajs';
 
 /** Reads the index-level topic as a desk would (read_committed), decoding through the registry. */

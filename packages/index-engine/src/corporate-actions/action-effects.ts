@@ -36,7 +36,11 @@ function positive(action: CorporateAction, field: 'ratio' | 'price' | 'amount' |
   }
   const value = parseDecimal(raw);
   if (value === null || !value.isFinite() || value.lte(0)) {
-    throw new ActionError('invalid_action', `${action.type} of ${action.symbol}: ${field} must be > 0, was ${raw}`, raw);
+    throw new ActionError(
+      'invalid_action',
+      `${action.type} of ${action.symbol}: ${field} must be > 0, was ${raw}`,
+      raw,
+    );
   }
   return value;
 }
@@ -67,7 +71,8 @@ function sharesAfter(shares: Dec, factor: Dec): { shares: Dec; rounded: boolean 
 function targetBooks(state: EngineState, action: CorporateAction): IndexBook[] {
   if (action.indexId) {
     const book = state.books.get(action.indexId);
-    if (!book) throw new ActionError('unknown_index', `index ${action.indexId} is not defined`, action.indexId);
+    if (!book)
+      throw new ActionError('unknown_index', `index ${action.indexId} is not defined`, action.indexId);
     return [book];
   }
   return (state.routing.get(action.symbol) ?? []).map((m) => m.book);
@@ -79,7 +84,10 @@ function collectPriceGroup(actions: readonly CorporateAction[]): PriceActionGrou
   const seen = new Set<string>();
   for (const action of actions) {
     if (seen.has(action.type)) {
-      throw new ActionError('invalid_action', `conflicting second ${action.type} for ${action.symbol} on one date`);
+      throw new ActionError(
+        'invalid_action',
+        `conflicting second ${action.type} for ${action.symbol} on one date`,
+      );
     }
     seen.add(action.type);
     switch (action.type) {
@@ -106,7 +114,12 @@ function collectPriceGroup(actions: readonly CorporateAction[]): PriceActionGrou
   return group;
 }
 
-function applyPriceGroup(state: EngineState, symbol: string, group: PriceActionGroup, affected: Set<IndexBook>): void {
+function applyPriceGroup(
+  state: EngineState,
+  symbol: string,
+  group: PriceActionGroup,
+  affected: Set<IndexBook>,
+): void {
   const memberships = state.routing.get(symbol) ?? [];
   const symbolState = state.symbols.get(symbol);
   if (memberships.length === 0 && (symbolState === undefined || symbolState.lastPrice === null)) {
@@ -123,7 +136,10 @@ function applyPriceGroup(state: EngineState, symbol: string, group: PriceActionG
   for (const { book, constituent } of memberships) {
     const pc = constituent.price;
     if (pc !== null && pc.lte((group.cash ?? ZERO).plus(group.special ?? ZERO))) {
-      throw new ActionError('invalid_action', `dividend of ${symbol} is not below its previous close ${pc.toFixed()}`);
+      throw new ActionError(
+        'invalid_action',
+        `dividend of ${symbol} is not below its previous close ${pc.toFixed()}`,
+      );
     }
   }
   if (symbolState !== undefined && symbolState.lastPrice !== null) {
@@ -136,7 +152,12 @@ function applyPriceGroup(state: EngineState, symbol: string, group: PriceActionG
     if (pc === null) {
       // Not priced yet: only the share count changes; there is no market value to keep continuous.
       const factor = exRightsPrices({ prevClose: ONE, ...inputs }).shareFactor;
-      book.reprice(constituent, null, constituent.fxRate, sharesAfter(constituent.indexShares, factor).shares);
+      book.reprice(
+        constituent,
+        null,
+        constituent.fxRate,
+        sharesAfter(constituent.indexShares, factor).shares,
+      );
       affected.add(book);
       continue;
     }
@@ -177,13 +198,16 @@ function applyStructural(state: EngineState, action: CorporateAction, affected: 
     case 'shares_change': {
       const shares = positiveScaled(action, 'shares', SHARES_DECIMALS);
       const books = targetBooks(state, action);
-      if (books.length === 0) throw new ActionError('unknown_symbol', `no index holds ${action.symbol}`, action.symbol);
+      if (books.length === 0)
+        throw new ActionError('unknown_symbol', `no index holds ${action.symbol}`, action.symbol);
       for (const book of books) {
         const constituent = book.constituents.get(action.symbol);
-        if (!constituent) throw new ActionError('unknown_symbol', `${book.id} does not hold ${action.symbol}`, action.symbol);
+        if (!constituent)
+          throw new ActionError('unknown_symbol', `${book.id} does not hold ${action.symbol}`, action.symbol);
         const before = book.marketValue;
         book.reprice(constituent, constituent.price, constituent.fxRate, shares);
-        if (book.divisor !== null && constituent.priced) book.divisor = adjustDivisor(book.divisor, before, book.marketValue);
+        if (book.divisor !== null && constituent.priced)
+          book.divisor = adjustDivisor(book.divisor, before, book.marketValue);
         affected.add(book);
       }
       return;
@@ -191,7 +215,8 @@ function applyStructural(state: EngineState, action: CorporateAction, affected: 
     case 'add': {
       if (!action.indexId) throw new ActionError('invalid_action', `add of ${action.symbol} needs an index`);
       const [book] = targetBooks(state, action);
-      if (!book) throw new ActionError('unknown_index', `index ${action.indexId} is not defined`, action.indexId);
+      if (!book)
+        throw new ActionError('unknown_index', `index ${action.indexId} is not defined`, action.indexId);
       if (book.constituents.has(action.symbol)) {
         throw new ActionError('invalid_action', `${book.id} already holds ${action.symbol}`, action.symbol);
       }
@@ -222,7 +247,8 @@ function applyStructural(state: EngineState, action: CorporateAction, affected: 
     }
     case 'delete': {
       const books = targetBooks(state, action);
-      if (books.length === 0) throw new ActionError('unknown_symbol', `no index holds ${action.symbol}`, action.symbol);
+      if (books.length === 0)
+        throw new ActionError('unknown_symbol', `no index holds ${action.symbol}`, action.symbol);
       for (const book of books) {
         if (!book.constituents.has(action.symbol)) {
           throw new ActionError('unknown_symbol', `${book.id} does not hold ${action.symbol}`, action.symbol);

@@ -1,5 +1,5 @@
 import { Decimal } from 'decimal.js';
-import { Dec, EXACT_PRICE_DECIMALS, ONE, ZERO } from '../decimal.js';
+import { type Dec, EXACT_PRICE_DECIMALS, ONE, ZERO } from '../decimal.js';
 
 export interface ExRightsInputs {
   readonly prevClose: Dec;
@@ -43,7 +43,10 @@ function quantise(value: Dec, rounding: ReferencePriceRounding): Dec {
  * Returns the ex-rights reference prices of SSE/SZSE trading rules. `exchange` rounds half-up to
  * 0.01 as the exchange publishes it; `exact` keeps 20 decimal places, exact for every terminating case.
  */
-export function exRightsPrices(inputs: ExRightsInputs, rounding: ReferencePriceRounding = 'exact'): ExRightsPrices {
+export function exRightsPrices(
+  inputs: ExRightsInputs,
+  rounding: ReferencePriceRounding = 'exact',
+): ExRightsPrices {
   const cash = inputs.cashDividend ?? ZERO;
   const special = inputs.specialDividend ?? ZERO;
   const bonus = inputs.bonusRatio ?? ZERO;
@@ -71,4 +74,3 @@ export function exchangeReferencePrice(inputs: ExRightsInputs): { exact: Dec; ro
     .div(factor);
   return { exact, rounded: exact.toDecimalPlaces(2, Decimal.ROUND_HALF_UP) };
 }
-

@@ -1,9 +1,9 @@
-import { Dec, formatPlain } from '../decimal.js';
 import type { ReferencePriceRounding } from '../corporate-actions/reference-price.js';
+import { Dec, formatPlain } from '../decimal.js';
+import { tradingDayOf } from '../events/trading-date.js';
 import { fromScaled, LEVEL_DECIMALS, mustScale, PRICE_DECIMALS, scaledToPlain } from '../fixed-point.js';
 import { isCurrencyCode } from '../identifiers.js';
 import { addRoute, type EngineState } from './engine-state.js';
-import { tradingDayOf } from '../events/trading-date.js';
 import { ConstituentBook } from './index-book.js';
 
 /** Serialisable engine state: plain JSON, every decimal a plain string, exact. */
@@ -12,7 +12,12 @@ export interface EngineSnapshot {
   readonly lastEventTime: number | null;
   readonly tradingDate: string | null;
   readonly fx: ReadonlyArray<{ pair: string; rate: string; eventTime: number; observationId: string }>;
-  readonly symbols: ReadonlyArray<{ symbol: string; lastPrice: string | null; lastEventTime: number; lastSequence?: number }>;
+  readonly symbols: ReadonlyArray<{
+    symbol: string;
+    lastPrice: string | null;
+    lastEventTime: number;
+    lastSequence?: number;
+  }>;
   readonly indices: ReadonlyArray<IndexSnapshot>;
 }
 
@@ -117,7 +122,8 @@ function isSnapshot(value: unknown): value is EngineSnapshot {
   return typeof value === 'object' && value !== null && (value as { format?: unknown }).format === 1;
 }
 
-const scaledLevel = (text: string | null, field: string) => (text === null ? null : mustScale(new Dec(text), LEVEL_DECIMALS, field));
+const scaledLevel = (text: string | null, field: string) =>
+  text === null ? null : mustScale(new Dec(text), LEVEL_DECIMALS, field);
 
 /**
  * Restores a snapshot into an engine freshly built from the same definitions: constituents,
@@ -125,7 +131,12 @@ const scaledLevel = (text: string | null, field: string) => (text === null ? nul
  * changed them since the definitions were written); options such as rounding come from both.
  */
 export function restoreState(state: EngineState, raw: unknown): void {
-  if (!isSnapshot(raw)) throw new SnapshotRestoreError('format', (raw as { format?: unknown } | null)?.format, 'unknown snapshot format');
+  if (!isSnapshot(raw))
+    throw new SnapshotRestoreError(
+      'format',
+      (raw as { format?: unknown } | null)?.format,
+      'unknown snapshot format',
+    );
   state.lastEventTime = raw.lastEventTime ?? Number.NEGATIVE_INFINITY;
   state.tradingDate = raw.tradingDate;
   if (raw.lastEventTime !== null) {
@@ -133,11 +144,15 @@ export function restoreState(state: EngineState, raw: unknown): void {
     state.dayStart = day.start;
     state.dayEnd = day.end;
   }
-  for (const quote of raw.fx) state.fx.update(quote.pair, new Dec(quote.rate), quote.eventTime, quote.observationId);
+  for (const quote of raw.fx)
+    state.fx.update(quote.pair, new Dec(quote.rate), quote.eventTime, quote.observationId);
   state.symbols.clear();
   for (const s of raw.symbols) {
     state.symbols.set(s.symbol, {
-      lastPrice: s.lastPrice === null ? null : mustScale(new Dec(s.lastPrice), PRICE_DECIMALS, `last price of ${s.symbol}`),
+      lastPrice:
+        s.lastPrice === null
+          ? null
+          : mustScale(new Dec(s.lastPrice), PRICE_DECIMALS, `last price of ${s.symbol}`),
       lastEventTime: s.lastEventTime,
       lastSequence: s.lastSequence,
     });
@@ -145,10 +160,16 @@ export function restoreState(state: EngineState, raw: unknown): void {
   state.routing.clear();
   for (const snap of raw.indices) {
     const book = state.books.get(snap.id);
-    if (!book) throw new SnapshotRestoreError('indices[].id', snap.id, 'the snapshot holds an index the definitions do not');
+    if (!book)
+      throw new SnapshotRestoreError(
+        'indices[].id',
+        snap.id,
+        'the snapshot holds an index the definitions do not',
+      );
     for (const symbol of [...book.constituents.keys()]) book.removeConstituent(symbol);
     for (const c of snap.constituents) {
-      if (!isCurrencyCode(c.currency)) throw new SnapshotRestoreError(`${snap.id}.${c.symbol}.currency`, c.currency, 'unknown currency');
+      if (!isCurrencyCode(c.currency))
+        throw new SnapshotRestoreError(`${snap.id}.${c.symbol}.currency`, c.currency, 'unknown currency');
       const constituent = new ConstituentBook(c.symbol, c.currency, new Dec(c.indexShares));
       constituent.fxRate = c.fxRate === null ? null : new Dec(c.fxRate);
       constituent.price = c.price === null ? null : new Dec(c.price);
@@ -173,6 +194,6 @@ export function restoreState(state: EngineState, raw: unknown): void {
       };
     }
   }
-  for (const book of state.books.values()) for (const c of book.constituents.values()) addRoute(state, book, c);
+  for (const book of state.books.values())
+    for (const c of book.constituents.values()) addRoute(state, book, c);
 }
-

@@ -1,6 +1,13 @@
 import { applyIndexAdjustment } from '../corporate-actions/action-effects.js';
 import { type Dec, ONE, parseDecimal, ZERO } from '../decimal.js';
-import { assertNever, type FxRateEvent, type IndexEvent, type SessionEvent, type TickEvent } from '../events/index-event.js';
+import {
+  assertNever,
+  type FxRateEvent,
+  type IndexEvent,
+  type SessionEvent,
+  type TickEvent,
+} from '../events/index-event.js';
+import { tradingDayOf } from '../events/trading-date.js';
 import { FX_DECIMALS, mustScale, SHARES_DECIMALS, toScaled } from '../fixed-point.js';
 import { FxBook, SUPPORTED_FX_PAIRS } from '../fx/fx-book.js';
 import { currencyOfSymbol, isCurrencyCode } from '../identifiers.js';
@@ -10,11 +17,10 @@ import { parseScaledPrice } from '../price-parser.js';
 import type { Rejection } from '../rejection.js';
 import type { ApplyResult } from './apply-result.js';
 import type { EngineOptions } from './engine-options.js';
+import { type EngineSnapshot, restoreState, snapshotState } from './engine-snapshot.js';
 import { addRoute, type EngineState } from './engine-state.js';
 import { ConstituentBook, IndexBook } from './index-book.js';
 import { emitLevel } from './level-record.js';
-import { tradingDayOf } from '../events/trading-date.js';
-import { type EngineSnapshot, restoreState, snapshotState } from './engine-snapshot.js';
 
 /** A definition the engine cannot run; thrown at construction, carrying the offending value. */
 export class IndexDefinitionError extends Error {
@@ -38,7 +44,12 @@ function decimalField(id: string, field: string, raw: string | undefined, positi
   if (raw === undefined) return null;
   const value = parseDecimal(raw);
   if (value === null || (positive && value.lte(0))) {
-    throw new IndexDefinitionError(id, field, raw, `${field} must be a ${positive ? 'positive ' : ''}decimal`);
+    throw new IndexDefinitionError(
+      id,
+      field,
+      raw,
+      `${field} must be a ${positive ? 'positive ' : ''}decimal`,
+    );
   }
   return value;
 }
@@ -51,10 +62,26 @@ function buildBook(definition: IndexDefinition): IndexBook {
   const initialLevel = decimalField(id, 'initialLevel', definition.initialLevel, true);
   const divisor = decimalField(id, 'divisor', definition.divisor, true);
   if ((initialLevel === null) === (divisor === null)) {
-    throw new IndexDefinitionError(id, 'initialLevel/divisor', definition.initialLevel ?? null, 'give exactly one of initialLevel or divisor');
+    throw new IndexDefinitionError(
+      id,
+      'initialLevel/divisor',
+      definition.initialLevel ?? null,
+      'give exactly one of initialLevel or divisor',
+    );
   }
-  const withholding = decimalField(id, 'totalReturn.withholdingRate', definition.totalReturn?.withholdingRate, false);
-  const book = new IndexBook(id, initialLevel, divisor, definition.referencePriceRounding ?? 'exact', withholding);
+  const withholding = decimalField(
+    id,
+    'totalReturn.withholdingRate',
+    definition.totalReturn?.withholdingRate,
+    false,
+  );
+  const book = new IndexBook(
+    id,
+    initialLevel,
+    divisor,
+    definition.referencePriceRounding ?? 'exact',
+    withholding,
+  );
   if (definition.totalReturn !== undefined) {
     book.totalReturn = {
       withholdingRate: withholding ?? ZERO,
@@ -71,7 +98,12 @@ function buildBook(definition: IndexDefinition): IndexBook {
   for (const c of definition.constituents) {
     const currency = c.currency ?? currencyOfSymbol(c.symbol);
     if (currency === null || !isCurrencyCode(currency)) {
-      throw new IndexDefinitionError(id, `constituents[${c.symbol}].currency`, c.currency ?? c.symbol, 'unknown currency');
+      throw new IndexDefinitionError(
+        id,
+        `constituents[${c.symbol}].currency`,
+        c.currency ?? c.symbol,
+        'unknown currency',
+      );
     }
     if (book.constituents.has(c.symbol)) {
       throw new IndexDefinitionError(id, 'constituents', c.symbol, 'duplicate constituent');
@@ -128,7 +160,11 @@ export class IndexEngine {
   }
 
   /** An engine built from `definitions` and continued from a `snapshot()` of an earlier one. */
-  static restore(definitions: readonly IndexDefinition[], snapshot: unknown, options: EngineOptions = {}): IndexEngine {
+  static restore(
+    definitions: readonly IndexDefinition[],
+    snapshot: unknown,
+    options: EngineOptions = {},
+  ): IndexEngine {
     const engine = new IndexEngine(definitions, options);
     restoreState(engine.#state, snapshot);
     return engine;
@@ -141,7 +177,11 @@ export class IndexEngine {
   /** Applies one event; events must arrive in `compareEvents` order (earlier times are refused). */
   apply(event: IndexEvent): ApplyResult {
     if (event.eventTime < this.#state.lastEventTime) {
-      return this.#reject(event, 'out_of_order', `event time ${event.eventTime} is before ${this.#state.lastEventTime}`);
+      return this.#reject(
+        event,
+        'out_of_order',
+        `event time ${event.eventTime} is before ${this.#state.lastEventTime}`,
+      );
     }
     // Every event belongs to the Asia/Shanghai date of its time; the first event of a new date
     // opens it (previous close rolls), so live and replayed streams need no explicit session events.
@@ -157,7 +197,8 @@ export class IndexEngine {
         this.#state.lastEventTime = event.eventTime;
         const levels: IndexLevel[] = [];
         const rejections = applyIndexAdjustment(this.#state, event, (affected) => {
-          for (const book of affected) this.#emitIfReady(book, event.eventTime, 'index-adjustment', undefined, levels);
+          for (const book of affected)
+            this.#emitIfReady(book, event.eventTime, 'index-adjustment', undefined, levels);
         });
         return { levels, rejections };
       }
@@ -183,7 +224,8 @@ export class IndexEngine {
     // Price × 10^20 (PRICE_DECIMALS): plain decimal strings skip decimal.js (see price-parser.ts).
     const price = parseScaledPrice(event.price);
     if (typeof price !== 'bigint') {
-      if (price === 'non_positive') return this.#reject(event, 'non_positive_price', `price was ${event.price}`, event.price);
+      if (price === 'non_positive')
+        return this.#reject(event, 'non_positive_price', `price was ${event.price}`, event.price);
       const detail =
         price === 'malformed'
           ? `price was ${JSON.stringify(event.price)}`
@@ -192,7 +234,11 @@ export class IndexEngine {
     }
     const state = this.#state;
     const symbolState = state.symbols.get(event.symbol);
-    if (symbolState?.lastSequence !== undefined && event.sequence !== undefined && event.sequence <= symbolState.lastSequence) {
+    if (
+      symbolState?.lastSequence !== undefined &&
+      event.sequence !== undefined &&
+      event.sequence <= symbolState.lastSequence
+    ) {
       return this.#reject(
         event,
         event.sequence === symbolState.lastSequence ? 'duplicate_sequence' : 'out_of_order',
@@ -241,9 +287,11 @@ export class IndexEngine {
   }
 
   #applyFx(event: FxRateEvent): ApplyResult {
-    if (!FX_PAIRS.has(event.pair)) return this.#reject(event, 'unknown_fx_pair', `pair was ${event.pair}`, event.pair);
+    if (!FX_PAIRS.has(event.pair))
+      return this.#reject(event, 'unknown_fx_pair', `pair was ${event.pair}`, event.pair);
     const rate = parseDecimal(event.rate);
-    if (rate === null) return this.#reject(event, 'malformed_fx_rate', `rate was ${JSON.stringify(event.rate)}`, event.rate);
+    if (rate === null)
+      return this.#reject(event, 'malformed_fx_rate', `rate was ${JSON.stringify(event.rate)}`, event.rate);
     if (rate.lte(0)) return this.#reject(event, 'non_positive_fx_rate', `rate was ${event.rate}`, event.rate);
     if (rate.decimalPlaces() > FX_DECIMALS) {
       return this.#reject(
@@ -282,7 +330,8 @@ export class IndexEngine {
       return { levels: NO_LEVELS, rejections: NO_REJECTIONS };
     }
     const levels: IndexLevel[] = [];
-    for (const book of state.books.values()) this.#emitIfReady(book, event.eventTime, 'session-close', undefined, levels);
+    for (const book of state.books.values())
+      this.#emitIfReady(book, event.eventTime, 'session-close', undefined, levels);
     return { levels, rejections: NO_REJECTIONS };
   }
 
@@ -332,7 +381,16 @@ export class IndexEngine {
       book.totalReturn.ntrBase = first;
       book.totalReturn.levelBase = first;
     }
-    out.push(emitLevel(book, eventTime, trigger, symbol, this.#state.fx.hkdCny, this.#options.contributions ?? false));
+    out.push(
+      emitLevel(
+        book,
+        eventTime,
+        trigger,
+        symbol,
+        this.#state.fx.hkdCny,
+        this.#options.contributions ?? false,
+      ),
+    );
   }
 
   /** Re-sums every index's market value from scratch and returns those that disagree with the running value. */
@@ -341,7 +399,11 @@ export class IndexEngine {
     for (const book of this.#state.books.values()) {
       const full = book.fullMarketValueScaled();
       if (full !== book.marketValueScaled) {
-        mismatches.push({ indexId: book.id, incremental: book.marketValue.toFixed(), full: book.fullMarketValue().toFixed() });
+        mismatches.push({
+          indexId: book.id,
+          incremental: book.marketValue.toFixed(),
+          full: book.fullMarketValue().toFixed(),
+        });
       }
     }
     return mismatches;
@@ -390,6 +452,9 @@ export interface IndexState {
   }>;
 }
 
-export function createIndexEngine(definitions: readonly IndexDefinition[], options: EngineOptions = {}): IndexEngine {
+export function createIndexEngine(
+  definitions: readonly IndexDefinition[],
+  options: EngineOptions = {},
+): IndexEngine {
   return new IndexEngine(definitions, options);
 }

@@ -19,7 +19,10 @@ export function sharesFromWeights(
   level: Dec,
 ): { shares: Array<{ id: string; indexShares: Dec }>; divisor: Dec } {
   return {
-    shares: targets.map((t) => ({ id: t.id, indexShares: t.weight.times(notional).div(t.price.times(t.fxRate)) })),
+    shares: targets.map((t) => ({
+      id: t.id,
+      indexShares: t.weight.times(notional).div(t.price.times(t.fxRate)),
+    })),
     divisor: notional.div(level),
   };
 }

@@ -1,5 +1,5 @@
 import { Decimal } from 'decimal.js';
-import { type Dec, Dec as D, ONE } from '../decimal.js';
+import { Dec as D, type Dec, ONE } from '../decimal.js';
 
 const BANDS: ReadonlyArray<readonly [string, string]> = [
   ['0.20', '0.20'],

@@ -31,7 +31,9 @@ function closesTable(closes: Map<string, IndexLevel>): string {
   const lines = ['date        index         close          sequence'];
   for (const [key, level] of rows) {
     const [date, index] = key.split('|');
-    lines.push(`${date}  ${index!.padEnd(12)}  ${formatFixed(level.level, 4).padStart(12)}  ${String(level.sequence).padStart(9)}`);
+    lines.push(
+      `${date}  ${index!.padEnd(12)}  ${formatFixed(level.level, 4).padStart(12)}  ${String(level.sequence).padStart(9)}`,
+    );
   }
   return lines.join('\n');
 }
@@ -43,9 +45,13 @@ async function replayKafkaAction(datasetDir: string, flags: ReplayFlags): Promis
   };
   const brokers = process.env.KAFKA_BROKERS;
   const registryUrl = process.env.SCHEMA_REGISTRY_URL;
-  if (!brokers || !registryUrl) return fail('--kafka needs KAFKA_BROKERS and SCHEMA_REGISTRY_URL (e.g. eval "$(bash scripts/services.sh env)")');
+  if (!brokers || !registryUrl)
+    return fail(
+      '--kafka needs KAFKA_BROKERS and SCHEMA_REGISTRY_URL (e.g. eval "$(bash scripts/services.sh env)")',
+    );
   const speed = flags.speed === 'max' ? 'max' : Number(flags.speed);
-  if (speed !== 'max' && !(speed > 0)) return fail(`--speed must be a positive number or "max", was ${flags.speed}`);
+  if (speed !== 'max' && !(speed > 0))
+    return fail(`--speed must be a positive number or "max", was ${flags.speed}`);
   const time = (text: string | undefined, name: string): number | undefined | null => {
     if (text === undefined) return undefined;
     const parsed = parseTimestamp(text);
@@ -75,15 +81,27 @@ async function replayKafkaAction(datasetDir: string, flags: ReplayFlags): Promis
 export function registerReplayCommand(program: Command): void {
   program
     .command('replay')
-    .description('compute index levels offline from a dataset directory (indices/*.json, ticks.csv, fx.csv, actions.csv)')
+    .description(
+      'compute index levels offline from a dataset directory (indices/*.json, ticks.csv, fx.csv, actions.csv)',
+    )
     .argument('<dataset-dir>', 'dataset directory')
     .option('--out <file>', 'levels CSV to write (- for stdout)', 'levels.csv')
     .option('--strict', 'exit non-zero when any row or event was rejected')
     .option('--quiet', 'do not print rejected rows, progress or the closes table')
     .option('--fx-max-age-ms <ms>', 'refuse HK ticks priced with an HKDCNY rate older than this')
-    .option('--reject-unknown-symbols', 'report ticks of symbols in no index (default: keep their price silently)')
-    .option('--kafka', 'produce the ticks and FX to the live Kafka topics instead (needs KAFKA_BROKERS, SCHEMA_REGISTRY_URL; TOPIC_PREFIX optional)')
-    .option('--speed <x>', 'with --kafka: pacing relative to the original event times (2 = twice as fast) or "max"', 'max')
+    .option(
+      '--reject-unknown-symbols',
+      'report ticks of symbols in no index (default: keep their price silently)',
+    )
+    .option(
+      '--kafka',
+      'produce the ticks and FX to the live Kafka topics instead (needs KAFKA_BROKERS, SCHEMA_REGISTRY_URL; TOPIC_PREFIX optional)',
+    )
+    .option(
+      '--speed <x>',
+      'with --kafka: pacing relative to the original event times (2 = twice as fast) or "max"',
+      'max',
+    )
     .option('--from <time>', 'with --kafka: first event time to produce (ISO-8601 with offset, or epoch ms)')
     .option('--to <time>', 'with --kafka: produce events before this time only')
     .addHelpText(
@@ -102,7 +120,9 @@ export function registerReplayCommand(program: Command): void {
       const interactive = process.stderr.isTTY && !flags.quiet;
       const maxAge = flags.fxMaxAgeMs === undefined ? undefined : Number(flags.fxMaxAgeMs);
       if (maxAge !== undefined && !(Number.isFinite(maxAge) && maxAge >= 0)) {
-        process.stderr.write(`error: --fx-max-age-ms must be a non-negative number, was ${flags.fxMaxAgeMs}\n`);
+        process.stderr.write(
+          `error: --fx-max-age-ms must be a non-negative number, was ${flags.fxMaxAgeMs}\n`,
+        );
         process.exitCode = 2;
         return;
       }
@@ -116,7 +136,9 @@ export function registerReplayCommand(program: Command): void {
           onIssue: (issue: DatasetIssue) => {
             if (!flags.quiet) process.stderr.write(`${formatIssue(issue)}\n`);
           },
-          onProgress: interactive ? (n) => process.stderr.write(`\r${n.toLocaleString('en-US')} events…`) : undefined,
+          onProgress: interactive
+            ? (n) => process.stderr.write(`\r${n.toLocaleString('en-US')} events…`)
+            : undefined,
           engine: {
             ...(maxAge === undefined ? {} : { fxMaxAgeMs: maxAge }),
             rejectUnknownSymbols: flags.rejectUnknownSymbols ?? false,
@@ -142,7 +164,8 @@ export function registerReplayCommand(program: Command): void {
         `replay: ${summary.indices} indices, ${summary.ticks} ticks, ${summary.fxRates} fx rates, ${summary.adjustments} ex-dates → ${summary.levels} levels` +
           ` in ${seconds.toFixed(2)} s (${rate.toLocaleString('en-US')} ticks/s); rejected ${summary.rejected}${reasons ? ` (${reasons})` : ''}\n`,
       );
-      if (!flags.quiet && out !== '-') process.stdout.write(`${closesTable(closes)}\nlevels written to ${out}\n`);
+      if (!flags.quiet && out !== '-')
+        process.stdout.write(`${closesTable(closes)}\nlevels written to ${out}\n`);
       if (flags.strict && summary.rejected > 0) process.exitCode = 1;
     });
 }

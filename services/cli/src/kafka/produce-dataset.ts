@@ -1,4 +1,4 @@
-import { datasetEvents, type DatasetIssue } from '@indexflow/dataset-files';
+import { type DatasetIssue, datasetEvents } from '@indexflow/dataset-files';
 import { currencyOfSymbol, marketOfSymbol } from '@indexflow/index-engine';
 import type { AvroSerdes, FxRateRecord, MarketTickRecord } from '@indexflow/kafka';
 import type { Message, Producer } from 'kafkajs';
@@ -51,7 +51,9 @@ export async function produceDataset(deps: ProduceDatasetDeps): Promise<ProduceS
   let firstEventTime: number | null = null;
   const flush = async () => {
     if (pendingCount === 0) return;
-    await deps.producer.sendBatch({ topicMessages: [...pending.entries()].map(([topic, messages]) => ({ topic, messages })) });
+    await deps.producer.sendBatch({
+      topicMessages: [...pending.entries()].map(([topic, messages]) => ({ topic, messages })),
+    });
     pending.clear();
     pendingCount = 0;
     deps.onProgress?.(ticks + fxRates);
@@ -82,7 +84,12 @@ export async function produceDataset(deps: ProduceDatasetDeps): Promise<ProduceS
     if (event.kind === 'tick') {
       const market = marketOfSymbol(event.symbol);
       if (market === null) {
-        report({ file: 'ticks.csv', line: event.position?.offset ?? 0, reason: 'unknown_symbol', detail: `${event.symbol} has no .SH/.SZ/.HK suffix` });
+        report({
+          file: 'ticks.csv',
+          line: event.position?.offset ?? 0,
+          reason: 'unknown_symbol',
+          detail: `${event.symbol} has no .SH/.SZ/.HK suffix`,
+        });
         continue;
       }
       const sequence = (sequences.get(event.symbol) ?? 0) + 1;
@@ -106,7 +113,13 @@ export async function produceDataset(deps: ProduceDatasetDeps): Promise<ProduceS
     } else {
       const sequence = (sequences.get(`fx:${event.pair}`) ?? 0) + 1;
       sequences.set(`fx:${event.pair}`, sequence);
-      const record: FxRateRecord = { pair: event.pair, rate: event.rate, eventTime: event.eventTime, source: 'dataset', sequence };
+      const record: FxRateRecord = {
+        pair: event.pair,
+        rate: event.rate,
+        eventTime: event.eventTime,
+        source: 'dataset',
+        sequence,
+      };
       enqueue(deps.topics.fx, { key: event.pair, value: await deps.fxSerdes.serialize(record) });
       fxRates += 1;
     }

@@ -1,8 +1,9 @@
 import { closeSync, existsSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
+import { formatIssue } from '@indexflow/dataset-files';
 import {
-  AVRO_TOPICS,
   ALL_TOPICS,
+  AVRO_TOPICS,
   type AvroSerdes,
   createAvroSerdes,
   createKafkaClient,
@@ -13,9 +14,8 @@ import {
   registerTopicSchemas,
   topicNames,
 } from '@indexflow/kafka';
-import { formatIssue } from '@indexflow/dataset-files';
 import cliProgress from 'cli-progress';
-import { produceDataset, type ProduceSummary } from './produce-dataset.js';
+import { type ProduceSummary, produceDataset } from './produce-dataset.js';
 
 /** Data rows of a CSV file (lines minus the header), counted in 1 MiB chunks for the progress bar's total. */
 function countRows(path: string): number {
@@ -53,16 +53,26 @@ export async function replayToKafka(options: ReplayToKafkaOptions): Promise<Prod
   const kafka = createKafkaClient({ brokers: options.brokers.split(','), clientId: 'indexflow-replay' });
   const admin = kafka.admin();
   await admin.connect();
-  await ensureTopics(admin, ALL_TOPICS.map((t) => ({ ...t, name: `${options.topicPrefix}${t.name}` })));
+  await ensureTopics(
+    admin,
+    ALL_TOPICS.map((t) => ({ ...t, name: `${options.topicPrefix}${t.name}` })),
+  );
   await admin.disconnect();
   const registry = createSchemaRegistryClient({ url: options.registryUrl });
-  await registerTopicSchemas(registry, { topics: AVRO_TOPICS.map((t) => ({ name: `${options.topicPrefix}${t.name}`, schema: t.schema })) });
+  await registerTopicSchemas(registry, {
+    topics: AVRO_TOPICS.map((t) => ({ name: `${options.topicPrefix}${t.name}`, schema: t.schema })),
+  });
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
-  const total = countRows(join(options.datasetDir, 'ticks.csv')) + countRows(join(options.datasetDir, 'fx.csv'));
+  const total =
+    countRows(join(options.datasetDir, 'ticks.csv')) + countRows(join(options.datasetDir, 'fx.csv'));
   const bar = options.progress
     ? new cliProgress.SingleBar(
-        { format: 'replay → kafka [{bar}] {percentage}% | {value}/{total} records | {rate}/s | ETA {eta_formatted}', hideCursor: true },
+        {
+          format:
+            'replay → kafka [{bar}] {percentage}% | {value}/{total} records | {rate}/s | ETA {eta_formatted}',
+          hideCursor: true,
+        },
         cliProgress.Presets.shades_classic,
       )
     : null;
@@ -89,7 +99,10 @@ export async function replayToKafka(options: ReplayToKafkaOptions): Promise<Prod
       onIssue: (issue) => {
         if (!options.quiet) process.stderr.write(`\n${formatIssue(issue)}\n`);
       },
-      onProgress: (produced) => bar?.update(produced, { rate: Math.round(produced / Math.max(0.001, (Date.now() - started) / 1000)) }),
+      onProgress: (produced) =>
+        bar?.update(produced, {
+          rate: Math.round(produced / Math.max(0.001, (Date.now() - started) / 1000)),
+        }),
       sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
       now: () => Date.now(),
     });
