@@ -1,6 +1,7 @@
 import { uniqueName, waitFor } from '@indexflow/testkit';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import {
+  conflateRows,
   makeDataset,
   offlineRows,
   prepareEnvironment,
@@ -35,7 +36,14 @@ describe('index-calculator on real Kafka, Apicurio and Redis', () => {
       uniqueName('desk'),
     );
     await reader.start();
-    const calculator = startCalculator(environment.env);
+    const conflatedReader = new LevelReader(
+      environment.kafka,
+      environment.registry,
+      environment.topics.indexLevelsConflated,
+      uniqueName('desk'),
+    );
+    await conflatedReader.start();
+    const calculator = startCalculator({ ...environment.env, CONFLATION_INTERVAL_MS: '60000' });
     running.push(calculator);
     try {
       await waitFor(() => reader.records.length >= expected.length, { timeoutMs: 120_000, intervalMs: 250 });
@@ -48,6 +56,10 @@ describe('index-calculator on real Kafka, Apicurio and Redis', () => {
     expect(await calculator.exited).toBe(0);
     await reader.stop();
     expect(sortRows(reader.records.map(recordAsRow))).toEqual(expected);
+    const expectedConflated = conflateRows(expected, 60_000);
+    await waitFor(() => conflatedReader.records.length >= expectedConflated.length, { timeoutMs: 30_000 });
+    await conflatedReader.stop();
+    expect(sortRows(conflatedReader.records.map(recordAsRow))).toEqual(expectedConflated);
   }, 180_000);
 });
 

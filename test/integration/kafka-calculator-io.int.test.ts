@@ -258,7 +258,12 @@ describe('Kafka calculator IO (KafkaEventSource, KafkaLevelSink)', () => {
     expect(consumed.events.map((e) => e.event.eventTime - BASE_TIME)).toEqual([0, 1000, 2000, 3000]);
     expect(await sink.committedOffsets()).toBeNull();
     // The source's consumer is still a member of the group the transaction commits for.
-    await sink.commit({ levels: [level('995365', 1)], rejected: [], offsets: consumed.nextOffsets });
+    await sink.commit({
+      levels: [level('995365', 1)],
+      conflated: [],
+      rejected: [],
+      offsets: consumed.nextOffsets,
+    });
     await first.close();
 
     await produceTicks(topic, [{ partition: 1, value: tick('600519.SH', 5, BASE_TIME + 4000) }]);
@@ -330,6 +335,7 @@ describe('Kafka calculator IO (KafkaEventSource, KafkaLevelSink)', () => {
       const offsets = { [`${ticks}:0`]: '3', [`${ticks}:1`]: '1' };
       await sink.commit({
         levels: [level('995365', 1), level('995366', 1)],
+        conflated: [],
         rejected: [
           {
             topic: ticks,
@@ -378,6 +384,7 @@ describe('Kafka calculator IO (KafkaEventSource, KafkaLevelSink)', () => {
       const error = await sink
         .commit({
           levels: [level('995399', 7)],
+          conflated: [],
           rejected: [
             {
               topic: ticks,
@@ -398,7 +405,7 @@ describe('Kafka calculator IO (KafkaEventSource, KafkaLevelSink)', () => {
 
       // The sink still works, and a read_committed reader sees the marker but never the aborted level.
       const offsets = { [`${ticks}:0`]: '4', [`${ticks}:1`]: '2' };
-      await sink.commit({ levels: [level('995398', 8)], rejected: [], offsets });
+      await sink.commit({ levels: [level('995398', 8)], conflated: [], rejected: [], offsets });
       expect(await sink.committedOffsets()).toEqual(offsets);
       const messages = await readCommitted(levels, (m) =>
         m.some((message) => message.key?.toString() === '995398'),

@@ -8,6 +8,7 @@ import type { InputOffsets, LevelSink, OutputTransaction, RejectedRecord } from 
  */
 export class InMemoryLevelSink implements LevelSink {
   readonly levels: IndexLevel[] = [];
+  readonly conflated: IndexLevel[] = [];
   readonly deadLetters: RejectedRecord[] = [];
   #offsets: InputOffsets | null = null;
   /** Makes the next commit fail before anything is visible (a crash inside the transaction). */
@@ -19,6 +20,7 @@ export class InMemoryLevelSink implements LevelSink {
       throw new Error('injected failure: transaction aborted');
     }
     this.levels.push(...transaction.levels);
+    this.conflated.push(...transaction.conflated);
     this.deadLetters.push(...transaction.rejected);
     this.#offsets = transaction.offsets;
   }

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { InMemoryEventSource, InMemoryLevelSink, InMemoryStateStore } from '../src/index.js';
 
 const logger = { info() {}, warn() {} };
+const CONFLATION_MS = 60_000;
 const definitions = readIndexDefinitions(SAMPLE_DIR);
 const events: IndexEvent[] = [...datasetEvents(SAMPLE_DIR, () => {})];
 
@@ -34,6 +35,7 @@ async function runOnce(
     startVersion: recovery.version,
     alreadyPublished: recovery.alreadyPublished,
     isStopping: () => source.exhausted || batches >= crashAfterBatches,
+    conflationIntervalMs: CONFLATION_MS,
     onCommitted: () => {
       batches += 1;
     },
@@ -41,10 +43,14 @@ async function runOnce(
   return { drained: source.exhausted, stats };
 }
 
-async function reference(): Promise<string[]> {
+async function referenceRun(): Promise<InMemoryLevelSink> {
   const sink = new InMemoryLevelSink();
   await runOnce(sink, new InMemoryStateStore(), 500, Number.POSITIVE_INFINITY);
-  return sink.levels.map(formatLevelRow);
+  return sink;
+}
+
+async function reference(): Promise<string[]> {
+  return (await referenceRun()).levels.map(formatLevelRow);
 }
 
 describe('pipeline recovery (in-memory ports)', () => {
@@ -111,5 +117,27 @@ describe('pipeline recovery (in-memory ports)', () => {
     const { stats } = await runOnce(sink, state, 400, Number.POSITIVE_INFINITY);
     expect(stats.levelsSuppressed).toBeGreaterThan(0);
     expect(sink.levels.map(formatLevelRow)).toEqual(expected);
+  });
+
+  it('conflates to the first level of each index in each minute of event time, the same after crashes', async () => {
+    const whole = await referenceRun();
+    const bucket = (t: number) => Math.floor(t / CONFLATION_MS);
+    const expected = new Map<string, string>();
+    for (const level of whole.levels) {
+      const key = `${level.indexId}|${bucket(level.eventTime)}`;
+      if (!expected.has(key)) expected.set(key, formatLevelRow(level));
+    }
+    expect(whole.conflated.map(formatLevelRow)).toEqual([...expected.values()]);
+    expect(whole.conflated.length).toBeLessThan(whole.levels.length / 5);
+
+    const sink = new InMemoryLevelSink();
+    const state = new InMemoryStateStore();
+    await runOnce(sink, state, 300, 5);
+    sink.failNext = true;
+    await runOnce(sink, state, 300, 1).catch(() => {});
+    await runOnce(sink, state, 300, 4);
+    state.wipe();
+    await runOnce(sink, state, 300, Number.POSITIVE_INFINITY);
+    expect(sink.conflated.map(formatLevelRow)).toEqual(whole.conflated.map(formatLevelRow));
   });
 });

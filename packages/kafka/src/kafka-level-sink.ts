@@ -22,6 +22,8 @@ export interface KafkaLevelSinkOptions {
   /** Input topics whose committed offsets `committedOffsets()` reads. */
   readonly inputTopics: readonly (string | { readonly name: string })[];
   readonly levelsTopic: string;
+  /** Where `transaction.conflated` goes (same schema as the levels); omitted: conflated levels are dropped. */
+  readonly conflatedTopic?: string;
   readonly deadLetterTopic: string;
   /** Stable per calculator instance (e.g. `indexflow-calculator-<id>`): fences a zombie predecessor. */
   readonly transactionalId: string;
@@ -72,6 +74,7 @@ function offsetsByTopic(
 export class KafkaLevelSink implements LevelSink {
   readonly #options: KafkaLevelSinkOptions;
   readonly #serdes: AvroSerdes<IndexLevelRecord>;
+  readonly #conflatedSerdes: AvroSerdes<IndexLevelRecord> | null;
   readonly #log: StructuredLogger;
   #producer: Promise<Producer> | undefined;
   #admin: Promise<Admin> | undefined;
@@ -81,6 +84,10 @@ export class KafkaLevelSink implements LevelSink {
   constructor(options: KafkaLevelSinkOptions) {
     this.#options = options;
     this.#serdes = createAvroSerdes<IndexLevelRecord>(options.registry, options.levelsTopic);
+    this.#conflatedSerdes =
+      options.conflatedTopic === undefined
+        ? null
+        : createAvroSerdes<IndexLevelRecord>(options.registry, options.conflatedTopic);
     this.#log = options.logger;
   }
 
@@ -96,6 +103,18 @@ export class KafkaLevelSink implements LevelSink {
     );
     const topicMessages: TopicMessages[] = [];
     if (levelMessages.length > 0) topicMessages.push({ topic: levelsTopic, messages: levelMessages });
+    const conflatedSerdes = this.#conflatedSerdes;
+    if (conflatedSerdes !== null && transaction.conflated.length > 0) {
+      topicMessages.push({
+        topic: conflatedSerdes.topic,
+        messages: await Promise.all(
+          transaction.conflated.map(async (level) => ({
+            key: level.indexId,
+            value: await conflatedSerdes.serialize(levelToRecord(level, this.#options.levelRecord)),
+          })),
+        ),
+      });
+    }
     if (transaction.rejected.length > 0) {
       topicMessages.push({ topic: deadLetterTopic, messages: transaction.rejected.map(deadLetterMessage) });
     }

@@ -69,6 +69,13 @@ export const TOPICS = {
     partitions: 3,
     cleanupPolicy: 'delete',
   },
+  indexLevelsConflated: {
+    name: 'indexflow.index-levels.conflated',
+    keyField: 'indexId',
+    schema: 'index-level',
+    partitions: 3,
+    cleanupPolicy: 'delete',
+  },
   deadLetter: {
     name: 'indexflow.dead-letter',
     keyField: 'original key',

@@ -56,6 +56,8 @@ export interface EventSource {
 /** What one batch publishes, atomically: levels, dead letters and the input offsets they consumed. */
 export interface OutputTransaction {
   readonly levels: readonly IndexLevel[];
+  /** The subset of `levels` for the conflated topic (see LevelConflation); empty when off. */
+  readonly conflated: readonly IndexLevel[];
   readonly rejected: readonly RejectedRecord[];
   readonly offsets: InputOffsets;
 }

@@ -1,4 +1,5 @@
 import type { IndexEngine, IndexLevel } from '@indexflow/index-engine';
+import { LevelConflation } from './level-conflation.js';
 import { isBefore, sameOffsets } from './offsets.js';
 import type { PipelineStats } from './pipeline-stats.js';
 import type { EventSource, InputOffsets, LevelSink, RejectedRecord, StateStore } from './ports.js';
@@ -26,6 +27,8 @@ export interface PipelineDeps {
    */
   readonly alreadyPublished: InputOffsets | null;
   readonly isStopping: () => boolean;
+  /** Publish at most one level per index per this many ms of event time to the conflated topic (0: off). */
+  readonly conflationIntervalMs?: number;
   /** Called after each committed batch with its levels and the wall-clock receive times (metrics). */
   readonly onCommitted?: (levels: readonly IndexLevel[], receivedAt: readonly number[]) => void;
 }
@@ -40,6 +43,9 @@ export async function runPipeline(deps: PipelineDeps): Promise<void> {
   const { engine, source, sink, state, stats } = deps;
   let version = deps.startVersion;
   let lastOffsets: InputOffsets | null = null;
+  const conflation = deps.conflationIntervalMs
+    ? new LevelConflation(deps.conflationIntervalMs, engine)
+    : null;
   while (!deps.isStopping()) {
     const batch = await source.nextBatch(deps.batchSize, deps.batchWaitMs);
     if (
@@ -50,6 +56,7 @@ export async function runPipeline(deps: PipelineDeps): Promise<void> {
       continue;
     }
     const levels: IndexLevel[] = [];
+    const conflated: IndexLevel[] = [];
     const receivedAt: number[] = [];
     const rejected: RejectedRecord[] = [...batch.undecodable];
     for (const sourced of batch.events) {
@@ -61,9 +68,11 @@ export async function runPipeline(deps: PipelineDeps): Promise<void> {
       );
       if (replayed) {
         stats.levelsSuppressed += result.levels.length;
+        if (conflation) for (const level of result.levels) conflation.admit(level);
       } else {
         for (const level of result.levels) {
           levels.push(level);
+          if (conflation?.admit(level)) conflated.push(level);
           receivedAt.push(sourced.receivedAt);
         }
         for (const rejection of result.rejections) {
@@ -83,7 +92,7 @@ export async function runPipeline(deps: PipelineDeps): Promise<void> {
       stats.rejectedByReason.set(r.reason, (stats.rejectedByReason.get(r.reason) ?? 0) + 1);
     version += 1;
     await state.stage({ version, offsets: batch.nextOffsets, engine: engine.snapshot() });
-    await sink.commit({ levels, rejected, offsets: batch.nextOffsets });
+    await sink.commit({ levels, conflated, rejected, offsets: batch.nextOffsets });
     await state.promote(version);
     lastOffsets = batch.nextOffsets;
     stats.batches += 1;

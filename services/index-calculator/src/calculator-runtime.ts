@@ -69,6 +69,7 @@ export async function createCalculatorRuntime(
     groupId,
     inputTopics,
     levelsTopic: topics.indexLevels,
+    ...(config.CONFLATION_INTERVAL_MS > 0 ? { conflatedTopic: topics.indexLevelsConflated } : {}),
     deadLetterTopic: topics.deadLetter,
     transactionalId: groupId,
     logger: log.child({ component: 'kafka-level-sink' }),
@@ -94,6 +95,7 @@ export async function createCalculatorRuntime(
     metrics,
     batchSize: config.BATCH_SIZE,
     batchWaitMs: config.BATCH_WAIT_MS,
+    conflationIntervalMs: config.CONFLATION_INTERVAL_MS,
     now: () => Date.now(),
   });
   const step = async (name: string, close: () => Promise<unknown>) => {

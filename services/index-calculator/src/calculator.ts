@@ -21,6 +21,8 @@ export interface CalculatorDeps {
   readonly metrics: CalculatorMetrics;
   readonly batchSize: number;
   readonly batchWaitMs: number;
+  /** 0 turns the conflated topic off. */
+  readonly conflationIntervalMs: number;
   /** Wall clock for latency metrics only. */
   readonly now: () => number;
 }
@@ -64,6 +66,7 @@ export function createCalculator(deps: CalculatorDeps): Calculator {
         startVersion: recovery.version,
         alreadyPublished: recovery.alreadyPublished,
         isStopping: () => stopping,
+        conflationIntervalMs: deps.conflationIntervalMs,
         onCommitted: (_levels, receivedAt) => {
           const now = deps.now();
           for (const t of receivedAt) metrics.tickToPublish.observe((now - t) / 1000);

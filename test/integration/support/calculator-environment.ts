@@ -150,3 +150,15 @@ export async function produce(environment: CalculatorEnvironment, datasetDir: st
   await producer.disconnect();
   return summary.ticks;
 }
+
+/** The conflation rule applied to levels.csv rows: the first row of each index in each interval. */
+export function conflateRows(rows: string[], intervalMs: number): string[] {
+  const seen = new Set<string>();
+  return sortRows(rows).filter((row) => {
+    const [ts, index] = row.split(',');
+    const key = `${index}|${Math.floor(Date.parse(ts!) / intervalMs)}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

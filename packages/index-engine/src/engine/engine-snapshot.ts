@@ -28,6 +28,7 @@ export interface IndexSnapshot {
   readonly referencePriceRounding: ReferencePriceRounding;
   readonly withholdingRate: string | null;
   readonly sequence: number;
+  readonly lastLevelTime?: number | null;
   readonly level: string | null;
   readonly prevClose: string | null;
   readonly open: string | null;
@@ -88,6 +89,7 @@ export function snapshotState(state: EngineState): EngineSnapshot {
         referencePriceRounding: book.referencePriceRounding,
         withholdingRate: dec(book.withholdingRate),
         sequence: book.sequence,
+        lastLevelTime: book.lastLevelTime,
         level: level(book.levelScaled),
         prevClose: level(book.prevCloseScaled),
         open: level(book.openScaled),
@@ -177,6 +179,7 @@ export function restoreState(state: EngineState, raw: unknown): void {
     }
     book.divisor = snap.divisor === null ? null : new Dec(snap.divisor);
     book.sequence = snap.sequence;
+    book.lastLevelTime = snap.lastLevelTime ?? null;
     book.levelScaled = scaledLevel(snap.level, `${snap.id}.level`);
     book.prevCloseScaled = scaledLevel(snap.prevClose, `${snap.id}.prevClose`);
     book.openScaled = scaledLevel(snap.open, `${snap.id}.open`);

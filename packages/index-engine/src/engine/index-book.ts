@@ -104,6 +104,8 @@ export class IndexBook {
   highScaled: bigint | null = null;
   lowScaled: bigint | null = null;
   fxStale = false;
+  /** Event time of the last published level (conflation and reports resume from it). */
+  lastLevelTime: number | null = null;
   totalReturn: TotalReturnState | null = null;
 
   constructor(

@@ -393,6 +393,11 @@ export class IndexEngine {
     );
   }
 
+  /** Event time of an index's last published level, or null before its first. */
+  lastLevelTime(indexId: string): number | null {
+    return this.#state.books.get(indexId)?.lastLevelTime ?? null;
+  }
+
   /** Re-sums every index's market value from scratch and returns those that disagree with the running value. */
   verifyMarketValues(): Array<{ indexId: string; incremental: string; full: string }> {
     const mismatches: Array<{ indexId: string; incremental: string; full: string }> = [];

@@ -144,6 +144,7 @@ export function emitLevel(
   const level = book.computeLevelScaled();
   book.levelScaled = level;
   book.sequence += 1;
+  book.lastLevelTime = eventTime;
   if (book.openScaled === null) {
     book.openScaled = level;
     book.highScaled = level;
