@@ -61,3 +61,4 @@ export { capWeights, InfeasibleCapsError } from './weighting/cap-weights.js';
 export type { WeightTarget } from './weighting/shares-from-weights.js';
 export { sharesFromWeights } from './weighting/shares-from-weights.js';
 export { inclusionFactor } from './weighting/tiered-inclusion.js';
+export { tradingDayOf } from './events/trading-date.js';

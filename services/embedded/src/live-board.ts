@@ -1,0 +1,48 @@
+import { formatFixed, type IndexLevel } from '@indexflow/index-engine';
+
+function row(level: IndexLevel): string {
+  const prev = level.prevClose;
+  const change = prev === null ? '' : level.level.minus(prev);
+  const changeText =
+    change === '' ? '           ' : `${change.gte(0) ? '+' : ''}${formatFixed(change, 4)}`.padStart(11);
+  const pct =
+    prev === null || change === ''
+      ? '        '
+      : `${formatFixed(change.div(prev).times(100), 2)}%`.padStart(8);
+  return `${level.indexId.padEnd(12)} ${formatFixed(level.level, 4).padStart(12)} ${changeText} ${pct}  #${level.sequence}`;
+}
+
+/**
+ * The terminal view of the embedded run: the latest level of each index, redrawn in place on a
+ * TTY at most every `refreshMs`, or printed as a block every `refreshMs` otherwise.
+ */
+export class LiveBoard {
+  readonly #latest = new Map<string, IndexLevel>();
+  #lastDraw = 0;
+  #drawnLines = 0;
+
+  constructor(
+    private readonly out: NodeJS.WriteStream,
+    private readonly now: () => number,
+    private readonly refreshMs: number,
+  ) {}
+
+  update(levels: readonly IndexLevel[]): void {
+    for (const level of levels) this.#latest.set(level.indexId, level);
+    if (this.now() - this.#lastDraw >= this.refreshMs) this.draw();
+  }
+
+  draw(): void {
+    this.#lastDraw = this.now();
+    const levels = [...this.#latest.values()].sort((a, b) => (a.indexId < b.indexId ? -1 : 1));
+    if (levels.length === 0) return;
+    const time = new Date(Math.max(...levels.map((l) => l.eventTime)) + 8 * 3_600_000)
+      .toISOString()
+      .slice(0, 19)
+      .replace('T', ' ');
+    const lines = [`${time} Asia/Shanghai    level      change       %`, ...levels.map(row)];
+    if (this.out.isTTY && this.#drawnLines > 0) this.out.write(`\x1b[${this.#drawnLines}A`);
+    this.out.write(`${lines.map((l) => `${l}\x1b[K`).join('\n')}\n`);
+    this.#drawnLines = this.out.isTTY ? lines.length : 0;
+  }
+}
