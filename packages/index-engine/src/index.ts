@@ -34,6 +34,7 @@ export type {
   TickEvent,
 } from './events/index-event.js';
 export { assertNever } from './events/index-event.js';
+export { tradingDayOf } from './events/trading-date.js';
 export {
   FX_DECIMALS,
   formatScaledFixed,
@@ -61,4 +62,3 @@ export { capWeights, InfeasibleCapsError } from './weighting/cap-weights.js';
 export type { WeightTarget } from './weighting/shares-from-weights.js';
 export { sharesFromWeights } from './weighting/shares-from-weights.js';
 export { inclusionFactor } from './weighting/tiered-inclusion.js';
-export { tradingDayOf } from './events/trading-date.js';

@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { registerReplayCommand } from './commands/replay-command.js';
 import { registerSimulateCommand } from './commands/simulate-command.js';
 import { registerStatsCommand } from './commands/stats-command.js';
+import { registerSubscribeCommand } from './commands/subscribe-command.js';
 
 const program = new Command()
   .name('indexflow')
@@ -12,6 +13,7 @@ const program = new Command()
 registerReplayCommand(program);
 registerSimulateCommand(program);
 registerStatsCommand(program);
+registerSubscribeCommand(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   process.stderr.write(
