@@ -150,6 +150,17 @@ describe('RedisStateStore', () => {
     expect((await restarted.readIndexProjection('995365'))?.level).toBe('1002.5');
   });
 
+  it('drops on recover a pending snapshot whose committed predecessor Redis lost, so the caller rebuilds', async () => {
+    const crashed = newStore();
+    await commit(crashed, snapshot(1, '10'));
+    await crashed.stage(snapshot(2, '20'));
+    // Redis restarted without persistence between the stage and the promote, keeping only the pending key.
+    await redis.del(crashed.keys.committed);
+    const restarted = new RedisStateStore({ redis, calculatorId: crashed.keys.calculatorId, prefix });
+    expect(await restarted.recover({ 'ticks.sh:0': '20', 'fx:0': '3' })).toBeNull();
+    expect(await redis.exists(crashed.keys.pending)).toBe(0);
+  });
+
   it('discards on recover a pending snapshot at other offsets and returns the previous committed one', async () => {
     const store = newStore();
     await commit(store, snapshot(1, '10'));

@@ -7,64 +7,92 @@ import type { DatasetIssue } from './dataset-report.js';
 import { readLines } from './line-reader.js';
 import { parseTimestamp } from './timestamps.js';
 
+interface TimedRowSpec<E> {
+  readonly file: string;
+  /** Required columns after `ts`; the row's text in each is non-empty. */
+  readonly columns: readonly string[];
+  readonly optional?: readonly string[];
+  readonly toEvent: (row: Record<string, string | undefined>, eventTime: number, line: number) => E;
+}
+
 /**
- * Streams `ticks.csv` as tick events. Rows must be in time order: a row earlier than the last
- * accepted one is reported as out_of_order and skipped, as is a row that cannot be parsed.
+ * Streams a timed CSV (`ts` first among its required columns) as events. Rows must be in time
+ * order: a row earlier than the last accepted one is reported as out_of_order and skipped, as is
+ * a row with a missing field or an unparseable `ts`.
  */
-export function* readTicks(datasetDir: string, report: (issue: DatasetIssue) => void): Generator<TickEvent> {
-  const path = join(datasetDir, 'ticks.csv');
-  let columns: { ts: number; symbol: number; price: number; sequence?: number } | null = null;
+function* readTimedRows<E>(
+  path: string,
+  spec: TimedRowSpec<E>,
+  report: (issue: DatasetIssue) => void,
+): Generator<E> {
+  const required = ['ts', ...spec.columns];
+  let columns: Partial<Record<string, number>> | null = null;
   let last = Number.NEGATIVE_INFINITY;
   for (const { line, lineNumber } of readLines(path)) {
     if (line.length === 0) continue;
     const fields = splitCsvLine(line);
     if (columns === null) {
-      columns = columnIndex(path, fields, ['ts', 'symbol', 'price'], ['sequence']);
+      columns = columnIndex(path, fields, required, spec.optional ?? []);
       continue;
     }
-    const tsText = fields[columns.ts];
-    const symbol = fields[columns.symbol]?.trim();
-    const price = fields[columns.price];
-    if (tsText === undefined || symbol === undefined || symbol === '' || price === undefined) {
+    const row: Record<string, string | undefined> = {};
+    for (const [name, position] of Object.entries(columns))
+      row[name] = position === undefined ? undefined : fields[position];
+    if (required.some((name) => row[name] === undefined || row[name]!.trim() === '')) {
       report({
-        file: 'ticks.csv',
+        file: spec.file,
         line: lineNumber,
         reason: 'malformed_row',
-        detail: `expected ts,symbol,price; row was ${JSON.stringify(line)}`,
+        detail: `expected ${required.join(',')}; row was ${JSON.stringify(line)}`,
       });
       continue;
     }
-    const eventTime = parseTimestamp(tsText);
+    const eventTime = parseTimestamp(row.ts!);
     if (eventTime === null) {
       report({
-        file: 'ticks.csv',
+        file: spec.file,
         line: lineNumber,
         reason: 'malformed_row',
-        detail: `ts was ${JSON.stringify(tsText)}`,
+        detail: `ts was ${JSON.stringify(row.ts)}`,
       });
       continue;
     }
     if (eventTime < last) {
       report({
-        file: 'ticks.csv',
+        file: spec.file,
         line: lineNumber,
         reason: 'out_of_order',
-        detail: `ts ${tsText} is before the previous row`,
+        detail: `ts ${row.ts} is before the previous row`,
       });
       continue;
     }
     last = eventTime;
-    const sequenceText = columns.sequence === undefined ? undefined : fields[columns.sequence]?.trim();
-    const sequence = sequenceText ? Number(sequenceText) : undefined;
-    yield {
-      kind: 'tick',
-      symbol,
-      price,
-      eventTime,
-      ...(sequence !== undefined && Number.isSafeInteger(sequence) ? { sequence } : {}),
-      position: { source: 'ticks.csv', offset: lineNumber },
-    };
+    yield spec.toEvent(row, eventTime, lineNumber);
   }
+}
+
+/** Streams `ticks.csv` as tick events (an optional `sequence` column is checked per symbol by the engine). */
+export function readTicks(datasetDir: string, report: (issue: DatasetIssue) => void): Generator<TickEvent> {
+  return readTimedRows(
+    join(datasetDir, 'ticks.csv'),
+    {
+      file: 'ticks.csv',
+      columns: ['symbol', 'price'],
+      optional: ['sequence'],
+      toEvent: (row, eventTime, line) => {
+        const sequence = row.sequence?.trim() ? Number(row.sequence) : undefined;
+        return {
+          kind: 'tick',
+          symbol: row.symbol!.trim(),
+          price: row.price!,
+          eventTime,
+          ...(sequence !== undefined && Number.isSafeInteger(sequence) ? { sequence } : {}),
+          position: { source: 'ticks.csv', offset: line },
+        };
+      },
+    },
+    report,
+  );
 }
 
 /** Streams `fx.csv` (optional) as FX events, with the same row checks as ticks. */
@@ -74,54 +102,20 @@ export function* readFxRates(
 ): Generator<FxRateEvent> {
   const path = join(datasetDir, 'fx.csv');
   if (!existsSync(path)) return;
-  let columns: { ts: number; pair: number; rate: number } | null = null;
-  let last = Number.NEGATIVE_INFINITY;
-  for (const { line, lineNumber } of readLines(path)) {
-    if (line.length === 0) continue;
-    const fields = splitCsvLine(line);
-    if (columns === null) {
-      columns = columnIndex(path, fields, ['ts', 'pair', 'rate']);
-      continue;
-    }
-    const tsText = fields[columns.ts];
-    const pair = fields[columns.pair]?.trim();
-    const rate = fields[columns.rate];
-    if (tsText === undefined || pair === undefined || pair === '' || rate === undefined) {
-      report({
-        file: 'fx.csv',
-        line: lineNumber,
-        reason: 'malformed_row',
-        detail: `expected ts,pair,rate; row was ${JSON.stringify(line)}`,
-      });
-      continue;
-    }
-    const eventTime = parseTimestamp(tsText);
-    if (eventTime === null) {
-      report({
-        file: 'fx.csv',
-        line: lineNumber,
-        reason: 'malformed_row',
-        detail: `ts was ${JSON.stringify(tsText)}`,
-      });
-      continue;
-    }
-    if (eventTime < last) {
-      report({
-        file: 'fx.csv',
-        line: lineNumber,
-        reason: 'out_of_order',
-        detail: `ts ${tsText} is before the previous row`,
-      });
-      continue;
-    }
-    last = eventTime;
-    yield {
-      kind: 'fx-rate',
-      pair,
-      rate,
-      eventTime,
-      observationId: `fx.csv:${lineNumber}`,
-      position: { source: 'fx.csv', offset: lineNumber },
-    };
-  }
+  yield* readTimedRows(
+    path,
+    {
+      file: 'fx.csv',
+      columns: ['pair', 'rate'],
+      toEvent: (row, eventTime, line) => ({
+        kind: 'fx-rate',
+        pair: row.pair!.trim(),
+        rate: row.rate!,
+        eventTime,
+        observationId: `fx.csv:${line}`,
+        position: { source: 'fx.csv', offset: line },
+      }),
+    },
+    report,
+  );
 }

@@ -38,8 +38,12 @@ export class InMemoryStateStore implements StateStore {
   }
 
   async recover(kafkaOffsets: InputOffsets | null): Promise<StateSnapshot | null> {
-    if (this.pending !== null && sameOffsets(this.pending.offsets, kafkaOffsets))
+    // A pending snapshot is promoted only on top of its committed predecessor, as in Redis; alone
+    // (the store lost its committed state) it is dropped and the caller rebuilds from the input.
+    const predecessorOk = this.committed !== null || this.pending?.version === 1;
+    if (this.pending !== null && predecessorOk && sameOffsets(this.pending.offsets, kafkaOffsets)) {
       this.committed = this.pending;
+    }
     this.pending = null;
     if (this.committed !== null && !sameOffsets(this.committed.offsets, kafkaOffsets)) {
       throw new Error(

@@ -101,7 +101,19 @@ export class RedisStateStore implements StateStore {
         },
         'promoting the pending snapshot: Kafka committed its offsets before the previous run stopped',
       );
-      await this.promoteStored(pending);
+      const committedBefore = await this.readSnapshot(this.keys.committed);
+      if (committedBefore === null && decision.version > 1) {
+        // Redis lost the committed snapshot (a restart without persistence) after this one was
+        // staged: promote's version check cannot pass, and a lone pending state is not trusted.
+        // Dropping it leaves the caller to rebuild from the input, which is always correct.
+        this.logger?.warn(
+          { calculatorId: this.keys.calculatorId, version: decision.version },
+          'discarding a pending snapshot with no committed predecessor: state will be rebuilt',
+        );
+        await this.discardPending(decision.version);
+      } else {
+        await this.promoteStored(pending);
+      }
     } else if (decision.action === 'discard' && pending !== null) {
       this.logger?.warn(
         {

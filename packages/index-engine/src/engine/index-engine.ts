@@ -1,5 +1,5 @@
 import { applyIndexAdjustment } from '../corporate-actions/action-effects.js';
-import { type Dec, ONE, parseDecimal, ZERO } from '../decimal.js';
+import { Dec, ONE, parseDecimal, ZERO } from '../decimal.js';
 import {
   assertNever,
   type FxRateEvent,
@@ -345,8 +345,10 @@ export class IndexEngine {
     for (const book of state.books.values()) {
       const tr = book.totalReturn;
       if (tr !== null && book.levelScaled !== null) {
-        tr.trBase = book.totalReturnLevel!;
-        tr.ntrBase = book.netTotalReturnLevel!;
+        // Kept in the engine's 80-digit context (the getters return 34-digit quotients), so a
+        // restored snapshot, which parses them as Dec, chains on exactly the same arithmetic.
+        tr.trBase = new Dec(book.totalReturnLevel!);
+        tr.ntrBase = new Dec(book.netTotalReturnLevel!);
         tr.levelBase = book.level!;
         tr.dividendPoints = ZERO;
         tr.netDividendPoints = ZERO;
