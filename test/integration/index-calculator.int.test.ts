@@ -134,7 +134,7 @@ describe('index-calculator with bad input', () => {
     );
     await reader.start();
     const port = await freePort();
-    const calculator = startCalculator({ ...environment.env, HTTP_PORT: String(port) });
+    const calculator = startCalculator({ ...environment.env, HTTP_PORT: String(port), LAG_SAMPLE_MS: '200' });
     running.push(calculator);
     await waitFor(() => reader.records.length >= expected.length, { timeoutMs: 120_000, intervalMs: 250 });
     const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
@@ -144,6 +144,14 @@ describe('index-calculator with bad input', () => {
     expect(metrics).toMatch(/indexflow_records_rejected_total\{reason="malformed_price"\} 1\b/);
     expect(metrics).toMatch(/indexflow_records_rejected_total\{reason="unknown_symbol"\} 1\b/);
     expect(metrics).toMatch(/indexflow_levels_out_total \d+/);
+    // Drained: the sampled lag of the tick topic has come down to zero.
+    await waitFor(
+      async () =>
+        /indexflow_consumer_lag_records\{topic="[^"]*ticks\.ashare"\} 0\b/.test(
+          await (await fetch(`http://127.0.0.1:${port}/metrics`)).text(),
+        ),
+      { timeoutMs: 20_000 },
+    );
     calculator.child.kill('SIGTERM');
     expect(await calculator.exited).toBe(0);
     await reader.stop();

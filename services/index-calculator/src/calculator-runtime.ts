@@ -48,7 +48,6 @@ export async function createCalculatorRuntime(
     admin,
     ALL_TOPICS.map((t) => ({ ...t, name: `${config.TOPIC_PREFIX}${t.name}` })),
   );
-  await admin.disconnect();
   await registerTopicSchemas(registry, {
     topics: AVRO_TOPICS.map((t) => ({ name: `${config.TOPIC_PREFIX}${t.name}`, schema: t.schema })),
   });
@@ -98,6 +97,29 @@ export async function createCalculatorRuntime(
     conflationIntervalMs: config.CONFLATION_INTERVAL_MS,
     now: () => Date.now(),
   });
+  // Consumer lag per input topic: high watermark minus the group's committed offset (which only
+  // the calculator's transactions move), sampled off the hot path.
+  const sampleLag = async () => {
+    try {
+      const committed = await admin.fetchOffsets({ groupId, topics: inputTopics });
+      for (const { topic, partitions } of committed) {
+        const high = new Map(
+          (await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, BigInt(p.high)]),
+        );
+        let lag = 0n;
+        for (const p of partitions) {
+          const end = high.get(p.partition) ?? 0n;
+          const at = BigInt(p.offset) < 0n ? 0n : BigInt(p.offset);
+          if (end > at) lag += end - at;
+        }
+        metrics.consumerLag.set({ topic }, Number(lag));
+      }
+    } catch (error) {
+      log.debug({ err: error }, 'consumer lag not sampled');
+    }
+  };
+  const lagTimer = setInterval(() => void sampleLag(), config.LAG_SAMPLE_MS);
+  lagTimer.unref();
   const step = async (name: string, close: () => Promise<unknown>) => {
     const started = Date.now();
     try {
@@ -112,6 +134,8 @@ export async function createCalculatorRuntime(
     metrics,
     inputTopics,
     async close() {
+      clearInterval(lagTimer);
+      await step('admin', () => admin.disconnect());
       await step('source', () => source.close());
       await step('sink', () => sink.close());
       await step('redis', () => redis.quit());

@@ -133,7 +133,7 @@ function applyPriceGroup(
     rightsPrice: group.rightsPrice,
     splitRatio: group.split,
   };
-  for (const { book, constituent } of memberships) {
+  for (const { constituent } of memberships) {
     const pc = constituent.price;
     if (pc !== null && pc.lte((group.cash ?? ZERO).plus(group.special ?? ZERO))) {
       throw new ActionError(
