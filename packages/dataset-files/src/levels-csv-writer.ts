@@ -31,6 +31,14 @@ export class LevelsCsvWriter {
     this.#push(formatLevelRow(level));
   }
 
+  /** Rows already in the levels.csv format (e.g. read back from the index-level topic). */
+  writeRows(rows: readonly string[]): void {
+    for (const row of rows) {
+      this.rows += 1;
+      this.#push(row);
+    }
+  }
+
   #push(row: string): void {
     this.#pending.push(row);
     this.#pendingLength += row.length + 1;

@@ -1,6 +1,15 @@
-import { formatFixed, type IndexLevel } from '@indexflow/index-engine';
+import { type Dec, formatFixed } from '@indexflow/index-engine';
 
-function row(level: IndexLevel): string {
+/** What the board shows of a level: the engine's IndexLevel, or a decoded index-level record. */
+export interface BoardLevel {
+  readonly indexId: string;
+  readonly eventTime: number;
+  readonly sequence: number;
+  readonly level: Dec;
+  readonly prevClose: Dec | null;
+}
+
+function row(level: BoardLevel): string {
   const prev = level.prevClose;
   const change = prev === null ? '' : level.level.minus(prev);
   const changeText =
@@ -17,7 +26,7 @@ function row(level: IndexLevel): string {
  * TTY at most every `refreshMs`, or printed as a block every `refreshMs` otherwise.
  */
 export class LiveBoard {
-  readonly #latest = new Map<string, IndexLevel>();
+  readonly #latest = new Map<string, BoardLevel>();
   #lastDraw = 0;
   #drawnLines = 0;
 
@@ -27,7 +36,7 @@ export class LiveBoard {
     private readonly refreshMs: number,
   ) {}
 
-  update(levels: readonly IndexLevel[]): void {
+  update(levels: readonly BoardLevel[]): void {
     for (const level of levels) this.#latest.set(level.indexId, level);
     if (this.now() - this.#lastDraw >= this.refreshMs) this.draw();
   }

@@ -12,10 +12,11 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { datasetEvents, formatIssue, LevelsCsvWriter, readIndexDefinitions } from '@indexflow/dataset-files';
 import { InMemoryEventSource, InMemoryLevelSink, InMemoryStateStore } from '@indexflow/in-memory';
-import { formatFixed, type IndexLevel, tradingDayOf } from '@indexflow/index-engine';
+import { formatFixed, tradingDayOf } from '@indexflow/index-engine';
 import { createPipelineStats, recoverEngine, runPipeline } from '@indexflow/pipeline';
 import { Command } from 'commander';
-import { LiveBoard } from './live-board.js';
+import { runOnRealServices } from './kafka-mode.js';
+import { type BoardLevel, LiveBoard } from './live-board.js';
 import { PacedEventSource } from './paced-event-source.js';
 
 const CLI = fileURLToPath(new URL('../../cli/src/main.ts', import.meta.url));
@@ -30,7 +31,21 @@ interface Flags {
   quiet?: boolean;
 }
 
-function closesTable(closes: Map<string, { close: IndexLevel; high: IndexLevel; low: IndexLevel }>): string {
+type DayLevels = { close: BoardLevel; high: BoardLevel; low: BoardLevel };
+
+/** Tracks each (trading date, index)'s close, high and low as levels arrive. */
+function trackCloses(closes: Map<string, DayLevels>, level: BoardLevel): void {
+  const key = `${tradingDayOf(level.eventTime).date}|${level.indexId}`;
+  const day = closes.get(key);
+  if (!day) closes.set(key, { close: level, high: level, low: level });
+  else {
+    if (level.sequence > day.close.sequence) day.close = level;
+    if (level.level.gt(day.high.level)) day.high = level;
+    if (level.level.lt(day.low.level)) day.low = level;
+  }
+}
+
+function closesTable(closes: Map<string, DayLevels>): string {
   const lines = ['date        index              close    change %        high         low'];
   for (const [key, { close, high, low }] of [...closes.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const [date, index] = key.split('|');
@@ -63,6 +78,42 @@ async function main(flags: Flags): Promise<void> {
   if (flags.snapshotIntervalMs) simulate.push('--snapshot-interval-ms', flags.snapshotIntervalMs);
   execFileSync(process.execPath, simulate, { stdio: ['ignore', 'ignore', 'inherit'] });
 
+  const { KAFKA_BROKERS, SCHEMA_REGISTRY_URL, REDIS_URL } = process.env;
+  if (KAFKA_BROKERS && SCHEMA_REGISTRY_URL && REDIS_URL) {
+    // A fresh topic namespace per run unless one is given, so a new simulated day never lands
+    // behind the last run's state (its events would be refused as out of order).
+    const topicPrefix = process.env.TOPIC_PREFIX ?? `embedded-${Date.now()}.`;
+    process.stderr.write(`embedded: on real services (topics under "${topicPrefix}")\n`);
+    const board = flags.quiet ? null : new LiveBoard(process.stdout, () => Date.now(), 500);
+    const closes = new Map<string, DayLevels>();
+    const rows: Array<{ indexId: string; sequence: number; row: string }> = [];
+    await runOnRealServices({
+      services: { KAFKA_BROKERS, SCHEMA_REGISTRY_URL, REDIS_URL },
+      datasetDir,
+      speed: flags.speed,
+      topicPrefix,
+      log: (line) => process.stderr.write(`${line}\n`),
+      onLevels: (levels) => {
+        for (const level of levels) {
+          trackCloses(closes, level);
+          rows.push(level);
+        }
+        board?.update(levels);
+      },
+    });
+    board?.draw();
+    // Kafka orders levels per index, not across indices: the file is sorted by index, then sequence.
+    rows.sort((a, b) => (a.indexId === b.indexId ? a.sequence - b.sequence : a.indexId < b.indexId ? -1 : 1));
+    const writer = new LevelsCsvWriter(resolve(flags.out));
+    writer.writeRows(rows.map((r) => r.row));
+    writer.close();
+    process.stdout.write(`\n${closesTable(closes)}\n`);
+    process.stderr.write(
+      `embedded: ${rows.length.toLocaleString('en-US')} levels read back from Kafka; levels in ${resolve(flags.out)}\n`,
+    );
+    return;
+  }
+
   const definitions = readIndexDefinitions(datasetDir);
   const events = [...datasetEvents(datasetDir, (issue) => process.stderr.write(`${formatIssue(issue)}\n`))];
   process.stderr.write(
@@ -83,7 +134,7 @@ async function main(flags: Flags): Promise<void> {
   await source.start(recovery.from);
   const writer = new LevelsCsvWriter(resolve(flags.out));
   const board = flags.quiet ? null : new LiveBoard(process.stdout, () => Date.now(), 500);
-  const closes = new Map<string, { close: IndexLevel; high: IndexLevel; low: IndexLevel }>();
+  const closes = new Map<string, DayLevels>();
   const stats = createPipelineStats();
   let stopping = false;
   process.on('SIGINT', () => {
@@ -105,14 +156,7 @@ async function main(flags: Flags): Promise<void> {
     onCommitted: (levels) => {
       for (const level of levels) {
         writer.write(level);
-        const key = `${tradingDayOf(level.eventTime).date}|${level.indexId}`;
-        const day = closes.get(key);
-        if (!day) closes.set(key, { close: level, high: level, low: level });
-        else {
-          day.close = level;
-          if (level.level.gt(day.high.level)) day.high = level;
-          if (level.level.lt(day.low.level)) day.low = level;
-        }
+        trackCloses(closes, level);
       }
       // Only the committed levels are shown, and the in-memory topic need not grow all day.
       sink.levels.length = 0;

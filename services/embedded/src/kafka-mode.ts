@@ -1,0 +1,172 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { Dec, formatFixed } from '@indexflow/index-engine';
+import {
+  createAvroSerdes,
+  createKafkaClient,
+  createSchemaRegistryClient,
+  type IndexLevelRecord,
+  topicNames,
+} from '@indexflow/kafka';
+import type { BoardLevel } from './live-board.js';
+
+const CLI = fileURLToPath(new URL('../../cli/src/main.ts', import.meta.url));
+const CALCULATOR = fileURLToPath(new URL('../../index-calculator/src/main.ts', import.meta.url));
+
+export interface RealServices {
+  readonly KAFKA_BROKERS: string;
+  readonly SCHEMA_REGISTRY_URL: string;
+  readonly REDIS_URL: string;
+}
+
+/** A decoded level as the board and the levels CSV use it. */
+export interface ReceivedLevel extends BoardLevel {
+  readonly row: string;
+}
+
+function toReceived(record: IndexLevelRecord): ReceivedLevel {
+  const level = new Dec(record.level);
+  return {
+    indexId: record.indexId,
+    eventTime: record.eventTime,
+    sequence: record.sequence,
+    level,
+    prevClose: record.prevClose === null ? null : new Dec(record.prevClose),
+    row: [
+      new Date(record.eventTime).toISOString(),
+      record.indexId,
+      formatFixed(level, 10),
+      record.sequence,
+      record.trigger.toLowerCase().replace('_', '-'),
+      record.triggerSymbol ?? '',
+    ].join(','),
+  };
+}
+
+function exited(child: ChildProcess): Promise<number | null> {
+  return new Promise((resolve) => child.on('exit', (code) => resolve(code)));
+}
+
+/**
+ * The same day on real services: the calculator runs as its own process (as deployed), the
+ * dataset is produced to the tick topics at `speed` by `indexflow replay --kafka`, and the levels
+ * come back from the index-level topic as a desk reads them (read_committed).
+ */
+export async function runOnRealServices(options: {
+  services: RealServices;
+  datasetDir: string;
+  speed: string;
+  topicPrefix: string;
+  onLevels: (levels: readonly ReceivedLevel[]) => void;
+  log: (line: string) => void;
+}): Promise<void> {
+  const env = { ...process.env, ...options.services, TOPIC_PREFIX: options.topicPrefix };
+  const topics = topicNames(options.topicPrefix);
+  const kafka = createKafkaClient({
+    brokers: options.services.KAFKA_BROKERS.split(','),
+    clientId: 'indexflow-embedded',
+  });
+  const serdes = createAvroSerdes<IndexLevelRecord>(
+    createSchemaRegistryClient({ url: options.services.SCHEMA_REGISTRY_URL }),
+    topics.indexLevels,
+  );
+  const calculator = spawn(process.execPath, ['--import', 'tsx', CALCULATOR], {
+    env: {
+      ...env,
+      CALCULATOR_ID: 'embedded',
+      INDEX_DEFINITIONS_DIR: options.datasetDir,
+      HTTP_PORT: '0',
+      LOG_LEVEL: 'info',
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  // The calculator's last log line counts the levels it published: the board waits for them all.
+  let published: number | null = null;
+  let pendingLine = '';
+  calculator.stdout?.on('data', (chunk: Buffer) => {
+    const lines = (pendingLine + chunk.toString('utf8')).split('\n');
+    pendingLine = lines.pop() ?? '';
+    for (const line of lines) {
+      if (!line.includes('"msg":"stopped"')) continue;
+      const stats = (JSON.parse(line) as { stats?: { levelsOut?: number } }).stats;
+      if (typeof stats?.levelsOut === 'number') published = stats.levelsOut;
+    }
+  });
+  const calculatorExit = exited(calculator);
+  // The producer creates the topics and registers the schemas; the consumer starts once they exist.
+  const producer = spawn(
+    process.execPath,
+    ['--import', 'tsx', CLI, 'replay', options.datasetDir, '--kafka', '--speed', options.speed, '--quiet'],
+    {
+      env,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
+  const producerExit = exited(producer);
+  const consumer = kafka.consumer({
+    groupId: `${options.topicPrefix}embedded-board-${Date.now()}`,
+    readUncommitted: false,
+  });
+  let received = 0;
+  try {
+    await consumer.connect();
+    const admin = kafka.admin();
+    await admin.connect();
+    while (!(await admin.listTopics()).includes(topics.indexLevels))
+      await new Promise((r) => setTimeout(r, 200));
+    await consumer.subscribe({ topic: topics.indexLevels, fromBeginning: true });
+    await consumer.run({
+      eachBatch: async ({ batch }) => {
+        const levels: ReceivedLevel[] = [];
+        for (const message of batch.messages) {
+          if (message.value !== null) levels.push(toReceived(await serdes.deserialize(message.value)));
+        }
+        if (levels.length > 0) {
+          received += levels.length;
+          options.onLevels(levels);
+        }
+      },
+    });
+    const producedCode = await producerExit;
+    if (producedCode !== 0) throw new Error(`indexflow replay --kafka exited with ${producedCode}`);
+    options.log('embedded: all ticks produced; waiting for the calculator to drain');
+    // Drained when the calculator's group has committed every input record (its transactions
+    // commit offsets with the levels); then it is stopped and reports how many levels it published.
+    const inputs = [topics.ticksAshare, topics.ticksHk, topics.fx];
+    const groupId = `indexflow-calculator-${options.topicPrefix}embedded`;
+    for (;;) {
+      const committed = await admin.fetchOffsets({ groupId, topics: inputs });
+      let behind = false;
+      for (const { topic, partitions } of committed) {
+        const high = new Map(
+          (await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, BigInt(p.high)]),
+        );
+        for (const p of partitions) {
+          const at = BigInt(p.offset) < 0n ? 0n : BigInt(p.offset);
+          if (at < (high.get(p.partition) ?? 0n)) behind = true;
+        }
+      }
+      if (!behind) break;
+      if (
+        (await Promise.race([calculatorExit, new Promise((r) => setTimeout(() => r('running'), 250))])) !==
+        'running'
+      ) {
+        throw new Error('the calculator stopped before draining the input');
+      }
+    }
+    await admin.disconnect();
+    calculator.kill('SIGTERM');
+    await calculatorExit;
+    const expected: number | null = published;
+    if (expected === null) throw new Error('the calculator did not report how many levels it published');
+    const deadline = Date.now() + 60_000;
+    while (received < expected && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    if (received < expected)
+      throw new Error(`read ${received} of the ${expected} levels the calculator published`);
+  } finally {
+    calculator.kill('SIGTERM');
+    producer.kill('SIGTERM');
+    await calculatorExit;
+    await consumer.disconnect();
+  }
+}
