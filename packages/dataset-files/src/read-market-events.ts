@@ -12,6 +12,8 @@ interface TimedRowSpec<E> {
   /** Required columns after `ts`; the row's text in each is non-empty. */
   readonly columns: readonly string[];
   readonly optional?: readonly string[];
+  /** A further check of a row; a returned string is the detail of a malformed_row report. */
+  readonly check?: (row: Record<string, string | undefined>) => string | null;
   readonly toEvent: (row: Record<string, string | undefined>, eventTime: number, line: number) => E;
 }
 
@@ -66,6 +68,11 @@ function* readTimedRows<E>(
       });
       continue;
     }
+    const problem = spec.check?.(row) ?? null;
+    if (problem !== null) {
+      report({ file: spec.file, line: lineNumber, reason: 'malformed_row', detail: problem });
+      continue;
+    }
     last = eventTime;
     yield spec.toEvent(row, eventTime, lineNumber);
   }
@@ -79,8 +86,14 @@ export function readTicks(datasetDir: string, report: (issue: DatasetIssue) => v
       file: 'ticks.csv',
       columns: ['symbol', 'price'],
       optional: ['sequence'],
+      // A bad sequence must not silently switch duplicate detection off for the row.
+      check: (row) => {
+        const text = row.sequence?.trim();
+        return text && !/^\d{1,15}$/.test(text) ? `sequence was ${JSON.stringify(row.sequence)}` : null;
+      },
       toEvent: (row, eventTime, line) => {
         const sequence = row.sequence?.trim() ? Number(row.sequence) : undefined;
+        // check() admitted only whole numbers, so `sequence` is a safe integer when present.
         return {
           kind: 'tick',
           symbol: row.symbol!.trim(),

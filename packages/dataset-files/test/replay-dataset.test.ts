@@ -177,3 +177,19 @@ describe('canonical order of simultaneous rows', () => {
     expect(a.rows.slice(-2).map((r) => r.split(',').at(-1))).toEqual(['AAA.SH', 'BBB.SZ']);
   });
 });
+
+describe('sequence column', () => {
+  it('refuses a duplicate sequence and reports a malformed one instead of ignoring it', () => {
+    const ticks = [
+      'ts,symbol,price,sequence',
+      ...TV_TICKS.slice(1).map((row, i) => `${row},${i + 1}`),
+      '2025-01-06T09:36:00+08:00,CCC.SZ,8.50,9',
+      '2025-01-06T09:37:00+08:00,CCC.SZ,8.60,1.5',
+    ];
+    const { issues } = replay(writeDataset({ indices: [TV_INDEX], ticks, fx: TV_FX }));
+    expect(issues.map((i) => `${i.line}:${i.reason}`).sort()).toEqual([
+      '11:duplicate_sequence',
+      '12:malformed_row',
+    ]);
+  });
+});

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   capWeights,
   chainTotalReturn,
+  createIndexEngine,
   Dec,
   exchangeReferencePrice,
   formatFixed,
@@ -375,5 +376,42 @@ describe('TV9 NSE total-return example', () => {
       '899.0939',
       '893.0224',
     ]);
+  });
+});
+
+describe('stale FX flag', () => {
+  it('marks levels of an index with HKD constituents once the HKDCNY rate is older than fxMaxAgeMs', () => {
+    const engine = createIndexEngine([TV1_INDEX], { fxMaxAgeMs: 60_000 });
+    const t = Date.parse('2025-01-06T09:30:00+08:00');
+    engine.apply({ kind: 'fx-rate', pair: 'HKDCNY', rate: '0.92', eventTime: t });
+    for (const [symbol, price] of [
+      ['AAA.SH', '100'],
+      ['BBB.SZ', '25'],
+      ['CCC.SZ', '8'],
+      ['DDD.HK', '250'],
+    ] as const) {
+      engine.apply({ kind: 'tick', symbol, price, eventTime: t + 1000 });
+    }
+    const fresh = engine.apply({ kind: 'tick', symbol: 'AAA.SH', price: '101', eventTime: t + 30_000 })
+      .levels[0]!;
+    const stale = engine.apply({ kind: 'tick', symbol: 'AAA.SH', price: '102', eventTime: t + 120_000 })
+      .levels[0]!;
+    expect([fresh.fxStale, stale.fxStale]).toEqual([false, true]);
+    const refreshed = engine.apply({ kind: 'fx-rate', pair: 'HKDCNY', rate: '0.921', eventTime: t + 121_000 })
+      .levels[0]!;
+    expect(refreshed.fxStale).toBe(false);
+  });
+
+  it('refuses to add to a based index that no longer holds any constituent, changing nothing', () => {
+    const h = stateS2();
+    h.exDate('2025-01-07', [
+      { type: 'delete', symbol: 'AAA.SH' },
+      { type: 'delete', symbol: 'BBB.SZ' },
+      { type: 'delete', symbol: 'CCC.SZ' },
+      { type: 'delete', symbol: 'DDD.HK' },
+      { type: 'add', symbol: 'EEE.SZ', indexId: 'TV', shares: '100', price: '10' },
+    ]);
+    expect(h.rejections.map((r) => r.reason)).toEqual(['invalid_action']);
+    expect(h.engine.describeIndex('TV')!.constituents).toEqual([]);
   });
 });

@@ -58,7 +58,10 @@ export async function runPipeline(deps: PipelineDeps): Promise<void> {
     const levels: IndexLevel[] = [];
     const conflated: IndexLevel[] = [];
     const receivedAt: number[] = [];
-    const rejected: RejectedRecord[] = [...batch.undecodable];
+    // Records dead-lettered before the committed point (a rebuild) were already published.
+    const rejected: RejectedRecord[] = batch.undecodable.filter(
+      (r) => !isBefore(deps.alreadyPublished, offsetKey(r.topic, r.partition), r.offset),
+    );
     for (const sourced of batch.events) {
       const result = engine.apply(sourced.event);
       const replayed = isBefore(

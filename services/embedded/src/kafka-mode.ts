@@ -108,9 +108,9 @@ export async function runOnRealServices(options: {
     readUncommitted: false,
   });
   let received = 0;
+  const admin = kafka.admin();
   try {
     await consumer.connect();
-    const admin = kafka.admin();
     await admin.connect();
     while (!(await admin.listTopics()).includes(topics.indexLevels))
       await new Promise((r) => setTimeout(r, 200));
@@ -132,7 +132,7 @@ export async function runOnRealServices(options: {
     options.log('embedded: all ticks produced; waiting for the calculator to drain');
     // Drained when the calculator's group has committed every input record (its transactions
     // commit offsets with the levels); then it is stopped and reports how many levels it published.
-    const inputs = [topics.ticksAshare, topics.ticksHk, topics.fx];
+    const inputs = [topics.ticksAshare, topics.ticksHk, topics.fx, topics.indexAdjustments];
     const groupId = `indexflow-calculator-${options.topicPrefix}embedded`;
     for (;;) {
       const committed = await admin.fetchOffsets({ groupId, topics: inputs });
@@ -154,7 +154,6 @@ export async function runOnRealServices(options: {
         throw new Error('the calculator stopped before draining the input');
       }
     }
-    await admin.disconnect();
     calculator.kill('SIGTERM');
     await calculatorExit;
     const expected: number | null = published;
@@ -168,5 +167,6 @@ export async function runOnRealServices(options: {
     producer.kill('SIGTERM');
     await calculatorExit;
     await consumer.disconnect();
+    await admin.disconnect();
   }
 }

@@ -21,7 +21,7 @@ export interface CalculatorRuntime {
   readonly calculator: Calculator;
   readonly metrics: CalculatorMetrics;
   readonly inputTopics: readonly string[];
-  /** Closes the adapters in reverse order of opening, logging each step with its duration. */
+  /** Closes the adapters (admin, source, sink, Redis), logging each step with its duration. */
   close(): Promise<void>;
 }
 

@@ -53,40 +53,43 @@ export function createCalculator(deps: CalculatorDeps): Calculator {
       const recovery = await recoverEngine(deps);
       await deps.source.start(recovery.from);
       ready = true;
-      let previous = { records: 0, levels: 0, suppressed: 0, rejected: new Map<string, number>() };
-      await runPipeline({
-        engine: recovery.engine,
-        source: deps.source,
-        sink: deps.sink,
-        state: deps.state,
-        stats,
-        logger: deps.logger,
-        batchSize: deps.batchSize,
-        batchWaitMs: deps.batchWaitMs,
-        startVersion: recovery.version,
-        alreadyPublished: recovery.alreadyPublished,
-        isStopping: () => stopping,
-        conflationIntervalMs: deps.conflationIntervalMs,
-        onCommitted: (_levels, receivedAt) => {
-          const now = deps.now();
-          for (const t of receivedAt) metrics.tickToPublish.observe((now - t) / 1000);
-          metrics.batches.inc();
-          metrics.recordsIn.inc(stats.recordsIn - previous.records);
-          metrics.levelsOut.inc(stats.levelsOut - previous.levels);
-          metrics.suppressed.inc(stats.levelsSuppressed - previous.suppressed);
-          for (const [reason, n] of stats.rejectedByReason) {
-            const delta = n - (previous.rejected.get(reason) ?? 0);
-            if (delta > 0) metrics.rejected.inc({ reason }, delta);
-          }
-          previous = {
-            records: stats.recordsIn,
-            levels: stats.levelsOut,
-            suppressed: stats.levelsSuppressed,
-            rejected: new Map(stats.rejectedByReason),
-          };
-        },
-      });
-      ready = false;
+      try {
+        let previous = { records: 0, levels: 0, suppressed: 0, rejected: new Map<string, number>() };
+        await runPipeline({
+          engine: recovery.engine,
+          source: deps.source,
+          sink: deps.sink,
+          state: deps.state,
+          stats,
+          logger: deps.logger,
+          batchSize: deps.batchSize,
+          batchWaitMs: deps.batchWaitMs,
+          startVersion: recovery.version,
+          alreadyPublished: recovery.alreadyPublished,
+          isStopping: () => stopping,
+          conflationIntervalMs: deps.conflationIntervalMs,
+          onCommitted: (_levels, receivedAt) => {
+            const now = deps.now();
+            for (const t of receivedAt) metrics.tickToPublish.observe((now - t) / 1000);
+            metrics.batches.inc();
+            metrics.recordsIn.inc(stats.recordsIn - previous.records);
+            metrics.levelsOut.inc(stats.levelsOut - previous.levels);
+            metrics.suppressed.inc(stats.levelsSuppressed - previous.suppressed);
+            for (const [reason, n] of stats.rejectedByReason) {
+              const delta = n - (previous.rejected.get(reason) ?? 0);
+              if (delta > 0) metrics.rejected.inc({ reason }, delta);
+            }
+            previous = {
+              records: stats.recordsIn,
+              levels: stats.levelsOut,
+              suppressed: stats.levelsSuppressed,
+              rejected: new Map(stats.rejectedByReason),
+            };
+          },
+        });
+      } finally {
+        ready = false;
+      }
     },
   };
 }

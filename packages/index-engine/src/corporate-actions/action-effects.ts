@@ -239,6 +239,14 @@ function applyStructural(state: EngineState, action: CorporateAction, affected: 
         );
       }
       const before = book.marketValue;
+      if (book.divisor !== null && before.isZero()) {
+        // D' = D × MV'/MV has no answer from an empty index; refuse before changing anything.
+        throw new ActionError(
+          'invalid_action',
+          `${book.id} holds no priced constituent to rebase its divisor on`,
+          book.id,
+        );
+      }
       book.addConstituent(constituent);
       addRoute(state, book, constituent);
       if (book.divisor !== null) book.divisor = adjustDivisor(book.divisor, before, book.marketValue);

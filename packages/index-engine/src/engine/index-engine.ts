@@ -316,7 +316,6 @@ export class IndexEngine {
           book.repriceScaled(constituent, constituent.priceScaled, fxScaled, constituent.sharesScaled);
         }
       }
-      book.fxStale = false;
       this.#emitIfReady(book, event.eventTime, 'fx-rate', undefined, levels);
     }
     return { levels, rejections: NO_REJECTIONS };
@@ -383,6 +382,10 @@ export class IndexEngine {
       book.totalReturn.ntrBase = first;
       book.totalReturn.levelBase = first;
     }
+    const maxAge = this.#options.fxMaxAgeMs;
+    const fx = this.#state.fx.hkdCny;
+    // Levels of an index with HKD constituents say when the HKDCNY rate they use has gone stale.
+    book.fxStale = maxAge !== undefined && book.hasHkd && fx !== null && eventTime - fx.eventTime > maxAge;
     out.push(
       emitLevel(
         book,
