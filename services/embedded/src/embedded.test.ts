@@ -31,7 +31,13 @@ describe('pnpm start (embedded pipeline)', () => {
         '--dataset-dir',
         dataset,
       ],
-      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000 },
+      {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+        timeout: 120_000,
+        // The in-memory run: without the service endpoints (which `pnpm test:all` exports).
+        env: { ...process.env, KAFKA_BROKERS: '', SCHEMA_REGISTRY_URL: '', REDIS_URL: '' },
+      },
     );
     const offline = [LEVELS_CSV_HEADER];
     const summary = replayDataset(dataset, {
