@@ -1,6 +1,6 @@
 import { uniqueName, waitFor } from '@indexflow/testkit';
 import { Redis } from 'ioredis';
-import { afterAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   makeDataset,
   offlineRows,
@@ -9,25 +9,15 @@ import {
   recordAsRow,
   sortRows,
 } from './support/calculator-environment.js';
-import { type CalculatorProcess, startCalculator } from './support/calculator-process.js';
+import {
+  type CalculatorProcess,
+  serviceEndpoints,
+  trackedCalculators,
+} from './support/calculator-process.js';
 import { LevelReader } from './support/level-reader.js';
 
-const endpoints = () => ({
-  kafkaBrokers: inject('kafkaBrokers'),
-  schemaRegistryUrl: inject('schemaRegistryUrl'),
-  redisUrl: inject('redisUrl'),
-});
-
-const running: CalculatorProcess[] = [];
-afterAll(() => {
-  for (const p of running) p.child.kill('SIGKILL');
-});
-
-function start(env: Record<string, string>): CalculatorProcess {
-  const calculator = startCalculator(env);
-  running.push(calculator);
-  return calculator;
-}
+const endpoints = serviceEndpoints;
+const start = trackedCalculators();
 
 async function waitForLevels(
   reader: LevelReader,

@@ -1,5 +1,5 @@
 import { uniqueName, waitFor } from '@indexflow/testkit';
-import { afterAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   conflateRows,
   makeDataset,
@@ -9,19 +9,11 @@ import {
   recordAsRow,
   sortRows,
 } from './support/calculator-environment.js';
-import { type CalculatorProcess, startCalculator } from './support/calculator-process.js';
+import { serviceEndpoints, trackedCalculators } from './support/calculator-process.js';
 import { LevelReader } from './support/level-reader.js';
 
-const endpoints = () => ({
-  kafkaBrokers: inject('kafkaBrokers'),
-  schemaRegistryUrl: inject('schemaRegistryUrl'),
-  redisUrl: inject('redisUrl'),
-});
-
-const running: CalculatorProcess[] = [];
-afterAll(() => {
-  for (const p of running) p.child.kill('SIGKILL');
-});
+const endpoints = serviceEndpoints;
+const start = trackedCalculators();
 
 describe('index-calculator on real Kafka, Apicurio and Redis', () => {
   it('publishes, byte for byte, the levels the offline replay computes for the same dataset', async () => {
@@ -43,8 +35,7 @@ describe('index-calculator on real Kafka, Apicurio and Redis', () => {
       uniqueName('desk'),
     );
     await conflatedReader.start();
-    const calculator = startCalculator({ ...environment.env, CONFLATION_INTERVAL_MS: '60000' });
-    running.push(calculator);
+    const calculator = start({ ...environment.env, CONFLATION_INTERVAL_MS: '60000' });
     try {
       await waitFor(() => reader.records.length >= expected.length, { timeoutMs: 120_000, intervalMs: 250 });
     } catch (error) {
@@ -134,8 +125,7 @@ describe('index-calculator with bad input', () => {
     );
     await reader.start();
     const port = await freePort();
-    const calculator = startCalculator({ ...environment.env, HTTP_PORT: String(port), LAG_SAMPLE_MS: '200' });
-    running.push(calculator);
+    const calculator = start({ ...environment.env, HTTP_PORT: String(port), LAG_SAMPLE_MS: '200' });
     await waitFor(() => reader.records.length >= expected.length, { timeoutMs: 120_000, intervalMs: 250 });
     const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
     expect(ready.status).toBe(200);

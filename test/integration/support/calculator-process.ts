@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { afterAll, inject } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const MAIN = fileURLToPath(new URL('../../../services/index-calculator/src/main.ts', import.meta.url));
@@ -26,4 +27,26 @@ export function startCalculator(env: Record<string, string>): CalculatorProcess 
   });
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   return { child, output: () => output, exited };
+}
+
+/** The real services' endpoints, as the global setup provides them. */
+export function serviceEndpoints(): { kafkaBrokers: string; schemaRegistryUrl: string; redisUrl: string } {
+  return {
+    kafkaBrokers: inject('kafkaBrokers'),
+    schemaRegistryUrl: inject('schemaRegistryUrl'),
+    redisUrl: inject('redisUrl'),
+  };
+}
+
+/** Returns a starter whose calculators are all killed when the calling test file ends. */
+export function trackedCalculators(): (env: Record<string, string>) => CalculatorProcess {
+  const running: CalculatorProcess[] = [];
+  afterAll(() => {
+    for (const p of running) p.child.kill('SIGKILL');
+  });
+  return (env) => {
+    const calculator = startCalculator(env);
+    running.push(calculator);
+    return calculator;
+  };
 }
