@@ -14,25 +14,10 @@ import {
   serviceEndpoints,
   trackedCalculators,
 } from './support/calculator-process.js';
-import { LevelReader } from './support/level-reader.js';
+import { readLevels, waitForLevels } from './support/level-reader.js';
 
 const endpoints = serviceEndpoints;
 const start = trackedCalculators();
-
-async function waitForLevels(
-  reader: LevelReader,
-  count: number,
-  calculator: CalculatorProcess,
-  timeoutMs: number,
-) {
-  try {
-    await waitFor(() => reader.records.length >= count, { timeoutMs, intervalMs: 100 });
-  } catch (error) {
-    throw new Error(
-      `${(error as Error).message}; levels ${reader.records.length}/${count}; calculator output:\n${calculator.output().slice(-4000)}`,
-    );
-  }
-}
 
 /** Per index, sequences 1..n with one record each (a conflicting or repeated level would show here). */
 function expectGapFree(rows: string[]) {
@@ -52,13 +37,7 @@ describe('index-calculator crash safety on real Kafka, Apicurio and Redis', () =
     const environment = await prepareEnvironment({ ...endpoints(), datasetDir });
     const ticks = await produce(environment, datasetDir);
     expect(ticks).toBeGreaterThan(150_000);
-    const reader = new LevelReader(
-      environment.kafka,
-      environment.registry,
-      environment.topics.indexLevels,
-      uniqueName('desk'),
-    );
-    await reader.start();
+    const reader = await readLevels(environment, environment.topics.indexLevels);
     let calculator = start(environment.env);
     const killPoints = [0.1 + Math.random() * 0.15, 0.35 + Math.random() * 0.15, 0.6 + Math.random() * 0.2];
     for (const fraction of killPoints) {
@@ -84,13 +63,7 @@ describe('index-calculator crash safety on real Kafka, Apicurio and Redis', () =
     const expected = offlineRows(datasetDir);
     const environment = await prepareEnvironment({ ...endpoints(), datasetDir });
     await produce(environment, datasetDir);
-    const reader = new LevelReader(
-      environment.kafka,
-      environment.registry,
-      environment.topics.indexLevels,
-      uniqueName('desk'),
-    );
-    await reader.start();
+    const reader = await readLevels(environment, environment.topics.indexLevels);
     const redis = new Redis(endpoints().redisUrl);
     let calculator = start({ ...environment.env, BATCH_SIZE: '200' });
     await waitForLevels(reader, Math.floor(expected.length / 3), calculator, 120_000);

@@ -10,7 +10,7 @@ import {
   sortRows,
 } from './support/calculator-environment.js';
 import { serviceEndpoints, trackedCalculators } from './support/calculator-process.js';
-import { LevelReader } from './support/level-reader.js';
+import { readLevels, waitForLevels } from './support/level-reader.js';
 
 const endpoints = serviceEndpoints;
 const start = trackedCalculators();
@@ -21,28 +21,10 @@ describe('index-calculator on real Kafka, Apicurio and Redis', () => {
     const expected = offlineRows(datasetDir);
     const environment = await prepareEnvironment({ ...endpoints(), datasetDir });
     await produce(environment, datasetDir);
-    const reader = new LevelReader(
-      environment.kafka,
-      environment.registry,
-      environment.topics.indexLevels,
-      uniqueName('desk'),
-    );
-    await reader.start();
-    const conflatedReader = new LevelReader(
-      environment.kafka,
-      environment.registry,
-      environment.topics.indexLevelsConflated,
-      uniqueName('desk'),
-    );
-    await conflatedReader.start();
+    const reader = await readLevels(environment, environment.topics.indexLevels);
+    const conflatedReader = await readLevels(environment, environment.topics.indexLevelsConflated);
     const calculator = start({ ...environment.env, CONFLATION_INTERVAL_MS: '60000' });
-    try {
-      await waitFor(() => reader.records.length >= expected.length, { timeoutMs: 120_000, intervalMs: 250 });
-    } catch (error) {
-      throw new Error(
-        `${(error as Error).message}; levels so far ${reader.records.length}/${expected.length}; calculator output:\n${calculator.output()}`,
-      );
-    }
+    await waitForLevels(reader, expected.length, calculator, 120_000);
     calculator.child.kill('SIGTERM');
     expect(await calculator.exited).toBe(0);
     await reader.stop();
@@ -117,13 +99,7 @@ describe('index-calculator with bad input', () => {
     });
     await producer.disconnect();
     await produce(environment, datasetDir);
-    const reader = new LevelReader(
-      environment.kafka,
-      environment.registry,
-      environment.topics.indexLevels,
-      uniqueName('desk'),
-    );
-    await reader.start();
+    const reader = await readLevels(environment, environment.topics.indexLevels);
     const port = await freePort();
     const calculator = start({ ...environment.env, HTTP_PORT: String(port), LAG_SAMPLE_MS: '200' });
     await waitFor(() => reader.records.length >= expected.length, { timeoutMs: 120_000, intervalMs: 250 });

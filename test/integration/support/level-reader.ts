@@ -1,4 +1,5 @@
 import { createAvroSerdes, type createSchemaRegistryClient, type IndexLevelRecord } from '@indexflow/kafka';
+import { uniqueName, waitFor } from '@indexflow/testkit';
 
 type Client = ReturnType<typeof createSchemaRegistryClient>;
 
@@ -31,5 +32,31 @@ export class LevelReader {
 
   async stop(): Promise<void> {
     await this.#consumer?.disconnect();
+  }
+}
+
+/** A started reader of one of the environment's level topics, in a fresh consumer group. */
+export async function readLevels(
+  environment: { kafka: Kafka; registry: Client },
+  topic: string,
+): Promise<LevelReader> {
+  const reader = new LevelReader(environment.kafka, environment.registry, topic, uniqueName('desk'));
+  await reader.start();
+  return reader;
+}
+
+/** Waits until `count` levels arrived; on timeout the error carries the calculator's output. */
+export async function waitForLevels(
+  reader: LevelReader,
+  count: number,
+  calculator: { output: () => string },
+  timeoutMs: number,
+): Promise<void> {
+  try {
+    await waitFor(() => reader.records.length >= count, { timeoutMs, intervalMs: 100 });
+  } catch (error) {
+    throw new Error(
+      `${(error as Error).message}; levels ${reader.records.length}/${count}; calculator output:\n${calculator.output().slice(-4000)}`,
+    );
   }
 }
