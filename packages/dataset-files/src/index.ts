@@ -1,7 +1,9 @@
+export { CLOSES_CSV_HEADER, ClosesFileWriter, formatCloseRow } from './closes-file-writer.js';
 export { splitCsvLine } from './csv-line.js';
 export { datasetEvents } from './dataset-events.js';
 export type { DatasetIssue } from './dataset-report.js';
 export { DatasetError, formatIssue } from './dataset-report.js';
+export { filterFxEvents } from './filter-fx-events.js';
 export { formatLevelRow, LEVEL_DECIMALS, LEVELS_CSV_HEADER, LevelsCsvWriter } from './levels-csv-writer.js';
 export { readLines } from './line-reader.js';
 export { readActions } from './read-actions.js';

@@ -32,6 +32,18 @@ export function parseIndexDefinition(path: string, json: unknown): IndexDefiniti
       ...(typeof c.capFactor === 'string' ? { capFactor: c.capFactor } : {}),
     };
   });
+  const close = json.close;
+  if (
+    close !== undefined &&
+    (!isRecord(close) ||
+      (close.time !== undefined && typeof close.time !== 'string') ||
+      (close.fxFixingSource !== undefined && typeof close.fxFixingSource !== 'string'))
+  ) {
+    throw new DatasetError(
+      path,
+      `"close" must be {"time"?: "HH:MM", "fxFixingSource"?: string}, was ${JSON.stringify(close)}`,
+    );
+  }
   const rounding = json.referencePriceRounding;
   if (rounding !== undefined && rounding !== 'exact' && rounding !== 'exchange') {
     throw new DatasetError(
@@ -46,6 +58,14 @@ export function parseIndexDefinition(path: string, json: unknown): IndexDefiniti
     ...(typeof json.initialLevel === 'string' ? { initialLevel: json.initialLevel } : {}),
     ...(typeof json.divisor === 'string' ? { divisor: json.divisor } : {}),
     ...(rounding === undefined ? {} : { referencePriceRounding: rounding }),
+    ...(isRecord(close)
+      ? {
+          close: {
+            ...(typeof close.time === 'string' ? { time: close.time } : {}),
+            ...(typeof close.fxFixingSource === 'string' ? { fxFixingSource: close.fxFixingSource } : {}),
+          },
+        }
+      : {}),
     ...(isRecord(json.totalReturn)
       ? {
           totalReturn:

@@ -120,12 +120,15 @@ export function* readFxRates(
     {
       file: 'fx.csv',
       columns: ['pair', 'rate'],
+      // `source` names the publisher; an index's close.fxFixingSource picks its closing fixing.
+      optional: ['source'],
       toEvent: (row, eventTime, line) => ({
         kind: 'fx-rate',
         pair: row.pair!.trim(),
         rate: row.rate!,
         eventTime,
         observationId: `fx.csv:${line}`,
+        ...(row.source?.trim() ? { source: row.source.trim() } : {}),
         position: { source: 'fx.csv', offset: line },
       }),
     },

@@ -1,6 +1,14 @@
-import { createIndexEngine, type EngineOptions, type IndexLevel } from '@indexflow/index-engine';
+import {
+  createIndexEngine,
+  type EngineOptions,
+  type FxRateFilterOptions,
+  type IndexEvent,
+  type IndexLevel,
+  type OfficialClose,
+} from '@indexflow/index-engine';
 import { datasetEvents } from './dataset-events.js';
 import type { DatasetIssue } from './dataset-report.js';
+import { filterFxEvents } from './filter-fx-events.js';
 import { readIndexDefinitions } from './read-indices.js';
 
 export interface ReplaySummary {
@@ -9,6 +17,7 @@ export interface ReplaySummary {
   readonly fxRates: number;
   readonly adjustments: number;
   readonly levels: number;
+  readonly closes: number;
   readonly rejected: number;
   readonly rejectedByReason: Record<string, number>;
   readonly durationMs: number;
@@ -16,11 +25,18 @@ export interface ReplaySummary {
 
 export interface ReplayOptions {
   readonly onLevel: (level: IndexLevel) => void;
+  /** Each official close, as the engine emits it (see OfficialClose). */
+  readonly onClose?: (close: OfficialClose) => void;
   readonly onIssue?: (issue: DatasetIssue) => void;
   /** Called every `progressEvery` events with the count so far. */
   readonly onProgress?: (eventsSoFar: number) => void;
   readonly progressEvery?: number;
   readonly engine?: EngineOptions;
+  /**
+   * Runs FX rates through the FX service's filter (order, jump band, USD cross) and applies the
+   * HKDCNY rates it would publish, so the replay equals a live run behind the FX service.
+   */
+  readonly fxFilter?: FxRateFilterOptions;
   /** Monotonic milliseconds, for the summary's duration; injected so the core stays clock-free. */
   readonly now?: () => number;
 }
@@ -42,11 +58,27 @@ export function replayDataset(datasetDir: string, options: ReplayOptions): Repla
   };
   const counts = { tick: 0, 'fx-rate': 0, 'index-adjustment': 0, session: 0 };
   let levels = 0;
+  let closes = 0;
   let events = 0;
   const every = options.progressEvery ?? 100_000;
-  for (const event of datasetEvents(datasetDir, report)) {
+  const events$: Iterable<IndexEvent> =
+    options.fxFilter === undefined
+      ? datasetEvents(datasetDir, report)
+      : filterFxEvents(datasetEvents(datasetDir, report), options.fxFilter, (rejection, quote) =>
+          report({
+            file: quote.position?.source ?? 'fx.csv',
+            line: quote.position?.offset ?? 0,
+            reason: rejection.reason,
+            detail: rejection.detail,
+          }),
+        );
+  for (const event of events$) {
     counts[event.kind] += 1;
     const result = engine.apply(event);
+    if (result.closes !== undefined) {
+      closes += result.closes.length;
+      for (const close of result.closes) options.onClose?.(close);
+    }
     for (const level of result.levels) options.onLevel(level);
     levels += result.levels.length;
     for (const rejection of result.rejections) {
@@ -67,6 +99,7 @@ export function replayDataset(datasetDir: string, options: ReplayOptions): Repla
     fxRates: counts['fx-rate'],
     adjustments: counts['index-adjustment'],
     levels,
+    closes,
     rejected,
     rejectedByReason: byReason,
     durationMs: now() - started,

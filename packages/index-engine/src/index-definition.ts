@@ -23,4 +23,18 @@ export interface IndexDefinition {
   readonly referencePriceRounding?: ReferencePriceRounding;
   /** Also compute a total-return (and net total-return) variant that reinvests regular cash dividends. */
   readonly totalReturn?: { readonly withholdingRate?: string };
+  /** When and how the official close is taken (see `CloseSpec`); defaults apply when absent. */
+  readonly close?: CloseSpec;
+}
+
+/**
+ * The official close of an index. `time` is the local Asia/Shanghai time (`HH:MM` or
+ * `HH:MM:SS`) whose state is the close: every event at or before it counts, none after. It
+ * defaults to 15:00 (after the A-share closing auction) while every constituent trades in CNY,
+ * and to 16:10 (after the HK closing auction) while any trades in HKD. `fxFixingSource` names
+ * the FX source whose rate of the day is the closing fixing used instead of the streamed rate.
+ */
+export interface CloseSpec {
+  readonly time?: string;
+  readonly fxFixingSource?: string;
 }

@@ -1,6 +1,10 @@
 export { adjustDivisor } from './corporate-actions/adjust-divisor.js';
 export type { CorporateAction, CorporateActionType } from './corporate-actions/corporate-action.js';
-export { CORPORATE_ACTION_TYPES, isCorporateActionType } from './corporate-actions/corporate-action.js';
+export {
+  CORPORATE_ACTION_TYPES,
+  isCorporateActionType,
+  PRICE_ACTION_TYPES,
+} from './corporate-actions/corporate-action.js';
 export type {
   ExRightsInputs,
   ExRightsPrices,
@@ -17,6 +21,8 @@ export {
   parseDecimal,
 } from './decimal.js';
 export type { ApplyResult } from './engine/apply-result.js';
+export type { CloseStateSnapshot } from './engine/close-state.js';
+export { ASHARE_CLOSE_MS, HK_CLOSE_MS, parseCloseTime } from './engine/close-time.js';
 export type { EngineOptions } from './engine/engine-options.js';
 export type { EngineSnapshot, IndexSnapshot } from './engine/engine-snapshot.js';
 export { SnapshotRestoreError } from './engine/engine-snapshot.js';
@@ -24,6 +30,12 @@ export type { IndexState } from './engine/index-engine.js';
 export { createIndexEngine, IndexDefinitionError, IndexEngine } from './engine/index-engine.js';
 export { LevelQuotient } from './engine/level-quotient.js';
 export { formatLevelFixed, LevelRecord } from './engine/level-record.js';
+export type {
+  CloseConstituent,
+  CloseFx,
+  CloseFxBasis,
+  OfficialClose,
+} from './engine/official-close.js';
 export { compareEvents, kindRank } from './events/event-order.js';
 export type {
   EventPosition,
@@ -47,9 +59,17 @@ export {
 } from './fixed-point.js';
 export type { FxObservation } from './fx/fx-book.js';
 export { FxBook, SUPPORTED_FX_PAIRS } from './fx/fx-book.js';
+export type {
+  FxFilterResult,
+  FxRateFilterOptions,
+  FxRateFilterSnapshot,
+  PublishedFxRate,
+  RawFxQuote,
+} from './fx/fx-rate-filter.js';
+export { FxFilterOptionError, FxRateFilter } from './fx/fx-rate-filter.js';
 export type { CurrencyCode, IndexId, InstrumentSymbol, Market } from './identifiers.js';
 export { currencyOfSymbol, isCurrencyCode, marketOfSymbol } from './identifiers.js';
-export type { ConstituentDefinition, IndexDefinition } from './index-definition.js';
+export type { CloseSpec, ConstituentDefinition, IndexDefinition } from './index-definition.js';
 export type { ConstituentContribution, IndexLevel, LevelTrigger } from './index-level.js';
 export type { ScaledPrice } from './price-parser.js';
 export { parseScaledPrice } from './price-parser.js';

@@ -13,8 +13,10 @@ export const REJECT_REASONS = [
   'malformed_fx_rate',
   'non_positive_fx_rate',
   'unknown_fx_pair',
+  'fx_jump',
   'unknown_index',
   'invalid_action',
+  'duplicate_adjustment',
   'missing_price',
 ] as const;
 

@@ -3,6 +3,7 @@ import { Dec, formatPlain } from '../decimal.js';
 import { tradingDayOf } from '../events/trading-date.js';
 import { fromScaled, LEVEL_DECIMALS, mustScale, PRICE_DECIMALS, scaledToPlain } from '../fixed-point.js';
 import { isCurrencyCode } from '../identifiers.js';
+import type { CloseStateSnapshot } from './close-state.js';
 import { addRoute, type EngineState } from './engine-state.js';
 import { ConstituentBook } from './index-book.js';
 
@@ -19,6 +20,10 @@ export interface EngineSnapshot {
     lastSequence?: number;
   }>;
   readonly indices: ReadonlyArray<IndexSnapshot>;
+  /** Official-close bookkeeping (closed dates, last closes, day references, fixings); absent in older snapshots. */
+  readonly closes?: CloseStateSnapshot;
+  /** Adjustment ids applied at the last adjustment instant (duplicates refused); absent in older snapshots. */
+  readonly adjustments?: { readonly time: number; readonly ids: readonly string[] };
 }
 
 export interface IndexSnapshot {
@@ -73,6 +78,9 @@ export function snapshotState(state: EngineState): EngineSnapshot {
     format: 1,
     lastEventTime: Number.isFinite(state.lastEventTime) ? state.lastEventTime : null,
     tradingDate: state.tradingDate,
+    ...(state.adjustments.ids.size === 0
+      ? {}
+      : { adjustments: { time: state.adjustments.time, ids: [...state.adjustments.ids] } }),
     fx: state.fx.snapshot(),
     symbols: [...state.symbols.entries()].map(([symbol, s]) => ({
       symbol,
@@ -141,6 +149,9 @@ export function restoreState(state: EngineState, raw: unknown): void {
     );
   state.lastEventTime = raw.lastEventTime ?? Number.NEGATIVE_INFINITY;
   state.tradingDate = raw.tradingDate;
+  state.adjustments = raw.adjustments
+    ? { time: raw.adjustments.time, ids: new Set(raw.adjustments.ids) }
+    : { time: Number.NEGATIVE_INFINITY, ids: new Set() };
   if (raw.lastEventTime !== null) {
     const day = tradingDayOf(raw.lastEventTime);
     state.dayStart = day.start;

@@ -27,6 +27,12 @@ export interface EngineState {
   /** Epoch-ms bounds of `tradingDate`; an event outside them rolls the date first. */
   dayStart: number;
   dayEnd: number;
+  /**
+   * Ids of the adjustments applied at `time`. A re-delivered adjustment has its original event
+   * time, so it can only get past the out-of-order check while nothing later was applied: these
+   * are the only ids that must be remembered to apply each adjustment at most once.
+   */
+  adjustments: { time: number; ids: Set<string> };
 }
 
 export function addRoute(state: EngineState, book: IndexBook, constituent: ConstituentBook): void {

@@ -16,11 +16,14 @@ import type { IndexLevel, LevelTrigger } from '../index-level.js';
 import { parseScaledPrice } from '../price-parser.js';
 import type { Rejection } from '../rejection.js';
 import type { ApplyResult } from './apply-result.js';
+import { type CloseRule, CloseState } from './close-state.js';
+import { parseCloseTime } from './close-time.js';
 import type { EngineOptions } from './engine-options.js';
 import { type EngineSnapshot, restoreState, snapshotState } from './engine-snapshot.js';
 import { addRoute, type EngineState } from './engine-state.js';
 import { ConstituentBook, IndexBook } from './index-book.js';
 import { emitLevel } from './level-record.js';
+import type { OfficialClose } from './official-close.js';
 
 /** A definition the engine cannot run; thrown at construction, carrying the offending value. */
 export class IndexDefinitionError extends Error {
@@ -52,6 +55,25 @@ function decimalField(id: string, field: string, raw: string | undefined, positi
     );
   }
   return value;
+}
+
+/** The close rule of a definition, checked: a bad close time is refused at construction. */
+function closeRule(definition: IndexDefinition): CloseRule {
+  const spec = definition.close;
+  const closeMs = spec?.time === undefined ? null : parseCloseTime(spec.time);
+  if (spec?.time !== undefined && closeMs === null) {
+    throw new IndexDefinitionError(
+      definition.id,
+      'close.time',
+      spec.time,
+      'close.time must be HH:MM or HH:MM:SS',
+    );
+  }
+  const source = spec?.fxFixingSource;
+  if (source !== undefined && source === '') {
+    throw new IndexDefinitionError(definition.id, 'close.fxFixingSource', source, 'must not be empty');
+  }
+  return { indexId: definition.id, closeMs, fxFixingSource: source ?? null };
 }
 
 function buildBook(definition: IndexDefinition): IndexBook {
@@ -131,6 +153,7 @@ function buildBook(definition: IndexDefinition): IndexBook {
 export class IndexEngine {
   readonly #state: EngineState;
   readonly #options: EngineOptions;
+  readonly #closes: CloseState;
 
   constructor(definitions: readonly IndexDefinition[], options: EngineOptions = {}) {
     this.#options = options;
@@ -143,6 +166,7 @@ export class IndexEngine {
       tradingDate: null,
       dayStart: Number.POSITIVE_INFINITY,
       dayEnd: Number.NEGATIVE_INFINITY,
+      adjustments: { time: Number.NEGATIVE_INFINITY, ids: new Set() },
     };
     for (const definition of definitions) {
       if (this.#state.books.has(definition.id)) {
@@ -152,11 +176,12 @@ export class IndexEngine {
       this.#state.books.set(book.id, book);
       for (const constituent of book.constituents.values()) addRoute(this.#state, book, constituent);
     }
+    this.#closes = new CloseState(definitions.map(closeRule));
   }
 
   /** The whole engine state as plain JSON (decimals as exact strings), for checkpoints. */
   snapshot(): EngineSnapshot {
-    return snapshotState(this.#state);
+    return { ...snapshotState(this.#state), closes: this.#closes.snapshot() };
   }
 
   /** An engine built from `definitions` and continued from a `snapshot()` of an earlier one. */
@@ -167,6 +192,7 @@ export class IndexEngine {
   ): IndexEngine {
     const engine = new IndexEngine(definitions, options);
     restoreState(engine.#state, snapshot);
+    engine.#closes.restore(engine.#state, (snapshot as EngineSnapshot).closes);
     return engine;
   }
 
@@ -183,23 +209,58 @@ export class IndexEngine {
         `event time ${event.eventTime} is before ${this.#state.lastEventTime}`,
       );
     }
+    // Official closes whose instant this event's time has passed are taken from the state before
+    // the event, so a print after the close (or the next date's first event) never moves them.
+    let closes: OfficialClose[] | null = null;
+    if (event.eventTime >= this.#closes.nextCloseAt) {
+      const inclusive = event.kind === 'session' && event.phase === 'close';
+      const due = this.#closes.closesDue(this.#state, event.eventTime, inclusive);
+      if (due.length > 0) closes = due;
+    }
     // Every event belongs to the Asia/Shanghai date of its time; the first event of a new date
     // opens it (previous close rolls), so live and replayed streams need no explicit session events.
     if (event.eventTime >= this.#state.dayEnd || event.eventTime < this.#state.dayStart) {
       this.#openTradingDate(tradingDayOf(event.eventTime));
+      this.#closes.dateOpened(this.#state);
     }
+    if (this.#closes.referencePending && event.kind !== 'index-adjustment') {
+      this.#closes.takeReference(this.#state);
+    }
+    const result = this.#applyEvent(event);
+    return closes === null ? result : { ...result, closes };
+  }
+
+  #applyEvent(event: IndexEvent): ApplyResult {
     switch (event.kind) {
       case 'tick':
         return this.#applyTick(event);
       case 'fx-rate':
         return this.#applyFx(event);
       case 'index-adjustment': {
+        const applied = this.#state.adjustments;
+        if (event.adjustmentId !== undefined) {
+          if (applied.time === event.eventTime && applied.ids.has(event.adjustmentId)) {
+            return this.#reject(
+              event,
+              'duplicate_adjustment',
+              `adjustment ${event.adjustmentId} was already applied`,
+              event.adjustmentId,
+            );
+          }
+          if (applied.time !== event.eventTime) {
+            applied.time = event.eventTime;
+            applied.ids.clear();
+          }
+          applied.ids.add(event.adjustmentId);
+        }
         this.#state.lastEventTime = event.eventTime;
         const levels: IndexLevel[] = [];
         const rejections = applyIndexAdjustment(this.#state, event, (affected) => {
           for (const book of affected)
             this.#emitIfReady(book, event.eventTime, 'index-adjustment', undefined, levels);
         });
+        // An added or deleted HKD constituent can move an index's default close time.
+        this.#closes.refresh(this.#state);
         return { levels, rejections };
       }
       case 'session':
@@ -303,6 +364,11 @@ export class IndexEngine {
     }
     const state = this.#state;
     state.lastEventTime = event.eventTime;
+    if (this.#closes.isFixingSource(event.source)) {
+      // A closing fixing is kept for the official close only: it does not move intraday levels.
+      this.#closes.recordFixing(event.source!, event.pair, rate, event.eventTime, event.observationId);
+      return { levels: NO_LEVELS, rejections: NO_REJECTIONS };
+    }
     const changed = state.fx.update(event.pair, rate, event.eventTime, event.observationId);
     const fx = state.fx.hkdCny;
     if (!changed || fx === null) return { levels: NO_LEVELS, rejections: NO_REJECTIONS };

@@ -28,10 +28,17 @@ export interface FxRateEvent extends EventBase {
   readonly rate: string;
   /** An identifier of this observation, stamped on the levels that use it. */
   readonly observationId?: string;
+  /**
+   * Who published the rate (e.g. `CFETS-fixing`). A rate whose source is an index's
+   * `close.fxFixingSource` is that day's closing fixing, not a streamed rate (see official closes).
+   */
+  readonly source?: string;
 }
 
 export interface IndexAdjustmentEvent extends EventBase {
   readonly kind: 'index-adjustment';
+  /** Identifier of the adjustment record, when it has one; an id is applied at most once. */
+  readonly adjustmentId?: string;
   /** Ex-date or effective date (YYYY-MM-DD) shared by every action of this event, applied in order. */
   readonly effectiveDate: string;
   readonly actions: readonly CorporateAction[];

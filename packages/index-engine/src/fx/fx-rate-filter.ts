@@ -1,0 +1,192 @@
+import { type Dec, parseDecimal } from '../decimal.js';
+import { FX_DECIMALS } from '../fixed-point.js';
+import type { Rejection } from '../rejection.js';
+import { FxBook, SUPPORTED_FX_PAIRS } from './fx-book.js';
+
+const PAIRS: ReadonlySet<string> = new Set(SUPPORTED_FX_PAIRS);
+
+/** One raw FX observation as a feed delivers it. */
+export interface RawFxQuote {
+  readonly pair: string;
+  readonly rate: string;
+  readonly eventTime: number;
+  /** Per-pair feed sequence, when the feed numbers its quotes. */
+  readonly sequence?: number;
+  /** Observation id of the feed (e.g. `source:pair:sequence`), carried into the published rate. */
+  readonly observationId?: string;
+}
+
+/** The HKDCNY rate the calculators should use from now on. */
+export interface PublishedFxRate {
+  readonly pair: 'HKDCNY';
+  /** CNY per 1 HKD, plain decimal, at most 12 decimal places (exactly what the engine would use). */
+  readonly rate: string;
+  /** Time of the newest quote the rate is derived from. */
+  readonly eventTime: number;
+  /** The quotes it came from: `HKDCNY`, `CNYHKD (inverted)` or `USDCNY/USDHKD`, with feed ids. */
+  readonly derivation: string;
+  /**
+   * True when the rate is the accepted HKDCNY quote itself (not inverted or crossed), so its
+   * source can be passed on: an index's closing fixing is recognised by that source.
+   */
+  readonly direct: boolean;
+}
+
+export type FxFilterResult =
+  | { readonly accepted: true; readonly published: PublishedFxRate | null }
+  | { readonly accepted: false; readonly rejection: Rejection };
+
+export interface FxRateFilterOptions {
+  /**
+   * Largest accepted move of a pair against its last accepted quote, as a fraction (0.05 = 5 %).
+   * A larger move is refused as `fx_jump`: a fat-fingered quote must not revalue every HK stock.
+   */
+  readonly maxJump?: string;
+}
+
+interface PairState {
+  rate: Dec;
+  eventTime: number;
+  sequence: number | undefined;
+}
+
+/** Serialisable state, so the FX service resumes after a restart with the same decisions. */
+export interface FxRateFilterSnapshot {
+  readonly pairs: ReadonlyArray<{
+    pair: string;
+    rate: string;
+    eventTime: number;
+    sequence: number | null;
+    observationId: string;
+  }>;
+}
+
+/**
+ * Validates raw FX quotes (pair, decimal, > 0, ≤ 12 dp, per-pair order and sequence, jump band)
+ * and turns the accepted ones into the HKDCNY rate the engine uses, with the engine's own FxBook
+ * (direct, inverted, or the USDCNY/USDHKD cross at 12 dp). The FX service and the offline replay
+ * both run this class, so a rate refused live is refused in the replay too.
+ */
+export class FxRateFilter {
+  readonly #maxJump: Dec | null;
+  readonly #pairs = new Map<string, PairState>();
+  readonly #book = new FxBook();
+  #lastPublished: { rate: string; eventTime: number } | null = null;
+
+  constructor(options: FxRateFilterOptions = {}) {
+    if (options.maxJump === undefined) {
+      this.#maxJump = null;
+    } else {
+      const maxJump = parseDecimal(options.maxJump);
+      if (maxJump === null || maxJump.lte(0)) throw new FxFilterOptionError('maxJump', options.maxJump);
+      this.#maxJump = maxJump;
+    }
+  }
+
+  accept(quote: RawFxQuote): FxFilterResult {
+    const reject = (reason: Rejection['reason'], detail: string, value?: string): FxFilterResult => ({
+      accepted: false,
+      rejection: { reason, detail, eventTime: quote.eventTime, ...(value === undefined ? {} : { value }) },
+    });
+    if (!PAIRS.has(quote.pair)) return reject('unknown_fx_pair', `pair was ${quote.pair}`, quote.pair);
+    const rate = parseDecimal(quote.rate);
+    if (rate === null)
+      return reject('malformed_fx_rate', `rate was ${JSON.stringify(quote.rate)}`, quote.rate);
+    if (rate.lte(0)) return reject('non_positive_fx_rate', `rate was ${quote.rate}`, quote.rate);
+    if (rate.decimalPlaces() > FX_DECIMALS) {
+      return reject(
+        'malformed_fx_rate',
+        `rate was ${quote.rate}, which has more than ${FX_DECIMALS} decimal places`,
+        quote.rate,
+      );
+    }
+    const last = this.#pairs.get(quote.pair);
+    if (last !== undefined) {
+      if (quote.sequence !== undefined && last.sequence !== undefined && quote.sequence <= last.sequence) {
+        return reject(
+          quote.sequence === last.sequence ? 'duplicate_sequence' : 'out_of_order',
+          `sequence ${quote.sequence} of ${quote.pair} is not after ${last.sequence}`,
+          String(quote.sequence),
+        );
+      }
+      if (quote.eventTime < last.eventTime) {
+        return reject(
+          'out_of_order',
+          `${quote.pair} at ${quote.eventTime} is before its last quote at ${last.eventTime}`,
+          String(quote.eventTime),
+        );
+      }
+      if (this.#maxJump !== null) {
+        const move = rate.minus(last.rate).abs().div(last.rate);
+        if (move.gt(this.#maxJump)) {
+          return reject(
+            'fx_jump',
+            `${quote.pair} moved from ${last.rate.toFixed()} to ${quote.rate}, more than ${this.#maxJump.toFixed()} of the last rate`,
+            quote.rate,
+          );
+        }
+      }
+    }
+    this.#pairs.set(quote.pair, { rate, eventTime: quote.eventTime, sequence: quote.sequence });
+    this.#book.update(quote.pair, rate, quote.eventTime, quote.observationId);
+    return { accepted: true, published: this.#publishable(quote) };
+  }
+
+  /** The effective rate when it differs (rate or time) from the last one published, else null. */
+  #publishable(quote: RawFxQuote): PublishedFxRate | null {
+    const effective = this.#book.hkdCny;
+    if (effective === null) return null;
+    const rate = effective.rate.toFixed();
+    const before = this.#lastPublished;
+    if (before !== null && before.rate === rate && before.eventTime === effective.eventTime) return null;
+    this.#lastPublished = { rate, eventTime: effective.eventTime };
+    const direct = quote.pair === 'HKDCNY' && effective.observationId === (quote.observationId ?? quote.pair);
+    return {
+      pair: 'HKDCNY',
+      rate,
+      eventTime: effective.eventTime,
+      derivation: effective.observationId,
+      direct,
+    };
+  }
+
+  snapshot(): FxRateFilterSnapshot {
+    const ids = new Map(this.#book.snapshot().map((q) => [q.pair, q.observationId]));
+    return {
+      pairs: [...this.#pairs.entries()].map(([pair, s]) => ({
+        pair,
+        rate: s.rate.toFixed(),
+        eventTime: s.eventTime,
+        sequence: s.sequence ?? null,
+        observationId: ids.get(pair) ?? pair,
+      })),
+    };
+  }
+
+  /** A filter that continues from `snapshot` (its quotes replayed in time order, nothing published). */
+  static restore(snapshot: FxRateFilterSnapshot, options: FxRateFilterOptions = {}): FxRateFilter {
+    const filter = new FxRateFilter(options);
+    const pairs = [...snapshot.pairs].sort((a, b) => a.eventTime - b.eventTime);
+    for (const p of pairs) {
+      const rate = parseDecimal(p.rate);
+      if (rate === null) throw new FxFilterOptionError(`snapshot ${p.pair} rate`, p.rate);
+      filter.#pairs.set(p.pair, { rate, eventTime: p.eventTime, sequence: p.sequence ?? undefined });
+      filter.#book.update(p.pair, rate, p.eventTime, p.observationId);
+    }
+    const effective = filter.#book.hkdCny;
+    if (effective !== null)
+      filter.#lastPublished = { rate: effective.rate.toFixed(), eventTime: effective.eventTime };
+    return filter;
+  }
+}
+
+/** An FX filter option or snapshot value is unusable. */
+export class FxFilterOptionError extends Error {
+  constructor(
+    readonly field: string,
+    readonly value: unknown,
+  ) {
+    super(`FX filter ${field} must be a positive decimal, was ${JSON.stringify(value)}`);
+    this.name = 'FxFilterOptionError';
+  }
+}
