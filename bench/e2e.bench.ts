@@ -10,11 +10,17 @@
  * 4. Tick→publish latency at a steady offered load (BENCH_E2E_RATE, default 20,000 ticks/s, for
  *    BENCH_E2E_SECONDS, default 10 s): time from a tick's scheduled send to the committed level
  *    reaching a read_committed consumer.
+ * 5. Raw kafkajs transactional produce of the drain's level messages, and from it and step 2 the
+ *    consume + produce bound: the most input records/s a single-threaded kafkajs calculator that
+ *    consumes each record and publishes its levels could reach here, even with zero compute.
+ * Also reports the calculator's CPU per record during the drain and the load average, since other
+ * work on the machine moves every wall-clock figure.
+ * BENCH_E2E_CPU_PROF=<dir> writes the calculator's V8 CPU profile there.
  * Prints readable lines, then one JSON object on the last line.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readIndexDefinitions } from '@indexflow/dataset-files';
@@ -51,6 +57,20 @@ const fmt = (x: number) => Math.round(x).toLocaleString('en-US');
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+
+/** CPU seconds (user + system) a process has used so far, from /proc; NaN where there is no /proc. */
+function cpuSeconds(pid: number | undefined): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the parenthesised command name; utime and stime are fields 14 and 15.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const clockTicks = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
+    return (Number(fields[11]) + Number(fields[12])) / clockTicks;
+  } catch {
+    return Number.NaN;
+  }
+}
+const loadAtStart = loadavg()[0]!;
 
 const prefix = `bench-${Date.now()}.`;
 const topics = topicNames(prefix);
@@ -133,19 +153,27 @@ const rawRate = records / rawSeconds;
 console.log(`raw kafkajs consume (no decoding): ${fmt(rawRate)} records/s`);
 
 // 3. Calculator drain, as a separate process (as deployed).
-const calculator = spawn(process.execPath, ['--import', 'tsx', 'services/index-calculator/src/main.ts'], {
-  cwd: ROOT,
-  env: {
-    ...process.env,
-    TOPIC_PREFIX: prefix,
-    CALCULATOR_ID: 'bench',
-    INDEX_DEFINITIONS_DIR: datasetDir,
-    HTTP_PORT: '0',
-    LOG_LEVEL: 'warn',
-    BATCH_SIZE: process.env.BENCH_E2E_BATCH ?? '2000',
+// BENCH_E2E_CPU_PROF=<dir> writes the calculator's V8 CPU profile there (open in Chrome DevTools).
+const profileArgs = process.env.BENCH_E2E_CPU_PROF
+  ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_E2E_CPU_PROF]
+  : [];
+const calculator = spawn(
+  process.execPath,
+  [...profileArgs, '--import', 'tsx', 'services/index-calculator/src/main.ts'],
+  {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      TOPIC_PREFIX: prefix,
+      CALCULATOR_ID: 'bench',
+      INDEX_DEFINITIONS_DIR: datasetDir,
+      HTTP_PORT: '0',
+      LOG_LEVEL: 'warn',
+      BATCH_SIZE: process.env.BENCH_E2E_BATCH ?? '2000',
+    },
+    stdio: ['ignore', 'inherit', 'inherit'],
   },
-  stdio: ['ignore', 'inherit', 'inherit'],
-});
+);
 const groupId = `indexflow-calculator-${prefix}bench`;
 const ends = new Map<string, string>();
 for (const topic of inputTopics)
@@ -158,19 +186,64 @@ async function committedAll(): Promise<boolean> {
 }
 const drainStarted = Date.now();
 let firstCommit = 0;
+let cpuAtFirstCommit = Number.NaN;
 for (;;) {
   const offsets = await admin.fetchOffsets({ groupId, topics: inputTopics });
-  if (firstCommit === 0 && offsets.some((t) => t.partitions.some((p) => Number(p.offset) > 0)))
+  if (firstCommit === 0 && offsets.some((t) => t.partitions.some((p) => Number(p.offset) > 0))) {
     firstCommit = Date.now();
+    cpuAtFirstCommit = cpuSeconds(calculator.pid);
+  }
   if (await committedAll()) break;
   await sleep(100);
 }
 const drainSeconds = (Date.now() - (firstCommit || drainStarted)) / 1000;
 const calcRate = records / drainSeconds;
+const calculatorCpuSeconds = cpuSeconds(calculator.pid) - cpuAtFirstCommit;
+const loadDuringDrain = loadavg()[0]!;
 console.log(
   `calculator drain: ${fmt(calcRate)} records/s (from its first commit; ${((Date.now() - drainStarted) / 1000).toFixed(1)} s including start-up and recovery)`,
 );
 console.log(`calculator / raw consume ratio: ${(calcRate / rawRate).toFixed(3)}`);
+console.log(
+  `calculator CPU during the drain: ${calculatorCpuSeconds.toFixed(1)} s for ${drainSeconds.toFixed(1)} s wall (${((calculatorCpuSeconds / records) * 1e6).toFixed(1)} µs per record); 1-min load average ${loadDuringDrain.toFixed(1)} on ${availableParallelism()} cores`,
+);
+
+// 3b. What the drain had to publish: every level and conflated level, read back as a desk would.
+const levelTopics = [topics.indexLevels, topics.indexLevelsConflated];
+const levelEnds = new Map<string, bigint>();
+for (const topic of levelTopics)
+  for (const p of await admin.fetchTopicOffsets(topic))
+    levelEnds.set(`${topic}:${p.partition}`, BigInt(p.high));
+let levelMessages = 0;
+const sampleMessages: Message[] = [];
+const counter = kafka.consumer({ groupId: `${prefix}count`, maxBytesPerPartition: 4 << 20 });
+await counter.connect();
+await counter.subscribe({ topics: levelTopics, fromBeginning: true });
+const reached = new Set<string>();
+await counter.run({
+  eachBatch: async ({ batch }) => {
+    levelMessages += batch.messages.length;
+    for (const m of batch.messages)
+      if (sampleMessages.length < 2000) sampleMessages.push({ key: m.key, value: m.value });
+    // Transaction markers take offsets too: a partition is done when its fetch reaches the end.
+    if (BigInt(batch.highWatermark) <= BigInt(batch.lastOffset()) + 1n)
+      reached.add(`${batch.topic}:${batch.partition}`);
+  },
+});
+await new Promise<void>((resolve) => {
+  const timer = setInterval(() => {
+    const done = [...levelEnds].every(([key, end]) => end === 0n || reached.has(key));
+    if (done) {
+      clearInterval(timer);
+      resolve();
+    }
+  }, 50);
+});
+await counter.disconnect();
+const levelsPerRecord = levelMessages / records;
+console.log(
+  `the drain published ${fmt(levelMessages)} level messages (levels + conflated): ${levelsPerRecord.toFixed(2)} per input record`,
+);
 
 // 4. Latency at a steady offered load, against the caught-up calculator.
 const definitions = readIndexDefinitions(datasetDir);
@@ -244,6 +317,40 @@ console.log(
 
 calculator.kill('SIGTERM');
 await new Promise((resolve) => calculator.on('exit', resolve));
+
+// 5. Produce ceiling: raw kafkajs transactional produce of the drain's own level messages (no
+// engine, no encoding), in transactions of the size a 2,000-record batch publishes. With the raw
+// consume rate this bounds what any single-threaded kafkajs calculator can reach on this machine:
+// per input record it must consume one record and produce `levelsPerRecord` messages.
+const ceilingTopic = `${prefix}bench.produce-ceiling`;
+await admin.createTopics({ topics: [{ topic: ceilingTopic, numPartitions: 3, replicationFactor: 1 }] });
+const ceilingProducer = kafka.producer({
+  transactionalId: `${prefix}ceiling`,
+  idempotent: true,
+  maxInFlightRequests: 1,
+  retry: { initialRetryTime: 20, maxRetryTime: 2_000, retries: 12 },
+});
+await ceilingProducer.connect();
+const ceilingMessages = Math.min(levelMessages, 400_000);
+const perTransaction = Math.max(1, Math.round(levelsPerRecord * 2000));
+const produceStarted = Date.now();
+for (let sentMessages = 0; sentMessages < ceilingMessages; ) {
+  const count = Math.min(perTransaction, ceilingMessages - sentMessages);
+  const messages = Array.from(
+    { length: count },
+    (_, i) => sampleMessages[(sentMessages + i) % sampleMessages.length]!,
+  );
+  const tx = await ceilingProducer.transaction();
+  await tx.sendBatch({ topicMessages: [{ topic: ceilingTopic, messages }] });
+  await tx.commit();
+  sentMessages += count;
+}
+const rawProduceRate = ceilingMessages / ((Date.now() - produceStarted) / 1000);
+await ceilingProducer.disconnect();
+const ioBound = 1 / (1 / rawRate + levelsPerRecord / rawProduceRate);
+console.log(
+  `raw kafkajs transactional produce of level messages: ${fmt(rawProduceRate)} messages/s → consume + produce bound ${fmt(ioBound)} input records/s (ratio ${(ioBound / rawRate).toFixed(3)} of raw consume); calculator / bound: ${(calcRate / ioBound).toFixed(3)}`,
+);
 await levels.disconnect();
 await producer.disconnect();
 await admin.disconnect();
@@ -256,6 +363,12 @@ console.log(
     calculatorToRawRatio: Number((calcRate / rawRate).toFixed(4)),
     offeredTicksPerSecond: Math.round(total / offeredSeconds),
     latencyMs: { p50, p99, p999 },
+    calculatorCpuMicrosPerRecord: Number(((calculatorCpuSeconds / records) * 1e6).toFixed(1)),
+    levelMessagesPerRecord: Number(levelsPerRecord.toFixed(3)),
+    rawProduceLevelMessagesPerSecond: Math.round(rawProduceRate),
+    consumeProduceBoundRecordsPerSecond: Math.round(ioBound),
+    calculatorToBoundRatio: Number((calcRate / ioBound).toFixed(4)),
+    loadAverage1m: { start: Number(loadAtStart.toFixed(1)), drain: Number(loadDuringDrain.toFixed(1)) },
   }),
 );
 process.exit(0);

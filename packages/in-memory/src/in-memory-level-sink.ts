@@ -1,4 +1,4 @@
-import type { IndexLevel } from '@indexflow/index-engine';
+import type { IndexLevel, OfficialClose } from '@indexflow/index-engine';
 import type { InputOffsets, LevelSink, OutputTransaction, RejectedRecord } from '@indexflow/pipeline';
 
 /**
@@ -9,6 +9,7 @@ import type { InputOffsets, LevelSink, OutputTransaction, RejectedRecord } from 
 export class InMemoryLevelSink implements LevelSink {
   readonly levels: IndexLevel[] = [];
   readonly conflated: IndexLevel[] = [];
+  readonly closes: OfficialClose[] = [];
   readonly deadLetters: RejectedRecord[] = [];
   #offsets: InputOffsets | null = null;
   /** Makes the next commit fail before anything is visible (a crash inside the transaction). */
@@ -21,6 +22,7 @@ export class InMemoryLevelSink implements LevelSink {
     }
     this.levels.push(...transaction.levels);
     this.conflated.push(...transaction.conflated);
+    this.closes.push(...(transaction.closes ?? []));
     this.deadLetters.push(...transaction.rejected);
     this.#offsets = transaction.offsets;
   }

@@ -155,6 +155,24 @@ describe('createAvroSerdes against a mock registry', () => {
           announcedAt: Date.UTC(2025, 2, 2),
         },
       ],
+      proforma: [
+        {
+          indexId: '995365',
+          divisorBefore: '1000.5',
+          divisorAfter: '1001.25',
+          levelBefore: '1010.1',
+          levelAfter: '1010.1',
+          constituents: [
+            {
+              symbol: '300017.SZ',
+              priceBefore: '14',
+              priceAfter: '10',
+              sharesBefore: '100',
+              sharesAfter: '140',
+            },
+          ],
+        },
+      ],
     };
     const serdes = createAvroSerdes<IndexAdjustmentRecord>(client, TOPICS.indexAdjustments.name);
     expect(await serdes.deserialize(await serdes.serialize(adjustment))).toEqual(adjustment);

@@ -4,6 +4,14 @@ export {
   createReferenceAvroSerdes,
   createTopicSerdes,
 } from './avro-serdes.js';
+export {
+  type CloseConstituentRecord,
+  type CloseFxRecord,
+  closeToRecord,
+  type IndexCloseRecord,
+  indexCloseKey,
+  requireCloseRecord,
+} from './close-record.js';
 export { EventMerge, type EventOrdering } from './event-merge.js';
 export { createKafkaClient, type KafkaClientOptions } from './kafka-client.js';
 export {
@@ -42,6 +50,7 @@ export {
 } from './record-mapping.js';
 export type {
   ConstituentContributionRecord,
+  ConstituentProformaRecord,
   CorporateActionRecord,
   CorporateActionType,
   DecimalString,
@@ -50,11 +59,13 @@ export type {
   FxRateRecord,
   IndexAdjustmentRecord,
   IndexLevelRecord,
+  IndexProformaRecord,
   LevelTrigger,
   Market,
   MarketTickRecord,
   TradingPhase,
 } from './record-types.js';
+export { ALL_INDICES } from './record-types.js';
 export {
   DEFAULT_SCHEMAS_DIR,
   loadSchemaFile,

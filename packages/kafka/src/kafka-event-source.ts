@@ -2,7 +2,7 @@ import type { Client } from '@confluentinc/schemaregistry';
 import type { EventPosition, IndexEvent } from '@indexflow/index-engine';
 import type { EventBatch, EventSource, InputOffsets, RejectedRecord } from '@indexflow/pipeline';
 import type { Admin, Consumer, EachBatchPayload, Kafka } from 'kafkajs';
-import { type AvroSerdes, createAvroSerdes } from './avro-serdes.js';
+import { createAvroSerdes, type FastAvroSerdes } from './avro-serdes.js';
 import { EventMerge, type EventOrdering, type MergeEntry } from './event-merge.js';
 import {
   EventSourceStartError,
@@ -86,23 +86,52 @@ export function inputTopic(topic: string | InputTopic): InputTopic {
   return { name: topic, schema: match[1] };
 }
 
-type Decoder = (bytes: Buffer, position: EventPosition) => Promise<IndexEvent>;
+/**
+ * Decodes one record value into its event: synchronously once the value's schema id is resolved
+ * (every record but the first of each schema), so the per-record path allocates no promise.
+ */
+type Decoder = (bytes: Buffer, position: EventPosition) => IndexEvent | Promise<IndexEvent>;
+
+function decoderOf<R>(
+  serdes: FastAvroSerdes<R>,
+  toEvent: (record: R, position: EventPosition) => IndexEvent,
+): Decoder {
+  return (bytes, position) => {
+    const record = serdes.deserializeKnown(bytes);
+    if (record !== undefined) return toEvent(record, position);
+    return serdes.deserialize(bytes).then((decoded) => toEvent(decoded, position));
+  };
+}
 
 function decoderFor(registry: Client, topic: InputTopic): Decoder {
   switch (topic.schema) {
-    case 'market-tick': {
-      const serdes: AvroSerdes<MarketTickRecord> = createAvroSerdes(registry, topic.name);
-      return async (bytes, position) => tickRecordToEvent(await serdes.deserialize(bytes), position);
-    }
-    case 'fx-rate': {
-      const serdes: AvroSerdes<FxRateRecord> = createAvroSerdes(registry, topic.name);
-      return async (bytes, position) => fxRecordToEvent(await serdes.deserialize(bytes), position);
-    }
-    case 'index-adjustment': {
-      const serdes: AvroSerdes<IndexAdjustmentRecord> = createAvroSerdes(registry, topic.name);
-      return async (bytes, position) => adjustmentRecordToEvent(await serdes.deserialize(bytes), position);
-    }
+    case 'market-tick':
+      return decoderOf(createAvroSerdes<MarketTickRecord>(registry, topic.name), tickRecordToEvent);
+    case 'fx-rate':
+      return decoderOf(createAvroSerdes<FxRateRecord>(registry, topic.name), fxRecordToEvent);
+    case 'index-adjustment':
+      return decoderOf(
+        createAvroSerdes<IndexAdjustmentRecord>(registry, topic.name),
+        adjustmentRecordToEvent,
+      );
   }
+}
+
+function undecodable(
+  topic: string,
+  partition: number,
+  message: { readonly offset: string; readonly key: Buffer | null; readonly value: Buffer | null },
+  detail: string,
+): RejectedRecord {
+  return {
+    topic,
+    partition,
+    offset: message.offset,
+    key: message.key,
+    value: message.value,
+    reason: 'undecodable',
+    detail,
+  };
 }
 
 export class KafkaEventSource implements EventSource {
@@ -291,26 +320,21 @@ export class KafkaEventSource implements EventSource {
     const entries: MergeEntry[] = [];
     for (const message of batch.messages) {
       const offset = message.offset;
-      const reject = (detail: string): RejectedRecord => ({
-        topic,
-        partition,
-        offset,
-        key: message.key,
-        value: message.value,
-        reason: 'undecodable',
-        detail,
-      });
       if (message.value === null || decode === undefined) {
         entries.push({
           offset: BigInt(offset),
-          rejected: reject(
+          rejected: undecodable(
+            topic,
+            partition,
+            message,
             message.value === null ? 'value was null' : `topic ${topic} is not an input topic`,
           ),
         });
         continue;
       }
       try {
-        const event = await decode(message.value, { source: key, offset: Number(offset) });
+        let event = decode(message.value, { source: key, offset: Number(offset) });
+        if (event instanceof Promise) event = await event;
         entries.push({
           offset: BigInt(offset),
           event: { event, topic, partition, offset, key: message.key, value: message.value, receivedAt },
@@ -321,7 +345,12 @@ export class KafkaEventSource implements EventSource {
         if (error instanceof SchemaRegistryError && error.retriable) throw error;
         entries.push({
           offset: BigInt(offset),
-          rejected: reject(error instanceof Error ? error.message : String(error)),
+          rejected: undecodable(
+            topic,
+            partition,
+            message,
+            error instanceof Error ? error.message : String(error),
+          ),
         });
       }
     }

@@ -1,7 +1,9 @@
 import type { Client } from '@confluentinc/schemaregistry';
 import type { InputOffsets, LevelSink, OutputTransaction, RejectedRecord } from '@indexflow/pipeline';
 import type { Admin, Kafka, Message, Producer, TopicMessages } from 'kafkajs';
-import { type AvroSerdes, createAvroSerdes } from './avro-serdes.js';
+import { createAvroSerdes, type FastAvroSerdes } from './avro-serdes.js';
+import { createCachedKeyPartitioner } from './cached-key-partitioner.js';
+import { closeToRecord, type IndexCloseRecord, indexCloseKey } from './close-record.js';
 import { KafkaAdapterError, KafkaOperationError, LevelTransactionError } from './kafka-errors.js';
 import type { StructuredLogger } from './kafkajs-log-bridge.js';
 import { type LevelRecordOptions, levelToRecord } from './record-mapping.js';
@@ -25,6 +27,8 @@ export interface KafkaLevelSinkOptions {
   /** Where `transaction.conflated` goes (same schema as the levels); omitted: conflated levels are dropped. */
   readonly conflatedTopic?: string;
   readonly deadLetterTopic: string;
+  /** Where `transaction.closes` go (index-close.avsc, key `<indexId>:<tradingDate>`); omitted: closes are dropped. */
+  readonly closesTopic?: string;
   /** Stable per calculator instance (e.g. `indexflow-calculator-<id>`): fences a zombie predecessor. */
   readonly transactionalId: string;
   /** Must not exceed the broker's transaction.max.timeout.ms. Default 60 000. */
@@ -51,6 +55,47 @@ export function deadLetterMessage(record: RejectedRecord): Message {
   };
 }
 
+/**
+ * Bytes of keys and values per produce request. kafkajs sends each partition's share of one
+ * sendBatch as one record batch, and the broker refuses a batch over message.max.bytes (1 MiB by
+ * default) with MESSAGE_TOO_LARGE, so a large transaction (a drain, a burst of FX-triggered
+ * levels) is sent in several requests, all inside the same transaction.
+ */
+const MAX_REQUEST_PAYLOAD_BYTES = 512 * 1024;
+
+/** Splits a transaction's messages into sendBatch calls of at most MAX_REQUEST_PAYLOAD_BYTES each. */
+export function chunkTopicMessages(
+  topicMessages: readonly TopicMessages[],
+  maxBytes = MAX_REQUEST_PAYLOAD_BYTES,
+): TopicMessages[][] {
+  const chunks: TopicMessages[][] = [];
+  let chunk: TopicMessages[] = [];
+  let bytes = 0;
+  for (const { topic, messages } of topicMessages) {
+    let current: Message[] = [];
+    for (const message of messages) {
+      const size = sizeOf(message.key) + sizeOf(message.value);
+      if (bytes + size > maxBytes && bytes > 0) {
+        if (current.length > 0) chunk.push({ topic, messages: current });
+        chunks.push(chunk);
+        chunk = [];
+        current = [];
+        bytes = 0;
+      }
+      current.push(message);
+      bytes += size;
+    }
+    if (current.length > 0) chunk.push({ topic, messages: current });
+  }
+  if (chunk.length > 0) chunks.push(chunk);
+  return chunks;
+}
+
+function sizeOf(data: Message['key']): number {
+  if (data === null || data === undefined) return 0;
+  return typeof data === 'string' ? Buffer.byteLength(data) : data.length;
+}
+
 /** Groups `topic:partition` → offset into kafkajs's sendOffsets shape. */
 function offsetsByTopic(
   offsets: InputOffsets,
@@ -73,8 +118,9 @@ function offsetsByTopic(
  */
 export class KafkaLevelSink implements LevelSink {
   readonly #options: KafkaLevelSinkOptions;
-  readonly #serdes: AvroSerdes<IndexLevelRecord>;
-  readonly #conflatedSerdes: AvroSerdes<IndexLevelRecord> | null;
+  readonly #serdes: FastAvroSerdes<IndexLevelRecord>;
+  readonly #conflatedSerdes: FastAvroSerdes<IndexLevelRecord> | null;
+  readonly #closesSerdes: FastAvroSerdes<IndexCloseRecord> | null;
   readonly #log: StructuredLogger;
   #producer: Promise<Producer> | undefined;
   #admin: Promise<Admin> | undefined;
@@ -88,6 +134,10 @@ export class KafkaLevelSink implements LevelSink {
       options.conflatedTopic === undefined
         ? null
         : createAvroSerdes<IndexLevelRecord>(options.registry, options.conflatedTopic);
+    this.#closesSerdes =
+      options.closesTopic === undefined
+        ? null
+        : createAvroSerdes<IndexCloseRecord>(options.registry, options.closesTopic);
     this.#log = options.logger;
   }
 
@@ -95,24 +145,36 @@ export class KafkaLevelSink implements LevelSink {
     const { levelsTopic, deadLetterTopic, transactionalId, groupId } = this.#options;
     // Encode before opening the transaction: a level that does not fit the schema is a bug, not
     // something an abort should have to clean up.
-    const levelMessages: Message[] = await Promise.all(
-      transaction.levels.map(async (level) => ({
-        key: level.indexId,
-        value: await this.#serdes.serialize(levelToRecord(level, this.#options.levelRecord)),
-      })),
-    );
+    const options = this.#options.levelRecord;
     const topicMessages: TopicMessages[] = [];
-    if (levelMessages.length > 0) topicMessages.push({ topic: levelsTopic, messages: levelMessages });
+    if (transaction.levels.length > 0) {
+      const encode = await this.#serdes.encoder();
+      const levelMessages = transaction.levels.map(
+        (level): Message => ({ key: level.indexId, value: encode(levelToRecord(level, options)) }),
+      );
+      topicMessages.push({ topic: levelsTopic, messages: levelMessages });
+    }
     const conflatedSerdes = this.#conflatedSerdes;
     if (conflatedSerdes !== null && transaction.conflated.length > 0) {
+      const encode = await conflatedSerdes.encoder();
       topicMessages.push({
         topic: conflatedSerdes.topic,
-        messages: await Promise.all(
-          transaction.conflated.map(async (level) => ({
-            key: level.indexId,
-            value: await conflatedSerdes.serialize(levelToRecord(level, this.#options.levelRecord)),
-          })),
+        messages: transaction.conflated.map(
+          (level): Message => ({ key: level.indexId, value: encode(levelToRecord(level, options)) }),
         ),
+      });
+    }
+    const closesSerdes = this.#closesSerdes;
+    const closes = transaction.closes ?? [];
+    if (closesSerdes !== null && closes.length > 0) {
+      const encode = await closesSerdes.encoder();
+      const currency = this.#options.levelRecord?.currency;
+      topicMessages.push({
+        topic: closesSerdes.topic,
+        messages: closes.map((close): Message => {
+          const record = closeToRecord(close, currency);
+          return { key: indexCloseKey(record), value: encode(record) };
+        }),
       });
     }
     if (transaction.rejected.length > 0) {
@@ -126,7 +188,7 @@ export class KafkaLevelSink implements LevelSink {
     let tx: Awaited<ReturnType<Producer['transaction']>> | undefined;
     try {
       tx = await producer.transaction();
-      if (topicMessages.length > 0) await tx.sendBatch({ topicMessages });
+      for (const chunk of chunkTopicMessages(topicMessages)) await tx.sendBatch({ topicMessages: chunk });
       if (topics.length > 0) await tx.sendOffsets({ consumerGroupId: groupId, topics });
       await tx.commit();
       if (topics.length > 0) this.#lastCommitted = transaction.offsets;
@@ -159,7 +221,7 @@ export class KafkaLevelSink implements LevelSink {
     }
     this.#log.debug(
       {
-        levels: levelMessages.length,
+        levels: transaction.levels.length,
         deadLetters: transaction.rejected.length,
         offsets: transaction.offsets,
         durationMs: Date.now() - started,
@@ -239,6 +301,13 @@ export class KafkaLevelSink implements LevelSink {
         maxInFlightRequests: 1,
         transactionTimeout: this.#options.transactionTimeoutMs ?? 60_000,
         allowAutoTopicCreation: false,
+        createPartitioner: createCachedKeyPartitioner,
+        // The coordinator finishes a commit (writes its markers) after EndTxn has answered, so the
+        // next transaction's AddPartitionsToTxn is often refused with CONCURRENT_TRANSACTIONS, a
+        // retriable error. kafkajs's default first retry waits ~300 ms, which stalled the loop for
+        // a whole batch's worth of time; the Java client retries this after 20 ms. About the same
+        // total retry window as the default (~10 s), spread over short first steps.
+        retry: { initialRetryTime: 20, maxRetryTime: 2_000, retries: 12 },
       });
       // connect() runs InitProducerId: it bumps the epoch, fencing any older producer with this id
       // and aborting a transaction it left open.

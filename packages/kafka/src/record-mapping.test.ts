@@ -8,7 +8,12 @@ import {
   levelToRecord,
   tickRecordToEvent,
 } from './record-mapping.js';
-import type { IndexAdjustmentRecord, MarketTickRecord } from './record-types.js';
+import {
+  ALL_INDICES,
+  type CorporateActionRecord,
+  type IndexAdjustmentRecord,
+  type MarketTickRecord,
+} from './record-types.js';
 
 const tick: MarketTickRecord = {
   symbol: '600519.SH',
@@ -66,52 +71,56 @@ describe('fxRecordToEvent', () => {
       pair: 'HKDCNY',
       rate: '0.92187',
       observationId: 'cfets:HKDCNY:3',
+      source: 'cfets',
     });
   });
 });
 
+const action = (overrides: Partial<CorporateActionRecord>): CorporateActionRecord => ({
+  actionId: 'x',
+  type: 'split',
+  symbol: '0700.HK',
+  indexId: null,
+  exDate: '2026-11-27',
+  ratio: null,
+  price: null,
+  amount: null,
+  shares: null,
+  currency: null,
+  announcedAt: 1,
+  ...overrides,
+});
+
+const adjustment = (indexId: string, actions: CorporateActionRecord[]): IndexAdjustmentRecord => ({
+  adjustmentId: 'a1',
+  indexId,
+  effectiveDate: '2026-11-27',
+  eventTime: 9,
+  actions,
+  proforma: [],
+});
+
 describe('adjustmentRecordToEvent', () => {
-  it('keeps the actions in order, scoped to the adjustment index, without null fields', () => {
-    const record: IndexAdjustmentRecord = {
-      adjustmentId: 'a1',
-      indexId: '995365',
-      effectiveDate: '2026-11-27',
-      eventTime: 9,
-      actions: [
-        {
-          actionId: 'x1',
-          type: 'split',
-          symbol: '0700.HK',
-          indexId: null,
-          exDate: '2026-11-27',
-          ratio: '2',
-          price: null,
-          amount: null,
-          shares: null,
-          currency: null,
-          announcedAt: 1,
-        },
-        {
-          actionId: 'x2',
-          type: 'add',
-          symbol: '600000.SH',
-          indexId: '995365',
-          exDate: '2026-11-27',
-          ratio: null,
-          price: '10.5',
-          amount: null,
-          shares: '1000',
-          currency: 'CNY',
-          announcedAt: 2,
-        },
-      ],
-    };
+  it('keeps the actions of a single-index adjustment in order, scoped to its index, without null fields', () => {
+    const record = adjustment('995365', [
+      action({ actionId: 'x1', type: 'shares_change', symbol: '0700.HK', shares: '2000' }),
+      action({
+        actionId: 'x2',
+        type: 'add',
+        symbol: '600000.SH',
+        indexId: '995365',
+        price: '10.5',
+        shares: '1000',
+        currency: 'CNY',
+      }),
+    ]);
     expect(adjustmentRecordToEvent(record, { source: 'adj:0', offset: 0 })).toEqual({
       kind: 'index-adjustment',
+      adjustmentId: 'a1',
       eventTime: 9,
       effectiveDate: '2026-11-27',
       actions: [
-        { type: 'split', symbol: '0700.HK', indexId: '995365', ratio: '2' },
+        { type: 'shares_change', symbol: '0700.HK', indexId: '995365', shares: '2000' },
         {
           type: 'add',
           symbol: '600000.SH',
@@ -123,6 +132,22 @@ describe('adjustmentRecordToEvent', () => {
       ],
       position: { source: 'adj:0', offset: 0 },
     });
+  });
+
+  it("keeps each action's own scope in a date-wide (*) adjustment, so a split applies once to every holder", () => {
+    const record = adjustment(ALL_INDICES, [
+      action({ type: 'split', ratio: '2' }),
+      action({ type: 'delete', symbol: '600000.SH', indexId: '995365' }),
+    ]);
+    expect(adjustmentRecordToEvent(record).actions).toEqual([
+      { type: 'split', symbol: '0700.HK', ratio: '2' },
+      { type: 'delete', symbol: '600000.SH', indexId: '995365' },
+    ]);
+  });
+
+  it('refuses a price action in a single-index adjustment, which would apply it once per index', () => {
+    const record = adjustment('995365', [action({ type: 'split', ratio: '2' })]);
+    expect(() => adjustmentRecordToEvent(record)).toThrow(RecordShapeError);
   });
 });
 

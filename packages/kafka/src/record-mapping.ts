@@ -8,7 +8,9 @@ import {
   type IndexAdjustmentEvent,
   type IndexLevel,
   LevelDec,
+  LevelRecord,
   type LevelTrigger,
+  PRICE_ACTION_TYPES,
   type TickEvent,
 } from '@indexflow/index-engine';
 import { RecordShapeError } from './kafka-errors.js';
@@ -22,6 +24,8 @@ import type {
   LevelTrigger as LevelTriggerRecord,
   MarketTickRecord,
 } from './record-types.js';
+import { ALL_INDICES } from './record-types.js';
+import { type LevelDecimalTexts, scaledLevelTexts } from './scaled-level-text.js';
 
 // Avro records ↔ engine types. Decoding checks the fields the engine reads (a record written with
 // another schema decodes "successfully" into the wrong shape); encoding writes every decimal in
@@ -85,6 +89,7 @@ export function fxRecordToEvent(record: FxRateRecord, position?: EventPosition):
     pair,
     rate: requireString(schema, record, 'rate'),
     observationId: `${source}:${pair}:${sequence}`,
+    source,
     ...withPosition(position),
   };
 }
@@ -108,13 +113,23 @@ function actionRecordToAction(
     if (typeof value !== 'string') throw new RecordShapeError({ schema, field: field(name), value });
     return { [name]: value };
   };
-  // An adjustment is published per index, so each of its actions is scoped to that index: a split
-  // of a symbol held by two indices arrives once in each index's adjustment and must not apply twice.
-  const actionIndexId = record.indexId ?? indexId;
+  // A single-index adjustment scopes each of its actions to that index: a split of a symbol held by
+  // two indices arrives once in each index's adjustment and must not apply twice. A date-wide (`*`)
+  // adjustment keeps each action's own scope, so a symbol-wide split applies once to every holder.
+  const actionIndexId = indexId === ALL_INDICES ? (record.indexId ?? undefined) : (record.indexId ?? indexId);
+  if (typeof actionIndexId === 'string' && indexId !== ALL_INDICES && PRICE_ACTION_TYPES.has(type as never)) {
+    // The engine applies price actions (split, bonus, rights, dividends) to every index holding the
+    // symbol, so one per-index record each would apply them once per index.
+    throw new RecordShapeError({
+      schema,
+      field: field('type'),
+      value: `${type} in a single-index adjustment`,
+    });
+  }
   return {
     type,
     symbol,
-    indexId: actionIndexId,
+    ...(actionIndexId === undefined ? {} : { indexId: actionIndexId }),
     ...optional('ratio'),
     ...optional('price'),
     ...optional('amount'),
@@ -133,9 +148,10 @@ export function adjustmentRecordToEvent(
   const indexId = requireString(schema, record, 'indexId');
   const actions = record.actions;
   if (!Array.isArray(actions)) throw new RecordShapeError({ schema, field: 'actions', value: actions });
-  optionalString(schema, record, 'adjustmentId');
+  const adjustmentId = optionalString(schema, record, 'adjustmentId');
   return {
     kind: 'index-adjustment',
+    ...(adjustmentId === undefined ? {} : { adjustmentId }),
     eventTime: requireTime(schema, record, 'eventTime'),
     effectiveDate: requireString(schema, record, 'effectiveDate'),
     actions: actions.map((action, index) => actionRecordToAction(action, indexId, index)),
@@ -191,12 +207,8 @@ export interface LevelRecordOptions {
 const plainOrNull = (value: InstanceType<typeof Dec> | null): string | null =>
   value === null ? null : formatPlain(value);
 
-/**
- * Returns the index-level.avsc record of a level. change = level − prevClose (exact);
- * changePercent = change × 100 / prevClose to 34 significant digits (the engine's level precision,
- * half-even); both null without a prevClose. Constituents come from `contributions`, else null.
- */
-export function levelToRecord(level: IndexLevelFields, options: LevelRecordOptions = {}): IndexLevelRecord {
+/** The decimal texts of any IndexLevelFields, through decimal.js (the reference for scaledLevelTexts). */
+export function decimalLevelTexts(level: IndexLevelFields): LevelDecimalTexts {
   const prevClose = level.prevClose;
   // Dec (80 digits) keeps the subtraction exact whatever context the level was computed in.
   const change = prevClose === null ? null : new Dec(level.level).minus(prevClose);
@@ -204,15 +216,7 @@ export function levelToRecord(level: IndexLevelFields, options: LevelRecordOptio
     change === null || prevClose === null || prevClose.isZero()
       ? null
       : new Dec(new LevelDec(change.times(100)).div(new LevelDec(prevClose)));
-  const observationId = level.fxObservationId;
-  const fxObservation = observationId === null ? null : (options.fxObservation?.(observationId) ?? null);
   return {
-    indexId: level.indexId,
-    currency: options.currency ?? 'CNY',
-    eventTime: level.eventTime,
-    sequence: level.sequence,
-    trigger: TRIGGERS[level.trigger],
-    triggerSymbol: level.trigger === 'tick' ? (level.symbol ?? null) : null,
     level: formatPlain(level.level),
     prevClose: plainOrNull(prevClose),
     change: plainOrNull(change),
@@ -222,6 +226,36 @@ export function levelToRecord(level: IndexLevelFields, options: LevelRecordOptio
     low: plainOrNull(level.low),
     divisor: formatPlain(level.divisor),
     marketValue: formatPlain(level.marketValue),
+  };
+}
+
+/**
+ * Returns the index-level.avsc record of a level. change = level − prevClose (exact);
+ * changePercent = change × 100 / prevClose to 34 significant digits (the engine's level precision,
+ * half-even); both null without a prevClose. Constituents come from `contributions`, else null.
+ */
+export function levelToRecord(level: IndexLevelFields, options: LevelRecordOptions = {}): IndexLevelRecord {
+  // The engine's records carry exact scaled integers: printing those directly gives the same text
+  // as the decimal.js path below at a fraction of the cost (see scaled-level-text.ts).
+  const text = level instanceof LevelRecord ? scaledLevelTexts(level) : decimalLevelTexts(level);
+  const observationId = level.fxObservationId;
+  const fxObservation = observationId === null ? null : (options.fxObservation?.(observationId) ?? null);
+  return {
+    indexId: level.indexId,
+    currency: options.currency ?? 'CNY',
+    eventTime: level.eventTime,
+    sequence: level.sequence,
+    trigger: TRIGGERS[level.trigger],
+    triggerSymbol: level.trigger === 'tick' ? (level.symbol ?? null) : null,
+    level: text.level,
+    prevClose: text.prevClose,
+    change: text.change,
+    changePercent: text.changePercent,
+    open: text.open,
+    high: text.high,
+    low: text.low,
+    divisor: text.divisor,
+    marketValue: text.marketValue,
     totalReturnLevel: plainOrNull(level.totalReturnLevel),
     netTotalReturnLevel: plainOrNull(level.netTotalReturnLevel),
     fxObservation,

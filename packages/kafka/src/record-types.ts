@@ -77,8 +77,32 @@ export interface IndexAdjustmentRecord {
   /** YYYY-MM-DD. */
   readonly effectiveDate: string;
   readonly eventTime: EpochMillis;
-  /** Applied in this order; each action's indexId is null or equal to indexId. */
+  /** Applied in this order; each action's indexId is null or equal to indexId (unless indexId is `*`). */
   readonly actions: readonly CorporateActionRecord[];
+  /** The corporate-actions service's pro-forma per affected index (informational). */
+  readonly proforma: readonly IndexProformaRecord[];
+}
+
+/** `indexId` of a date-wide adjustment: every index's actions of one date in one record. */
+export const ALL_INDICES = '*';
+
+/** io.indexflow.IndexProforma, nested in IndexAdjustmentRecord. */
+export interface IndexProformaRecord {
+  readonly indexId: string;
+  readonly divisorBefore: DecimalString | null;
+  readonly divisorAfter: DecimalString | null;
+  readonly levelBefore: DecimalString | null;
+  readonly levelAfter: DecimalString | null;
+  readonly constituents: readonly ConstituentProformaRecord[];
+}
+
+/** io.indexflow.ConstituentProforma, nested in IndexProformaRecord. */
+export interface ConstituentProformaRecord {
+  readonly symbol: string;
+  readonly priceBefore: DecimalString | null;
+  readonly priceAfter: DecimalString | null;
+  readonly sharesBefore: DecimalString | null;
+  readonly sharesAfter: DecimalString | null;
 }
 
 export type LevelTrigger = 'TICK' | 'FX_RATE' | 'INDEX_ADJUSTMENT' | 'SESSION_CLOSE';

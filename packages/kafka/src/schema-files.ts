@@ -10,6 +10,7 @@ export const SCHEMA_NAMES = [
   'corporate-action',
   'index-adjustment',
   'index-level',
+  'index-close',
 ] as const;
 
 export type SchemaName = (typeof SCHEMA_NAMES)[number];

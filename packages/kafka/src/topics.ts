@@ -1,3 +1,4 @@
+import type { IndexCloseRecord } from './close-record.js';
 import { UnknownSymbolSuffixError } from './kafka-errors.js';
 import type {
   CorporateActionRecord,
@@ -17,6 +18,7 @@ export interface RecordBySchema {
   'corporate-action': CorporateActionRecord;
   'index-adjustment': IndexAdjustmentRecord;
   'index-level': IndexLevelRecord;
+  'index-close': IndexCloseRecord;
 }
 
 export type CleanupPolicy = 'delete' | 'compact';
@@ -47,6 +49,13 @@ export const TOPICS = {
     partitions: 3,
     cleanupPolicy: 'delete',
   },
+  fxRaw: {
+    name: 'indexflow.fx.raw',
+    keyField: 'pair',
+    schema: 'fx-rate',
+    partitions: 1,
+    cleanupPolicy: 'delete',
+  },
   fx: { name: 'indexflow.fx', keyField: 'pair', schema: 'fx-rate', partitions: 1, cleanupPolicy: 'delete' },
   corporateActions: {
     name: 'indexflow.corporate-actions',
@@ -75,6 +84,20 @@ export const TOPICS = {
     schema: 'index-level',
     partitions: 3,
     cleanupPolicy: 'delete',
+  },
+  indexLevelsRecompute: {
+    name: 'indexflow.index-levels.recompute',
+    keyField: 'indexId',
+    schema: 'index-level',
+    partitions: 3,
+    cleanupPolicy: 'delete',
+  },
+  indexCloses: {
+    name: 'indexflow.index-closes',
+    keyField: 'indexId:tradingDate',
+    schema: 'index-close',
+    partitions: 1,
+    cleanupPolicy: 'compact',
   },
   deadLetter: {
     name: 'indexflow.dead-letter',

@@ -1,5 +1,5 @@
 export { LevelConflation } from './level-conflation.js';
-export { canonicalOffsets, isBefore, sameOffsets } from './offsets.js';
+export { canonicalOffsets, isBefore, isBehind, sameOffsets } from './offsets.js';
 export type { PipelineStats } from './pipeline-stats.js';
 export { createPipelineStats } from './pipeline-stats.js';
 export type {

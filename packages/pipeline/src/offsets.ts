@@ -17,3 +17,12 @@ export function isBefore(offsets: InputOffsets | null, key: string, offset: stri
   const committed = offsets?.[key];
   return committed !== undefined && BigInt(offset) < BigInt(committed);
 }
+
+/** True when `offsets` lies before `committed` on some partition `committed` names (or lacks one). */
+export function isBehind(offsets: InputOffsets, committed: InputOffsets): boolean {
+  for (const [key, offset] of Object.entries(committed)) {
+    const at = offsets[key];
+    if (at === undefined || BigInt(at) < BigInt(offset)) return true;
+  }
+  return false;
+}

@@ -1,4 +1,4 @@
-import type { IndexEvent, IndexLevel, Rejection } from '@indexflow/index-engine';
+import type { IndexEvent, IndexLevel, OfficialClose, Rejection } from '@indexflow/index-engine';
 
 /**
  * Input positions as Kafka commits them: for each `topic:partition`, the NEXT offset to read
@@ -58,6 +58,8 @@ export interface OutputTransaction {
   readonly levels: readonly IndexLevel[];
   /** The subset of `levels` for the conflated topic (see LevelConflation); empty when off. */
   readonly conflated: readonly IndexLevel[];
+  /** Official closes the engine emitted in the batch (compacted closes topic); absent or empty: none. */
+  readonly closes?: readonly OfficialClose[];
   readonly rejected: readonly RejectedRecord[];
   readonly offsets: InputOffsets;
 }

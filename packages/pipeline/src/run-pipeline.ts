@@ -1,6 +1,6 @@
-import type { IndexEngine, IndexLevel } from '@indexflow/index-engine';
+import type { IndexEngine, IndexLevel, OfficialClose } from '@indexflow/index-engine';
 import { LevelConflation } from './level-conflation.js';
-import { isBefore, sameOffsets } from './offsets.js';
+import { isBefore, isBehind, sameOffsets } from './offsets.js';
 import type { PipelineStats } from './pipeline-stats.js';
 import type { EventSource, InputOffsets, LevelSink, RejectedRecord, StateStore } from './ports.js';
 import { offsetKey } from './ports.js';
@@ -22,6 +22,11 @@ export interface PipelineDeps {
   /** The state version the engine was restored at (0 for a fresh start). */
   readonly startVersion: number;
   /**
+   * The offsets the restored state sits at (`Recovery.from`), which Kafka has committed already:
+   * a first batch that moves nothing from there commits no transaction. Null for a fresh start.
+   */
+  readonly startOffsets?: InputOffsets | null;
+  /**
    * When state was rebuilt from the beginning of the input, the offsets Kafka had committed:
    * levels of events before them were already published and are recomputed but not resent.
    */
@@ -42,7 +47,7 @@ export interface PipelineDeps {
 export async function runPipeline(deps: PipelineDeps): Promise<void> {
   const { engine, source, sink, state, stats } = deps;
   let version = deps.startVersion;
-  let lastOffsets: InputOffsets | null = null;
+  let lastOffsets: InputOffsets | null = deps.startOffsets ?? null;
   const conflation = deps.conflationIntervalMs
     ? new LevelConflation(deps.conflationIntervalMs, engine)
     : null;
@@ -57,6 +62,7 @@ export async function runPipeline(deps: PipelineDeps): Promise<void> {
     }
     const levels: IndexLevel[] = [];
     const conflated: IndexLevel[] = [];
+    const closes: OfficialClose[] = [];
     const receivedAt: number[] = [];
     // Records dead-lettered before the committed point (a rebuild) were already published.
     const rejected: RejectedRecord[] = batch.undecodable.filter(
@@ -73,6 +79,8 @@ export async function runPipeline(deps: PipelineDeps): Promise<void> {
         stats.levelsSuppressed += result.levels.length;
         if (conflation) for (const level of result.levels) conflation.admit(level);
       } else {
+        // Closes ride with the event that made them due, so a rebuild suppresses them like its levels.
+        if (result.closes !== undefined) closes.push(...result.closes);
         for (const level of result.levels) {
           levels.push(level);
           if (conflation?.admit(level)) conflated.push(level);
@@ -93,9 +101,23 @@ export async function runPipeline(deps: PipelineDeps): Promise<void> {
     }
     for (const r of rejected)
       stats.rejectedByReason.set(r.reason, (stats.rejectedByReason.get(r.reason) ?? 0) + 1);
+    if (
+      levels.length === 0 &&
+      closes.length === 0 &&
+      rejected.length === 0 &&
+      deps.alreadyPublished !== null &&
+      isBehind(batch.nextOffsets, deps.alreadyPublished)
+    ) {
+      // Rebuilding, and still before what Kafka committed: nothing to publish, and committing
+      // these offsets would move the group back, so a crash now would republish levels from here
+      // on. The engine carries on in memory; the first batch past the committed point commits.
+      stats.events += batch.events.length;
+      stats.recordsIn += batch.events.length + batch.undecodable.length;
+      continue;
+    }
     version += 1;
     await state.stage({ version, offsets: batch.nextOffsets, engine: engine.snapshot() });
-    await sink.commit({ levels, conflated, rejected, offsets: batch.nextOffsets });
+    await sink.commit({ levels, conflated, closes, rejected, offsets: batch.nextOffsets });
     await state.promote(version);
     lastOffsets = batch.nextOffsets;
     stats.batches += 1;

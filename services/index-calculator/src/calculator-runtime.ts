@@ -70,6 +70,7 @@ export async function createCalculatorRuntime(
     levelsTopic: topics.indexLevels,
     ...(config.CONFLATION_INTERVAL_MS > 0 ? { conflatedTopic: topics.indexLevelsConflated } : {}),
     deadLetterTopic: topics.deadLetter,
+    closesTopic: topics.indexCloses,
     transactionalId: groupId,
     logger: log.child({ component: 'kafka-level-sink' }),
   });

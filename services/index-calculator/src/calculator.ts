@@ -65,6 +65,7 @@ export function createCalculator(deps: CalculatorDeps): Calculator {
           batchSize: deps.batchSize,
           batchWaitMs: deps.batchWaitMs,
           startVersion: recovery.version,
+          startOffsets: recovery.from,
           alreadyPublished: recovery.alreadyPublished,
           isStopping: () => stopping,
           conflationIntervalMs: deps.conflationIntervalMs,
