@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { REGISTER_REJECT_REASONS } from '@indexflow/corporate-actions';
 import { REJECT_REASONS } from '@indexflow/index-engine';
 import { describe, expect, it } from 'vitest';
 
@@ -7,13 +8,14 @@ import { describe, expect, it } from 'vitest';
 const READER_REASONS = ['malformed_row', 'undecodable'];
 
 describe('README reject-reason table', () => {
-  it('lists exactly the reasons the engine and the dataset reader can raise', () => {
+  it('lists exactly the reasons the engine, the readers and the corporate-actions register can raise', () => {
     const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
     const section = readme.slice(
       readme.indexOf('### Reject reasons'),
       readme.indexOf('## How the numbers are made'),
     );
     const documented = [...section.matchAll(/^\| `([a-z_]+)` +\|/gm)].map((m) => m[1]).sort();
-    expect(documented).toEqual([...REJECT_REASONS, ...READER_REASONS].sort());
+    const all = new Set([...REJECT_REASONS, ...READER_REASONS, ...REGISTER_REJECT_REASONS]);
+    expect(documented).toEqual([...all].sort());
   });
 });

@@ -1,0 +1,14 @@
+export type { RegisterSnapshot, SubmitOutcome } from './action-register.js';
+export { ActionRegister } from './action-register.js';
+export { adjustmentEventTime, shanghaiDate } from './adjustment-time.js';
+export type { Announcement } from './announcement.js';
+export { actionKey, sameContent } from './announcement.js';
+export { engineBeforeDate } from './engine-before-date.js';
+export type { IndexProforma, ProformaConstituent } from './proforma.js';
+export { computeProforma, proformaChanges } from './proforma.js';
+export type { AnnouncementRow } from './read-announcements.js';
+export { ActionsFileError, derivedActionId, readAnnouncements } from './read-announcements.js';
+export type { RegisterRejection, RegisterRejectReason } from './register-rejection.js';
+export { REGISTER_REJECT_REASONS } from './register-rejection.js';
+export type { ActionUniverse } from './validate-announcement.js';
+export { isCalendarDate, validateAnnouncement } from './validate-announcement.js';

@@ -1,0 +1,109 @@
+import {
+  Dec,
+  type IndexAdjustmentEvent,
+  type IndexDefinition,
+  IndexEngine,
+  type IndexState,
+  type Rejection,
+} from '@indexflow/index-engine';
+
+export interface ProformaConstituent {
+  readonly symbol: string;
+  readonly currency: string;
+  /** Previous close before and the ex-rights reference price after (null when never traded). */
+  readonly priceBefore: string | null;
+  readonly priceAfter: string | null;
+  readonly sharesBefore: string | null;
+  readonly sharesAfter: string | null;
+  /** Weight in the index at those prices, as a fraction with 12 decimal places; null when unpriced. */
+  readonly weightBefore: string | null;
+  readonly weightAfter: string | null;
+}
+
+/** What `date`'s actions do to one index, computed by the engine on a copy of its state. */
+export interface IndexProforma {
+  readonly indexId: string;
+  readonly effectiveDate: string;
+  readonly divisorBefore: string | null;
+  readonly divisorAfter: string | null;
+  readonly levelBefore: string | null;
+  readonly levelAfter: string | null;
+  readonly constituents: readonly ProformaConstituent[];
+  /** Actions of the date the engine refused for this index (nothing else changes). */
+  readonly rejections: readonly Rejection[];
+}
+
+const WEIGHT_DECIMALS = 12;
+
+function weights(state: IndexState): Map<string, string> {
+  const out = new Map<string, string>();
+  if (state.marketValue.isZero()) return out;
+  for (const c of state.constituents) {
+    if (c.price === null || c.fxRate === null) continue;
+    const value = c.price.times(c.fxRate).times(c.indexShares);
+    out.set(c.symbol, value.div(state.marketValue).toFixed(WEIGHT_DECIMALS, Dec.ROUND_HALF_EVEN));
+  }
+  return out;
+}
+
+const plain = (value: Dec | null): string | null => (value === null ? null : value.toFixed());
+
+/**
+ * Applies an adjustment to a copy of `engine` (which holds the state at the previous close) and
+ * reports, per index, divisor, level, shares, prices and weights before and after. The live
+ * calculator applies the same actions with the same engine code at the same instant, so these are
+ * the numbers it will use unless prices move first (they cannot: the adjustment is at 00:00).
+ */
+export function computeProforma(
+  definitions: readonly IndexDefinition[],
+  engine: IndexEngine,
+  adjustment: IndexAdjustmentEvent,
+  indexIds: readonly string[] = engine.indexIds,
+): IndexProforma[] {
+  const copy = IndexEngine.restore(definitions, engine.snapshot());
+  const before = new Map(indexIds.map((id) => [id, copy.describeIndex(id)]));
+  const { rejections } = copy.apply(adjustment);
+  return indexIds.flatMap((indexId): IndexProforma[] => {
+    const was = before.get(indexId);
+    const now = copy.describeIndex(indexId);
+    if (!was || !now) return [];
+    const wBefore = weights(was);
+    const wAfter = weights(now);
+    const wasBySymbol = new Map(was.constituents.map((c) => [c.symbol, c]));
+    const nowBySymbol = new Map(now.constituents.map((c) => [c.symbol, c]));
+    const symbols = [...new Set([...wasBySymbol.keys(), ...nowBySymbol.keys()])];
+    return [
+      {
+        indexId,
+        effectiveDate: adjustment.effectiveDate,
+        divisorBefore: plain(was.divisor),
+        divisorAfter: plain(now.divisor),
+        levelBefore: plain(was.level),
+        levelAfter: plain(now.level),
+        constituents: symbols.map((symbol) => {
+          const b = wasBySymbol.get(symbol);
+          const a = nowBySymbol.get(symbol);
+          return {
+            symbol,
+            currency: (a ?? b)!.currency,
+            priceBefore: plain(b?.price ?? null),
+            priceAfter: plain(a?.price ?? null),
+            sharesBefore: plain(b?.indexShares ?? null),
+            sharesAfter: plain(a?.indexShares ?? null),
+            weightBefore: wBefore.get(symbol) ?? null,
+            weightAfter: wAfter.get(symbol) ?? null,
+          };
+        }),
+        rejections: rejections.filter((r) => r.indexId === undefined || r.indexId === indexId),
+      },
+    ];
+  });
+}
+
+/** True when the adjustment changes anything of this index (divisor, shares or membership). */
+export function proformaChanges(proforma: IndexProforma): boolean {
+  return (
+    proforma.divisorBefore !== proforma.divisorAfter ||
+    proforma.constituents.some((c) => c.sharesBefore !== c.sharesAfter || c.priceBefore !== c.priceAfter)
+  );
+}

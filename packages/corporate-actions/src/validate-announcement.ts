@@ -1,0 +1,98 @@
+import { currencyOfSymbol, marketOfSymbol, parseDecimal } from '@indexflow/index-engine';
+import type { Announcement } from './announcement.js';
+import type { RegisterRejection } from './register-rejection.js';
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** The indices and symbols announcements may refer to. */
+export interface ActionUniverse {
+  hasIndex(indexId: string): boolean;
+  /** True when some index holds the symbol now, or an accepted `add` brings it in. */
+  knowsSymbol(symbol: string): boolean;
+}
+
+type Field = 'ratio' | 'price' | 'amount' | 'shares';
+
+const REQUIRED: Readonly<Record<Announcement['action']['type'], readonly Field[]>> = {
+  split: ['ratio'],
+  bonus: ['ratio'],
+  rights: ['ratio', 'price'],
+  cash_dividend: ['amount'],
+  special_dividend: ['amount'],
+  shares_change: ['shares'],
+  add: ['shares'],
+  delete: [],
+};
+
+export function isCalendarDate(text: string): boolean {
+  if (!DATE.test(text)) return false;
+  const ms = Date.parse(`${text}T00:00:00Z`);
+  return !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 10) === text;
+}
+
+/**
+ * Checks one announcement on its own (fields, symbol, index, date against `today`); the register
+ * adds the checks that need the other announcements. Returns null when it is acceptable.
+ */
+export function validateAnnouncement(
+  announcement: Announcement,
+  universe: ActionUniverse,
+  today: string,
+): RegisterRejection | null {
+  const { action, actionId, exDate } = announcement;
+  const reject = (
+    reason: RegisterRejection['reason'],
+    detail: string,
+    value?: string,
+  ): RegisterRejection => ({
+    reason,
+    detail: `${actionId}: ${detail}`,
+    actionId,
+    ...(value === undefined ? {} : { value }),
+  });
+  if (!isCalendarDate(exDate))
+    return reject('invalid_action', `exDate was ${JSON.stringify(exDate)}`, exDate);
+  if (exDate < today) return reject('ex_date_past', `exDate ${exDate} is before ${today}`, exDate);
+  for (const field of REQUIRED[action.type]) {
+    const raw = action[field];
+    const value = raw === undefined ? null : parseDecimal(raw);
+    if (value === null || !value.isFinite() || value.lte(0)) {
+      return reject(
+        'invalid_action',
+        `${action.type} needs ${field} > 0, was ${JSON.stringify(raw ?? null)}`,
+        raw,
+      );
+    }
+  }
+  if (action.type === 'add' && action.price !== undefined) {
+    const price = parseDecimal(action.price);
+    if (price === null || price.lte(0))
+      return reject('invalid_action', `add price must be > 0, was ${action.price}`, action.price);
+  }
+  if (action.indexId !== undefined && !universe.hasIndex(action.indexId)) {
+    return reject('unknown_index', `index ${action.indexId} is not defined`, action.indexId);
+  }
+  if (action.type === 'add') {
+    if (action.indexId === undefined) return reject('invalid_action', 'add needs an index');
+    if (marketOfSymbol(action.symbol) === null && action.currency === undefined) {
+      return reject('unknown_symbol', `${action.symbol} has no .SH/.SZ/.HK suffix`, action.symbol);
+    }
+    return null;
+  }
+  if (!universe.knowsSymbol(action.symbol)) {
+    return reject('unknown_symbol', `no index holds ${action.symbol}`, action.symbol);
+  }
+  if ((action.type === 'cash_dividend' || action.type === 'special_dividend') && action.currency) {
+    // The engine takes amounts in the listing currency (HKD for .HK): a dividend declared in
+    // another currency needs an explicit conversion the feed must state, not a silent guess.
+    const listing = currencyOfSymbol(action.symbol);
+    if (listing !== null && listing !== action.currency) {
+      return reject(
+        'invalid_action',
+        `dividend in ${action.currency} but ${action.symbol} trades in ${listing}`,
+        action.currency,
+      );
+    }
+  }
+  return null;
+}

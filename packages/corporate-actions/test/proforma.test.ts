@@ -1,0 +1,55 @@
+import { readActions, replayDataset } from '@indexflow/dataset-files';
+import { Dec, type IndexLevel } from '@indexflow/index-engine';
+import { SAMPLE_DIR } from '@indexflow/seed-indices';
+import { describe, expect, it } from 'vitest';
+import { engineBeforeDate } from '../src/engine-before-date.js';
+import { computeProforma, proformaChanges } from '../src/proforma.js';
+
+const DATE = '2025-03-21';
+
+describe('computeProforma on the bundled sample (bonus 0.4 on 300017.SZ, dividend on 600050.SH)', () => {
+  const { definitions, engine } = engineBeforeDate(SAMPLE_DIR, DATE);
+  const adjustment = readActions(SAMPLE_DIR, () => {}).find((a) => a.effectiveDate === DATE)!;
+  const proformas = computeProforma(definitions, engine, adjustment);
+
+  it('gives the divisor the replay then uses, for every index', () => {
+    const adjustmentLevels = new Map<string, IndexLevel>();
+    replayDataset(SAMPLE_DIR, {
+      onLevel: (level) => {
+        if (level.trigger === 'index-adjustment') adjustmentLevels.set(level.indexId, level);
+      },
+    });
+    expect(proformas.length).toBe(definitions.length);
+    for (const p of proformas) {
+      const replayed = adjustmentLevels.get(p.indexId);
+      if (replayed === undefined) {
+        expect(proformaChanges(p)).toBe(false);
+        continue;
+      }
+      expect(p.divisorAfter).toBe(replayed.divisor.toFixed());
+    }
+  });
+
+  it('multiplies the bonus constituent shares by 1.4 and leaves its weight and the level unchanged', () => {
+    const holding = proformas.filter((p) => p.constituents.some((c) => c.symbol === '300017.SZ'));
+    expect(holding.length).toBeGreaterThan(0);
+    for (const p of holding) {
+      const c = p.constituents.find((x) => x.symbol === '300017.SZ')!;
+      expect(new Dec(c.sharesAfter!).eq(new Dec(c.sharesBefore!).times('1.4'))).toBe(true);
+      // The exchange reference price Pc / 1.4, kept to 20 dp when it repeats.
+      expect(c.priceAfter).toBe(
+        new Dec(c.priceBefore!).div('1.4').toDecimalPlaces(20, Dec.ROUND_HALF_EVEN).toFixed(),
+      );
+      if (!p.constituents.some((x) => x.symbol === '600050.SH')) {
+        expect(p.levelAfter).toBe(p.levelBefore);
+        expect(p.divisorAfter).toBe(p.divisorBefore);
+      }
+    }
+  });
+
+  it('does not touch the engine it was given', () => {
+    const before = JSON.stringify(engine.snapshot());
+    computeProforma(definitions, engine, adjustment);
+    expect(JSON.stringify(engine.snapshot())).toBe(before);
+  });
+});

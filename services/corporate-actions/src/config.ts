@@ -1,0 +1,67 @@
+import { z } from 'zod';
+
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** Environment the corporate-actions & FX service reads; every key is checked at start. */
+const schema = z.object({
+  KAFKA_BROKERS: z.string().min(1, 'set KAFKA_BROKERS, e.g. 127.0.0.1:9092'),
+  SCHEMA_REGISTRY_URL: z.url('set SCHEMA_REGISTRY_URL, e.g. http://127.0.0.1:8081/apis/ccompat/v7'),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'set REDIS_URL, e.g. redis://127.0.0.1:6379'),
+  SERVICE_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]+$/)
+    .default('main'),
+  TOPIC_PREFIX: z.string().default(''),
+  INDEX_DEFINITIONS_DIR: z.string().optional(),
+  /** The calculator whose committed state the pro-forma is computed from. */
+  CALCULATOR_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]+$/)
+    .default('main'),
+  /**
+   * `scheduled`: publish an ex-date's adjustment once the clock passes PUBLISH_AT on the day
+   * before (after every market has closed, before 00:00 when it takes effect). `immediate`: as
+   * soon as the actions are registered (replays and tests; the event time still orders it).
+   */
+  PUBLISH_MODE: z.enum(['scheduled', 'immediate']).default('scheduled'),
+  PUBLISH_AT: z
+    .string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM, Asia/Shanghai')
+    .default('17:00'),
+  /** The business date for "ex-date in the past" checks; default today in Asia/Shanghai. */
+  AS_OF_DATE: z.string().regex(DATE, 'YYYY-MM-DD').optional(),
+  /** Largest accepted move of an FX pair against its last accepted quote (0.05 = 5 %). */
+  FX_MAX_JUMP: z
+    .string()
+    .regex(/^\d+(\.\d+)?$/, 'a decimal fraction such as 0.05')
+    .default('0.05'),
+  SCHEDULE_CHECK_MS: positiveInt(1000),
+  HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(9465),
+  HTTP_HOST: z.string().default('127.0.0.1'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type ServiceConfig = Readonly<z.output<typeof schema>>;
+
+/** The configuration is unusable; the message lists every bad key with the value it was given. */
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`invalid configuration:\n  ${problems.join('\n  ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfig(env: Record<string, string | undefined>): ServiceConfig {
+  const result = schema.safeParse(env);
+  if (!result.success) {
+    throw new ConfigError(
+      result.error.issues.map((issue) => {
+        const key = String(issue.path[0]);
+        const value = env[key];
+        return `${key}: ${issue.message} (${value === undefined ? 'missing' : `was ${JSON.stringify(value)}`})`;
+      }),
+    );
+  }
+  return Object.freeze(result.data);
+}

@@ -1,0 +1,69 @@
+#!/usr/bin/env node
+/**
+ * corporate-actions: keeps the register of announced corporate actions and index changes and
+ * publishes each ex-date's adjustment before it starts; filters raw FX quotes into the HKDCNY
+ * rate the calculators use. The only file that reads the environment or handles signals.
+ */
+import { createRootLogger, startOpsServer } from '@indexflow/observability';
+import { ConfigError, loadConfig } from './config.js';
+import { createServiceRuntime } from './service-runtime.js';
+
+async function main(): Promise<void> {
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`corporate-actions: ${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const log = createRootLogger({ name: 'corporate-actions', level: config.LOG_LEVEL }).child({
+    serviceId: config.SERVICE_ID,
+  });
+  let stopping = false;
+  let exitCode = 0;
+  let runtime: Awaited<ReturnType<typeof createServiceRuntime>> | null = null;
+  let ops: Awaited<ReturnType<typeof startOpsServer>> | null = null;
+  const shutdown = async (reason: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ reason }, 'stopping');
+    await runtime?.close();
+    await ops?.close();
+    log.info('stopped');
+    process.exit(exitCode);
+  };
+  const fail = (error: unknown) => {
+    log.fatal({ err: error }, 'failed; a restart recovers from the state in Redis and Kafka');
+    exitCode = 1;
+    void shutdown('failure');
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  try {
+    runtime = await createServiceRuntime(config, log, fail);
+  } catch (error) {
+    fail(error);
+    return;
+  }
+  const started = runtime;
+  ops = await startOpsServer({
+    host: config.HTTP_HOST,
+    port: config.HTTP_PORT,
+    registry: started.metrics.registry,
+    isReady: () => !stopping && started.ready(),
+  });
+  log.info(
+    {
+      port: ops.port,
+      mode: config.PUBLISH_MODE,
+      publishAt: config.PUBLISH_AT,
+      fxMaxJump: config.FX_MAX_JUMP,
+    },
+    'corporate-actions running',
+  );
+}
+
+void main();

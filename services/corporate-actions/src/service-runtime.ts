@@ -1,0 +1,121 @@
+import { readIndexDefinitions } from '@indexflow/dataset-files';
+import {
+  ALL_TOPICS,
+  AVRO_TOPICS,
+  createKafkaClient,
+  createSchemaRegistryClient,
+  ensureTopics,
+  registerTopicSchemas,
+  topicNames,
+} from '@indexflow/kafka';
+import type { Logger } from '@indexflow/observability';
+import { SAMPLE_DIR } from '@indexflow/seed-indices';
+import { Redis } from 'ioredis';
+import { ActionService } from './action-service.js';
+import { readCalculatorEngine } from './calculator-state.js';
+import type { ServiceConfig } from './config.js';
+import { FxFilterService } from './fx-filter-service.js';
+import { createServiceMetrics, type ServiceMetrics } from './service-metrics.js';
+import { ServiceStateStore } from './service-state-store.js';
+
+export interface ServiceRuntime {
+  readonly actions: ActionService;
+  readonly fx: FxFilterService;
+  readonly metrics: ServiceMetrics;
+  readonly ready: () => boolean;
+  close(): Promise<void>;
+}
+
+/** Wires Kafka, the registry and Redis around the two loops (actions register, FX filter). */
+export async function createServiceRuntime(
+  config: ServiceConfig,
+  log: Logger,
+  onFailure: (error: unknown) => void,
+): Promise<ServiceRuntime> {
+  const definitions = readIndexDefinitions(config.INDEX_DEFINITIONS_DIR ?? SAMPLE_DIR);
+  const topics = topicNames(config.TOPIC_PREFIX);
+  const metrics = createServiceMetrics();
+  const kafka = createKafkaClient({
+    brokers: config.KAFKA_BROKERS.split(','),
+    clientId: `indexflow-corporate-actions-${config.SERVICE_ID}`,
+    logger: log,
+  });
+  const registry = createSchemaRegistryClient({ url: config.SCHEMA_REGISTRY_URL });
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await ensureTopics(
+      admin,
+      ALL_TOPICS.map((t) => ({ ...t, name: `${config.TOPIC_PREFIX}${t.name}` })),
+    );
+  } finally {
+    await admin.disconnect();
+  }
+  await registerTopicSchemas(registry, {
+    topics: AVRO_TOPICS.map((t) => ({ name: `${config.TOPIC_PREFIX}${t.name}`, schema: t.schema })),
+  });
+  const redis = new Redis(config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 3 });
+  await redis.connect();
+  const prefix = config.TOPIC_PREFIX || undefined;
+  const store = new ServiceStateStore(redis, { serviceId: config.SERVICE_ID, ...(prefix ? { prefix } : {}) });
+  const group = `indexflow-corporate-actions-${config.TOPIC_PREFIX}${config.SERVICE_ID}`;
+  const actions = new ActionService({
+    kafka,
+    registry,
+    store,
+    definitions,
+    groupId: `${group}-actions`,
+    actionsTopic: topics.corporateActions,
+    adjustmentsTopic: topics.indexAdjustments,
+    deadLetterTopic: topics.deadLetter,
+    mode: config.PUBLISH_MODE,
+    publishAt: config.PUBLISH_AT,
+    ...(config.AS_OF_DATE ? { asOfDate: config.AS_OF_DATE } : {}),
+    scheduleCheckMs: config.SCHEDULE_CHECK_MS,
+    calculatorEngine: () =>
+      readCalculatorEngine(redis, {
+        calculatorId: config.CALCULATOR_ID,
+        definitions,
+        ...(prefix ? { prefix } : {}),
+      }),
+    now: Date.now,
+    log: log.child({ component: 'actions' }),
+    metrics,
+    onFailure,
+  });
+  const fx = new FxFilterService({
+    kafka,
+    registry,
+    store,
+    groupId: `${group}-fx`,
+    rawTopic: topics.fxRaw,
+    fxTopic: topics.fx,
+    deadLetterTopic: topics.deadLetter,
+    maxJump: config.FX_MAX_JUMP,
+    log: log.child({ component: 'fx' }),
+    metrics,
+    onFailure,
+  });
+  await actions.start();
+  await fx.start();
+  return {
+    actions,
+    fx,
+    metrics,
+    ready: () => actions.ready,
+    async close() {
+      const step = async (name: string, work: () => Promise<unknown>) => {
+        const started = performance.now();
+        try {
+          await work();
+          log.info({ step: name, ms: Math.round(performance.now() - started) }, 'closed');
+        } catch (error) {
+          log.warn({ step: name, err: error }, 'close failed');
+        }
+      };
+      await step('actions', () => actions.stop());
+      await step('fx', () => fx.stop());
+      await step('redis', () => redis.quit());
+    },
+  };
+}
