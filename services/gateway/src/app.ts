@@ -1,0 +1,117 @@
+// Builds the gateway's HTTP app from its parts (the Kafka and Redis wiring is in runtime.ts): auth
+// first, then rate limiting keyed by desk, OpenAPI, the REST routes, the two feeds, the dashboard.
+import fastifyRateLimit from '@fastify/rate-limit';
+import fastifySwagger from '@fastify/swagger';
+import fastifyWebsocket from '@fastify/websocket';
+import type { Logger } from '@indexflow/observability';
+import Fastify, { type FastifyInstance, LogController } from 'fastify';
+import { type AuthOptions, installAuth } from './auth.js';
+import type { OutboxPolicy } from './client-outbox.js';
+import { registerDashboardRoutes } from './dashboard-routes.js';
+import type { FeedHub } from './feed-hub.js';
+import type { SessionCounters } from './feed-session.js';
+import { GatewayError } from './gateway-errors.js';
+import { constituentsSchema, errorSchema, levelSchema } from './openapi-schemas.js';
+import { type RestDeps, registerRestRoutes } from './rest-routes.js';
+import type { SessionRegistry } from './session-registry.js';
+import { registerSseRoute } from './sse-route.js';
+import { registerWsRoute } from './ws-route.js';
+
+export interface GatewayAppOptions {
+  readonly logger: Logger;
+  readonly hub: FeedHub;
+  readonly sessions: SessionRegistry;
+  readonly auth: AuthOptions;
+  readonly rateLimit: { readonly max: number; readonly windowMs: number };
+  readonly policy: OutboxPolicy;
+  readonly heartbeatMs: number;
+  readonly maxMessagesPerSecond: number;
+  readonly counters: SessionCounters;
+  readonly projection: Omit<RestDeps, 'hub'>;
+  readonly https?: { readonly cert: Buffer; readonly key: Buffer };
+}
+
+export async function buildGatewayApp(options: GatewayAppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: options.logger,
+    // Fastify's request log writes the URL, which may carry ?apiKey= or ?access_token=.
+    logController: new LogController({ disableRequestLogging: true }),
+    ...(options.https === undefined ? {} : { https: options.https }),
+  }) as unknown as FastifyInstance;
+
+  app.setErrorHandler((error, request, reply) => {
+    if (error instanceof GatewayError) {
+      return reply.code(error.statusCode).send({ code: error.code, message: error.message });
+    }
+    const status = (error as { statusCode?: number }).statusCode;
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      const code = status === 429 ? 'rate_limited' : 'bad_request';
+      return reply.code(status).send({ code, message: (error as Error).message });
+    }
+    request.log.error({ err: error, route: request.routeOptions.url }, 'request failed');
+    return reply.code(500).send({ code: 'internal', message: 'internal error' });
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.debug(
+      {
+        method: request.method,
+        route: request.routeOptions.url,
+        statusCode: reply.statusCode,
+        desk: request.entitlements?.desk,
+        ms: Math.round(reply.elapsedTime),
+      },
+      'request',
+    );
+  });
+
+  installAuth(app, options.auth);
+  await app.register(fastifyRateLimit, {
+    max: options.rateLimit.max,
+    timeWindow: options.rateLimit.windowMs,
+    // Authenticated requests count per desk; anonymous ones (e.g. key guessing) per address.
+    keyGenerator: (request) =>
+      request.entitlements === null ? `ip:${request.ip}` : `desk:${request.entitlements.desk}`,
+  });
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'IndexFlow desk gateway',
+        version: '0.1.0',
+        description:
+          'Live and intraday index levels. Every decimal is an exact string. Authenticate with `x-api-key` ' +
+          'or `Authorization: Bearer <JWT>`. Live feed: WebSocket at /v1/ws, Server-Sent Events at /v1/stream.',
+      },
+      components: {
+        securitySchemes: {
+          apiKey: { type: 'apiKey', in: 'header', name: 'x-api-key' },
+          bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+        },
+      },
+      security: [{ apiKey: [] }, { bearer: [] }],
+    },
+    refResolver: {
+      buildLocalReference: (json, _baseUri, _fragment, i) =>
+        typeof json.$id === 'string' ? json.$id : `def-${i}`,
+    },
+  });
+  app.addSchema(levelSchema);
+  app.addSchema(constituentsSchema);
+  app.addSchema(errorSchema);
+  await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
+
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  registerRestRoutes(app, { hub: options.hub, ...options.projection });
+  const feedDeps = {
+    hub: options.hub,
+    sessions: options.sessions,
+    policy: options.policy,
+    heartbeatMs: options.heartbeatMs,
+    maxMessagesPerSecond: options.maxMessagesPerSecond,
+    counters: options.counters,
+  };
+  registerWsRoute(app, feedDeps);
+  registerSseRoute(app, feedDeps);
+  registerDashboardRoutes(app);
+  return app;
+}

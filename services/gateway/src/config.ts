@@ -1,0 +1,123 @@
+import { z } from 'zod';
+import type { DeskConfig } from './entitlements.js';
+
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
+
+const deskSchema = z.object({
+  desk: z.string().regex(/^[A-Za-z0-9._-]+$/),
+  apiKeySha256: z.array(z.string().regex(/^[0-9a-fA-F]{64}$/, 'a hex SHA-256 digest')).default([]),
+  indices: z.array(z.string().min(1)).min(1),
+});
+
+const desksJson = z.string().transform((text, context): DeskConfig[] => {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    context.addIssue({ code: 'custom', message: 'must be a JSON array of desks' });
+    return z.NEVER;
+  }
+  const parsed = z.array(deskSchema).safeParse(value);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      context.addIssue({ code: 'custom', message: `[${issue.path.join('.')}] ${issue.message}` });
+    }
+    return z.NEVER;
+  }
+  return parsed.data;
+});
+
+/** Environment the gateway reads; every key is validated at start, all errors reported at once. */
+const schema = z.object({
+  KAFKA_BROKERS: z.string().min(1, 'set KAFKA_BROKERS, e.g. 127.0.0.1:9092'),
+  SCHEMA_REGISTRY_URL: z.url('set SCHEMA_REGISTRY_URL, e.g. http://127.0.0.1:8081/apis/ccompat/v7'),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'set REDIS_URL, e.g. redis://127.0.0.1:6379'),
+  TOPIC_PREFIX: z.string().default(''),
+  /** The calculator whose Redis projection holds the constituents (its CALCULATOR_ID). */
+  CALCULATOR_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]+$/)
+    .default('main'),
+  GATEWAY_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]+$/)
+    .default('gateway'),
+  HISTORY_FROM: z.enum(['today', 'beginning']).default('today'),
+  HISTORY_MAX_POINTS: positiveInt(100_000),
+  HISTORY_MAX_DAYS: positiveInt(2),
+  HOST: z.string().default('127.0.0.1'),
+  PORT: port(8080),
+  OPS_HOST: z.string().default('127.0.0.1'),
+  OPS_PORT: port(9465),
+  TLS_CERT_FILE: z.string().min(1).optional(),
+  TLS_KEY_FILE: z.string().min(1).optional(),
+  AUTH_MODE: z.enum(['required', 'open']).default('required'),
+  GATEWAY_DESKS: desksJson.default([]),
+  JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  RATE_LIMIT_MAX: positiveInt(600),
+  RATE_LIMIT_WINDOW_MS: positiveInt(60_000),
+  WS_MAX_MESSAGES_PER_SECOND: positiveInt(20),
+  HEARTBEAT_MS: positiveInt(5000),
+  SLOW_HIGH_WATER_BYTES: positiveInt(64 * 1024),
+  SLOW_MAX_BUFFERED_BYTES: positiveInt(4 * 1024 * 1024),
+  SLOW_MAX_BEHIND_MS: positiveInt(10_000),
+  CONSTITUENTS_REFRESH_MS: positiveInt(1000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+/**
+ * Rules across keys, checked on the raw environment so they are reported together with every
+ * per-key problem (zod skips refinements of an object whose fields already failed).
+ */
+function crossKeyProblems(env: Record<string, string | undefined>): { key: string; message: string }[] {
+  const problems: { key: string; message: string }[] = [];
+  const set = (key: string) => (env[key] ?? '') !== '';
+  if (set('TLS_CERT_FILE') !== set('TLS_KEY_FILE')) {
+    problems.push({ key: 'TLS_CERT_FILE', message: 'set both TLS_CERT_FILE and TLS_KEY_FILE, or neither' });
+  }
+  let desks: unknown = [];
+  try {
+    desks = JSON.parse(env.GATEWAY_DESKS ?? '[]');
+  } catch {
+    // The per-key schema reports malformed JSON.
+  }
+  if ((env.AUTH_MODE ?? 'required') === 'required' && Array.isArray(desks) && desks.length === 0) {
+    problems.push({
+      key: 'GATEWAY_DESKS',
+      message: 'AUTH_MODE=required needs at least one desk (or set AUTH_MODE=open for a local run)',
+    });
+  }
+  return problems;
+}
+
+export type GatewayConfig = Readonly<z.output<typeof schema>>;
+
+/** The configuration is unusable; the message lists every bad key with the value it was given. */
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`invalid configuration:\n  ${problems.join('\n  ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const SECRET = /PASSWORD|SECRET|TOKEN|KEY/;
+
+function shown(key: string, value: unknown): string {
+  if (value === undefined) return 'missing';
+  return SECRET.test(key) ? 'was set (hidden)' : `was ${JSON.stringify(value)}`;
+}
+
+export function loadConfig(env: Record<string, string | undefined>): GatewayConfig {
+  const result = schema.safeParse(env);
+  const problems = [
+    ...(result.success
+      ? []
+      : result.error.issues.map((issue) => ({ key: String(issue.path[0]), message: issue.message }))),
+    ...crossKeyProblems(env),
+  ];
+  if (problems.length > 0 || !result.success) {
+    throw new ConfigError(problems.map(({ key, message }) => `${key}: ${message} (${shown(key, env[key])})`));
+  }
+  return Object.freeze(result.data);
+}

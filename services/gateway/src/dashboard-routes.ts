@@ -1,0 +1,43 @@
+// The desk dashboard: a static page, its script, and lightweight-charts' standalone build, served
+// from the installed package so the page needs no CDN. The page itself is public; its data calls
+// carry the desk's API key, which the user gives in the URL fragment (#apiKey=...), never sent to
+// the server as part of the page URL.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { FastifyInstance } from 'fastify';
+
+const PUBLIC_DIR = fileURLToPath(new URL('../public/', import.meta.url));
+
+function chartsScriptPath(): string {
+  const require = createRequire(import.meta.url);
+  return join(
+    dirname(require.resolve('lightweight-charts/package.json')),
+    'dist',
+    'lightweight-charts.standalone.production.js',
+  );
+}
+
+export function registerDashboardRoutes(app: FastifyInstance): void {
+  const files = {
+    page: readFileSync(join(PUBLIC_DIR, 'dashboard.html')),
+    script: readFileSync(join(PUBLIC_DIR, 'dashboard.js')),
+    style: readFileSync(join(PUBLIC_DIR, 'dashboard.css')),
+    charts: readFileSync(chartsScriptPath()),
+  };
+  const hidden = { schema: { hide: true } };
+  app.get('/', hidden, async (_request, reply) => reply.redirect('/dashboard'));
+  app.get('/dashboard', hidden, async (_request, reply) =>
+    reply.type('text/html; charset=utf-8').send(files.page),
+  );
+  app.get('/dashboard/dashboard.js', hidden, async (_request, reply) =>
+    reply.type('text/javascript; charset=utf-8').send(files.script),
+  );
+  app.get('/dashboard/dashboard.css', hidden, async (_request, reply) =>
+    reply.type('text/css; charset=utf-8').send(files.style),
+  );
+  app.get('/dashboard/lightweight-charts.js', hidden, async (_request, reply) =>
+    reply.type('text/javascript; charset=utf-8').send(files.charts),
+  );
+}

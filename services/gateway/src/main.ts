@@ -1,0 +1,48 @@
+#!/usr/bin/env node
+/**
+ * gateway: serves the index-level topic to desks over WebSocket, Server-Sent Events and REST, with
+ * a live dashboard. The only file that reads the environment or handles signals.
+ */
+import { createRootLogger } from '@indexflow/observability';
+import { ConfigError, loadConfig } from './config.js';
+import { startGateway } from './runtime.js';
+
+async function main(): Promise<void> {
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`gateway: ${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const log = createRootLogger({ name: 'gateway', level: config.LOG_LEVEL }).child({
+    gatewayId: config.GATEWAY_ID,
+  });
+  const gateway = await startGateway(config, log);
+  log.info(
+    {
+      url: `${gateway.protocol}://${config.HOST}:${gateway.port}`,
+      opsPort: gateway.opsPort,
+      historyFrom: config.HISTORY_FROM,
+      authMode: config.AUTH_MODE,
+      desks: config.GATEWAY_DESKS.map((d) => d.desk),
+    },
+    'gateway listening',
+  );
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'stopping');
+    await gateway.close();
+    log.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+void main();

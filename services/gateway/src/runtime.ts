@@ -1,0 +1,184 @@
+// Wires the gateway to real services: Kafka (the level topic), the Schema Registry, Redis (the
+// calculator's projection), and the ops server. main.ts calls it once; tests and the benchmark call
+// it too, with their own configuration.
+import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import fastifyJwt from '@fastify/jwt';
+import {
+  createAvroSerdes,
+  createKafkaClient,
+  createSchemaRegistryClient,
+  type IndexLevelRecord,
+  topicNames,
+} from '@indexflow/kafka';
+import { type Logger, type OpsServer, startOpsServer } from '@indexflow/observability';
+import Fastify from 'fastify';
+import { Redis } from 'ioredis';
+import { buildGatewayApp } from './app.js';
+import type { GatewayConfig } from './config.js';
+import { ConstituentsRefresher } from './constituents-refresher.js';
+import { DeskDirectory } from './entitlements.js';
+import { FeedHub } from './feed-hub.js';
+import { createGatewayMetrics, type GatewayMetrics } from './gateway-metrics.js';
+import { IntradayHistory } from './intraday-history.js';
+import { type LevelConsumer, startLevelConsumer } from './level-consumer.js';
+import { ProjectionReader } from './projection-reader.js';
+import { SessionRegistry } from './session-registry.js';
+
+export interface RunningGateway {
+  /** `http` or `https`, as configured. */
+  readonly protocol: 'http' | 'https';
+  readonly port: number;
+  readonly opsPort: number;
+  readonly hub: FeedHub;
+  readonly metrics: GatewayMetrics;
+  readonly levels: LevelConsumer;
+  /** Stops in reverse order of start: clients, HTTP, Kafka, Redis, ops. */
+  close(): Promise<void>;
+}
+
+/** Returns a JWT verifier for HS256 tokens signed with `secret`, using @fastify/jwt's verifier. */
+async function jwtVerifier(secret: string): Promise<(token: string) => Record<string, unknown>> {
+  const holder = Fastify();
+  await holder.register(fastifyJwt, { secret, verify: { algorithms: ['HS256'] } });
+  await holder.ready();
+  return (token) => holder.jwt.verify<Record<string, unknown>>(token);
+}
+
+export async function startGateway(config: GatewayConfig, log: Logger): Promise<RunningGateway> {
+  const metrics = createGatewayMetrics();
+  const steps: { name: string; close: () => Promise<void> }[] = [];
+  const closeAll = async () => {
+    for (const step of steps.reverse()) {
+      const started = Date.now();
+      try {
+        await step.close();
+        log.info({ step: step.name, ms: Date.now() - started }, 'closed');
+      } catch (error) {
+        log.warn({ err: error, step: step.name }, 'close failed');
+      }
+    }
+  };
+  try {
+    const topics = topicNames(config.TOPIC_PREFIX);
+    const redis = new Redis(config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 3 });
+    await redis.connect();
+    steps.push({ name: 'redis', close: async () => void (await redis.quit()) });
+    const projection = new ProjectionReader({
+      redis,
+      calculatorId: config.CALCULATOR_ID,
+      prefix: config.TOPIC_PREFIX,
+    });
+
+    let refresher: ConstituentsRefresher | null = null;
+    const hub = new FeedHub({
+      history: new IntradayHistory({
+        maxPointsPerDay: config.HISTORY_MAX_POINTS,
+        maxDays: config.HISTORY_MAX_DAYS,
+      }),
+      events: {
+        onLevelWithoutConstituents: (indexId) => refresher?.levelArrived(indexId),
+        onFanOut: (_subscribers, seconds) => metrics.fanOut.observe(seconds),
+        onDuplicate: () => metrics.duplicates.inc(),
+      },
+    });
+    refresher = new ConstituentsRefresher({
+      hub,
+      read: (indexId) => projection.constituents(indexId),
+      intervalMs: config.CONSTITUENTS_REFRESH_MS,
+      logger: log.child({ component: 'constituents-refresher' }),
+    });
+    steps.push({ name: 'constituents-refresher', close: async () => refresher?.close() });
+
+    const sessions = new SessionRegistry(config.HEARTBEAT_MS);
+    const app = await buildGatewayApp({
+      logger: log.child({ component: 'http' }),
+      hub,
+      sessions,
+      auth: {
+        mode: config.AUTH_MODE,
+        directory: new DeskDirectory(config.GATEWAY_DESKS),
+        ...(config.JWT_SECRET === undefined ? {} : { verifyJwt: await jwtVerifier(config.JWT_SECRET) }),
+      },
+      rateLimit: { max: config.RATE_LIMIT_MAX, windowMs: config.RATE_LIMIT_WINDOW_MS },
+      policy: {
+        highWaterBytes: config.SLOW_HIGH_WATER_BYTES,
+        maxBufferedBytes: config.SLOW_MAX_BUFFERED_BYTES,
+        maxBehindMs: config.SLOW_MAX_BEHIND_MS,
+      },
+      heartbeatMs: config.HEARTBEAT_MS,
+      maxMessagesPerSecond: config.WS_MAX_MESSAGES_PER_SECOND,
+      counters: {
+        onSent: (n) => metrics.messagesSent.inc(n),
+        onConflated: (n) => metrics.conflated.inc(n),
+        onTooSlow: () => metrics.slowDisconnects.inc(),
+      },
+      projection: {
+        projectedIndexIds: () => projection.indexIds(),
+        projectedConstituents: (indexId) => projection.constituents(indexId),
+      },
+      ...(config.TLS_CERT_FILE === undefined || config.TLS_KEY_FILE === undefined
+        ? {}
+        : { https: { cert: readFileSync(config.TLS_CERT_FILE), key: readFileSync(config.TLS_KEY_FILE) } }),
+    });
+    steps.push({
+      name: 'http',
+      close: async () => {
+        sessions.closeAll();
+        await app.close();
+      },
+    });
+
+    const kafka = createKafkaClient({
+      brokers: config.KAFKA_BROKERS.split(','),
+      clientId: `indexflow-${config.GATEWAY_ID}`,
+      logger: log.child({ component: 'kafkajs' }),
+    });
+    const serdes = createAvroSerdes<IndexLevelRecord>(
+      createSchemaRegistryClient({ url: config.SCHEMA_REGISTRY_URL }),
+      topics.indexLevels,
+    );
+    const levels = await startLevelConsumer({
+      kafka,
+      topic: topics.indexLevels,
+      serdes,
+      from: config.HISTORY_FROM,
+      groupPrefix: `indexflow-${config.GATEWAY_ID}`,
+      logger: log.child({ component: 'level-consumer' }),
+      onRecord: (record) => {
+        metrics.levelsIn.inc();
+        hub.apply(record);
+      },
+      onUndecodable: () => metrics.undecodable.inc(),
+    });
+    steps.push({ name: 'level-consumer', close: () => levels.close() });
+
+    await app.listen({ host: config.HOST, port: config.PORT });
+    const port = (app.server.address() as AddressInfo).port;
+    const ops: OpsServer = await startOpsServer({
+      host: config.OPS_HOST,
+      port: config.OPS_PORT,
+      registry: metrics.registry,
+      isReady: () => levels.caughtUp,
+    });
+    steps.push({ name: 'ops', close: () => ops.close() });
+    const clientGauge = setInterval(() => {
+      metrics.clients.set({ transport: 'ws' }, sessions.count('ws'));
+      metrics.clients.set({ transport: 'sse' }, sessions.count('sse'));
+    }, 1000);
+    clientGauge.unref();
+    steps.push({ name: 'client-gauge', close: async () => clearInterval(clientGauge) });
+    return {
+      protocol: config.TLS_CERT_FILE === undefined ? 'http' : 'https',
+      port,
+      opsPort: ops.port,
+      hub,
+      metrics,
+      levels,
+      close: closeAll,
+    };
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+}

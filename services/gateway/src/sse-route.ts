@@ -1,0 +1,99 @@
+// Server-Sent Events: GET /v1/stream?indices=A,B. The same messages as the WebSocket feed, each as
+// `event: <type>` with its JSON as `data:`, under the same slow-client policy (the response's
+// writable buffer stands in for the socket's). `id:` is `<indexId>:<sequence>` on levels.
+import type { FastifyInstance } from 'fastify';
+import { entitlementsOf, requireDesk } from './auth.js';
+import { FeedSession } from './feed-session.js';
+import { BadQueryError, NotEntitledError } from './gateway-errors.js';
+import { type Outbound, type ServerMessage, textOf } from './protocol.js';
+import type { RegisteredSession } from './session-registry.js';
+import type { FeedRouteDeps } from './ws-route.js';
+
+/** One SSE frame of a message. */
+export function sseFrame(message: ServerMessage, json: string): string {
+  const id = message.type === 'level' ? `id: ${message.indexId}:${message.sequence}\n` : '';
+  return `event: ${message.type}\n${id}data: ${json}\n\n`;
+}
+
+export function parseIndicesQuery(value: unknown): string[] {
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw new BadQueryError('indices', value, 'a comma-separated list of index ids');
+  }
+  const ids = [...new Set(value.split(',').map((id) => id.trim()))].filter((id) => id.length > 0);
+  if (ids.length === 0 || ids.length > 1000) {
+    throw new BadQueryError('indices', value, '1 to 1000 comma-separated index ids');
+  }
+  return ids;
+}
+
+export function registerSseRoute(app: FastifyInstance, deps: FeedRouteDeps): void {
+  app.get(
+    '/v1/stream',
+    {
+      preHandler: requireDesk,
+      schema: {
+        summary: 'Live levels as Server-Sent Events',
+        description:
+          'Events: welcome, subscribed, snapshot (one per index), level (every level after it, in sequence; ' +
+          '`conflated` > 0 when a slow client skipped some), constituents, heartbeat, slow_consumer (then the ' +
+          'stream ends). Same JSON as the WebSocket feed at /v1/ws.',
+        tags: ['feed'],
+        querystring: {
+          type: 'object',
+          required: ['indices'],
+          properties: { indices: { type: 'string', description: 'comma-separated index ids' } },
+        },
+        produces: ['text/event-stream'],
+      },
+    },
+    async (request, reply) => {
+      const entitlements = entitlementsOf(request);
+      const indices = parseIndicesQuery((request.query as { indices?: unknown }).indices);
+      const refused = indices.find((id) => !entitlements.allows(id));
+      if (refused !== undefined) throw new NotEntitledError(entitlements.desk, refused);
+      const log = request.log.child({ desk: entitlements.desk, transport: 'sse' });
+      reply.hijack();
+      const raw = reply.raw;
+      raw.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache',
+        connection: 'keep-alive',
+        'x-accel-buffering': 'no',
+      });
+      const write = (outbound: Outbound) => raw.write(sseFrame(outbound.message, textOf(outbound)));
+      const session = new FeedSession({
+        hub: deps.hub,
+        entitlements,
+        policy: deps.policy,
+        counters: deps.counters,
+        transport: {
+          bufferedBytes: () => raw.writableLength,
+          write,
+          dropTooSlow: (message) => {
+            log.warn({ ...message }, 'slow client disconnected');
+            raw.end(sseFrame(message, JSON.stringify(message)));
+            setTimeout(() => raw.destroy(), 1000).unref();
+          },
+        },
+      });
+      const entry: RegisteredSession = { session, transport: 'sse', shutdown: () => raw.end() };
+      deps.sessions.add(entry);
+      raw.on('close', () => {
+        session.close();
+        deps.sessions.remove(entry);
+        log.info('client disconnected');
+      });
+      log.info('client connected');
+      session.deliver({
+        message: {
+          type: 'welcome',
+          desk: entitlements.desk,
+          heartbeatMs: deps.heartbeatMs,
+          entitled: entitlements.indices,
+        },
+        text: null,
+      });
+      session.subscribe(indices);
+    },
+  );
+}
