@@ -1,0 +1,66 @@
+# syntax=docker/dockerfile:1.7
+#
+# One recipe for every service under services/ (index-calculator, gateway, corporate-actions, and
+# cli for the one-off `indexflow admin init`):
+#
+#   docker build --build-arg SERVICE=index-calculator --build-arg HEALTH_PORT=9464 -t indexflow/index-calculator .
+#
+# Why a workspace image and not `pnpm deploy`: the packages export their TypeScript sources and
+# find their data relative to their own files (packages/kafka reads ../../../schemas/*.avsc,
+# packages/seed-indices its sample/), so the image keeps the repository's layout and runs the
+# sources with tsx, exactly as `pnpm calculator` does. `pnpm deploy` would move the packages under
+# node_modules/.pnpm and break those paths.
+
+ARG BUILD_IMAGE=node:20-bookworm-slim
+# Debian 12 like the build image; `nonroot` runs as uid/gid 65532 and has no shell or package manager.
+ARG RUNTIME_IMAGE=gcr.io/distroless/nodejs20-debian12:nonroot
+
+# --- deps: the lockfile's production packages, cached until pnpm-lock.yaml changes -------------
+FROM ${BUILD_IMAGE} AS deps
+ENV PNPM_HOME=/pnpm CI=true
+WORKDIR /app
+COPY package.json pnpm-lock.yaml pnpm-workspace.yaml .npmrc ./
+# corepack installs the pnpm version pinned in package.json's packageManager.
+RUN corepack enable && corepack install
+RUN --mount=type=cache,id=indexflow-pnpm-store,target=/pnpm/store \
+    pnpm fetch --prod --store-dir /pnpm/store
+
+# --- tsx: the services run TypeScript directly; same version as the workspace's ----------------
+FROM ${BUILD_IMAGE} AS tsx
+WORKDIR /opt/tsx
+COPY package.json /tmp/workspace-package.json
+RUN version="$(node -p "require('/tmp/workspace-package.json').devDependencies.tsx")" \
+ && npm install --no-audit --no-fund --omit=dev "tsx@${version}"
+
+# --- build: the service and the workspace packages it depends on, production dependencies only ---
+FROM deps AS build
+ARG SERVICE
+RUN test -n "${SERVICE}" || { echo 'build with --build-arg SERVICE=<directory under services/>' >&2; exit 1; }
+COPY . .
+RUN test -f "services/${SERVICE}/src/main.ts" || { echo "services/${SERVICE}/src/main.ts does not exist" >&2; exit 1; }
+RUN --mount=type=cache,id=indexflow-pnpm-store,target=/pnpm/store \
+    pnpm install --offline --frozen-lockfile --prod --store-dir /pnpm/store --filter "{services/${SERVICE}}..."
+# Other services are not needed in this image.
+RUN find services -mindepth 1 -maxdepth 1 ! -name "${SERVICE}" -exec rm -rf {} +
+
+# --- runtime -------------------------------------------------------------------------------------
+FROM ${RUNTIME_IMAGE} AS runtime
+ARG SERVICE
+# The port of the service's ops server (/healthz): HTTP_PORT 9464 for the calculator, HTTP_PORT
+# 9465 for corporate-actions, OPS_PORT 9465 for the gateway.
+ARG HEALTH_PORT=9464
+LABEL org.opencontainers.image.title="indexflow-${SERVICE}"
+ENV NODE_ENV=production \
+    HEALTHCHECK_URL="http://127.0.0.1:${HEALTH_PORT}/healthz"
+# Owned by root and read-only for the service user: the process cannot change its own code.
+COPY --from=tsx /opt/tsx /opt/tsx
+COPY --from=build /app /app
+WORKDIR /app/services/${SERVICE}
+USER 65532:65532
+EXPOSE ${HEALTH_PORT}
+# No curl in distroless: Node's own fetch asks the ops server.
+HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
+  CMD ["/nodejs/bin/node", "-e", "fetch(process.env.HEALTHCHECK_URL).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+# tsx's loader compiles the TypeScript sources on the fly (its cache goes to /tmp).
+ENTRYPOINT ["/nodejs/bin/node", "--import", "file:///opt/tsx/node_modules/tsx/dist/loader.mjs"]
+CMD ["src/main.ts"]
