@@ -1,54 +1,149 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatLevelRow, LEVELS_CSV_HEADER, replayDataset } from '@indexflow/dataset-files';
+import type { ServerMessage } from '@indexflow/gateway';
 import { Dec, formatFixed } from '@indexflow/index-engine';
 import { describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 
 const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
+const INDICES = ['995365.SSI', '995366.SSI', '995367.SSI'];
+/** Tight enough that the simulated HKDCNY walk breaks it a few dozen times in the day of seed 9. */
+const FX_MAX_JUMP = '0.0002';
+
+type LevelMessage = Extract<ServerMessage, { type: 'level' }>;
+
+/** Runs `pnpm start`'s entry point; resolves the gateway URL once printed, and the exit when done. */
+function startEmbedded(args: readonly string[]) {
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    // The in-memory run: without the service endpoints (which `pnpm test:all` exports).
+    env: { ...process.env, KAFKA_BROKERS: '', SCHEMA_REGISTRY_URL: '', REDIS_URL: '' },
+  });
+  let stdout = '';
+  let stderr = '';
+  let running = true;
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString('utf8');
+  });
+  const gatewayUrl = new Promise<string>((resolve, reject) => {
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString('utf8');
+      const url = /desk gateway at (http:\/\/\S+)/.exec(stderr)?.[1];
+      if (url !== undefined) resolve(url);
+    });
+    child.once('exit', () => reject(new Error(`exited before serving the gateway:\n${stderr}`)));
+  });
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => {
+      running = false;
+      resolve(code);
+    }),
+  );
+  const killTimer = setTimeout(() => child.kill('SIGKILL'), 80_000);
+  void exited.then(() => clearTimeout(killTimer));
+  return {
+    gatewayUrl,
+    exited,
+    isRunning: () => running,
+    output: () => ({ stdout, stderr }),
+  };
+}
+
+/** Subscribes to every seed index over the gateway's WebSocket and collects the levels. */
+async function subscribeAll(url: string): Promise<{ levels: LevelMessage[]; closed: Promise<void> }> {
+  const socket = new WebSocket(`${url.replace('http', 'ws')}/v1/ws`);
+  const levels: LevelMessage[] = [];
+  const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+  await new Promise<void>((resolve, reject) => {
+    socket.once('open', () => resolve());
+    socket.once('error', reject);
+  });
+  socket.on('message', (data) => {
+    const message = JSON.parse(data.toString()) as ServerMessage;
+    if (message.type === 'level') levels.push(message);
+  });
+  socket.send(JSON.stringify({ type: 'subscribe', indices: INDICES }));
+  return { levels, closed };
+}
 
 describe('pnpm start (embedded pipeline)', () => {
-  it('runs an accelerated simulated day whose levels equal the offline replay of the same day, byte for byte', () => {
+  it('runs an accelerated day with corporate actions, the FX filter and the desk feed; its levels equal the offline replay byte for byte', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'indexflow-embedded-test-'));
     const out = join(dir, 'levels.csv');
     const dataset = join(dir, 'dataset');
-    const stdout = execFileSync(
-      process.execPath,
+    const announcements = join(dir, 'announcements.csv');
+    // b2 is a second bonus of the same stock on the same date under another id: the register
+    // refuses it (under b1's id it would amend b1).
+    writeFileSync(
+      announcements,
       [
-        '--import',
-        'tsx',
-        MAIN,
-        '--speed',
-        '200000',
-        '--seed',
-        '9',
-        '--snapshot-interval-ms',
-        '60000',
-        '--out',
-        out,
-        '--dataset-dir',
-        dataset,
-      ],
-      {
-        encoding: 'utf8',
-        stdio: ['ignore', 'pipe', 'pipe'],
-        timeout: 120_000,
-        // The in-memory run: without the service endpoints (which `pnpm test:all` exports).
-        env: { ...process.env, KAFKA_BROKERS: '', SCHEMA_REGISTRY_URL: '', REDIS_URL: '' },
-      },
+        'actionId,exDate,type,symbol,index,ratio,price,amount,shares',
+        'b1,2025-03-20,bonus,300017.SZ,,0.4,,,',
+        'd1,2025-03-20,cash_dividend,0700.HK,,,,2.40,',
+        'b2,2025-03-20,bonus,300017.SZ,,0.5,,,',
+        '',
+      ].join('\n'),
     );
+    const run = startEmbedded([
+      ...['--speed', '2500', '--seed', '9', '--snapshot-interval-ms', '60000'],
+      ...['--fx-max-jump', FX_MAX_JUMP, '--actions', announcements, '--port', '0', '--quiet'],
+      ...['--out', out, '--dataset-dir', dataset],
+    ]);
+    const url = await run.gatewayUrl;
+    const feed = await subscribeAll(url);
+    await expect.poll(() => feed.levels.length, { timeout: 20_000 }).toBeGreaterThan(0);
+    const response = await fetch(`${url}/v1/indices`);
+    const listed = (await response.json()) as { indices: { indexId: string }[] };
+    expect(run.isRunning()).toBe(true);
+    expect(response.status).toBe(200);
+    expect(listed.indices.map((i) => i.indexId)).toEqual(INDICES);
+
+    const code = await run.exited;
+    const { stdout, stderr } = run.output();
+    expect(code, stderr).toBe(0);
+    // The run ended by itself and closed the desk's connection.
+    await feed.closed;
+    expect(stderr).toMatch(/action refused: conflicting_action: b2 is a second bonus .* conflicting with b1/);
+    expect(readFileSync(join(dataset, 'actions.csv'), 'utf8').trim().split('\n')).toHaveLength(3);
+
     const offline = [LEVELS_CSV_HEADER];
     const summary = replayDataset(dataset, {
       onLevel: (level) => offline.push(formatLevelRow(level)),
       engine: { rejectUnknownSymbols: true },
+      fxFilter: { maxJump: FX_MAX_JUMP },
     });
-    expect(summary.rejected).toBe(0);
+    expect(summary.adjustments).toBe(1);
+    const fxJumps = summary.rejectedByReason.fx_jump ?? 0;
+    expect(fxJumps).toBeGreaterThan(0);
+    expect(summary.rejected).toBe(fxJumps);
+    expect(stderr).toContain(`(fx_jump=${fxJumps})`);
     expect(offline.length).toBeGreaterThan(1000);
     expect(readFileSync(out, 'utf8')).toBe(`${offline.join('\n')}\n`);
+
+    // The desk saw levels of every index in sequence (skips counted in `conflated`), each equal
+    // to the replay's level of that sequence.
+    const rows = new Map(
+      offline.slice(1).map((row) => {
+        const [, index, level, sequence] = row.split(',');
+        return [`${index}|${sequence}`, level];
+      }),
+    );
+    for (const index of INDICES) {
+      const received = feed.levels.filter((m) => m.indexId === index);
+      expect(received.length).toBeGreaterThan(5);
+      for (const [i, message] of received.entries()) {
+        const previous = received[i - 1];
+        if (previous !== undefined) expect(message.sequence).toBe(previous.sequence + message.conflated + 1);
+        expect(formatFixed(new Dec(message.level.level), 10)).toBe(rows.get(`${index}|${message.sequence}`));
+      }
+    }
+
     // The close summary shows each seed index's last level of the day.
-    for (const index of ['995365.SSI', '995366.SSI', '995367.SSI']) {
+    for (const index of INDICES) {
       const last = offline
         .filter((row) => row.split(',')[1] === index)
         .at(-1)!
@@ -58,5 +153,5 @@ describe('pnpm start (embedded pipeline)', () => {
         new RegExp(`2025-03-20\\s+${index.replace('.', '\\.')}\\s+${close.replace('.', '\\.')}`),
       );
     }
-  }, 150_000);
+  }, 90_000);
 });

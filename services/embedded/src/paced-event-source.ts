@@ -2,8 +2,10 @@ import type { EventBatch, EventSource, InputOffsets } from '@indexflow/pipeline'
 
 /**
  * Wraps a source so event time plays back at `speed` × wall-clock time: a batch is released only
- * when the wall clock has caught up with its first event. Pacing changes when levels appear,
- * never what they are. Clock and sleep are injected so tests and the engine stay clock-free.
+ * when the wall clock has caught up with its first event. A quiet stretch that would take longer
+ * than `maxQuietMs` of wall time (the night, the hours between a 00:00 adjustment and the open) is
+ * skipped rather than waited out. Pacing changes when levels appear, never what they are. Clock
+ * and sleep are injected so tests and the engine stay clock-free.
  */
 export class PacedEventSource implements EventSource {
   #origin: { eventTime: number; wall: number } | null = null;
@@ -13,6 +15,7 @@ export class PacedEventSource implements EventSource {
     private readonly speed: number | 'max',
     private readonly now: () => number,
     private readonly sleep: (ms: number) => Promise<void>,
+    private readonly maxQuietMs = 1000,
   ) {}
 
   start(from: InputOffsets | null): Promise<void> {
@@ -23,10 +26,12 @@ export class PacedEventSource implements EventSource {
     const batch = await this.inner.nextBatch(maxEvents, maxWaitMs);
     const first = batch.events[0];
     if (this.speed !== 'max' && first !== undefined) {
-      this.#origin ??= { eventTime: first.event.eventTime, wall: this.now() };
-      const due = this.#origin.wall + (first.event.eventTime - this.#origin.eventTime) / this.speed;
+      const eventTime = first.event.eventTime;
+      this.#origin ??= { eventTime, wall: this.now() };
+      const due = this.#origin.wall + (eventTime - this.#origin.eventTime) / this.speed;
       const wait = due - this.now();
-      if (wait > 0) await this.sleep(wait);
+      if (wait > this.maxQuietMs) this.#origin = { eventTime, wall: this.now() };
+      else if (wait > 0) await this.sleep(wait);
     }
     return batch;
   }

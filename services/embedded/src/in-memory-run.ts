@@ -1,0 +1,133 @@
+import { LevelsCsvWriter } from '@indexflow/dataset-files';
+import { type InProcessGateway, startInProcessGateway } from '@indexflow/gateway';
+import { InMemoryEventSource, InMemoryLevelSink, InMemoryStateStore } from '@indexflow/in-memory';
+import type { IndexDefinition, IndexEvent } from '@indexflow/index-engine';
+import { createPipelineStats, recoverEngine, runPipeline } from '@indexflow/pipeline';
+import { pino } from 'pino';
+import { CloseSummary } from './close-summary.js';
+import { FlagError } from './flag-error.js';
+import { LiveBoard } from './live-board.js';
+import { PacedEventSource } from './paced-event-source.js';
+import { type PrepareDayOptions, prepareDay } from './prepare-day.js';
+
+export interface InMemoryRunOptions extends PrepareDayOptions {
+  readonly out: string;
+  readonly speed: number | 'max';
+  /** Port of the in-process desk gateway, or null for none. */
+  readonly gatewayPort: number | null;
+  /** Keep serving the gateway after the close summary until `stopped` resolves. */
+  readonly serve: boolean;
+  readonly quiet: boolean;
+  readonly stdout: NodeJS.WriteStream;
+  /** Resolves on Ctrl-C: stops the day early, or ends `serve`. */
+  readonly stopped: Promise<void>;
+}
+
+/**
+ * The whole day in one process: the prepared day (prepare-day.ts) through the calculator's loop on
+ * in-memory ports, the terminal board, and the desk gateway fed by the committed levels.
+ */
+export async function runInMemory(options: InMemoryRunOptions): Promise<void> {
+  const { log } = options;
+  // The gateway first: a busy port fails the run before the day is simulated.
+  const sink = new InMemoryLevelSink();
+  const state = new InMemoryStateStore();
+  let gateway: InProcessGateway | null = null;
+  if (options.gatewayPort !== null) {
+    try {
+      gateway = await startInProcessGateway({
+        port: options.gatewayPort,
+        logger: pino({ name: 'gateway', level: 'warn' }, pino.destination(2)),
+        committedState: () => state.committed,
+      });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+      throw new FlagError(
+        '--port',
+        String(options.gatewayPort),
+        'a free port on 127.0.0.1 (or pass --no-gateway)',
+      );
+    }
+    log(`embedded: desk gateway at ${gateway.url} (open on loopback); dashboard ${gateway.dashboardUrl}`);
+  }
+  try {
+    const day = prepareDay(options);
+    await runDay(options, { ...day, sink, state, gateway });
+    if (gateway !== null && options.serve) {
+      log(`embedded: the day is over; serving ${gateway.dashboardUrl} until Ctrl-C`);
+      await options.stopped;
+    }
+  } finally {
+    await gateway?.close();
+  }
+}
+
+async function runDay(
+  options: InMemoryRunOptions,
+  parts: {
+    definitions: readonly IndexDefinition[];
+    events: readonly IndexEvent[];
+    sink: InMemoryLevelSink;
+    state: InMemoryStateStore;
+    gateway: InProcessGateway | null;
+  },
+): Promise<void> {
+  const { definitions, sink, state, gateway } = parts;
+  const logger = {
+    info() {},
+    warn: (obj: object, msg: string) => options.log(`${msg} ${JSON.stringify(obj)}`),
+  };
+  const inner = new InMemoryEventSource(parts.events);
+  const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+  const source = new PacedEventSource(inner, options.speed, options.now, sleep);
+  const recovery = await recoverEngine({
+    definitions,
+    engineOptions: { rejectUnknownSymbols: true },
+    sink,
+    state,
+    logger,
+  });
+  await source.start(recovery.from);
+  const writer = new LevelsCsvWriter(options.out);
+  const board = options.quiet ? null : new LiveBoard(options.stdout, options.now, 500);
+  const closes = new CloseSummary();
+  const stats = createPipelineStats();
+  let stopping = false;
+  void options.stopped.then(() => {
+    stopping = true;
+  });
+  await runPipeline({
+    engine: recovery.engine,
+    source,
+    sink,
+    state,
+    stats,
+    logger,
+    batchSize: 200,
+    batchWaitMs: 0,
+    startVersion: recovery.version,
+    alreadyPublished: recovery.alreadyPublished,
+    isStopping: () => stopping || inner.exhausted,
+    conflationIntervalMs: 1000,
+    onCommitted: (levels) => {
+      for (const level of levels) {
+        writer.write(level);
+        closes.add(level);
+      }
+      gateway?.publish(levels);
+      // Only the committed levels are shown, and the in-memory topic need not grow all day.
+      sink.levels.length = 0;
+      sink.conflated.length = 0;
+      sink.closes.length = 0;
+      board?.update(levels);
+    },
+  });
+  writer.close();
+  board?.draw();
+  const reasons = [...stats.rejectedByReason.entries()].map(([r, n]) => `${r}=${n}`).join(' ');
+  const rejected = [...stats.rejectedByReason.values()].reduce((a, b) => a + b, 0);
+  options.stdout.write(`\n${closes.table()}\n`);
+  options.log(
+    `embedded: ${stats.events.toLocaleString('en-US')} events → ${stats.levelsOut.toLocaleString('en-US')} levels in ${stats.batches} batches; rejected ${rejected}${reasons ? ` (${reasons})` : ''}; levels in ${options.out}`,
+  );
+}
