@@ -1,5 +1,12 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { registerActionsCommand } from './commands/actions-command.js';
+import { registerAdminCommand } from './commands/admin-command.js';
+import { registerBackfillCommand } from './commands/backfill-command.js';
+import { registerEodCommand } from './commands/eod-command.js';
+import { registerHistoryCommand } from './commands/history-command.js';
+import { registerProformaCommand } from './commands/proforma-command.js';
+import { registerRecomputeCommand } from './commands/recompute-command.js';
 import { registerReplayCommand } from './commands/replay-command.js';
 import { registerSimulateCommand } from './commands/simulate-command.js';
 import { registerStatsCommand } from './commands/stats-command.js';
@@ -10,10 +17,17 @@ const program = new Command()
   .description('IndexFlow: exact real-time index levels for A-share and Hong Kong constituents')
   .showHelpAfterError();
 
+registerAdminCommand(program);
+registerRecomputeCommand(program);
+registerActionsCommand(program);
+registerProformaCommand(program);
 registerReplayCommand(program);
 registerSimulateCommand(program);
 registerStatsCommand(program);
 registerSubscribeCommand(program);
+registerEodCommand(program);
+registerHistoryCommand(program);
+registerBackfillCommand(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   process.stderr.write(

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import {
+  ClosesFileWriter,
   DatasetError,
   type DatasetIssue,
   formatIssue,
@@ -9,12 +10,13 @@ import {
   replayDataset,
   shanghaiDate,
 } from '@indexflow/dataset-files';
-import { formatFixed, type IndexLevel } from '@indexflow/index-engine';
+import { FxFilterOptionError, formatFixed, type IndexLevel } from '@indexflow/index-engine';
 import type { Command } from 'commander';
 import { replayToKafka } from '../kafka/replay-to-kafka.js';
 
 interface ReplayFlags {
   out: string;
+  closes?: string;
   kafka?: boolean;
   speed: string;
   from?: string;
@@ -22,6 +24,7 @@ interface ReplayFlags {
   strict?: boolean;
   quiet?: boolean;
   fxMaxAgeMs?: string;
+  fxMaxJump?: string;
   rejectUnknownSymbols?: boolean;
 }
 
@@ -86,9 +89,17 @@ export function registerReplayCommand(program: Command): void {
     )
     .argument('<dataset-dir>', 'dataset directory')
     .option('--out <file>', 'levels CSV to write (- for stdout)', 'levels.csv')
+    .option(
+      '--closes <file>',
+      'also write the official closes: JSON Lines with constituents, or a date,index,close,… summary for a .csv path',
+    )
     .option('--strict', 'exit non-zero when any row or event was rejected')
     .option('--quiet', 'do not print rejected rows, progress or the closes table')
     .option('--fx-max-age-ms <ms>', 'refuse HK ticks priced with an HKDCNY rate older than this')
+    .option(
+      '--fx-max-jump <fraction>',
+      'run FX through the FX service filter (per-pair order, this jump band, e.g. 0.05, USD cross) as the live pipeline does',
+    )
     .option(
       '--reject-unknown-symbols',
       'report ticks of symbols in no index (default: keep their price silently)',
@@ -116,6 +127,12 @@ export function registerReplayCommand(program: Command): void {
       const out = flags.out === '-' ? '-' : resolve(flags.out);
       if (out !== '-') mkdirSync(dirname(out), { recursive: true });
       const writer = new LevelsCsvWriter(out);
+      let closesWriter: ClosesFileWriter | null = null;
+      if (flags.closes !== undefined) {
+        const closesPath = resolve(flags.closes);
+        mkdirSync(dirname(closesPath), { recursive: true });
+        closesWriter = new ClosesFileWriter(closesPath);
+      }
       const closes = new Map<string, IndexLevel>();
       const interactive = process.stderr.isTTY && !flags.quiet;
       const maxAge = flags.fxMaxAgeMs === undefined ? undefined : Number(flags.fxMaxAgeMs);
@@ -133,6 +150,7 @@ export function registerReplayCommand(program: Command): void {
             writer.write(level);
             closes.set(`${shanghaiDate(level.eventTime)}|${level.indexId}`, level);
           },
+          ...(closesWriter === null ? {} : { onClose: (close) => closesWriter.write(close) }),
           onIssue: (issue: DatasetIssue) => {
             if (!flags.quiet) process.stderr.write(`${formatIssue(issue)}\n`);
           },
@@ -143,10 +161,12 @@ export function registerReplayCommand(program: Command): void {
             ...(maxAge === undefined ? {} : { fxMaxAgeMs: maxAge }),
             rejectUnknownSymbols: flags.rejectUnknownSymbols ?? false,
           },
+          ...(flags.fxMaxJump === undefined ? {} : { fxFilter: { maxJump: flags.fxMaxJump } }),
         });
       } catch (error) {
         writer.close();
-        if (error instanceof DatasetError) {
+        closesWriter?.close();
+        if (error instanceof DatasetError || error instanceof FxFilterOptionError) {
           process.stderr.write(`error: ${error.message}\n`);
           process.exitCode = 2;
           return;
@@ -154,6 +174,7 @@ export function registerReplayCommand(program: Command): void {
         throw error;
       }
       writer.close();
+      closesWriter?.close();
       if (interactive) process.stderr.write('\r');
       const seconds = summary.durationMs / 1000;
       const rate = seconds > 0 ? Math.round(summary.ticks / seconds) : summary.ticks;

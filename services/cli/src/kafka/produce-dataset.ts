@@ -117,7 +117,8 @@ export async function produceDataset(deps: ProduceDatasetDeps): Promise<ProduceS
         pair: event.pair,
         rate: event.rate,
         eventTime: event.eventTime,
-        source: 'dataset',
+        // fx.csv's optional source column travels on, so a closing fixing stays one live too.
+        source: event.source ?? 'dataset',
         sequence,
       };
       enqueue(deps.topics.fx, { key: event.pair, value: await deps.fxSerdes.serialize(record) });
