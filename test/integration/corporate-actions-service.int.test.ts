@@ -2,14 +2,22 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { formatLevelRow, parseTimestamp, replayDataset, shanghaiMidnight } from '@indexflow/dataset-files';
+import {
+  DEFAULT_FX_SOURCE,
+  formatLevelRow,
+  parseTimestamp,
+  replayDataset,
+  shanghaiMidnight,
+} from '@indexflow/dataset-files';
 import { Dec, FxRateFilter, formatFixed } from '@indexflow/index-engine';
 import {
   createAvroSerdes,
   DEAD_LETTER_HEADERS,
+  type FxObservationRecord,
   type FxRateRecord,
   type IndexAdjustmentRecord,
   type IndexLevelRecord,
+  levelToRecord,
   type MarketTickRecord,
 } from '@indexflow/kafka';
 import { waitFor } from '@indexflow/testkit';
@@ -34,15 +42,17 @@ const startService = trackedCorporateActions();
 function offline(dir: string) {
   const rows: string[] = [];
   const stale = new Set<string>();
+  const fx = new Map<string, FxObservationRecord | null>();
   replayDataset(dir, {
     onLevel: (level) => {
       rows.push(formatLevelRow(level));
+      fx.set(`${level.indexId}#${level.sequence}`, levelToRecord(level).fxObservation);
       if (level.fxStale) stale.add(`${level.indexId}#${level.sequence}`);
     },
     engine: { rejectUnknownSymbols: true, fxMaxAgeMs: FX_MAX_AGE_MS },
     fxFilter: { maxJump: FX_MAX_JUMP },
   });
-  return { rows: sortRows(rows), stale };
+  return { rows: sortRows(rows), stale, fx };
 }
 
 const nextDayStart = (day: string) => shanghaiMidnight(day)! + 86_400_000;
@@ -166,7 +176,7 @@ describe('corporate-actions & FX service: three days through the running service
           pair: row.pair,
           rate: row.rate,
           eventTime: parseTimestamp(row.ts)!,
-          source: 'scenario',
+          source: DEFAULT_FX_SOURCE,
           sequence,
         };
         messages.push({ key: row.pair, value: await fxSerdes.serialize(record) });
@@ -237,6 +247,14 @@ describe('corporate-actions & FX service: three days through the running service
     );
     expect(liveStale.size).toBeGreaterThan(0);
     expect(liveStale).toEqual(expected.stale);
+    // Every level names the FX observation it used, the same one live and replayed.
+    const liveFx = new Map(
+      levels.records.map((r) => [`${r.value!.indexId}#${r.value!.sequence}`, r.value!.fxObservation]),
+    );
+    expect(liveFx).toEqual(expected.fx);
+    expect([...liveFx.values()].some((o) => o !== null && o.observationId.startsWith('fx-filter:'))).toBe(
+      true,
+    );
 
     // One adjustment per ex-date, never two, each with the pro-forma of the indices it changes.
     const published = adjustments.records.map((r) => r.value!);

@@ -18,6 +18,11 @@ export interface ProformaConstituent {
   /** Weight in the index at those prices, as a fraction with 12 decimal places; null when unpriced. */
   readonly weightBefore: string | null;
   readonly weightAfter: string | null;
+  /**
+   * The definition's cap factor (index shares = shares × cap factor), 1 when it gives none or the
+   * constituent is new; re-capping is expressed as new index shares (a `shares_change`).
+   */
+  readonly capFactor: string;
 }
 
 /** What `date`'s actions do to one index, computed by the engine on a copy of its state. */
@@ -72,6 +77,8 @@ export function computeProforma(
     const wasBySymbol = new Map(was.constituents.map((c) => [c.symbol, c]));
     const nowBySymbol = new Map(now.constituents.map((c) => [c.symbol, c]));
     const symbols = [...new Set([...wasBySymbol.keys(), ...nowBySymbol.keys()])];
+    const definition = definitions.find((d) => d.id === indexId);
+    const capFactors = new Map(definition?.constituents.map((c) => [c.symbol, c.capFactor ?? '1']) ?? []);
     return [
       {
         indexId,
@@ -92,6 +99,7 @@ export function computeProforma(
             sharesAfter: plain(a?.indexShares ?? null),
             weightBefore: wBefore.get(symbol) ?? null,
             weightAfter: wAfter.get(symbol) ?? null,
+            capFactor: capFactors.get(symbol) ?? '1',
           };
         }),
         rejections: rejections.filter((r) => r.indexId === undefined || r.indexId === indexId),

@@ -5,6 +5,7 @@ import {
   type IndexEvent,
   type Rejection,
 } from '@indexflow/index-engine';
+import { DEFAULT_FX_SOURCE } from './read-market-events.js';
 
 /**
  * Passes every event through, except FX rates: those go through the FX service's filter, and only
@@ -18,6 +19,7 @@ export function* filterFxEvents(
   onRefused: (rejection: Rejection, quote: FxRateEvent) => void,
 ): Generator<IndexEvent> {
   const filter = new FxRateFilter(options);
+  let published = 0;
   for (const event of events) {
     if (event.kind !== 'fx-rate') {
       yield event;
@@ -34,12 +36,18 @@ export function* filterFxEvents(
       continue;
     }
     if (result.published === null) continue;
+    published += 1;
+    // The id the calculator derives from the FX service's record (`source:pair:sequence`): a
+    // direct quote keeps its feed's source, a derived rate is sourced `fx-filter:<derivation>`.
+    const source = result.published.direct
+      ? (event.source ?? DEFAULT_FX_SOURCE)
+      : `fx-filter:${result.published.derivation}`;
     yield {
       kind: 'fx-rate',
       pair: result.published.pair,
       rate: result.published.rate,
       eventTime: result.published.eventTime,
-      observationId: result.published.derivation,
+      observationId: `${source}:${result.published.pair}:${published}`,
       // A direct quote keeps its source, so an index's closing fixing is still recognised.
       ...(result.published.direct && event.source !== undefined ? { source: event.source } : {}),
       ...(event.position === undefined ? {} : { position: event.position }),

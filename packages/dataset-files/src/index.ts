@@ -8,7 +8,7 @@ export { formatLevelRow, LEVEL_DECIMALS, LEVELS_CSV_HEADER, LevelsCsvWriter } fr
 export { readLines } from './line-reader.js';
 export { readActions } from './read-actions.js';
 export { parseIndexDefinition, readIndexDefinitions } from './read-indices.js';
-export { readFxRates, readTicks } from './read-market-events.js';
+export { DEFAULT_FX_SOURCE, readFxRates, readTicks } from './read-market-events.js';
 export type { ReplayOptions, ReplaySummary } from './replay-dataset.js';
 export { replayDataset } from './replay-dataset.js';
 export { formatUtc, parseTimestamp, shanghaiDate, shanghaiMidnight } from './timestamps.js';

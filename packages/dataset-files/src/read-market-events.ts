@@ -108,6 +108,9 @@ export function readTicks(datasetDir: string, report: (issue: DatasetIssue) => v
   );
 }
 
+/** The `source` of an fx.csv row without one, as `replay --kafka` publishes it. */
+export const DEFAULT_FX_SOURCE = 'dataset';
+
 /** Streams `fx.csv` (optional) as FX events, with the same row checks as ticks. */
 export function* readFxRates(
   datasetDir: string,
@@ -115,6 +118,9 @@ export function* readFxRates(
 ): Generator<FxRateEvent> {
   const path = join(datasetDir, 'fx.csv');
   if (!existsSync(path)) return;
+  // Observation ids as a Kafka consumer derives them (`source:pair:sequence`, the feed numbering
+  // each pair from 1 as `replay --kafka` does), so a level names the same observation either way.
+  const sequences = new Map<string, number>();
   yield* readTimedRows(
     path,
     {
@@ -122,15 +128,21 @@ export function* readFxRates(
       columns: ['pair', 'rate'],
       // `source` names the publisher; an index's close.fxFixingSource picks its closing fixing.
       optional: ['source'],
-      toEvent: (row, eventTime, line) => ({
-        kind: 'fx-rate',
-        pair: row.pair!.trim(),
-        rate: row.rate!,
-        eventTime,
-        observationId: `fx.csv:${line}`,
-        ...(row.source?.trim() ? { source: row.source.trim() } : {}),
-        position: { source: 'fx.csv', offset: line },
-      }),
+      toEvent: (row, eventTime, line) => {
+        const pair = row.pair!.trim();
+        const source = row.source?.trim() || undefined;
+        const sequence = (sequences.get(pair) ?? 0) + 1;
+        sequences.set(pair, sequence);
+        return {
+          kind: 'fx-rate',
+          pair,
+          rate: row.rate!,
+          eventTime,
+          observationId: `${source ?? DEFAULT_FX_SOURCE}:${pair}:${sequence}`,
+          ...(source === undefined ? {} : { source }),
+          position: { source: 'fx.csv', offset: line },
+        };
+      },
     },
     report,
   );

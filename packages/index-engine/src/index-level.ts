@@ -1,4 +1,5 @@
 import type { Dec } from './decimal.js';
+import type { FxObservation } from './fx/fx-book.js';
 
 export type LevelTrigger = 'tick' | 'fx-rate' | 'index-adjustment' | 'session-close';
 
@@ -41,6 +42,8 @@ export interface IndexLevel {
   readonly low: Dec;
   /** The HKDCNY observation used, when the index holds HKD constituents. */
   readonly fxObservationId: string | null;
+  /** That observation's rate and time (same object for every level that used it). */
+  readonly fxObservation?: FxObservation | null;
   /** True when an HKD constituent is priced with an FX rate older than the configured age. */
   readonly fxStale: boolean;
   readonly totalReturnLevel: Dec | null;

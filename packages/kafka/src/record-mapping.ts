@@ -3,6 +3,7 @@ import {
   type CorporateAction,
   Dec,
   type EventPosition,
+  type FxObservation,
   type FxRateEvent,
   formatPlain,
   type IndexAdjustmentEvent,
@@ -182,6 +183,7 @@ export type IndexLevelFields = Pick<
   | 'high'
   | 'low'
   | 'fxObservationId'
+  | 'fxObservation'
   | 'fxStale'
   | 'totalReturnLevel'
   | 'netTotalReturnLevel'
@@ -198,10 +200,28 @@ export interface LevelRecordOptions {
   /** Currency the index is calculated in; IndexLevel does not carry it. Default CNY. */
   readonly currency?: string;
   /**
-   * Resolves the FX observation a level names (IndexLevel carries only its id). When absent or
-   * when it returns undefined, the record's fxObservation is null.
+   * Resolves the FX observation a level names, for levels that carry only its id (the engine's
+   * levels carry the observation itself). When absent or undefined, the record's is null.
    */
   readonly fxObservation?: (observationId: string) => FxObservationRecord | undefined;
+}
+
+// One record per observation object: the engine shares the object between every level that used
+// the rate, so its decimal text is formatted once, not once per level.
+const observationRecords = new WeakMap<FxObservation, FxObservationRecord>();
+
+function observationRecord(observation: FxObservation): FxObservationRecord {
+  let record = observationRecords.get(observation);
+  if (record === undefined) {
+    record = {
+      observationId: observation.observationId,
+      pair: 'HKDCNY',
+      rate: formatPlain(observation.rate),
+      eventTime: observation.eventTime,
+    };
+    observationRecords.set(observation, record);
+  }
+  return record;
 }
 
 const plainOrNull = (value: InstanceType<typeof Dec> | null): string | null =>
@@ -239,7 +259,12 @@ export function levelToRecord(level: IndexLevelFields, options: LevelRecordOptio
   // as the decimal.js path below at a fraction of the cost (see scaled-level-text.ts).
   const text = level instanceof LevelRecord ? scaledLevelTexts(level) : decimalLevelTexts(level);
   const observationId = level.fxObservationId;
-  const fxObservation = observationId === null ? null : (options.fxObservation?.(observationId) ?? null);
+  const fxObservation =
+    level.fxObservation != null
+      ? observationRecord(level.fxObservation)
+      : observationId === null
+        ? null
+        : (options.fxObservation?.(observationId) ?? null);
   return {
     indexId: level.indexId,
     currency: options.currency ?? 'CNY',

@@ -36,12 +36,17 @@ export class LevelRecord implements IndexLevel {
     readonly divisor: Dec,
     /** Σ P × FX × q × 10^44, exact. */
     readonly marketValueScaled: bigint,
-    readonly fxObservationId: string | null,
+    /** The HKDCNY observation used (an immutable object of the FX book), when the index holds HKD. */
+    readonly fxObservation: FxObservation | null,
     readonly fxStale: boolean,
     readonly totalReturnInputs: TotalReturnInputs | null,
     readonly contributions: readonly ConstituentContribution[] | null,
   ) {
     if (symbol !== undefined) this.symbol = symbol;
+  }
+
+  get fxObservationId(): string | null {
+    return this.fxObservation?.observationId ?? null;
   }
 
   get level(): Dec {
@@ -167,7 +172,7 @@ export function emitLevel(
     book.prevCloseScaled,
     book.divisor!,
     book.marketValueScaled,
-    book.hasHkd && fx !== null ? fx.observationId : null,
+    book.hasHkd ? fx : null,
     book.fxStale,
     tr === null
       ? null

@@ -54,6 +54,7 @@ describe('formatProformaTable', () => {
           sharesAfter: null,
           weightBefore: '0.5',
           weightAfter: null,
+          capFactor: '1',
         },
       ],
       rejections: [],

@@ -40,6 +40,7 @@ export function formatProformaTable(p: IndexProforma): string {
       c.sharesAfter ?? '(deleted)',
       c.weightBefore ?? '-',
       c.weightAfter ?? '-',
+      c.capFactor,
     ]);
   }
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));

@@ -1,4 +1,4 @@
-import { type DatasetIssue, datasetEvents } from '@indexflow/dataset-files';
+import { type DatasetIssue, DEFAULT_FX_SOURCE, datasetEvents } from '@indexflow/dataset-files';
 import { currencyOfSymbol, marketOfSymbol } from '@indexflow/index-engine';
 import type { AvroSerdes, FxRateRecord, MarketTickRecord } from '@indexflow/kafka';
 import type { Message, Producer } from 'kafkajs';
@@ -118,7 +118,7 @@ export async function produceDataset(deps: ProduceDatasetDeps): Promise<ProduceS
         rate: event.rate,
         eventTime: event.eventTime,
         // fx.csv's optional source column travels on, so a closing fixing stays one live too.
-        source: event.source ?? 'dataset',
+        source: event.source ?? DEFAULT_FX_SOURCE,
         sequence,
       };
       enqueue(deps.topics.fx, { key: event.pair, value: await deps.fxSerdes.serialize(record) });
