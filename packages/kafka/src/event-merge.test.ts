@@ -131,6 +131,37 @@ describe('EventMerge (canonical)', () => {
     expect(times(m.release(10, 200).events)).toEqual(['0@10']);
   });
 
+  it('with latenessMs, holds an event that long after it arrived, for a late FX rate from an idle partition', () => {
+    const m = new EventMerge({
+      ordering: 'canonical',
+      idleTimeoutMs: 200,
+      latenessMs: 50,
+      startOffsets: null,
+    });
+    m.assign(
+      [
+        { topic: 't', partition: 0, position: 0n, highWatermark: 0n },
+        { topic: 'fx', partition: 0, position: 0n, highWatermark: 0n },
+      ],
+      0,
+    );
+    const tick = tickAt('t', 0, 0, 20).event!;
+    m.accept('t:0', [{ offset: 0n, event: { ...tick, receivedAt: 1000 } }], batch(0, 1n), 1000);
+    // The FX partition has been idle since 0, but the tick arrived only 30 ms ago.
+    expect(m.release(10, 1030).events).toEqual([]);
+    expect(m.nextIdleAt(1030)).toBe(1050);
+    // The rate (event time 10) arrives late through its longer path and still goes first.
+    m.accept('fx:0', [fxAt('fx', 0, 10)], batch(0, 1n), 1040);
+    expect(m.release(10, 1040).events.map((e) => e.event.kind)).toEqual(['fx-rate']);
+    // Then, as always, the partition that just delivered holds the merge for idleTimeoutMs.
+    expect(m.release(10, 1239).events).toEqual([]);
+    expect(m.release(10, 1240).events.map((e) => e.event.kind)).toEqual(['tick']);
+    // Without the allowance the tick would have gone out at once, before the rate.
+    const eager = merge('canonical', 1n, 0n);
+    eager.accept('t:0', [tickAt('t', 0, 0, 20)], batch(0, 1n), 1000);
+    expect(eager.release(10, 1000).events).toHaveLength(1);
+  });
+
   it('keeps waiting for a partition that is behind its high watermark', () => {
     const m = merge('canonical', 50n);
     m.accept('t:0', [tickAt('t', 0, 0, 10)], batch(0), 0);

@@ -51,6 +51,13 @@ export interface ReleasedRecords {
 export interface EventMergeOptions {
   readonly ordering: EventOrdering;
   readonly idleTimeoutMs: number;
+  /**
+   * How long (wall-clock ms after it was received) an event still waits for an idle partition,
+   * which may yet deliver an earlier event that travelled a longer path (an FX rate through the
+   * FX filter). 0: an idle partition never holds the merge back. The cost is this much latency
+   * whenever some partition is quiet.
+   */
+  readonly latenessMs?: number;
   /** Offsets the source started from; kept in `nextOffsets()` for partitions never assigned. */
   readonly startOffsets: InputOffsets | null;
 }
@@ -200,16 +207,24 @@ export class EventMerge {
   }
 
   /**
-   * The earliest wall-clock time at which a caught-up partition turns idle and stops holding the
-   * watermark back, or undefined when none will: the source re-evaluates the release then.
+   * The earliest wall-clock time at which a caught-up partition turns idle, or a held event's
+   * lateness allowance ends, or undefined when neither will: the source re-evaluates then.
    */
   nextIdleAt(now: number): number | undefined {
     let earliest: number | undefined;
+    const lateness = this.#options.latenessMs ?? 0;
     for (const state of this.#partitions.values()) {
-      if (!state.assigned || !this.#caughtUp(state)) continue;
-      const at = state.lastActivityAt + this.#options.idleTimeoutMs;
-      if (at <= now) continue;
-      if (earliest === undefined || at < earliest) earliest = at;
+      if (!state.assigned) continue;
+      const head = state.queue[state.head]?.event;
+      // A held head becomes releasable once its lateness allowance has passed.
+      const candidates = [
+        this.#caughtUp(state) ? state.lastActivityAt + this.#options.idleTimeoutMs : undefined,
+        lateness > 0 && head !== undefined ? head.receivedAt + lateness : undefined,
+      ];
+      for (const at of candidates) {
+        if (at === undefined || at <= now) continue;
+        if (earliest === undefined || at < earliest) earliest = at;
+      }
     }
     return earliest;
   }
@@ -238,7 +253,10 @@ export class EventMerge {
     const source = sourceOf(candidate);
     for (const state of active) {
       if (state === own) continue;
-      if (this.#caughtUp(state) && now - state.lastActivityAt >= this.#options.idleTimeoutMs) continue;
+      if (this.#caughtUp(state) && now - state.lastActivityAt >= this.#options.idleTimeoutMs) {
+        if (now - candidate.receivedAt >= (this.#options.latenessMs ?? 0)) continue;
+        return true;
+      }
       if (state.latestTime === undefined) return true;
       if (state.latestTime !== time) {
         if (state.latestTime < time) return true;

@@ -60,6 +60,8 @@ export interface KafkaEventSourceOptions {
   readonly ordering?: EventOrdering;
   /** How long a caught-up partition may be silent before it stops holding the merge back. Default 200. */
   readonly idleTimeoutMs?: number;
+  /** Wall-clock ms an event still waits for an idle partition's late records (see EventMerge). Default 0. */
+  readonly latenessMs?: number;
   /** Records buffered per partition before it is paused. Default 10 000. */
   readonly maxBufferedPerPartition?: number;
   /** How long start() waits for the group to assign partitions. Default 30 000. */
@@ -162,6 +164,7 @@ export class KafkaEventSource implements EventSource {
     const merge = new EventMerge({
       ordering: this.#options.ordering ?? 'canonical',
       idleTimeoutMs: this.#options.idleTimeoutMs ?? 200,
+      latenessMs: this.#options.latenessMs ?? 0,
       startOffsets: from,
     });
     this.#merge = merge;
