@@ -1,4 +1,4 @@
-import { currencyOfSymbol, marketOfSymbol, parseDecimal } from '@indexflow/index-engine';
+import { currencyOfSymbol, marketOfSymbol, PRICE_ACTION_TYPES, parseDecimal } from '@indexflow/index-engine';
 import type { Announcement } from './announcement.js';
 import type { RegisterRejection } from './register-rejection.js';
 
@@ -68,6 +68,15 @@ export function validateAnnouncement(
     const price = parseDecimal(action.price);
     if (price === null || price.lte(0))
       return reject('invalid_action', `add price must be > 0, was ${action.price}`, action.price);
+  }
+  if (action.indexId !== undefined && PRICE_ACTION_TYPES.has(action.type)) {
+    // The engine applies a price action to the symbol in every index that holds it; a scoped one
+    // would also slip past the register's duplicate check and fail in the calculator.
+    return reject(
+      'invalid_action',
+      `${action.type} of ${action.symbol} applies in every index holding it; leave index empty (was ${action.indexId})`,
+      action.indexId,
+    );
   }
   if (action.indexId !== undefined && !universe.hasIndex(action.indexId)) {
     return reject('unknown_index', `index ${action.indexId} is not defined`, action.indexId);

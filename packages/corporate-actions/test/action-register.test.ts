@@ -36,6 +36,7 @@ describe('ActionRegister', () => {
       ann('a5', { type: 'split', symbol: '600000.SH', ratio: '2' }, '2025-03-19'),
       ann('a6', { type: 'split', symbol: '600000.SH', ratio: '2' }, '2025-02-30'),
       ann('a7', { type: 'cash_dividend', symbol: '0700.HK', amount: '1', currency: 'USD' }),
+      ann('a8', { type: 'split', symbol: '600000.SH', indexId: 'A', ratio: '2' }),
     ].map((a) => register.submit(a, TODAY));
     expect(results.map(outcome)).toEqual([
       'rejected:invalid_action',
@@ -43,6 +44,7 @@ describe('ActionRegister', () => {
       'rejected:unknown_symbol',
       'rejected:unknown_index',
       'rejected:ex_date_past',
+      'rejected:invalid_action',
       'rejected:invalid_action',
       'rejected:invalid_action',
     ]);

@@ -19,12 +19,14 @@ export function* filterFxEvents(
   onRefused: (rejection: Rejection, quote: FxRateEvent) => void,
 ): Generator<IndexEvent> {
   const filter = new FxRateFilter(options);
-  let published = 0;
+  // Position of the quote in the feed: the FX service numbers its records by the raw topic offset.
+  let quotes = 0;
   for (const event of events) {
     if (event.kind !== 'fx-rate') {
       yield event;
       continue;
     }
+    quotes += 1;
     const result = filter.accept({
       pair: event.pair,
       rate: event.rate,
@@ -36,7 +38,6 @@ export function* filterFxEvents(
       continue;
     }
     if (result.published === null) continue;
-    published += 1;
     // The id the calculator derives from the FX service's record (`source:pair:sequence`): a
     // direct quote keeps its feed's source, a derived rate is sourced `fx-filter:<derivation>`.
     const source = result.published.direct
@@ -47,7 +48,7 @@ export function* filterFxEvents(
       pair: result.published.pair,
       rate: result.published.rate,
       eventTime: result.published.eventTime,
-      observationId: `${source}:${result.published.pair}:${published}`,
+      observationId: `${source}:${result.published.pair}:${quotes}`,
       // A direct quote keeps its source, so an index's closing fixing is still recognised.
       ...(result.published.direct && event.source !== undefined ? { source: event.source } : {}),
       ...(event.position === undefined ? {} : { position: event.position }),

@@ -40,6 +40,30 @@ describe('FxRateFilter', () => {
     expect(filter.accept({ pair: 'HKDCNY', rate: '0.9385', eventTime: T + 3 }).accepted).toBe(true);
   });
 
+  it('accepts a move beyond the band once it persists for `confirmations` quotes, and not a lone spike', () => {
+    const filter = new FxRateFilter({ maxJump: '0.02', confirmations: 3 });
+    const outcome = (rate: string, t: number) => {
+      const r = filter.accept({ pair: 'HKDCNY', rate, eventTime: T + t });
+      return r.accepted ? `ok ${r.published?.rate}` : r.rejection.reason;
+    };
+    expect(outcome('0.9200', 0)).toBe('ok 0.92');
+    expect(outcome('0.9900', 1)).toBe('fx_jump');
+    expect(outcome('0.9210', 2)).toBe('ok 0.921');
+    // A re-peg: the same new level three times in a row becomes the rate.
+    expect([outcome('0.8500', 3), outcome('0.8510', 4), outcome('0.8505', 5)]).toEqual([
+      'fx_jump',
+      'fx_jump',
+      'ok 0.8505',
+    ]);
+    expect(outcome('0.8400', 6)).toBe('ok 0.84');
+    // Inconsistent refused quotes start the count again.
+    expect([outcome('0.9500', 7), outcome('0.7000', 8), outcome('0.7000', 9)]).toEqual([
+      'fx_jump',
+      'fx_jump',
+      'fx_jump',
+    ]);
+  });
+
   it('refuses duplicate and backward sequences per pair', () => {
     const filter = new FxRateFilter();
     filter.accept({ pair: 'USDCNY', rate: '7.2', eventTime: T, sequence: 5 });
@@ -84,14 +108,18 @@ describe('FxRateFilter', () => {
       { pair: 'USDCNY', rate: '7.21', eventTime: T + 2, sequence: 2 },
       { pair: 'USDCNY', rate: '7.9', eventTime: T + 3, sequence: 3 },
       { pair: 'USDHKD', rate: '7.81', eventTime: T + 4, sequence: 2 },
+      { pair: 'USDCNY', rate: '7.91', eventTime: T + 5, sequence: 4 },
+      { pair: 'USDCNY', rate: '7.905', eventTime: T + 6, sequence: 5 },
     ];
     const whole = new FxRateFilter({ maxJump: '0.05' });
     const expected = quotes.map((q) => whole.accept(q));
     const first = new FxRateFilter({ maxJump: '0.05' });
-    const head = quotes.slice(0, 3).map((q) => first.accept(q));
+    // Cut after the refused jump, so its pending confirmation crosses the snapshot.
+    const head = quotes.slice(0, 4).map((q) => first.accept(q));
     const resumed = FxRateFilter.restore(first.snapshot(), { maxJump: '0.05' });
-    const tail = quotes.slice(3).map((q) => resumed.accept(q));
+    const tail = quotes.slice(4).map((q) => resumed.accept(q));
     expect([...head, ...tail]).toEqual(expected);
     expect(expected[3]).toMatchObject({ accepted: false, rejection: { reason: 'fx_jump' } });
+    expect(expected[6]).toMatchObject({ accepted: true });
   });
 });

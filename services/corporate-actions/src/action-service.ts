@@ -15,6 +15,7 @@ import {
   createAvroSerdes,
   deadLetterMessage,
   type IndexAdjustmentRecord,
+  SchemaRegistryError,
 } from '@indexflow/kafka';
 import type { Logger } from '@indexflow/observability';
 import type { Kafka, Producer } from 'kafkajs';
@@ -75,6 +76,9 @@ export class ActionService {
   /** Batches and schedule checks run one at a time, in arrival order. */
   #queue: Promise<void> = Promise.resolve();
   #ready = false;
+  #failed = false;
+  /** Dates already reported as too late to publish, so the alert is logged once. */
+  readonly #late = new Set<string>();
 
   constructor(options: ActionServiceOptions) {
     this.#o = options;
@@ -86,7 +90,7 @@ export class ActionService {
   }
 
   get ready(): boolean {
-    return this.#ready;
+    return this.#ready && !this.#failed;
   }
 
   get register(): ActionRegister {
@@ -113,7 +117,14 @@ export class ActionService {
       groupId: this.#o.groupId,
       topic: this.#o.actionsTopic,
       startOffset: this.#offset,
-      onBatch: (records) => this.#serial(() => this.#onBatch(records)),
+      // Any failure stops the service (a restart recovers from Redis): kafkajs would otherwise
+      // retry the batch quietly while /readyz still says ready.
+      onBatch: (records) =>
+        this.#serial(() => this.#onBatch(records)).catch((error: unknown) => {
+          this.#failed = true;
+          this.#o.onFailure(error);
+          throw error;
+        }),
       onCrash: this.#o.onFailure,
     });
     this.#timer = setInterval(() => {
@@ -140,7 +151,15 @@ export class ActionService {
     const found: string[] = [];
     for (const record of records) {
       if (record.value === null) continue;
-      const adjustment = await this.#adjustmentSerdes.deserialize(record.value);
+      let adjustment: IndexAdjustmentRecord;
+      try {
+        adjustment = await this.#adjustmentSerdes.deserialize(record.value);
+      } catch (error) {
+        // Someone else's bad record must not keep this service from starting.
+        if (error instanceof SchemaRegistryError) throw error;
+        this.#o.log.warn({ offset: record.offset, err: error }, 'undecodable adjustment record skipped');
+        continue;
+      }
       if (adjustment.indexId !== ALL_INDICES || this.#register.isPublished(adjustment.effectiveDate))
         continue;
       this.#register.markPublished(adjustment.effectiveDate);
@@ -166,6 +185,8 @@ export class ActionService {
         try {
           announcement = recordToAnnouncement(await this.#actionSerdes.deserialize(record.value));
         } catch (error) {
+          // A registry outage is not the record's fault: fail (and restart) rather than dead-letter.
+          if (error instanceof SchemaRegistryError) throw error;
           metrics.rejected.inc({ stream: 'actions', reason: 'undecodable' });
           dead.push(
             this.#dead(record, 'undecodable', error instanceof Error ? error.message : String(error)),
@@ -216,8 +237,26 @@ export class ActionService {
     const due = this.#register
       .datesDue('9999-12-31')
       .filter((date) => this.#o.mode === 'immediate' || now >= this.#publishInstant(date));
-    for (const date of due) await this.#publish(date, offset);
-    return due.length > 0;
+    const published: string[] = [];
+    for (const date of due) {
+      // Live, an adjustment whose 00:00 has passed would reach calculators after that day's
+      // events and be refused as out of order: alert instead, and leave the date unpublished for
+      // an operator (a replay in immediate mode has no such clock).
+      if (this.#o.mode === 'scheduled' && now >= adjustmentEventTime(date)) {
+        if (!this.#late.has(date)) {
+          this.#late.add(date);
+          this.#o.metrics.adjustmentsLate.inc();
+          this.#o.log.error(
+            { date },
+            'adjustment not published before its ex-date started; not publishing it late',
+          );
+        }
+        continue;
+      }
+      await this.#publish(date, offset);
+      published.push(date);
+    }
+    return published.length > 0;
   }
 
   async #publish(date: string, offset: string): Promise<void> {

@@ -1,6 +1,12 @@
 import type { Client } from '@confluentinc/schemaregistry';
 import { FxRateFilter, type FxRateFilterSnapshot } from '@indexflow/index-engine';
-import { createAvroSerdes, deadLetterMessage, type FxRateRecord, fxRecordToEvent } from '@indexflow/kafka';
+import {
+  createAvroSerdes,
+  deadLetterMessage,
+  type FxRateRecord,
+  fxRecordToEvent,
+  SchemaRegistryError,
+} from '@indexflow/kafka';
 import type { Logger } from '@indexflow/observability';
 import type { Kafka, Message, Producer } from 'kafkajs';
 import {
@@ -13,8 +19,6 @@ import type { ServiceStateStore } from './service-state-store.js';
 
 interface FxState {
   readonly filter: FxRateFilterSnapshot;
-  /** Sequence of the last HKDCNY record published (the records' per-pair sequence). */
-  readonly publishedSequence: number;
 }
 
 export interface FxFilterServiceOptions {
@@ -42,11 +46,12 @@ export class FxFilterService {
   readonly #rawSerdes;
   readonly #fxSerdes;
   #filter!: FxRateFilter;
-  #sequence = 0;
   #version = 0;
   #silentUntil: bigint | null = null;
   #producer: Producer | null = null;
   #consumer: PartitionConsumer | null = null;
+  /** Set by the first failed batch: later batches must not run on the advanced filter. */
+  #failed: unknown = null;
 
   constructor(options: FxFilterServiceOptions) {
     this.#o = options;
@@ -56,6 +61,10 @@ export class FxFilterService {
 
   async start(): Promise<void> {
     const { kafka, store, groupId, rawTopic, log, maxJump } = this.#o;
+    // The transactional producer first: initialising it fences any predecessor and waits for its
+    // last transaction to finish, so the committed offset read next is final.
+    this.#producer = kafka.producer({ transactionalId: groupId, maxInFlightRequests: 1, idempotent: true });
+    await this.#producer.connect();
     const admin = kafka.admin();
     await admin.connect();
     let committed: string | null = null;
@@ -69,9 +78,10 @@ export class FxFilterService {
     const stored = await store.load<FxState>('fx');
     this.#version = stored?.version ?? 0;
     let start: string | null = null;
-    if (stored && committed !== null && BigInt(stored.offset) <= BigInt(committed)) {
+    // Kafka forgets a member-less group's offsets after offsets.retention.minutes; the state in
+    // Redis then says where the filter stopped. Only a state ahead of Kafka's is not trusted.
+    if (stored && (committed === null || BigInt(stored.offset) <= BigInt(committed))) {
       this.#filter = FxRateFilter.restore(stored.snapshot.filter, { maxJump });
-      this.#sequence = stored.snapshot.publishedSequence;
       start = stored.offset;
     } else {
       this.#filter = new FxRateFilter({ maxJump });
@@ -88,8 +98,6 @@ export class FxFilterService {
       },
       'fx filter recovered',
     );
-    this.#producer = kafka.producer({ transactionalId: groupId, maxInFlightRequests: 1, idempotent: true });
-    await this.#producer.connect();
     this.#consumer = await startPartitionConsumer({
       kafka,
       groupId,
@@ -97,11 +105,16 @@ export class FxFilterService {
       startOffset: start,
       // A failed batch already moved the filter: the process must restart and recover from Redis
       // and Kafka rather than let kafkajs retry the batch on the advanced state.
-      onBatch: (records) =>
-        this.#onBatch(records).catch((error: unknown) => {
+      onBatch: async (records) => {
+        if (this.#failed !== null) throw this.#failed;
+        try {
+          await this.#onBatch(records);
+        } catch (error) {
+          this.#failed = error;
           this.#o.onFailure(error);
           throw error;
-        }),
+        }
+      },
       onCrash: this.#o.onFailure,
     });
   }
@@ -135,6 +148,8 @@ export class FxFilterService {
         quote = await this.#rawSerdes.deserialize(record.value);
         fxRecordToEvent(quote);
       } catch (error) {
+        // A registry outage is not the record's fault: fail (and restart) rather than dead-letter.
+        if (error instanceof SchemaRegistryError) throw error;
         reject('undecodable', error instanceof Error ? error.message : String(error));
         continue;
       }
@@ -149,9 +164,7 @@ export class FxFilterService {
         reject(result.rejection.reason, result.rejection.detail);
         continue;
       }
-      if (result.published === null) continue;
-      this.#sequence += 1;
-      if (silent) continue;
+      if (result.published === null || silent) continue;
       published = {
         pair: result.published.pair,
         rate: result.published.rate,
@@ -159,7 +172,9 @@ export class FxFilterService {
         // A direct HKDCNY quote keeps its feed's source (an index's closing fixing is recognised
         // by it); a derived rate names its derivation.
         source: result.published.direct ? quote.source : `fx-filter:${result.published.derivation}`,
-        sequence: this.#sequence,
+        // The raw quote's position: strictly increasing, and the same however the state was
+        // rebuilt (a count of publications would restart lower after Redis lost the state).
+        sequence: Number(record.offset) + 1,
       };
       out.push({ key: published.pair, value: await this.#fxSerdes.serialize(published) });
     }
@@ -187,9 +202,12 @@ export class FxFilterService {
     if (this.#silentUntil !== null && BigInt(next) >= this.#silentUntil) this.#silentUntil = null;
     this.#version = await this.#o.store.save<FxState>('fx', this.#version, next, {
       filter: this.#filter.snapshot(),
-      publishedSequence: this.#sequence,
     });
     if (dead.length > 0) log.warn({ rejected: dead.length, offset: next }, 'fx quotes refused');
+  }
+
+  get ready(): boolean {
+    return this.#consumer !== null && this.#failed === null;
   }
 
   async stop(): Promise<void> {

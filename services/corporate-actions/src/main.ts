@@ -30,6 +30,11 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log.info({ reason }, 'stopping');
+    // Closing waits on Kafka and Redis; never hang a restart on them.
+    setTimeout(() => {
+      log.error('shutdown took longer than 15 s; exiting');
+      process.exit(exitCode || 1);
+    }, 15_000).unref();
     await runtime?.close();
     await ops?.close();
     log.info('stopped');

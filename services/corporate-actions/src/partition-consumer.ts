@@ -82,8 +82,12 @@ export async function readTopicToEnd(
   });
   const reached = new Set<number>();
   await new Promise<void>((resolve, reject) => {
-    // Transaction markers take offsets but are never delivered: fall back to a quiet period.
-    let quiet: NodeJS.Timeout = setTimeout(resolve, 3000);
+    // Transaction markers take offsets but are never delivered: fall back to a quiet period, but
+    // only counted from the group join (a new group may wait out initial.rebalance.delay first).
+    let quiet: NodeJS.Timeout | undefined;
+    consumer.on(consumer.events.GROUP_JOIN, () => {
+      quiet ??= setTimeout(resolve, 5000);
+    });
     consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
       const end = ends.get(payload.partition);
       if (end !== undefined && BigInt(payload.highWatermark) >= end && BigInt(payload.offsetLag) === 0n)
@@ -97,7 +101,7 @@ export async function readTopicToEnd(
         autoCommit: false,
         eachBatch: async ({ batch }) => {
           clearTimeout(quiet);
-          quiet = setTimeout(resolve, 3000);
+          quiet = setTimeout(resolve, 5000);
           const end = ends.get(batch.partition) ?? 0n;
           for (const m of batch.messages) {
             if (BigInt(m.offset) < end) records.push({ offset: m.offset, key: m.key, value: m.value });

@@ -5,6 +5,7 @@ export interface ServiceMetrics {
   readonly announcements: Counter<'outcome'>;
   readonly rejected: Counter<'stream' | 'reason'>;
   readonly adjustmentsPublished: Counter;
+  readonly adjustmentsLate: Counter;
   readonly fxIn: Counter;
   readonly fxPublished: Counter;
   readonly fxRate: Gauge<'pair'>;
@@ -29,6 +30,11 @@ export function createServiceMetrics(): ServiceMetrics {
     adjustmentsPublished: new Counter({
       name: 'indexflow_ca_adjustments_published_total',
       help: 'Date-wide index adjustments published',
+      registers: [registry],
+    }),
+    adjustmentsLate: new Counter({
+      name: 'indexflow_ca_adjustments_late_total',
+      help: 'Ex-dates whose adjustment was still unpublished when the date began (scheduled mode); not published',
       registers: [registry],
     }),
     fxIn: new Counter({

@@ -102,7 +102,7 @@ export async function createServiceRuntime(
     actions,
     fx,
     metrics,
-    ready: () => actions.ready,
+    ready: () => actions.ready && fx.ready,
     async close() {
       const step = async (name: string, work: () => Promise<unknown>) => {
         const started = performance.now();

@@ -42,12 +42,20 @@ export interface FxRateFilterOptions {
    * A larger move is refused as `fx_jump`: a fat-fingered quote must not revalue every HK stock.
    */
   readonly maxJump?: string;
+  /**
+   * A move beyond the band that persists is real (a devaluation, a re-peg): after this many
+   * consecutive refused quotes of a pair, each within the band of the first of them, the last one
+   * is accepted as the new level. Default 3. Without it one genuine jump would lock the pair out.
+   */
+  readonly confirmations?: number;
 }
 
 interface PairState {
   rate: Dec;
   eventTime: number;
   sequence: number | undefined;
+  /** Consecutive quotes refused as jumps, consistent with each other, since the last accepted. */
+  pending: { rate: Dec; count: number } | null;
 }
 
 /** Serialisable state, so the FX service resumes after a restart with the same decisions. */
@@ -58,6 +66,7 @@ export interface FxRateFilterSnapshot {
     eventTime: number;
     sequence: number | null;
     observationId: string;
+    pendingJump?: { rate: string; count: number } | null;
   }>;
 }
 
@@ -69,11 +78,16 @@ export interface FxRateFilterSnapshot {
  */
 export class FxRateFilter {
   readonly #maxJump: Dec | null;
+  readonly #confirmations: number;
   readonly #pairs = new Map<string, PairState>();
   readonly #book = new FxBook();
   #lastPublished: { rate: string; eventTime: number } | null = null;
 
   constructor(options: FxRateFilterOptions = {}) {
+    const confirmations = options.confirmations ?? 3;
+    if (!Number.isInteger(confirmations) || confirmations < 1)
+      throw new FxFilterOptionError('confirmations', options.confirmations);
+    this.#confirmations = confirmations;
     if (options.maxJump === undefined) {
       this.#maxJump = null;
     } else {
@@ -116,18 +130,26 @@ export class FxRateFilter {
           String(quote.eventTime),
         );
       }
-      if (this.#maxJump !== null) {
-        const move = rate.minus(last.rate).abs().div(last.rate);
-        if (move.gt(this.#maxJump)) {
+      const maxJump = this.#maxJump;
+      if (maxJump !== null && rate.minus(last.rate).abs().div(last.rate).gt(maxJump)) {
+        const pending = last.pending;
+        const consistent = pending !== null && !rate.minus(pending.rate).abs().div(pending.rate).gt(maxJump);
+        last.pending = consistent ? { rate: pending.rate, count: pending.count + 1 } : { rate, count: 1 };
+        if (last.pending.count < this.#confirmations) {
           return reject(
             'fx_jump',
-            `${quote.pair} moved from ${last.rate.toFixed()} to ${quote.rate}, more than ${this.#maxJump.toFixed()} of the last rate`,
+            `${quote.pair} moved from ${last.rate.toFixed()} to ${quote.rate}, more than ${maxJump.toFixed()} of the last rate (${last.pending.count} of ${this.#confirmations} consecutive quotes at the new level accept it)`,
             quote.rate,
           );
         }
       }
     }
-    this.#pairs.set(quote.pair, { rate, eventTime: quote.eventTime, sequence: quote.sequence });
+    this.#pairs.set(quote.pair, {
+      rate,
+      eventTime: quote.eventTime,
+      sequence: quote.sequence,
+      pending: null,
+    });
     this.#book.update(quote.pair, rate, quote.eventTime, quote.observationId);
     return { accepted: true, published: this.#publishable(quote) };
   }
@@ -159,6 +181,7 @@ export class FxRateFilter {
         eventTime: s.eventTime,
         sequence: s.sequence ?? null,
         observationId: ids.get(pair) ?? pair,
+        pendingJump: s.pending === null ? null : { rate: s.pending.rate.toFixed(), count: s.pending.count },
       })),
     };
   }
@@ -170,7 +193,17 @@ export class FxRateFilter {
     for (const p of pairs) {
       const rate = parseDecimal(p.rate);
       if (rate === null) throw new FxFilterOptionError(`snapshot ${p.pair} rate`, p.rate);
-      filter.#pairs.set(p.pair, { rate, eventTime: p.eventTime, sequence: p.sequence ?? undefined });
+      const pending = p.pendingJump
+        ? { rate: parseDecimal(p.pendingJump.rate), count: p.pendingJump.count }
+        : null;
+      if (pending !== null && pending.rate === null)
+        throw new FxFilterOptionError(`snapshot ${p.pair} pending rate`, p.pendingJump?.rate);
+      filter.#pairs.set(p.pair, {
+        rate,
+        eventTime: p.eventTime,
+        sequence: p.sequence ?? undefined,
+        pending: pending === null ? null : { rate: pending.rate!, count: pending.count },
+      });
       filter.#book.update(p.pair, rate, p.eventTime, p.observationId);
     }
     const effective = filter.#book.hkdCny;
@@ -186,7 +219,7 @@ export class FxFilterOptionError extends Error {
     readonly field: string,
     readonly value: unknown,
   ) {
-    super(`FX filter ${field} must be a positive decimal, was ${JSON.stringify(value)}`);
+    super(`FX filter ${field} must be positive, was ${JSON.stringify(value)}`);
     this.name = 'FxFilterOptionError';
   }
 }
