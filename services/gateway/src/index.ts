@@ -15,7 +15,9 @@ export {
   OpenGatewayHostError,
   startInProcessGateway,
 } from './in-process-gateway.js';
+export { createJwtVerifier, type JwtVerifier } from './jwt.js';
 export type { ClientMessage, LevelView, ServerMessage } from './protocol.js';
 export { type RunningGateway, startGateway } from './runtime.js';
 export { type CommittedState, SnapshotProjectionReader } from './snapshot-projection-reader.js';
+export { TlsConfigError, type TlsFiles, tlsFilesOf } from './tls.js';
 export { CLOSE_SLOW_CONSUMER } from './ws-route.js';

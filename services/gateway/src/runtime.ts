@@ -1,9 +1,7 @@
 // Wires the gateway to real services: Kafka (the level topic), the Schema Registry, Redis (the
 // calculator's projection), and the ops server. main.ts calls it once; tests and the benchmark call
 // it too, with their own configuration.
-import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import fastifyJwt from '@fastify/jwt';
 import {
   createAvroSerdes,
   createKafkaClient,
@@ -12,7 +10,6 @@ import {
   topicNames,
 } from '@indexflow/kafka';
 import { type Logger, type OpsServer, startOpsServer } from '@indexflow/observability';
-import Fastify from 'fastify';
 import { Redis } from 'ioredis';
 import { buildGatewayApp } from './app.js';
 import type { GatewayConfig } from './config.js';
@@ -21,9 +18,11 @@ import { DeskDirectory } from './entitlements.js';
 import { FeedHub } from './feed-hub.js';
 import { createGatewayMetrics, type GatewayMetrics } from './gateway-metrics.js';
 import { IntradayHistory } from './intraday-history.js';
+import { createJwtVerifier } from './jwt.js';
 import { type LevelConsumer, startLevelConsumer } from './level-consumer.js';
 import { ProjectionReader } from './projection-reader.js';
 import { SessionRegistry } from './session-registry.js';
+import { tlsFilesOf } from './tls.js';
 
 export interface RunningGateway {
   /** `http` or `https`, as configured. */
@@ -35,14 +34,6 @@ export interface RunningGateway {
   readonly levels: LevelConsumer;
   /** Stops in reverse order of start: clients, HTTP, Kafka, Redis, ops. */
   close(): Promise<void>;
-}
-
-/** Returns a JWT verifier for HS256 tokens signed with `secret`, using @fastify/jwt's verifier. */
-async function jwtVerifier(secret: string): Promise<(token: string) => Record<string, unknown>> {
-  const holder = Fastify();
-  await holder.register(fastifyJwt, { secret, verify: { algorithms: ['HS256'] } });
-  await holder.ready();
-  return (token) => holder.jwt.verify<Record<string, unknown>>(token);
 }
 
 export async function startGateway(config: GatewayConfig, log: Logger): Promise<RunningGateway> {
@@ -60,6 +51,8 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
     }
   };
   try {
+    // Read first: a bad certificate or key stops the start before any connection is opened.
+    const https = tlsFilesOf(config);
     const topics = topicNames(config.TOPIC_PREFIX);
     const redis = new Redis(config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 3 });
     await redis.connect();
@@ -98,7 +91,7 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
       auth: {
         mode: config.AUTH_MODE,
         directory: new DeskDirectory(config.GATEWAY_DESKS),
-        ...(config.JWT_SECRET === undefined ? {} : { verifyJwt: await jwtVerifier(config.JWT_SECRET) }),
+        ...(config.JWT_SECRET === undefined ? {} : { verifyJwt: await createJwtVerifier(config.JWT_SECRET) }),
       },
       rateLimit: { max: config.RATE_LIMIT_MAX, windowMs: config.RATE_LIMIT_WINDOW_MS },
       policy: {
@@ -117,9 +110,7 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
         projectedIndexIds: () => projection.indexIds(),
         projectedConstituents: (indexId) => projection.constituents(indexId),
       },
-      ...(config.TLS_CERT_FILE === undefined || config.TLS_KEY_FILE === undefined
-        ? {}
-        : { https: { cert: readFileSync(config.TLS_CERT_FILE), key: readFileSync(config.TLS_KEY_FILE) } }),
+      ...(https === undefined ? {} : { https }),
     });
     steps.push({
       name: 'http',
@@ -169,7 +160,7 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
     clientGauge.unref();
     steps.push({ name: 'client-gauge', close: async () => clearInterval(clientGauge) });
     return {
-      protocol: config.TLS_CERT_FILE === undefined ? 'http' : 'https',
+      protocol: https === undefined ? 'http' : 'https',
       port,
       opsPort: ops.port,
       hub,

@@ -14,10 +14,15 @@ export class FeedClient {
     url: string,
     options: {
       headers?: Record<string, string>;
+      /** CA certificates to trust for `wss://` (e.g. a test's self-signed certificate). */
+      ca?: Buffer;
       onMessage?: (m: ServerMessage, receivedAt: number) => void;
     } = {},
   ) {
-    this.socket = new WebSocket(url, { headers: options.headers ?? {} });
+    this.socket = new WebSocket(url, {
+      headers: options.headers ?? {},
+      ...(options.ca === undefined ? {} : { ca: options.ca }),
+    });
     this.opened = new Promise((resolve, reject) => {
       this.socket.once('open', () => resolve());
       this.socket.once('unexpected-response', (_request, response) =>
