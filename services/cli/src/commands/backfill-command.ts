@@ -1,39 +1,147 @@
-import { resolve } from 'node:path';
-import { DatasetError, formatIssue, replayDataset } from '@indexflow/dataset-files';
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import {
+  ClosesFileWriter,
+  DatasetError,
+  type DatasetIssue,
+  formatIssue,
+  readActions,
+  readIndexDefinitions,
+  replayDataset,
+} from '@indexflow/dataset-files';
 import type { OfficialClose } from '@indexflow/index-engine';
 import { closeToRecord } from '@indexflow/kafka';
 import type { Command } from 'commander';
 import { EodUsageError, openCloseHistory } from '../eod/close-history-from-env.js';
+import { closesFromClosingPrices } from '../eod/closes-from-closing-prices.js';
+import { EodInputError } from '../eod/eod-errors.js';
+import { readClosingFx, readClosingPrices } from '../eod/read-closing-prices.js';
+
+interface BackfillFlags {
+  quiet?: boolean;
+  closingPrices?: string;
+  indices?: string;
+  fx?: string;
+  out?: string;
+}
+
+/** The closes of either source: a dataset replayed tick by tick, or one closing price per symbol and day. */
+function computeCloses(
+  datasetDir: string | undefined,
+  flags: BackfillFlags,
+  onIssue: (i: DatasetIssue) => void,
+) {
+  if ((datasetDir === undefined) === (flags.closingPrices === undefined))
+    throw new EodUsageError(
+      'give a <dataset-dir> of ticks, or --closing-prices <file.csv> with --indices <dataset-dir>',
+    );
+  if (flags.closingPrices === undefined) {
+    if (flags.indices !== undefined || flags.fx !== undefined)
+      throw new EodUsageError('--indices and --fx go with --closing-prices');
+    const closes: OfficialClose[] = [];
+    replayDataset(resolve(datasetDir!), { onLevel: () => {}, onClose: (c) => closes.push(c), onIssue });
+    return closes;
+  }
+  if (flags.indices === undefined)
+    throw new EodUsageError(
+      '--closing-prices needs --indices <dataset-dir> (indices/*.json, optional actions.csv)',
+    );
+  const dir = resolve(flags.indices);
+  const pricesFile = resolve(flags.closingPrices);
+  return closesFromClosingPrices({
+    definitions: readIndexDefinitions(dir),
+    prices: readClosingPrices(pricesFile),
+    fx: flags.fx === undefined ? [] : readClosingFx(resolve(flags.fx)),
+    adjustments: readActions(dir, onIssue),
+    pricesFile,
+    ...(flags.fx === undefined ? {} : { fxFile: resolve(flags.fx) }),
+    onIssue,
+  });
+}
+
+interface ClosesSink {
+  readonly where: string;
+  put(close: OfficialClose): Promise<void>;
+  /** After every close is put; a failed run never reaches it, so it leaves an existing --out file alone. */
+  finish(): void;
+  close(): void;
+}
 
 /**
- * Registers `indexflow backfill`: replays a dataset of historical ticks offline (the same engine
- * and close rules as the calculator) and writes its official closes to the close history.
+ * Where the closes go: --out (JSON Lines, or the summary CSV for a .csv path) or the Redis close
+ * history. Redis is connected before any computing, so a missing REDIS_URL fails before a long run.
+ */
+async function openSink(out: string | undefined): Promise<ClosesSink> {
+  if (out !== undefined) {
+    const path = resolve(out);
+    const closes: OfficialClose[] = [];
+    return {
+      where: path,
+      put: async (c) => {
+        closes.push(c);
+      },
+      finish: () => {
+        mkdirSync(dirname(path), { recursive: true });
+        const writer = new ClosesFileWriter(path);
+        try {
+          for (const c of closes) writer.write(c);
+        } finally {
+          writer.close();
+        }
+      },
+      close: () => {},
+    };
+  }
+  const { history, redis } = await openCloseHistory(process.env);
+  return {
+    where: 'the close history',
+    put: (c) => history.put(closeToRecord(c)),
+    finish: () => {},
+    close: () => redis.disconnect(),
+  };
+}
+
+/**
+ * Registers `indexflow backfill`: official closes computed offline with the calculator's engine
+ * and close rules, from a dataset of historical ticks or from supplied closing prices, into the
+ * close history (or a file).
  */
 export function registerBackfillCommand(program: Command): void {
   program
     .command('backfill')
-    .description('compute official closes from a historical dataset (offline replay) into the close history')
-    .argument('<dataset-dir>', 'replay-format dataset directory')
+    .description(
+      'compute official closes offline (historical ticks, or closing prices) into the close history',
+    )
+    .argument('[dataset-dir]', 'replay-format dataset directory of ticks (or use --closing-prices)')
+    .option(
+      '--closing-prices <file.csv>',
+      'date,symbol,price[,HKDCNY]: one closing price per symbol and date',
+    )
+    .option('--indices <dataset-dir>', 'with --closing-prices: indices/*.json and optional actions.csv')
+    .option('--fx <file.csv>', 'with --closing-prices: date,pair,rate[,source] closing FX rates')
+    .option('--out <file>', 'write the closes here (.jsonl, or .csv summary) instead of Redis')
     .option('--quiet', 'do not print rejected rows')
-    .action(async (datasetDir: string, flags: { quiet?: boolean }) => {
-      const closes: OfficialClose[] = [];
+    .action(async (datasetDir: string | undefined, flags: BackfillFlags) => {
       try {
-        replayDataset(resolve(datasetDir), {
-          onLevel: () => {},
-          onClose: (close) => closes.push(close),
-          onIssue: (issue) => {
-            if (!flags.quiet) process.stderr.write(`${formatIssue(issue)}\n`);
-          },
-        });
-        const { history, redis } = await openCloseHistory(process.env);
+        if ((datasetDir === undefined) === (flags.closingPrices === undefined))
+          throw new EodUsageError(
+            'give a <dataset-dir> of ticks, or --closing-prices <file.csv> with --indices <dataset-dir>',
+          );
+        const sink = await openSink(flags.out);
         try {
-          for (const close of closes) await history.put(closeToRecord(close));
+          const closes = computeCloses(datasetDir, flags, (issue) => {
+            if (!flags.quiet) process.stderr.write(`${formatIssue(issue)}\n`);
+          });
+          for (const close of closes) await sink.put(close);
+          sink.finish();
+          process.stderr.write(`backfill: ${closes.length} closes written to ${sink.where}\n`);
         } finally {
-          redis.disconnect();
+          sink.close();
         }
-        process.stderr.write(`backfill: ${closes.length} closes written to the close history\n`);
       } catch (error) {
-        if (!(error instanceof EodUsageError) && !(error instanceof DatasetError)) throw error;
+        const usage =
+          error instanceof EodUsageError || error instanceof DatasetError || error instanceof EodInputError;
+        if (!usage) throw error;
         process.stderr.write(`error: ${error.message}\n`);
         process.exitCode = 2;
       }

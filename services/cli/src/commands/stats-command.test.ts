@@ -2,24 +2,68 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { CloseRange } from '@indexflow/close-history';
+import type { IndexCloseRecord } from '@indexflow/kafka';
 import { Command } from 'commander';
 import { afterEach, describe, expect, it } from 'vitest';
-import { registerStatsCommand } from './stats-command.js';
+import { type OpenStatsHistory, registerStatsCommand } from './stats-command.js';
 
 const FIXTURE = fileURLToPath(
   new URL('../../../../packages/index-analytics/test/fixtures/seed-yearly-closes.csv', import.meta.url),
 );
 
+/** Official closes of index H (24-dp levels as the engine publishes them), over a year end. */
+const HISTORY: Array<[string, string]> = [
+  ['2024-12-30', '1000.000000000000000000000000'],
+  ['2024-12-31', '1012.345678901234567890123456'],
+  ['2025-01-02', '998.765432109876543210987654'],
+  ['2025-01-03', '1021.500000000000000000000001'],
+  ['2025-01-06', '1030.250000000000000000000000'],
+];
+
+/** A close history holding HISTORY for index H; records each range asked for. */
+function fakeHistory(asked: CloseRange[]): OpenStatsHistory {
+  const records = HISTORY.map(
+    ([date, level]) => ({ indexId: 'H', tradingDate: date, level }) as IndexCloseRecord,
+  );
+  return async () => ({
+    history: {
+      range: async (indexId: string, range: CloseRange = {}) => {
+        asked.push(range);
+        return indexId !== 'H'
+          ? []
+          : records.filter(
+              (r) =>
+                (range.from === undefined || r.tradingDate >= range.from) &&
+                (range.to === undefined || r.tradingDate <= range.to),
+            );
+      },
+    },
+    close: () => {},
+  });
+}
+
 async function run(
+  ...args: string[]
+): Promise<{ stdout: string; stderr: string; exitCode: number | string | undefined }> {
+  return runWith({}, ...args);
+}
+
+async function runWith(
+  deps: Parameters<typeof registerStatsCommand>[2],
   ...args: string[]
 ): Promise<{ stdout: string; stderr: string; exitCode: number | string | undefined }> {
   let stdout = '';
   let stderr = '';
   const program = new Command().exitOverride();
-  registerStatsCommand(program, {
-    stdout: { write: (t: string) => (stdout += t) },
-    stderr: { write: (t: string) => (stderr += t) },
-  });
+  registerStatsCommand(
+    program,
+    {
+      stdout: { write: (t: string) => (stdout += t) },
+      stderr: { write: (t: string) => (stderr += t) },
+    },
+    deps,
+  );
   await program.parseAsync(['stats', ...args], { from: 'user' });
   return { stdout, stderr, exitCode: process.exitCode };
 }
@@ -57,10 +101,56 @@ describe('indexflow stats', () => {
     expect(readFileSync(chart, 'utf8')).toContain('data-index="互联网与软件"');
   });
 
-  it('explains that --index alone needs the history store, which does not exist yet', async () => {
-    const { stderr, exitCode } = await run('--index', 'CSI300');
-    expect(stderr).toContain('history store does not exist yet');
-    expect(exitCode).toBe(2);
+  it('reads --index from the close history: the same numbers as the same closes in a file', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'indexflow-stats-')), 'h.csv');
+    writeFileSync(file, `date,index,close\n${HISTORY.map(([d, l]) => `${d},H,${l}`).join('\n')}\n`);
+    const asked: CloseRange[] = [];
+    for (const format of ['table', 'json', 'csv']) {
+      const fromStore = await runWith(
+        { openHistory: fakeHistory(asked) },
+        '--index',
+        'H',
+        '--format',
+        format,
+      );
+      const fromFile = await run('--closes', file, '--index', 'H', '--format', format);
+      expect(fromStore.exitCode).toBeUndefined();
+      expect(fromStore.stdout).toBe(fromFile.stdout);
+    }
+    expect(asked).toEqual([{}, {}, {}]);
+  });
+
+  it('passes --from/--to to the close history and windows a --closes file alike', async () => {
+    const asked: CloseRange[] = [];
+    const file = join(mkdtempSync(join(tmpdir(), 'indexflow-stats-')), 'h.csv');
+    writeFileSync(file, `date,index,close\n${HISTORY.map(([d, l]) => `${d},H,${l}`).join('\n')}\n`);
+    const window = ['--from', '2024-12-31', '--to', '2025-01-03', '--format', 'json'];
+    const fromStore = await runWith({ openHistory: fakeHistory(asked) }, '--index', 'H', ...window);
+    expect(asked).toEqual([{ from: '2024-12-31', to: '2025-01-03' }]);
+    const document = JSON.parse(fromStore.stdout);
+    expect(JSON.stringify(document)).toContain('2025-01-03');
+    expect(JSON.stringify(document)).not.toContain('2025-01-06');
+    expect((await run('--closes', file, ...window)).stdout).toBe(fromStore.stdout);
+  });
+
+  it('says when REDIS_URL is unset, the index has no history, or no source is given', async () => {
+    const unset = await runWith({ env: {} }, '--index', 'CSI300');
+    expect(unset.stderr).toContain('error: set REDIS_URL');
+    expect(unset.exitCode).toBe(2);
+    process.exitCode = undefined;
+    const missing = await runWith({ openHistory: fakeHistory([]) }, '--index', 'CSI300');
+    expect(missing.stderr).toBe(
+      'error: index CSI300 has no closes in the close history (fill it with `indexflow eod consume` or `indexflow backfill`)\n',
+    );
+    expect(missing.exitCode).toBe(2);
+    process.exitCode = undefined;
+    const short = await runWith({ openHistory: fakeHistory([]) }, '--index', 'H', '--from', '2025-01-06');
+    expect(short.stderr).toContain('index H has 1 close in the close history between 2025-01-06 and the end');
+    process.exitCode = undefined;
+    expect((await run()).stderr).toContain(
+      'give --closes <file.csv> (date,close[,index] rows) or --index <id>',
+    );
+    expect((await run('--index', 'H', '--from', '2025/01/01')).stderr).toContain('--from was "2025/01/01"');
   });
 
   it('reports a bad closes file with its line and value', async () => {

@@ -15,6 +15,8 @@ import {
   renderStatsTable,
 } from '@indexflow/index-analytics';
 import type { Command } from 'commander';
+import { EodUsageError, openCloseHistory } from '../eod/close-history-from-env.js';
+import { type CloseHistoryReader, closesFromHistory, NoCloseHistoryError } from '../eod/closes-for-stats.js';
 
 interface StatsFlags {
   closes?: string;
@@ -25,6 +27,8 @@ interface StatsFlags {
   tradingDaysPerYear: string;
   chart?: string;
   chartRebase?: string;
+  from?: string;
+  to?: string;
 }
 
 /** Where the command writes; tests pass buffers. */
@@ -32,6 +36,18 @@ export interface StatsCommandIo {
   readonly stdout: { write(text: string): unknown };
   readonly stderr: { write(text: string): unknown };
 }
+
+/** Opens the close history for `--index` without `--closes`; tests pass a fake. */
+export type OpenStatsHistory = (
+  env: Record<string, string | undefined>,
+) => Promise<{ history: CloseHistoryReader; close: () => void }>;
+
+const openRedisHistory: OpenStatsHistory = async (env) => {
+  const { history, redis } = await openCloseHistory(env);
+  return { history, close: () => redis.disconnect() };
+};
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 const FORMATS = ['table', 'csv', 'json'] as const;
 const RETURN_BASES: readonly ReturnAnnualisation[] = ['calendar-days', 'trading-days'];
@@ -71,34 +87,73 @@ function parseConvention(flags: StatsFlags): AnnualisationConvention {
   };
 }
 
-function loadSeries(flags: StatsFlags): IndexCloses[] {
-  if (flags.closes === undefined) {
-    // `--index` alone will read the end-of-day history store once it exists; failing loudly beats guessing a file.
-    throw new StatsUsageError(
-      flags.index?.length
-        ? `--index ${flags.index.join(' ')} needs --closes <file.csv>: the end-of-day history store does not exist yet`
-        : 'give --closes <file.csv> (date,close[,index] rows)',
-    );
-  }
+function readFileSeries(file: string, indexIds: readonly string[] | undefined): IndexCloses[] {
   let all: IndexCloses[];
   try {
-    all = readClosesCsv(resolve(flags.closes));
+    all = readClosesCsv(resolve(file));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR') {
-      throw new StatsUsageError(`--closes was "${flags.closes}", which cannot be read (${code})`);
+      throw new StatsUsageError(`--closes was "${file}", which cannot be read (${code})`);
     }
     throw error;
   }
-  if (!flags.index?.length) return all;
-  return flags.index.map((id) => {
+  if (!indexIds?.length) return all;
+  return indexIds.map((id) => {
     const found = all.find((s) => s.indexId === id);
     if (!found)
       throw new StatsUsageError(
-        `--index was "${id}", which ${flags.closes} does not contain; it has ${all.map((s) => s.indexId).join(', ')}`,
+        `--index was "${id}", which ${file} does not contain; it has ${all.map((s) => s.indexId).join(', ')}`,
       );
     return found;
   });
+}
+
+/** Keeps the closes within [--from, --to]; a series left with fewer than two has no return. */
+function window(series: IndexCloses[], flags: StatsFlags): IndexCloses[] {
+  if (flags.from === undefined && flags.to === undefined) return series;
+  return series.map((s) => {
+    const closes = s.closes.filter(
+      (c) =>
+        (flags.from === undefined || c.date >= flags.from) && (flags.to === undefined || c.date <= flags.to),
+    );
+    if (closes.length < 2)
+      throw new StatsUsageError(
+        `index ${s.indexId} has ${closes.length} close between ${flags.from ?? 'the start'} and ${flags.to ?? 'the end'}; at least 2 are needed for a return`,
+      );
+    return { indexId: s.indexId, closes };
+  });
+}
+
+/**
+ * The series come from exactly one source: `--closes <file>` (where `--index` picks indices of
+ * the file), or, with `--index` alone, the Redis close history that `indexflow history` reads.
+ */
+async function loadSeries(
+  flags: StatsFlags,
+  openHistory: OpenStatsHistory,
+  env: Record<string, string | undefined>,
+): Promise<IndexCloses[]> {
+  for (const [flag, value] of [
+    ['--from', flags.from],
+    ['--to', flags.to],
+  ] as const)
+    if (value !== undefined && !DATE.test(value))
+      throw new StatsUsageError(`${flag} was "${value}", expected YYYY-MM-DD`);
+  if (flags.closes !== undefined) return window(readFileSeries(flags.closes, flags.index), flags);
+  if (!flags.index?.length)
+    throw new StatsUsageError(
+      'give --closes <file.csv> (date,close[,index] rows) or --index <id> to read the close history (REDIS_URL)',
+    );
+  const { history, close } = await openHistory(env);
+  try {
+    return await closesFromHistory(history, flags.index, {
+      ...(flags.from === undefined ? {} : { from: flags.from }),
+      ...(flags.to === undefined ? {} : { to: flags.to }),
+    });
+  } finally {
+    close();
+  }
 }
 
 function collect(value: string, previous: string[] = []): string[] {
@@ -106,7 +161,12 @@ function collect(value: string, previous: string[] = []): string[] {
 }
 
 /** Registers `indexflow stats`: yearly and whole-period performance statistics of index closes. */
-export function registerStatsCommand(program: Command, io: StatsCommandIo = process): void {
+export function registerStatsCommand(
+  program: Command,
+  io: StatsCommandIo = process,
+  deps: { openHistory?: OpenStatsHistory; env?: Record<string, string | undefined> } = {},
+): void {
+  const openHistory = deps.openHistory ?? openRedisHistory;
   program
     .command('stats')
     .description(
@@ -116,7 +176,13 @@ export function registerStatsCommand(program: Command, io: StatsCommandIo = proc
       '--closes <file.csv>',
       'closes CSV: date,close with an optional index column (YYYY-MM-DD, decimal closes)',
     )
-    .option('--index <id>', 'index to report, repeatable (default: every index in the file)', collect)
+    .option(
+      '--index <id>',
+      'index to report, repeatable: picks indices of --closes, or without --closes reads their official closes from the close history (REDIS_URL, TOPIC_PREFIX)',
+      collect,
+    )
+    .option('--from <date>', 'first date, YYYY-MM-DD (inclusive)')
+    .option('--to <date>', 'last date, YYYY-MM-DD (inclusive)')
     .option('--format <format>', `output format: ${FORMATS.join(', ')}`, 'table')
     .option('--risk-free <rate>', 'annual risk-free rate for the Sharpe ratio, e.g. 0.015 or 1.5%', '0')
     .option(
@@ -133,9 +199,9 @@ export function registerStatsCommand(program: Command, io: StatsCommandIo = proc
     .option('--chart-rebase <level>', 'rebase every index to this level at its first close in the chart')
     .addHelpText(
       'after',
-      '\nExamples:\n  pnpm indexflow stats --closes closes.csv\n  pnpm indexflow stats --closes closes.csv --index CSI300 --format json --risk-free 1.5% --chart levels.svg\n',
+      '\nExamples:\n  pnpm indexflow stats --closes closes.csv\n  pnpm indexflow stats --closes closes.csv --index CSI300 --format json --risk-free 1.5% --chart levels.svg\n  pnpm indexflow stats --index 995366.SSI --from 2025-01-01\n',
     )
-    .action((flags: StatsFlags) => {
+    .action(async (flags: StatsFlags) => {
       try {
         if (!(FORMATS as readonly string[]).includes(flags.format)) {
           throw new StatsUsageError(`--format was "${flags.format}", expected one of ${FORMATS.join(', ')}`);
@@ -148,7 +214,7 @@ export function registerStatsCommand(program: Command, io: StatsCommandIo = proc
             `--chart-rebase was "${flags.chartRebase}", expected a positive level such as 1000`,
           );
         }
-        const series = loadSeries(flags);
+        const series = await loadSeries(flags, openHistory, deps.env ?? process.env);
         const stats = series.map((s) => performanceStats(s, { riskFreeRate, convention }));
         const render = { table: renderStatsTable, csv: renderStatsCsv, json: renderStatsJson }[
           flags.format as (typeof FORMATS)[number]
@@ -161,7 +227,12 @@ export function registerStatsCommand(program: Command, io: StatsCommandIo = proc
           io.stderr.write(`chart written to ${out}\n`);
         }
       } catch (error) {
-        if (error instanceof StatsUsageError || error instanceof ClosesCsvError) {
+        if (
+          error instanceof StatsUsageError ||
+          error instanceof ClosesCsvError ||
+          error instanceof EodUsageError ||
+          error instanceof NoCloseHistoryError
+        ) {
           io.stderr.write(`error: ${error.message}\n`);
           process.exitCode = 2;
           return;

@@ -48,7 +48,7 @@ export function closingFileRows(
 }
 
 /** Quotes a CSV field only when it must be (names may hold commas). */
-const csvField = (text: string) => (/[",\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text);
+export const csvField = (text: string) => (/[",\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text);
 
 export function renderClosingFile(
   close: IndexCloseRecord,

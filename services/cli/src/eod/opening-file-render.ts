@@ -1,0 +1,63 @@
+import { Dec } from '@indexflow/index-engine';
+import { csvField } from './closing-file.js';
+import type { ConstituentInfo } from './constituent-info.js';
+import type { OpeningFile } from './opening-file.js';
+
+export const OPENING_FILE_COLUMNS = [
+  'date',
+  'index',
+  'symbol',
+  'name',
+  'currency',
+  'reference_price',
+  'fx_rate',
+  'index_shares',
+  'market_value',
+  'weight_percent',
+  'cap_factor',
+  'divisor',
+  'index_level',
+] as const;
+
+export type OpeningFileRow = Record<(typeof OPENING_FILE_COLUMNS)[number], string>;
+
+/**
+ * One row per constituent at the open of `openingDate`, decimals exact as the engine holds them.
+ * The divisor and the opening reference level repeat on each row, so
+ * Σ(reference_price × fx_rate × index_shares) / divisor recomputes the level from the file alone.
+ */
+export function openingFileRows(
+  file: OpeningFile,
+  info: ReadonlyMap<string, ConstituentInfo>,
+): OpeningFileRow[] {
+  return file.constituents.map((c) => ({
+    date: file.openingDate,
+    index: file.indexId,
+    symbol: c.symbol,
+    name: info.get(c.symbol)?.name ?? '',
+    currency: c.currency,
+    reference_price: c.referencePrice,
+    fx_rate: c.fxRate,
+    index_shares: c.indexShares,
+    market_value: c.marketValue,
+    weight_percent: new Dec(c.weight).times(100).toFixed(),
+    cap_factor: info.get(c.symbol)?.capFactor ?? '1',
+    divisor: file.divisor,
+    index_level: file.openingLevel,
+  }));
+}
+
+export function renderOpeningFile(
+  file: OpeningFile,
+  info: ReadonlyMap<string, ConstituentInfo>,
+  format: 'csv' | 'json',
+): string {
+  const rows = openingFileRows(file, info);
+  if (format === 'json') {
+    const { constituents: _, ...header } = file;
+    return `${JSON.stringify({ ...header, constituents: rows }, null, 2)}\n`;
+  }
+  const lines = [OPENING_FILE_COLUMNS.join(',')];
+  for (const row of rows) lines.push(OPENING_FILE_COLUMNS.map((c) => csvField(row[c])).join(','));
+  return `${lines.join('\n')}\n`;
+}
