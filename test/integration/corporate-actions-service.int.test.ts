@@ -252,9 +252,7 @@ describe('corporate-actions & FX service: three days through the running service
       levels.records.map((r) => [`${r.value!.indexId}#${r.value!.sequence}`, r.value!.fxObservation]),
     );
     expect(liveFx).toEqual(expected.fx);
-    expect([...liveFx.values()].some((o) => o !== null && o.observationId.startsWith('fx-filter:'))).toBe(
-      true,
-    );
+    expect([...liveFx.values()].some((o) => o?.observationId.startsWith('fx-filter:'))).toBe(true);
 
     // One adjustment per ex-date, never two, each with the pro-forma of the indices it changes.
     const published = adjustments.records.map((r) => r.value!);

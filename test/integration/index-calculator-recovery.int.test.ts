@@ -1,4 +1,4 @@
-import { uniqueName, waitFor } from '@indexflow/testkit';
+import { waitFor } from '@indexflow/testkit';
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import {
@@ -9,11 +9,7 @@ import {
   recordAsRow,
   sortRows,
 } from './support/calculator-environment.js';
-import {
-  type CalculatorProcess,
-  serviceEndpoints,
-  trackedCalculators,
-} from './support/calculator-process.js';
+import { serviceEndpoints, trackedCalculators } from './support/calculator-process.js';
 import { readLevels, waitForLevels } from './support/level-reader.js';
 
 const endpoints = serviceEndpoints;

@@ -135,7 +135,7 @@ function applyPriceGroup(
   };
   for (const { constituent } of memberships) {
     const pc = constituent.price;
-    if (pc !== null && pc.lte((group.cash ?? ZERO).plus(group.special ?? ZERO))) {
+    if (pc?.lte((group.cash ?? ZERO).plus(group.special ?? ZERO))) {
       throw new ActionError(
         'invalid_action',
         `dividend of ${symbol} is not below its previous close ${pc.toFixed()}`,
