@@ -12,7 +12,7 @@ import type { FeedHub } from './feed-hub.js';
 import type { SessionCounters } from './feed-session.js';
 import { GatewayError } from './gateway-errors.js';
 import { constituentsSchema, errorSchema, levelSchema } from './openapi-schemas.js';
-import { type RestDeps, registerRestRoutes } from './rest-routes.js';
+import { type RestDeps, registerClosesRoute, registerRestRoutes } from './rest-routes.js';
 import type { SessionRegistry } from './session-registry.js';
 import { registerSseRoute } from './sse-route.js';
 import { registerWsRoute } from './ws-route.js';
@@ -102,6 +102,7 @@ export async function buildGatewayApp(options: GatewayAppOptions): Promise<Fasti
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   registerRestRoutes(app, { hub: options.hub, ...options.projection });
+  registerClosesRoute(app, { hub: options.hub, ...options.projection });
   const feedDeps = {
     hub: options.hub,
     sessions: options.sessions,

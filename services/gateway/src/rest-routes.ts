@@ -12,6 +12,11 @@ export interface RestDeps {
   readonly projectedIndexIds: () => Promise<string[]>;
   /** Constituents computed from the projection, or null before the index is based. */
   readonly projectedConstituents: (indexId: string) => Promise<ConstituentsSnapshot | null>;
+  /**
+   * Official closes of an index in date order within [from, to], from the close-history store
+   * that `indexflow history` reads too; absent when the gateway has no store.
+   */
+  readonly closes?: (indexId: string, range: { from?: string; to?: string }) => Promise<readonly object[]>;
 }
 
 const errors = {
@@ -179,6 +184,56 @@ export function registerRestRoutes(app: FastifyInstance, deps: RestDeps): void {
         throw new NoHistoryError(indexId, date ?? null);
       }
       return { ...day, dates: hub.history.dates(indexId) };
+    },
+  );
+}
+
+/** Daily official closes, from the same store as `indexflow history` (issue: end of day). */
+export function registerClosesRoute(app: FastifyInstance, deps: RestDeps): void {
+  const closes = deps.closes;
+  app.get(
+    '/v1/indices/:indexId/closes',
+    {
+      preHandler: requireDesk,
+      schema: {
+        summary: 'Official daily closes of one index (level, divisor, FX, constituents), oldest first',
+        tags: ['indices'],
+        params: indexParams,
+        querystring: {
+          type: 'object',
+          properties: {
+            from: { type: 'string', description: 'first trading date, YYYY-MM-DD, inclusive' },
+            to: { type: 'string', description: 'last trading date, YYYY-MM-DD, inclusive' },
+          },
+        },
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              indexId: { type: 'string' },
+              // The IndexClose records as the calculator published them (decimal strings).
+              closes: { type: 'array', items: { type: 'object', additionalProperties: true } },
+            },
+          },
+          ...errors,
+        },
+      },
+    },
+    async (request) => {
+      const entitlements = entitlementsOf(request);
+      const { indexId } = request.params as { indexId: string };
+      const { from, to } = request.query as { from?: string; to?: string };
+      if (!entitlements.allows(indexId)) throw new NotEntitledError(entitlements.desk, indexId);
+      for (const [name, value] of [
+        ['from', from],
+        ['to', to],
+      ] as const) {
+        if (value !== undefined && !DATE.test(value)) throw new BadQueryError(name, value, 'YYYY-MM-DD');
+      }
+      if (closes === undefined) throw new NoHistoryError(indexId, null);
+      const list = await closes(indexId, { ...(from ? { from } : {}), ...(to ? { to } : {}) });
+      if (list.length === 0) throw new NoHistoryError(indexId, from ?? null);
+      return { indexId, closes: list };
     },
   );
 }

@@ -2,6 +2,7 @@
 // calculator's projection), and the ops server. main.ts calls it once; tests and the benchmark call
 // it too, with their own configuration.
 import type { AddressInfo } from 'node:net';
+import { RedisCloseHistory } from '@indexflow/close-history';
 import {
   createAvroSerdes,
   createKafkaClient,
@@ -57,6 +58,10 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
     const redis = new Redis(config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 3 });
     await redis.connect();
     steps.push({ name: 'redis', close: async () => void (await redis.quit()) });
+    const closeHistory = new RedisCloseHistory({
+      redis,
+      ...(config.TOPIC_PREFIX ? { prefix: config.TOPIC_PREFIX } : {}),
+    });
     const projection = new ProjectionReader({
       redis,
       calculatorId: config.CALCULATOR_ID,
@@ -107,6 +112,7 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
         onTooSlow: () => metrics.slowDisconnects.inc(),
       },
       projection: {
+        closes: (indexId, range) => closeHistory.range(indexId, range),
         projectedIndexIds: () => projection.indexIds(),
         projectedConstituents: (indexId) => projection.constituents(indexId),
       },

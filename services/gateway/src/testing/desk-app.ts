@@ -43,6 +43,8 @@ export async function startDeskApp(options: {
   readonly logger: Logger;
   readonly https?: TlsFiles;
   readonly levels?: readonly IndexLevel[];
+  /** Official closes by index, standing in for the close-history store. */
+  readonly closes?: Readonly<Record<string, readonly { tradingDate: string }[]>>;
 }): Promise<DeskApp> {
   const hub = new FeedHub({ history: new IntradayHistory({ maxPointsPerDay: 10_000, maxDays: 2 }) });
   for (const level of options.levels ?? []) hub.apply(levelToRecord(level));
@@ -57,7 +59,16 @@ export async function startDeskApp(options: {
     heartbeatMs: 60_000,
     maxMessagesPerSecond: 20,
     counters: {},
-    projection: { projectedIndexIds: async () => [], projectedConstituents: async () => null },
+    projection: {
+      projectedIndexIds: async () => [],
+      projectedConstituents: async () => null,
+      closes: async (indexId, range) =>
+        (options.closes?.[indexId] ?? []).filter(
+          (c) =>
+            (range.from === undefined || c.tradingDate >= range.from) &&
+            (range.to === undefined || c.tradingDate <= range.to),
+        ),
+    },
     ...(options.https === undefined ? {} : { https: options.https }),
   });
   await app.listen({ host: '127.0.0.1', port: 0 });
