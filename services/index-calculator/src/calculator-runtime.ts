@@ -60,6 +60,7 @@ export async function createCalculatorRuntime(
     topics: inputTopics,
     ordering: config.ORDERING,
     idleTimeoutMs: config.IDLE_TIMEOUT_MS,
+    latenessMs: config.LATENESS_MS,
     logger: log.child({ component: 'kafka-event-source' }),
   });
   const sink = new KafkaLevelSink({

@@ -17,6 +17,8 @@ const schema = z.object({
   BATCH_WAIT_MS: positiveInt(20),
   ORDERING: z.enum(['canonical', 'arrival']).default('canonical'),
   IDLE_TIMEOUT_MS: positiveInt(200),
+  /** How long an event waits for a quiet partition's late records, e.g. FX behind the FX filter. */
+  LATENESS_MS: z.coerce.number().int().min(0).default(0),
   LAG_SAMPLE_MS: positiveInt(5000),
   CONFLATION_INTERVAL_MS: z.coerce.number().int().min(0).default(1000),
   FX_MAX_AGE_MS: z.coerce.number().int().positive().optional(),
