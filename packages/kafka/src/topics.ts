@@ -106,6 +106,15 @@ export const TOPICS = {
     partitions: 1,
     cleanupPolicy: 'delete',
   },
+  // Carries no records: its partitions are the calculator's shards, and the consumer group's
+  // assignment of them decides which instance runs which shard. Partition count = SHARDS.
+  calculatorShards: {
+    name: 'indexflow.calculator-shards',
+    keyField: 'none',
+    schema: null,
+    partitions: 12,
+    cleanupPolicy: 'delete',
+  },
 } as const satisfies Record<string, TopicSpec>;
 
 export type TopicKey = keyof typeof TOPICS;

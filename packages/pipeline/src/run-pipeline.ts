@@ -1,8 +1,15 @@
-import type { IndexEngine, IndexLevel, OfficialClose } from '@indexflow/index-engine';
+import type { IndexEngine, IndexLevel, OfficialClose, Rejection } from '@indexflow/index-engine';
 import { LevelConflation } from './level-conflation.js';
 import { isBefore, isBehind, sameOffsets } from './offsets.js';
 import type { PipelineStats } from './pipeline-stats.js';
-import type { EventSource, InputOffsets, LevelSink, RejectedRecord, StateStore } from './ports.js';
+import type {
+  EventSource,
+  InputOffsets,
+  LevelSink,
+  RejectedRecord,
+  SourcedEvent,
+  StateStore,
+} from './ports.js';
 import { offsetKey } from './ports.js';
 
 export interface PipelineLogger {
@@ -34,6 +41,15 @@ export interface PipelineDeps {
   readonly isStopping: () => boolean;
   /** Publish at most one level per index per this many ms of event time to the conflated topic (0: off). */
   readonly conflationIntervalMs?: number;
+  /**
+   * The rejections of one event this pipeline dead-letters (default: all the engine returned).
+   * Several pipelines that each see every record (calculator shards) use it so that exactly one
+   * of them writes each dead letter.
+   */
+  readonly rejectionsToPublish?: (
+    sourced: SourcedEvent,
+    rejections: readonly Rejection[],
+  ) => readonly Rejection[];
   /** Called after each committed batch with its levels and the wall-clock receive times (metrics). */
   readonly onCommitted?: (levels: readonly IndexLevel[], receivedAt: readonly number[]) => void;
 }
@@ -86,7 +102,10 @@ export async function runPipeline(deps: PipelineDeps): Promise<void> {
           if (conflation?.admit(level)) conflated.push(level);
           receivedAt.push(sourced.receivedAt);
         }
-        for (const rejection of result.rejections) {
+        const published = deps.rejectionsToPublish
+          ? deps.rejectionsToPublish(sourced, result.rejections)
+          : result.rejections;
+        for (const rejection of published) {
           rejected.push({
             topic: sourced.topic,
             partition: sourced.partition,

@@ -16,6 +16,7 @@ import { type Calculator, createCalculator } from './calculator.js';
 import { type CalculatorMetrics, createCalculatorMetrics } from './calculator-metrics.js';
 import type { CalculatorConfig } from './config.js';
 import { loadIndexDefinitions } from './index-definitions.js';
+import type { ShardScope } from './shard-scope.js';
 
 export interface CalculatorRuntime {
   readonly calculator: Calculator;
@@ -25,6 +26,11 @@ export interface CalculatorRuntime {
   close(): Promise<void>;
 }
 
+/** The consumer group (and transactional id) of a calculator: its offsets are the recovery point. */
+export function calculatorGroupId(topicPrefix: string, calculatorId: string): string {
+  return `indexflow-calculator-${topicPrefix}${calculatorId}`;
+}
+
 /**
  * Wires the real adapters (Kafka source and transactional sink, Redis state) around the
  * calculator. Ensures the catalogue topics and schemas exist first; both steps are idempotent.
@@ -32,10 +38,12 @@ export interface CalculatorRuntime {
 export async function createCalculatorRuntime(
   config: CalculatorConfig,
   log: Logger,
+  /** Set for one shard of a sharded calculator (`CALCULATOR_ID` is then the shard's id). */
+  shard?: { readonly scope: ShardScope; readonly metrics: CalculatorMetrics },
 ): Promise<CalculatorRuntime> {
-  const definitions = loadIndexDefinitions(config.INDEX_DEFINITIONS_DIR);
+  const definitions = shard?.scope.definitions ?? loadIndexDefinitions(config.INDEX_DEFINITIONS_DIR);
   const topics = topicNames(config.TOPIC_PREFIX);
-  const metrics = createCalculatorMetrics();
+  const metrics = shard?.metrics ?? createCalculatorMetrics();
   const kafka = createKafkaClient({
     brokers: config.KAFKA_BROKERS.split(','),
     clientId: `indexflow-calculator-${config.CALCULATOR_ID}`,
@@ -51,7 +59,7 @@ export async function createCalculatorRuntime(
   await registerTopicSchemas(registry, {
     topics: AVRO_TOPICS.map((t) => ({ name: `${config.TOPIC_PREFIX}${t.name}`, schema: t.schema })),
   });
-  const groupId = `indexflow-calculator-${config.TOPIC_PREFIX}${config.CALCULATOR_ID}`;
+  const groupId = calculatorGroupId(config.TOPIC_PREFIX, config.CALCULATOR_ID);
   const inputTopics = [topics.ticksAshare, topics.ticksHk, topics.fx, topics.indexAdjustments];
   const source = new KafkaEventSource({
     kafka,
@@ -86,14 +94,16 @@ export async function createCalculatorRuntime(
   const calculator = createCalculator({
     definitions,
     engineOptions: {
-      rejectUnknownSymbols: config.REJECT_UNKNOWN_SYMBOLS,
+      // A shard sees other shards' symbols; it refuses unknown ones through its ShardScope.
+      rejectUnknownSymbols: shard ? false : config.REJECT_UNKNOWN_SYMBOLS,
       ...(config.FX_MAX_AGE_MS === undefined ? {} : { fxMaxAgeMs: config.FX_MAX_AGE_MS }),
     },
-    source,
+    source: shard ? shard.scope.wrapSource(source) : source,
     sink,
     state,
     logger: log,
     metrics,
+    ...(shard ? { rejectionsToPublish: shard.scope.rejectionsToPublish } : {}),
     batchSize: config.BATCH_SIZE,
     batchWaitMs: config.BATCH_WAIT_MS,
     conflationIntervalMs: config.CONFLATION_INTERVAL_MS,

@@ -4,6 +4,7 @@ import {
   createPipelineStats,
   type EventSource,
   type LevelSink,
+  type PipelineDeps,
   type PipelineStats,
   recoverEngine,
   runPipeline,
@@ -25,6 +26,8 @@ export interface CalculatorDeps {
   readonly conflationIntervalMs: number;
   /** Wall clock for latency metrics only. */
   readonly now: () => number;
+  /** Which engine rejections become dead letters (a shard's share); default all. */
+  readonly rejectionsToPublish?: PipelineDeps['rejectionsToPublish'];
 }
 
 export interface Calculator {
@@ -69,6 +72,7 @@ export function createCalculator(deps: CalculatorDeps): Calculator {
           alreadyPublished: recovery.alreadyPublished,
           isStopping: () => stopping,
           conflationIntervalMs: deps.conflationIntervalMs,
+          ...(deps.rejectionsToPublish ? { rejectionsToPublish: deps.rejectionsToPublish } : {}),
           onCommitted: (_levels, receivedAt) => {
             const now = deps.now();
             for (const t of receivedAt) metrics.tickToPublish.observe((now - t) / 1000);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseShardListing, ShardPlanError } from './shard-plan.js';
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
@@ -26,6 +27,11 @@ const schema = z.object({
     .enum(['true', 'false'])
     .default('true')
     .transform((v) => v === 'true'),
+  // 1: the single calculator. More: that many shards of the index set, owned by whichever
+  // instances the shard-assignment topic's consumer group assigns them to (shard-supervisor.ts).
+  SHARDS: z.coerce.number().int().min(1).max(1000).default(1),
+  SHARD_INDICES: z.string().optional(),
+  SHARD_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6000).default(10_000),
   HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
   HTTP_HOST: z.string().default('127.0.0.1'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -50,13 +56,22 @@ function shown(key: string, value: unknown): string {
 
 export function loadConfig(env: Record<string, string | undefined>): CalculatorConfig {
   const result = schema.safeParse(env);
-  if (!result.success) {
-    throw new ConfigError(
-      result.error.issues.map((issue) => {
+  const problems = result.success
+    ? []
+    : result.error.issues.map((issue) => {
         const key = String(issue.path[0]);
         return `${key}: ${issue.message} (${shown(key, env[key])})`;
-      }),
-    );
+      });
+  // Checked against the raw SHARDS too, so a bad listing is reported beside any other bad key.
+  const shards = Number(env.SHARDS ?? 1);
+  if (Number.isInteger(shards) && shards >= 1) {
+    try {
+      parseShardListing(env.SHARD_INDICES, shards);
+    } catch (error) {
+      if (!(error instanceof ShardPlanError)) throw error;
+      problems.push(`SHARD_INDICES: ${error.message}`);
+    }
   }
+  if (!result.success || problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(result.data);
 }

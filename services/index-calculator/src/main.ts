@@ -4,9 +4,11 @@
  * and publishes every level change to the index-level topic in Kafka transactions, with its
  * state in Redis. The only file that reads the environment or handles signals.
  */
-import { createRootLogger, startOpsServer } from '@indexflow/observability';
+import { createRootLogger, type Logger, startOpsServer } from '@indexflow/observability';
+import { createCalculatorMetrics } from './calculator-metrics.js';
 import { createCalculatorRuntime } from './calculator-runtime.js';
-import { ConfigError, loadConfig } from './config.js';
+import { type CalculatorConfig, ConfigError, loadConfig } from './config.js';
+import { ShardSupervisor } from './shard-supervisor.js';
 
 async function main(): Promise<void> {
   let config: ReturnType<typeof loadConfig>;
@@ -22,6 +24,10 @@ async function main(): Promise<void> {
   const log = createRootLogger({ name: 'index-calculator', level: config.LOG_LEVEL }).child({
     calculatorId: config.CALCULATOR_ID,
   });
+  if (config.SHARDS > 1) {
+    await runSharded(config, log);
+    return;
+  }
   const runtime = await createCalculatorRuntime(config, log);
   const { calculator } = runtime;
   const ops = await startOpsServer({
@@ -60,6 +66,39 @@ async function main(): Promise<void> {
     },
     'stopped',
   );
+  process.exit(exitCode);
+}
+
+/** SHARDS > 1: this instance runs whichever shards the group assigns it, until a signal. */
+async function runSharded(config: CalculatorConfig, log: Logger): Promise<void> {
+  const metrics = createCalculatorMetrics();
+  const supervisor = new ShardSupervisor(config, log, metrics);
+  const ops = await startOpsServer({
+    host: config.HTTP_HOST,
+    port: config.HTTP_PORT,
+    registry: metrics.registry,
+    isReady: () => supervisor.ready,
+  });
+  log.info(
+    { port: ops.port, shards: config.SHARDS, indicesPerShard: supervisor.indicesPerShard },
+    'sharded index-calculator starting',
+  );
+  const signalled = new Promise<string>((resolve) => {
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+    process.once('SIGINT', () => resolve('SIGINT'));
+  });
+  let exitCode = 0;
+  try {
+    await supervisor.start();
+    const signal = await Promise.race([signalled, supervisor.failure]);
+    log.info({ signal, shards: supervisor.owned }, 'stopping: each shard finishes its current batch');
+  } catch (error) {
+    log.fatal({ err: error }, 'shard supervisor failed; a restart recovers every shard from its last batch');
+    exitCode = 1;
+  }
+  await supervisor.stop();
+  await ops.close();
+  log.info({}, 'stopped');
   process.exit(exitCode);
 }
 
