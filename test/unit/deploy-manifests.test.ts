@@ -296,7 +296,7 @@ describe.each(['local', 'production'])(
       }
     });
 
-    it('guards every Deployment with a PodDisruptionBudget, and keeps the calculator a singleton', () => {
+    it('guards every Deployment with a PodDisruptionBudget, and scales the calculator only when sharded', () => {
       for (const deployment of of('Deployment')) {
         const labels = deployment.spec.template.metadata.labels;
         const budget = of('PodDisruptionBudget').find((pdb) =>
@@ -305,13 +305,22 @@ describe.each(['local', 'production'])(
         expect(budget, deployment.metadata.name).toBeDefined();
       }
       const calculator = of('Deployment').find((d) => d.metadata.name === 'index-calculator')!;
-      expect(calculator.spec.strategy.type).toBe('Recreate');
       const hpa = of('HorizontalPodAutoscaler').find(
         (h) => h.spec.scaleTargetRef.name === 'index-calculator',
       );
-      expect(hpa?.spec.maxReplicas, 'several calculators need the partitioned scheme (not built yet)').toBe(
-        1,
-      );
+      const config = of('ConfigMap').find((c) => c.metadata.name === 'indexflow-config') as
+        | { data?: Record<string, string> }
+        | undefined;
+      const shards = Number(config?.data?.SHARDS ?? '1');
+      if (shards === 1) {
+        // One single calculator per CALCULATOR_ID: a second would split its consumer group.
+        expect(calculator.spec.strategy.type).toBe('Recreate');
+        expect(hpa?.spec.maxReplicas).toBe(1);
+      } else {
+        // Sharded: replicas share the shards, never more replicas than shards.
+        expect(hpa?.spec.maxReplicas).toBeGreaterThan(1);
+        expect(hpa?.spec.maxReplicas).toBeLessThanOrEqual(shards);
+      }
     });
 
     it('runs admin init as a one-off Job of the CLI image', () => {
