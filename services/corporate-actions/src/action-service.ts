@@ -120,7 +120,11 @@ export class ActionService {
       // Any failure stops the service (a restart recovers from Redis): kafkajs would otherwise
       // retry the batch quietly while /readyz still says ready.
       onBatch: (records) =>
-        this.#serial(() => this.#onBatch(records)).catch((error: unknown) => {
+        this.#serial(() => {
+          // After a failure the register may be ahead of Redis: never process on top of it.
+          if (this.#failed) throw new Error('actions loop stopped after a failed batch');
+          return this.#onBatch(records);
+        }).catch((error: unknown) => {
           this.#failed = true;
           this.#o.onFailure(error);
           throw error;
