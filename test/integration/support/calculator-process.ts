@@ -13,9 +13,14 @@ export interface CalculatorProcess {
 }
 
 export function startCalculator(env: Record<string, string>): CalculatorProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+  return startServiceProcess(MAIN, { LOG_LEVEL: 'warn', ...env });
+}
+
+/** Runs a service's `main.ts` under tsx as a child process, its stdout and stderr collected. */
+export function startServiceProcess(main: string, env: Record<string, string>): CalculatorProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', main], {
     cwd: ROOT,
-    env: { ...process.env, HTTP_PORT: '0', LOG_LEVEL: 'warn', ...env },
+    env: { ...process.env, HTTP_PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -50,17 +50,29 @@ export function closingFileRows(
 /** Quotes a CSV field only when it must be (names may hold commas). */
 export const csvField = (text: string) => (/[",\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text);
 
+/**
+ * A constituent file as CSV (the columns in order) or JSON (the header fields, then the rows as
+ * `constituents`); the closing and the opening file share it.
+ */
+export function renderConstituentFile<C extends string>(
+  header: { readonly constituents: unknown },
+  columns: readonly C[],
+  rows: readonly Record<C, string>[],
+  format: 'csv' | 'json',
+): string {
+  if (format === 'json') {
+    const { constituents: _, ...fields } = header;
+    return `${JSON.stringify({ ...fields, constituents: rows }, null, 2)}\n`;
+  }
+  const lines = [columns.join(',')];
+  for (const row of rows) lines.push(columns.map((c) => csvField(row[c])).join(','));
+  return `${lines.join('\n')}\n`;
+}
+
 export function renderClosingFile(
   close: IndexCloseRecord,
   info: ReadonlyMap<string, ConstituentInfo>,
   format: 'csv' | 'json',
 ): string {
-  const rows = closingFileRows(close, info);
-  if (format === 'json') {
-    const { constituents: _, ...header } = close;
-    return `${JSON.stringify({ ...header, constituents: rows }, null, 2)}\n`;
-  }
-  const lines = [CLOSING_FILE_COLUMNS.join(',')];
-  for (const row of rows) lines.push(CLOSING_FILE_COLUMNS.map((c) => csvField(row[c])).join(','));
-  return `${lines.join('\n')}\n`;
+  return renderConstituentFile(close, CLOSING_FILE_COLUMNS, closingFileRows(close, info), format);
 }

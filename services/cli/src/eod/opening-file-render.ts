@@ -1,5 +1,5 @@
 import { Dec } from '@indexflow/index-engine';
-import { csvField } from './closing-file.js';
+import { renderConstituentFile } from './closing-file.js';
 import type { ConstituentInfo } from './constituent-info.js';
 import type { OpeningFile } from './opening-file.js';
 
@@ -52,12 +52,5 @@ export function renderOpeningFile(
   info: ReadonlyMap<string, ConstituentInfo>,
   format: 'csv' | 'json',
 ): string {
-  const rows = openingFileRows(file, info);
-  if (format === 'json') {
-    const { constituents: _, ...header } = file;
-    return `${JSON.stringify({ ...header, constituents: rows }, null, 2)}\n`;
-  }
-  const lines = [OPENING_FILE_COLUMNS.join(',')];
-  for (const row of rows) lines.push(OPENING_FILE_COLUMNS.map((c) => csvField(row[c])).join(','));
-  return `${lines.join('\n')}\n`;
+  return renderConstituentFile(file, OPENING_FILE_COLUMNS, openingFileRows(file, info), format);
 }
