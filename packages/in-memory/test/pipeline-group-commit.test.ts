@@ -1,0 +1,140 @@
+import { datasetEvents, formatLevelRow, readIndexDefinitions } from '@indexflow/dataset-files';
+import type { IndexEvent } from '@indexflow/index-engine';
+import {
+  createPipelineStats,
+  type InputOffsets,
+  type OutputTransaction,
+  recoverEngine,
+  runPipeline,
+  type StateSnapshot,
+} from '@indexflow/pipeline';
+import { SAMPLE_DIR } from '@indexflow/seed-indices';
+import { describe, expect, it } from 'vitest';
+import { InMemoryEventSource, InMemoryLevelSink, InMemoryStateStore } from '../src/index.js';
+
+const logger = { info() {}, warn() {} };
+const definitions = readIndexDefinitions(SAMPLE_DIR);
+const events: IndexEvent[] = [...datasetEvents(SAMPLE_DIR, () => {})];
+const BATCH = 250;
+
+/** A sink whose transactions take a few ms, as Kafka's do, so the engine runs ahead of them. */
+class SlowSink extends InMemoryLevelSink {
+  readonly transactions: OutputTransaction[] = [];
+  /** Fails the transaction with this (1-based) number, once. */
+  failAt = 0;
+  override async commit(transaction: OutputTransaction): Promise<void> {
+    await new Promise((resolve) => setTimeout(resolve, 3));
+    if (this.transactions.length + 1 === this.failAt) {
+      this.failAt = 0;
+      throw new Error('injected failure: transaction aborted');
+    }
+    await super.commit(transaction);
+    this.transactions.push(transaction);
+  }
+}
+
+/** A state store that keeps every snapshot it was asked to stage. */
+class RecordingState extends InMemoryStateStore {
+  readonly staged: StateSnapshot[] = [];
+  override async stage(snapshot: StateSnapshot): Promise<void> {
+    this.staged.push(structuredClone(snapshot));
+    await super.stage(snapshot);
+  }
+}
+
+async function run(
+  sink: SlowSink,
+  state: InMemoryStateStore,
+  options: { stopAfterBatches?: number; maxPendingBatches?: number } = {},
+) {
+  const source = new InMemoryEventSource(events);
+  const recovery = await recoverEngine({ definitions, engineOptions: {}, sink, state, logger });
+  await source.start(recovery.from);
+  let batches = 0;
+  const counted = {
+    start: source.start.bind(source),
+    close: source.close.bind(source),
+    nextBatch: (max: number) => {
+      batches += 1;
+      return source.nextBatch(max);
+    },
+  };
+  const stats = createPipelineStats();
+  await runPipeline({
+    engine: recovery.engine,
+    source: counted,
+    sink,
+    state,
+    stats,
+    logger,
+    batchSize: BATCH,
+    batchWaitMs: 0,
+    startVersion: recovery.version,
+    startOffsets: recovery.from,
+    alreadyPublished: recovery.alreadyPublished,
+    isStopping: () => source.exhausted || batches >= (options.stopAfterBatches ?? Number.POSITIVE_INFINITY),
+    ...(options.maxPendingBatches ? { maxPendingBatches: options.maxPendingBatches } : {}),
+  });
+  return { stats, read: Number(Object.values((await source.nextBatch(0)).nextOffsets)[0]) };
+}
+
+/** The engine snapshot after the first `count` events, computed with no pipeline at all. */
+async function engineAfter(count: number): Promise<unknown> {
+  const { engine } = await recoverEngine({
+    definitions,
+    engineOptions: {},
+    sink: new InMemoryLevelSink(),
+    state: new InMemoryStateStore(),
+    logger,
+  });
+  for (const event of events.slice(0, count)) engine.apply(event);
+  return structuredClone(engine.snapshot());
+}
+
+const offsetOf = (offsets: InputOffsets) => Number(Object.values(offsets)[0]);
+
+describe('pipeline group commit (in-memory ports)', () => {
+  it('commits the batches computed during a transaction together, with a snapshot at their offsets', async () => {
+    const reference = new SlowSink();
+    await run(reference, new InMemoryStateStore(), { maxPendingBatches: 1 });
+
+    const sink = new SlowSink();
+    const state = new RecordingState();
+    const { stats } = await run(sink, state);
+    const batches = Math.ceil(events.length / BATCH);
+    // The engine ran ahead of the slow transactions, so several batches shared each one.
+    expect(sink.transactions.length).toBeLessThan(batches / 2);
+    expect(stats.batches).toBe(sink.transactions.length);
+    expect(stats.events).toBe(events.length);
+    expect(sink.levels.map(formatLevelRow)).toEqual(reference.levels.map(formatLevelRow));
+    // Every staged snapshot is the engine exactly at the offsets staged with it.
+    expect(state.staged.length).toBe(sink.transactions.length);
+    for (const i of [0, 1, Math.floor(state.staged.length / 2), state.staged.length - 1]) {
+      const staged = state.staged[i]!;
+      expect(staged.engine).toEqual(await engineAfter(offsetOf(staged.offsets)));
+    }
+  });
+
+  it('stops at the first failed transaction, commits nothing after it, and recovers to the same levels', async () => {
+    const reference = new SlowSink();
+    await run(reference, new InMemoryStateStore());
+
+    const sink = new SlowSink();
+    const state = new InMemoryStateStore();
+    sink.failAt = 3;
+    await expect(run(sink, state)).rejects.toThrow('injected failure');
+    expect(sink.transactions.length).toBe(2);
+    const committed = offsetOf((await sink.committedOffsets())!);
+    expect(committed).toBeLessThan(events.length);
+
+    await run(sink, state);
+    expect(sink.levels.map(formatLevelRow)).toEqual(reference.levels.map(formatLevelRow));
+  });
+
+  it('commits every computed batch before returning when asked to stop', async () => {
+    const sink = new SlowSink();
+    const { read } = await run(sink, new InMemoryStateStore(), { stopAfterBatches: 12 });
+    expect(read).toBe(12 * BATCH);
+    expect(offsetOf((await sink.committedOffsets())!)).toBe(read);
+  });
+});
