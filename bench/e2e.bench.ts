@@ -328,7 +328,7 @@ const ceilingProducer = kafka.producer({
   transactionalId: `${prefix}ceiling`,
   idempotent: true,
   maxInFlightRequests: 1,
-  retry: { initialRetryTime: 20, maxRetryTime: 2_000, retries: 12 },
+  retry: { initialRetryTime: 5, maxRetryTime: 2_000, retries: 14 },
 });
 await ceilingProducer.connect();
 const ceilingMessages = Math.min(levelMessages, 400_000);

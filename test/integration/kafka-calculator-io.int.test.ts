@@ -412,5 +412,43 @@ describe('Kafka calculator IO (KafkaEventSource, KafkaLevelSink)', () => {
       );
       expect(messages.map((m) => m.key?.toString())).not.toContain('995399');
     });
+
+    it('sends while the state is being staged, and aborts when the stage fails', async () => {
+      const before = await sink.committedOffsets();
+      let failStage: (reason: Error) => void = () => {};
+      const staged = new Promise<void>((_, reject) => {
+        failStage = reject;
+      });
+      staged.catch(() => {});
+      const committing = sink
+        .commit(
+          {
+            levels: [level('995397', 9)],
+            conflated: [],
+            rejected: [],
+            offsets: { [`${ticks}:0`]: '11', [`${ticks}:1`]: '11' },
+          },
+          staged,
+        )
+        .catch((caught: unknown) => caught);
+      // The level is sent before the stage answers; the stage then fails, as a version conflict would.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      failStage(new Error('stage refused'));
+      const error = await committing;
+      expect(error).toBeInstanceOf(LevelTransactionError);
+      expect(error).toMatchObject({ aborted: true, cause: { message: 'stage refused' } });
+      expect(await sink.committedOffsets()).toEqual(before);
+
+      const offsets = { [`${ticks}:0`]: '12', [`${ticks}:1`]: '12' };
+      await sink.commit(
+        { levels: [level('995396', 10)], conflated: [], rejected: [], offsets },
+        Promise.resolve(),
+      );
+      expect(await sink.committedOffsets()).toEqual(offsets);
+      const messages = await readCommitted(levels, (m) =>
+        m.some((message) => message.key?.toString() === '995396'),
+      );
+      expect(messages.map((m) => m.key?.toString())).not.toContain('995397');
+    });
   });
 });

@@ -15,7 +15,8 @@ export class InMemoryLevelSink implements LevelSink {
   /** Makes the next commit fail before anything is visible (a crash inside the transaction). */
   failNext = false;
 
-  async commit(transaction: OutputTransaction): Promise<void> {
+  async commit(transaction: OutputTransaction, staged?: Promise<void>): Promise<void> {
+    await staged;
     if (this.failNext) {
       this.failNext = false;
       throw new Error('injected failure: transaction aborted');

@@ -22,13 +22,13 @@ class SlowSink extends InMemoryLevelSink {
   readonly transactions: OutputTransaction[] = [];
   /** Fails the transaction with this (1-based) number, once. */
   failAt = 0;
-  override async commit(transaction: OutputTransaction): Promise<void> {
+  override async commit(transaction: OutputTransaction, staged?: Promise<void>): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 3));
     if (this.transactions.length + 1 === this.failAt) {
       this.failAt = 0;
       throw new Error('injected failure: transaction aborted');
     }
-    await super.commit(transaction);
+    await super.commit(transaction, staged);
     this.transactions.push(transaction);
   }
 }
@@ -136,5 +136,23 @@ describe('pipeline group commit (in-memory ports)', () => {
     const { read } = await run(sink, new InMemoryStateStore(), { stopAfterBatches: 12 });
     expect(read).toBe(12 * BATCH);
     expect(offsetOf((await sink.committedOffsets())!)).toBe(read);
+  });
+});
+
+describe('pipeline stage during the transaction (in-memory ports)', () => {
+  it('fails without committing when the state cannot be staged', async () => {
+    class RefusingState extends InMemoryStateStore {
+      stages = 0;
+      override async stage(snapshot: StateSnapshot): Promise<void> {
+        this.stages += 1;
+        if (this.stages === 2) throw new Error('stage refused: version conflict');
+        await super.stage(snapshot);
+      }
+    }
+    const sink = new SlowSink();
+    const state = new RefusingState();
+    await expect(run(sink, state)).rejects.toThrow('stage refused');
+    expect(sink.transactions.length).toBe(1);
+    expect(offsetOf((await sink.committedOffsets())!)).toBe(offsetOf(sink.transactions[0]!.offsets));
   });
 });

@@ -18,8 +18,8 @@ const events: IndexEvent[] = [...datasetEvents(SAMPLE_DIR, () => {})];
 /** An in-memory sink that also keeps the offsets of every transaction, in commit order. */
 class RecordingSink extends InMemoryLevelSink {
   readonly committed: InputOffsets[] = [];
-  override async commit(transaction: OutputTransaction): Promise<void> {
-    await super.commit(transaction);
+  override async commit(transaction: OutputTransaction, staged?: Promise<void>): Promise<void> {
+    await super.commit(transaction, staged);
     this.committed.push(transaction.offsets);
   }
 }

@@ -65,8 +65,13 @@ export interface OutputTransaction {
 }
 
 export interface LevelSink {
-  /** Publishes a batch's output and input offsets in one transaction; all or nothing. */
-  commit(transaction: OutputTransaction): Promise<void>;
+  /**
+   * Publishes a batch's output and input offsets in one transaction; all or nothing. `staged` is
+   * the state store's stage of the snapshot at these offsets, still running: the sink may send
+   * meanwhile (the two are independent round trips) but must not commit before it resolves, and
+   * fails without committing when it rejects.
+   */
+  commit(transaction: OutputTransaction, staged?: Promise<void>): Promise<void>;
   /** The offsets last committed for the calculator's consumer group (the recovery point), or null. */
   committedOffsets(): Promise<InputOffsets | null>;
   close(): Promise<void>;

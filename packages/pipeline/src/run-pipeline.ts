@@ -133,14 +133,22 @@ export async function runPipeline(deps: PipelineDeps): Promise<void> {
             receivedAt: group.flatMap((b) => b.receivedAt),
           };
     version += 1;
-    await state.stage({ version, offsets: last.offsets, engine: snapshot });
-    await sink.commit({
-      levels: transaction.levels,
-      conflated: transaction.conflated,
-      closes: transaction.closes,
-      rejected: transaction.rejected,
-      offsets: last.offsets,
-    });
+    const staged = state.stage({ version, offsets: last.offsets, engine: snapshot });
+    // Handled here so a failed stage is never an unhandled rejection while the sink is still
+    // sending; the sink awaits it before committing and fails with its error.
+    staged.catch(() => {});
+    await sink.commit(
+      {
+        levels: transaction.levels,
+        conflated: transaction.conflated,
+        closes: transaction.closes,
+        rejected: transaction.rejected,
+        offsets: last.offsets,
+      },
+      staged,
+    );
+    // A sink that returned without awaiting it (nothing to publish) must not skip a failed stage.
+    await staged;
     await state.promote(version);
     for (const batch of group) {
       stats.events += batch.events;

@@ -45,7 +45,8 @@ export class RecomputeLevelSink implements LevelSink {
     };
   }
 
-  async commit(transaction: OutputTransaction): Promise<void> {
+  async commit(transaction: OutputTransaction, staged?: Promise<void>): Promise<void> {
+    await staged;
     const levels = transaction.levels.filter((level) => levelInWindow(this.#options.window, level));
     if (levels.length === 0) return;
     const { serdes } = this.#options;
