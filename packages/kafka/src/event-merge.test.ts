@@ -131,6 +131,41 @@ describe('EventMerge (canonical)', () => {
     expect(times(m.release(10, 200).events)).toEqual(['0@10']);
   });
 
+  it('with minFetchRoundsBeforeIdle, waits until every broker has fetched twice since the partition was last heard of', () => {
+    const m = new EventMerge({
+      ordering: 'canonical',
+      idleTimeoutMs: 200,
+      startOffsets: null,
+      minFetchRoundsBeforeIdle: 2,
+    });
+    // Partition 1 looks caught up (the high watermark read before the consumer joined), but the
+    // consumer has not fetched it yet: it may hold records produced since.
+    m.assign(
+      [
+        { topic: 't', partition: 0, position: 0n, highWatermark: 0n },
+        { topic: 't', partition: 1, position: 0n, highWatermark: 0n },
+      ],
+      0,
+    );
+    m.fetched('1');
+    m.accept('t:0', [tickAt('t', 0, 0, 20)], batch(0, 1n), 10);
+    expect(m.release(10, 5_000).events).toEqual([]);
+    expect(m.nextIdleAt(5_000)).toBeUndefined();
+    // Broker 1's next round delivers partition 1's earlier record: it goes first.
+    m.fetched('1');
+    m.accept('t:1', [tickAt('t', 1, 0, 15)], batch(0, 1n), 5_010);
+    expect(times(m.release(10, 5_010).events)).toEqual(['1@15']);
+    // Two more rounds of broker 1 with nothing for partition 1, a round of a second broker
+    // that is not enough, then its second: partition 1 is idle and the tick goes.
+    m.fetched('1');
+    m.fetched('1');
+    m.fetched('2');
+    expect(m.release(10, 6_000).events).toEqual([]);
+    m.fetched('2');
+    expect(m.nextIdleAt(5_100)).toBe(5_210);
+    expect(times(m.release(10, 6_000).events)).toEqual(['0@20']);
+  });
+
   it('with latenessMs, holds an event that long after it arrived, for a late FX rate from an idle partition', () => {
     const m = new EventMerge({
       ordering: 'canonical',

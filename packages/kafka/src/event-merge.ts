@@ -32,6 +32,8 @@ interface PartitionState {
   latestRank: number;
   /** Wall-clock ms of the last fetch that returned records, or of the assignment. */
   lastActivityAt: number;
+  /** Completed fetch rounds per broker at that moment (see `fetched`). */
+  roundsAtActivity: ReadonlyMap<string, number>;
   assigned: boolean;
 }
 
@@ -60,6 +62,15 @@ export interface EventMergeOptions {
   readonly latenessMs?: number;
   /** Offsets the source started from; kept in `nextOffsets()` for partitions never assigned. */
   readonly startOffsets: InputOffsets | null;
+  /**
+   * Fetch rounds (`fetched` calls) every broker must complete after a partition's last activity
+   * before it may turn idle. Default 0: wall-clock only. The Kafka source uses 2, because a quiet
+   * partition's "caught up" comes from a high watermark that may be stale (at start-up it is the
+   * admin's, read before the consumer joined): until the consumer has actually fetched the
+   * partition and found nothing, records may be waiting on the broker, and releasing other
+   * partitions past them would refuse those records as out of order.
+   */
+  readonly minFetchRoundsBeforeIdle?: number;
 }
 
 const sourceOf = (event: SourcedEvent) => `${event.topic}:${event.partition}`;
@@ -76,6 +87,7 @@ const sourceOf = (event: SourcedEvent) => `${event.topic}:${event.partition}`;
 export class EventMerge {
   readonly #options: EventMergeOptions;
   readonly #partitions = new Map<string, PartitionState>();
+  readonly #roundsByNode = new Map<string, number>();
   #arrivals = 0;
 
   constructor(options: EventMergeOptions) {
@@ -91,7 +103,7 @@ export class EventMerge {
       const known = this.#partitions.get(key);
       if (known !== undefined) {
         known.assigned = true;
-        known.lastActivityAt = now;
+        this.#touch(known, now);
         if (assignment.highWatermark > known.highWatermark) known.highWatermark = assignment.highWatermark;
         continue;
       }
@@ -104,6 +116,7 @@ export class EventMerge {
         latestTime: undefined,
         latestRank: 0,
         lastActivityAt: now,
+        roundsAtActivity: new Map(this.#roundsByNode),
         assigned: true,
       });
     }
@@ -170,7 +183,16 @@ export class EventMerge {
     if (state === undefined || !state.assigned) return;
     if (batch.lastOffset + 1n > state.position) state.position = batch.lastOffset + 1n;
     if (batch.highWatermark > state.highWatermark) state.highWatermark = batch.highWatermark;
-    state.lastActivityAt = now;
+    this.#touch(state, now);
+  }
+
+  /**
+   * Records that a fetch from broker `nodeId` came back. The batches it returned are accepted
+   * after this call, so a partition is known to have been fetched empty only once the broker's
+   * next round has come back too (hence 2 rounds in the Kafka source).
+   */
+  fetched(nodeId: string): void {
+    this.#roundsByNode.set(nodeId, (this.#roundsByNode.get(nodeId) ?? 0) + 1);
   }
 
   /** Releases up to `maxEvents` events (and every rejected record they uncover), in release order. */
@@ -218,7 +240,9 @@ export class EventMerge {
       const head = state.queue[state.head]?.event;
       // A held head becomes releasable once its lateness allowance has passed.
       const candidates = [
-        this.#caughtUp(state) ? state.lastActivityAt + this.#options.idleTimeoutMs : undefined,
+        this.#caughtUp(state) && this.#fetchedSince(state)
+          ? state.lastActivityAt + this.#options.idleTimeoutMs
+          : undefined,
         lateness > 0 && head !== undefined ? head.receivedAt + lateness : undefined,
       ];
       for (const at of candidates) {
@@ -239,6 +263,30 @@ export class EventMerge {
     return state.position >= state.highWatermark;
   }
 
+  #touch(state: PartitionState, now: number): void {
+    state.lastActivityAt = now;
+    if ((this.#options.minFetchRoundsBeforeIdle ?? 0) > 0)
+      state.roundsAtActivity = new Map(this.#roundsByNode);
+  }
+
+  /** Whether every broker has completed the required fetch rounds since the partition's last activity. */
+  #fetchedSince(state: PartitionState): boolean {
+    const required = this.#options.minFetchRoundsBeforeIdle ?? 0;
+    if (required === 0) return true;
+    if (this.#roundsByNode.size === 0) return false;
+    for (const [node, rounds] of this.#roundsByNode)
+      if (rounds - (state.roundsAtActivity.get(node) ?? 0) < required) return false;
+    return true;
+  }
+
+  #idle(state: PartitionState, now: number): boolean {
+    return (
+      this.#caughtUp(state) &&
+      now - state.lastActivityAt >= this.#options.idleTimeoutMs &&
+      this.#fetchedSince(state)
+    );
+  }
+
   // A partition can still deliver an event that sorts before `candidate` unless it is caught up
   // and idle, or the next event it can deliver (time ≥ its latest, its topic's kind, its source)
   // sorts after the candidate. Partitions are assumed to be in event-time order.
@@ -253,7 +301,7 @@ export class EventMerge {
     const source = sourceOf(candidate);
     for (const state of active) {
       if (state === own) continue;
-      if (this.#caughtUp(state) && now - state.lastActivityAt >= this.#options.idleTimeoutMs) {
+      if (this.#idle(state, now)) {
         if (now - candidate.receivedAt >= (this.#options.latenessMs ?? 0)) continue;
         return true;
       }
