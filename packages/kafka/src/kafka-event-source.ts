@@ -166,6 +166,7 @@ export class KafkaEventSource implements EventSource {
       idleTimeoutMs: this.#options.idleTimeoutMs ?? 200,
       latenessMs: this.#options.latenessMs ?? 0,
       startOffsets: from,
+      minFetchRoundsBeforeIdle: 2,
     });
     this.#merge = merge;
     const admin = kafka.admin();
@@ -223,6 +224,11 @@ export class KafkaEventSource implements EventSource {
       }
       logger.info({ groupId, assignment: payload.memberAssignment }, 'partitions assigned');
       assigned?.();
+      this.#signal();
+    });
+    // Proof that quiet partitions were fetched and found empty (see minFetchRoundsBeforeIdle).
+    consumer.on(consumer.events.FETCH, ({ payload }) => {
+      merge.fetched(String(payload.nodeId));
       this.#signal();
     });
     // A fetch of only control records (transaction markers) never reaches eachBatch.
