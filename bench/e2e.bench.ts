@@ -9,7 +9,8 @@
  *    (Avro decode, canonical merge, engine, Redis stage/promote, transactions).
  * 4. Tick→publish latency at a steady offered load (BENCH_E2E_RATE, default 20,000 ticks/s, for
  *    BENCH_E2E_SECONDS, default 10 s): time from a tick's scheduled send to the committed level
- *    reaching a read_committed consumer.
+ *    reaching a read_committed consumer, and to the same level on the fast topic (the calculator
+ *    is restarted with FAST_LEVELS=true for this step).
  * 5. Raw kafkajs transactional produce of the drain's level messages, and from it and step 2 the
  *    consume + produce bound: the most input records/s a single-threaded kafkajs calculator that
  *    consumes each record and publishes its levels could reach here, even with zero compute.
@@ -157,10 +158,8 @@ console.log(`raw kafkajs consume (no decoding): ${fmt(rawRate)} records/s`);
 const profileArgs = process.env.BENCH_E2E_CPU_PROF
   ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_E2E_CPU_PROF]
   : [];
-const calculator = spawn(
-  process.execPath,
-  [...profileArgs, '--import', 'tsx', 'services/index-calculator/src/main.ts'],
-  {
+const startCalculator = (extraEnv: Record<string, string>) =>
+  spawn(process.execPath, [...profileArgs, '--import', 'tsx', 'services/index-calculator/src/main.ts'], {
     cwd: ROOT,
     env: {
       ...process.env,
@@ -170,10 +169,11 @@ const calculator = spawn(
       HTTP_PORT: '0',
       LOG_LEVEL: 'warn',
       BATCH_SIZE: process.env.BENCH_E2E_BATCH ?? '2000',
+      ...extraEnv,
     },
     stdio: ['ignore', 'inherit', 'inherit'],
-  },
-);
+  });
+let calculator = startCalculator({});
 const groupId = `indexflow-calculator-${prefix}bench`;
 const ends = new Map<string, string>();
 for (const topic of inputTopics)
@@ -245,20 +245,29 @@ console.log(
   `the drain published ${fmt(levelMessages)} level messages (levels + conflated): ${levelsPerRecord.toFixed(2)} per input record`,
 );
 
-// 4. Latency at a steady offered load, against the caught-up calculator.
+// 4. Latency at a steady offered load, against the caught-up calculator, restarted (from its
+// Redis state) with the fast lane on, so both outputs are measured on the same ticks: the
+// exactly-once topic as a read_committed desk sees it, and the fast topic.
+calculator.kill('SIGTERM');
+await new Promise((resolve) => calculator.on('exit', resolve));
+calculator = startCalculator({ FAST_LEVELS: 'true' });
 const definitions = readIndexDefinitions(datasetDir);
 const symbols = [...new Set(definitions.flatMap((d) => d.constituents.map((c) => c.symbol)))].sort();
 const latencies: number[] = [];
+const fastLatencies: number[] = [];
 const levels = kafka.consumer({ groupId: `${prefix}desk`, readUncommitted: false });
 const levelSerdes = createAvroSerdes<IndexLevelRecord>(registry, topics.indexLevels);
 await levels.connect();
-await levels.subscribe({ topic: topics.indexLevels, fromBeginning: false });
+await levels.subscribe({ topics: [topics.indexLevels, topics.indexLevelsFast], fromBeginning: false });
 let measuring = false;
 await levels.run({
-  eachMessage: async ({ message }) => {
+  eachBatch: async ({ batch }) => {
     if (!measuring) return;
-    const record = await levelSerdes.deserialize(message.value as Buffer);
-    if (record.trigger === 'TICK') latencies.push(Date.now() - record.eventTime);
+    const into = batch.topic === topics.indexLevelsFast ? fastLatencies : latencies;
+    for (const message of batch.messages) {
+      const record = await levelSerdes.deserialize(message.value as Buffer);
+      if (record.trigger === 'TICK') into.push(Date.now() - record.eventTime);
+    }
   },
 });
 await sleep(3000);
@@ -308,11 +317,20 @@ const offeredSeconds = (Date.now() - loadStart) / 1000;
 await sleep(3000);
 measuring = false;
 latencies.sort((a, b) => a - b);
+fastLatencies.sort((a, b) => a - b);
 const p50 = percentile(latencies, 50);
 const p99 = percentile(latencies, 99);
 const p999 = percentile(latencies, 99.9);
+const fast = {
+  p50: percentile(fastLatencies, 50),
+  p99: percentile(fastLatencies, 99),
+  p999: percentile(fastLatencies, 99.9),
+};
 console.log(
-  `latency at ${fmt(total / offeredSeconds)} ticks/s offered (${fmt(latencies.length)} levels): p50 ${p50} ms, p99 ${p99} ms, p99.9 ${p999} ms`,
+  `latency at ${fmt(total / offeredSeconds)} ticks/s offered, exactly-once topic (${fmt(latencies.length)} levels): p50 ${p50} ms, p99 ${p99} ms, p99.9 ${p999} ms`,
+);
+console.log(
+  `latency, fast topic (FAST_LEVELS=true, ${fmt(fastLatencies.length)} levels): p50 ${fast.p50} ms, p99 ${fast.p99} ms, p99.9 ${fast.p999} ms`,
 );
 
 calculator.kill('SIGTERM');
@@ -363,6 +381,7 @@ console.log(
     calculatorToRawRatio: Number((calcRate / rawRate).toFixed(4)),
     offeredTicksPerSecond: Math.round(total / offeredSeconds),
     latencyMs: { p50, p99, p999 },
+    fastLatencyMs: fast,
     calculatorCpuMicrosPerRecord: Number(((calculatorCpuSeconds / records) * 1e6).toFixed(1)),
     levelMessagesPerRecord: Number(levelsPerRecord.toFixed(3)),
     rawProduceLevelMessagesPerSecond: Math.round(rawProduceRate),

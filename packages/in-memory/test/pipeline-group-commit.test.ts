@@ -1,7 +1,8 @@
 import { datasetEvents, formatLevelRow, readIndexDefinitions } from '@indexflow/dataset-files';
-import type { IndexEvent } from '@indexflow/index-engine';
+import type { IndexEvent, IndexLevel } from '@indexflow/index-engine';
 import {
   createPipelineStats,
+  type FastLane,
   type InputOffsets,
   type OutputTransaction,
   recoverEngine,
@@ -154,5 +155,92 @@ describe('pipeline stage during the transaction (in-memory ports)', () => {
     await expect(run(sink, state)).rejects.toThrow('stage refused');
     expect(sink.transactions.length).toBe(1);
     expect(offsetOf((await sink.committedOffsets())!)).toBe(offsetOf(sink.transactions[0]!.offsets));
+  });
+});
+
+describe('pipeline fast lane (in-memory ports)', () => {
+  /** A fast lane that acknowledges in order after a delay; after a refusal it refuses everything. */
+  class DelayedLane implements FastLane {
+    readonly acknowledged: IndexLevel[] = [];
+    failOnCall = 0;
+    #calls = 0;
+    #tail: Promise<void> = Promise.resolve();
+    publish(levels: readonly IndexLevel[]): Promise<void> {
+      this.#calls += 1;
+      const call = this.#calls;
+      this.#tail = this.#tail.then(async () => {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        if (call === this.failOnCall) throw new Error('fast lane refused');
+        this.acknowledged.push(...levels);
+      });
+      return this.#tail;
+    }
+
+    /** A new producer after the restart: the refusal is over. */
+    reset(): void {
+      this.failOnCall = 0;
+      this.#tail = Promise.resolve();
+    }
+  }
+
+  /** A sink that checks, at each commit, that the fast lane already has every level it commits. */
+  class CheckingSink extends SlowSink {
+    constructor(private readonly lane: DelayedLane) {
+      super();
+    }
+    override async commit(transaction: OutputTransaction, staged?: Promise<void>): Promise<void> {
+      expect(this.lane.acknowledged.length).toBeGreaterThanOrEqual(
+        this.levels.length + transaction.levels.length,
+      );
+      await super.commit(transaction, staged);
+    }
+  }
+
+  async function runWithLane(sink: SlowSink, state: InMemoryStateStore, lane: DelayedLane) {
+    const source = new InMemoryEventSource(events);
+    const recovery = await recoverEngine({ definitions, engineOptions: {}, sink, state, logger });
+    await source.start(recovery.from);
+    await runPipeline({
+      engine: recovery.engine,
+      source,
+      sink,
+      state,
+      stats: createPipelineStats(),
+      logger,
+      batchSize: BATCH,
+      batchWaitMs: 0,
+      startVersion: recovery.version,
+      startOffsets: recovery.from,
+      alreadyPublished: recovery.alreadyPublished,
+      isStopping: () => source.exhausted,
+      fastLane: lane,
+    });
+  }
+
+  it('publishes every level to the fast lane, in order, before the transaction that commits it', async () => {
+    const lane = new DelayedLane();
+    const sink = new CheckingSink(lane);
+    await runWithLane(sink, new InMemoryStateStore(), lane);
+    expect(lane.acknowledged.map(formatLevelRow)).toEqual(sink.levels.map(formatLevelRow));
+  });
+
+  it('stops without committing a batch whose fast levels were refused, and repeats only identical levels after', async () => {
+    const lane = new DelayedLane();
+    lane.failOnCall = 4;
+    const sink = new CheckingSink(lane);
+    const state = new InMemoryStateStore();
+    await expect(runWithLane(sink, state, lane)).rejects.toThrow('fast lane refused');
+    const committedLevels = sink.levels.length;
+    expect(lane.acknowledged.length).toBeGreaterThanOrEqual(committedLevels);
+
+    lane.reset();
+    await runWithLane(sink, state, lane);
+    const published = new Map<string, string>();
+    for (const row of lane.acknowledged.map(formatLevelRow)) {
+      const [, index, , sequence] = row.split(',');
+      expect(published.get(`${index}#${sequence}`) ?? row).toBe(row);
+      published.set(`${index}#${sequence}`, row);
+    }
+    expect([...published.values()].sort()).toEqual(sink.levels.map(formatLevelRow).sort());
   });
 });

@@ -35,6 +35,8 @@ async function runOnce(
     startVersion: recovery.version,
     alreadyPublished: recovery.alreadyPublished,
     isStopping: () => source.exhausted || batches >= crashAfterBatches,
+    // One batch per transaction, so `crashAfterBatches` stops part-way through the input.
+    maxPendingBatches: 1,
     conflationIntervalMs: CONFLATION_MS,
     onCommitted: () => {
       batches += 1;

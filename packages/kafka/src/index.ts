@@ -34,6 +34,10 @@ export {
   type KafkaEventSourceOptions,
 } from './kafka-event-source.js';
 export {
+  KafkaFastLevelPublisher,
+  type KafkaFastLevelPublisherOptions,
+} from './kafka-fast-level-publisher.js';
+export {
   DEAD_LETTER_DETAIL_HEADER,
   deadLetterMessage,
   KafkaLevelSink,

@@ -85,6 +85,13 @@ export const TOPICS = {
     partitions: 3,
     cleanupPolicy: 'delete',
   },
+  indexLevelsFast: {
+    name: 'indexflow.index-levels.fast',
+    keyField: 'indexId',
+    schema: 'index-level',
+    partitions: 3,
+    cleanupPolicy: 'delete',
+  },
   indexLevelsRecompute: {
     name: 'indexflow.index-levels.recompute',
     keyField: 'indexId',

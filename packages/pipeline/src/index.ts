@@ -5,6 +5,7 @@ export { createPipelineStats } from './pipeline-stats.js';
 export type {
   EventBatch,
   EventSource,
+  FastLane,
   InputOffsets,
   LevelSink,
   OutputTransaction,

@@ -77,6 +77,16 @@ export interface LevelSink {
   close(): Promise<void>;
 }
 
+/**
+ * Optional lowest-latency output: levels as soon as they are computed, before their transaction.
+ * `publish` resolves once they (and all levels published before them) are acknowledged; the
+ * pipeline commits a batch only after that, so the lane has no gap. At least once: after a crash
+ * the levels recomputed from the committed point are published again.
+ */
+export interface FastLane {
+  publish(levels: readonly IndexLevel[]): Promise<void>;
+}
+
 /** The engine state at a point in the input, as the state store keeps it. */
 export interface StateSnapshot {
   readonly version: number;

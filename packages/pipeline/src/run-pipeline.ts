@@ -5,6 +5,7 @@ import type { PipelineStats } from './pipeline-stats.js';
 import type {
   EventBatch,
   EventSource,
+  FastLane,
   InputOffsets,
   LevelSink,
   RejectedRecord,
@@ -56,6 +57,8 @@ export interface PipelineDeps {
    * committed by the next transaction.
    */
   readonly maxPendingBatches?: number;
+  /** Publishes each batch's levels as soon as they are computed (see FastLane). */
+  readonly fastLane?: FastLane;
   /** Called after each committed transaction with its levels and the wall-clock receive times (metrics). */
   readonly onCommitted?: (levels: readonly IndexLevel[], receivedAt: readonly number[]) => void;
 }
@@ -72,6 +75,8 @@ interface ComputedBatch {
   readonly records: number;
   /** Nothing to publish and still before the offsets Kafka committed (a rebuild). */
   readonly behind: boolean;
+  /** The fast lane's acknowledgement of `levels`, when there is a fast lane. */
+  fastPublished?: Promise<void>;
 }
 
 /**
@@ -132,6 +137,8 @@ export async function runPipeline(deps: PipelineDeps): Promise<void> {
             rejected: group.flatMap((b) => b.rejected),
             receivedAt: group.flatMap((b) => b.receivedAt),
           };
+    // No gap on the fast lane: these offsets may be committed only once their levels are on it.
+    for (const batch of group) if (batch.fastPublished !== undefined) await batch.fastPublished;
     version += 1;
     const staged = state.stage({ version, offsets: last.offsets, engine: snapshot });
     // Handled here so a failed stage is never an unhandled rejection while the sink is still
@@ -200,6 +207,11 @@ export async function runPipeline(deps: PipelineDeps): Promise<void> {
         stats.events += computed.events;
         stats.recordsIn += computed.records;
         continue;
+      }
+      if (deps.fastLane !== undefined && computed.levels.length > 0) {
+        computed.fastPublished = deps.fastLane.publish(computed.levels);
+        // Awaited (and its failure raised) by the commit of this batch.
+        computed.fastPublished.catch(() => {});
       }
       pending.push(computed);
       lastOffsets = batch.nextOffsets;

@@ -5,6 +5,7 @@ import {
   createSchemaRegistryClient,
   ensureTopics,
   KafkaEventSource,
+  KafkaFastLevelPublisher,
   KafkaLevelSink,
   registerTopicSchemas,
   topicNames,
@@ -83,6 +84,14 @@ export async function createCalculatorRuntime(
     transactionalId: groupId,
     logger: log.child({ component: 'kafka-level-sink' }),
   });
+  const fastLane = config.FAST_LEVELS
+    ? new KafkaFastLevelPublisher({
+        kafka,
+        registry,
+        topic: topics.indexLevelsFast,
+        logger: log.child({ component: 'kafka-fast-level-publisher' }),
+      })
+    : undefined;
   const redis = new Redis(config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 3 });
   await redis.connect();
   const state = new RedisStateStore({
@@ -104,6 +113,7 @@ export async function createCalculatorRuntime(
     logger: log,
     metrics,
     ...(shard ? { rejectionsToPublish: shard.scope.rejectionsToPublish } : {}),
+    ...(fastLane ? { fastLane } : {}),
     batchSize: config.BATCH_SIZE,
     batchWaitMs: config.BATCH_WAIT_MS,
     conflationIntervalMs: config.CONFLATION_INTERVAL_MS,
@@ -150,6 +160,7 @@ export async function createCalculatorRuntime(
       await step('admin', () => admin.disconnect());
       await step('source', () => source.close());
       await step('sink', () => sink.close());
+      if (fastLane) await step('fast lane', () => fastLane.close());
       await step('redis', () => redis.quit());
     },
   };

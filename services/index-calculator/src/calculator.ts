@@ -3,6 +3,7 @@ import type { Logger } from '@indexflow/observability';
 import {
   createPipelineStats,
   type EventSource,
+  type FastLane,
   type LevelSink,
   type PipelineDeps,
   type PipelineStats,
@@ -26,6 +27,8 @@ export interface CalculatorDeps {
   readonly conflationIntervalMs: number;
   /** Wall clock for latency metrics only. */
   readonly now: () => number;
+  /** The fast-levels topic's publisher, when `FAST_LEVELS` is on. */
+  readonly fastLane?: FastLane;
   /** Which engine rejections become dead letters (a shard's share); default all. */
   readonly rejectionsToPublish?: PipelineDeps['rejectionsToPublish'];
 }
@@ -73,6 +76,7 @@ export function createCalculator(deps: CalculatorDeps): Calculator {
           isStopping: () => stopping,
           conflationIntervalMs: deps.conflationIntervalMs,
           ...(deps.rejectionsToPublish ? { rejectionsToPublish: deps.rejectionsToPublish } : {}),
+          ...(deps.fastLane ? { fastLane: deps.fastLane } : {}),
           onCommitted: (_levels, receivedAt) => {
             const now = deps.now();
             for (const t of receivedAt) metrics.tickToPublish.observe((now - t) / 1000);

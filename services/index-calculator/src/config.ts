@@ -22,6 +22,11 @@ const schema = z.object({
   LATENESS_MS: z.coerce.number().int().min(0).default(0),
   LAG_SAMPLE_MS: positiveInt(5000),
   CONFLATION_INTERVAL_MS: z.coerce.number().int().min(0).default(1000),
+  /** Also publish every level to the fast topic as soon as it is computed (at least once). */
+  FAST_LEVELS: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
   FX_MAX_AGE_MS: z.coerce.number().int().positive().optional(),
   REJECT_UNKNOWN_SYMBOLS: z
     .enum(['true', 'false'])

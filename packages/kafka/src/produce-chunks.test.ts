@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chunkTopicMessages } from './kafka-level-sink.js';
+import { chunkTopicMessages } from './produce-chunks.js';
 
 const message = (n: number) => ({ key: 'k', value: Buffer.alloc(n) });
 
