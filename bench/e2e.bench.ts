@@ -8,9 +8,10 @@
  * 3. Calculator throughput: a real calculator process drains the same topics from the start
  *    (Avro decode, canonical merge, engine, Redis stage/promote, transactions).
  * 4. Tick→publish latency at a steady offered load (BENCH_E2E_RATE, default 20,000 ticks/s, for
- *    BENCH_E2E_SECONDS, default 10 s): time from a tick's scheduled send to the committed level
- *    reaching a read_committed consumer, and to the same level on the fast topic (the calculator
- *    is restarted with FAST_LEVELS=true for this step).
+ *    BENCH_E2E_SECONDS, default 10 s, after BENCH_E2E_WARMUP_SECONDS, default 3 s, unmeasured):
+ *    time from a tick's scheduled send to the committed level reaching a read_committed consumer,
+ *    and to the same level on the fast topic (the calculator is restarted with FAST_LEVELS=true
+ *    for this step; its output tells what the offered load costs on this machine).
  * 5. Raw kafkajs transactional produce of the drain's level messages, and from it and step 2 the
  *    consume + produce bound: the most input records/s a single-threaded kafkajs calculator that
  *    consumes each record and publishes its levels could reach here, even with zero compute.
@@ -46,6 +47,8 @@ const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const TICKS = Number(process.env.BENCH_E2E_TICKS ?? 1_000_000);
 const RATE = Number(process.env.BENCH_E2E_RATE ?? 20_000);
 const SECONDS = Number(process.env.BENCH_E2E_SECONDS ?? 10);
+/** Seconds of offered load before the latency window, not measured (JIT, first fetches). */
+const WARMUP_SECONDS = Number(process.env.BENCH_E2E_WARMUP_SECONDS ?? 3);
 const { KAFKA_BROKERS, SCHEMA_REGISTRY_URL, REDIS_URL } = process.env;
 if (!KAFKA_BROKERS || !SCHEMA_REGISTRY_URL || !REDIS_URL) {
   process.stderr.write(
@@ -260,21 +263,30 @@ const levelSerdes = createAvroSerdes<IndexLevelRecord>(registry, topics.indexLev
 await levels.connect();
 await levels.subscribe({ topics: [topics.indexLevels, topics.indexLevelsFast], fromBeginning: false });
 let measuring = false;
+let measureFrom = Number.POSITIVE_INFINITY;
 await levels.run({
   eachBatch: async ({ batch }) => {
     if (!measuring) return;
     const into = batch.topic === topics.indexLevelsFast ? fastLatencies : latencies;
     for (const message of batch.messages) {
-      const record = await levelSerdes.deserialize(message.value as Buffer);
-      if (record.trigger === 'TICK') into.push(Date.now() - record.eventTime);
+      const value = message.value as Buffer;
+      const record = levelSerdes.deserializeKnown(value) ?? (await levelSerdes.deserialize(value));
+      if (record.trigger === 'TICK' && record.eventTime >= measureFrom)
+        into.push(Date.now() - record.eventTime);
     }
   },
 });
-await sleep(3000);
+// The restarted calculator is ready once its consumer group is stable with a member.
+for (;;) {
+  const [group] = (await admin.describeGroups([groupId])).groups;
+  if (group?.state === 'Stable' && group.members.length > 0) break;
+  await sleep(200);
+}
 measuring = true;
 const sequence = new Map<string, number>();
-const total = RATE * SECONDS;
+const total = RATE * (SECONDS + WARMUP_SECONDS);
 const loadStart = Date.now() + 500;
+measureFrom = loadStart + WARMUP_SECONDS * 1000;
 const prices = new Map(symbols.map((s, i) => [s, 1000 + i * 37]));
 let sent = 0;
 while (sent < total) {
