@@ -46,7 +46,7 @@ class RecordingState extends InMemoryStateStore {
 async function run(
   sink: SlowSink,
   state: InMemoryStateStore,
-  options: { stopAfterBatches?: number; maxPendingBatches?: number } = {},
+  options: { stopAfterBatches?: number; maxPendingBatches?: number; fastLane?: FastLane } = {},
 ) {
   const source = new InMemoryEventSource(events);
   const recovery = await recoverEngine({ definitions, engineOptions: {}, sink, state, logger });
@@ -75,6 +75,7 @@ async function run(
     alreadyPublished: recovery.alreadyPublished,
     isStopping: () => source.exhausted || batches >= (options.stopAfterBatches ?? Number.POSITIVE_INFINITY),
     ...(options.maxPendingBatches ? { maxPendingBatches: options.maxPendingBatches } : {}),
+    ...(options.fastLane ? { fastLane: options.fastLane } : {}),
   });
   return { stats, read: Number(Object.values((await source.nextBatch(0)).nextOffsets)[0]) };
 }
@@ -196,26 +197,8 @@ describe('pipeline fast lane (in-memory ports)', () => {
     }
   }
 
-  async function runWithLane(sink: SlowSink, state: InMemoryStateStore, lane: DelayedLane) {
-    const source = new InMemoryEventSource(events);
-    const recovery = await recoverEngine({ definitions, engineOptions: {}, sink, state, logger });
-    await source.start(recovery.from);
-    await runPipeline({
-      engine: recovery.engine,
-      source,
-      sink,
-      state,
-      stats: createPipelineStats(),
-      logger,
-      batchSize: BATCH,
-      batchWaitMs: 0,
-      startVersion: recovery.version,
-      startOffsets: recovery.from,
-      alreadyPublished: recovery.alreadyPublished,
-      isStopping: () => source.exhausted,
-      fastLane: lane,
-    });
-  }
+  const runWithLane = (sink: SlowSink, state: InMemoryStateStore, lane: DelayedLane) =>
+    run(sink, state, { fastLane: lane });
 
   it('publishes every level to the fast lane, in order, before the transaction that commits it', async () => {
     const lane = new DelayedLane();
