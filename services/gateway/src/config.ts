@@ -44,6 +44,12 @@ const schema = z.object({
     .regex(/^[A-Za-z0-9._-]+$/)
     .default('gateway'),
   HISTORY_FROM: z.enum(['today', 'beginning']).default('today'),
+  /**
+   * Which level topic feeds the desks: `exactly-once` (indexflow.index-levels, read_committed)
+   * or `fast` (indexflow.index-levels.fast, from calculators run with FAST_LEVELS=true: lower
+   * latency, at least once; the hub drops a repeated sequence).
+   */
+  LEVELS_FEED: z.enum(['exactly-once', 'fast']).default('exactly-once'),
   HISTORY_MAX_POINTS: positiveInt(100_000),
   HISTORY_MAX_DAYS: positiveInt(2),
   HOST: z.string().default('127.0.0.1'),

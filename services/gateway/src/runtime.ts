@@ -131,13 +131,14 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
       clientId: `indexflow-${config.GATEWAY_ID}`,
       logger: log.child({ component: 'kafkajs' }),
     });
+    const levelsTopic = config.LEVELS_FEED === 'fast' ? topics.indexLevelsFast : topics.indexLevels;
     const serdes = createAvroSerdes<IndexLevelRecord>(
       createSchemaRegistryClient({ url: config.SCHEMA_REGISTRY_URL }),
-      topics.indexLevels,
+      levelsTopic,
     );
     const levels = await startLevelConsumer({
       kafka,
-      topic: topics.indexLevels,
+      topic: levelsTopic,
       serdes,
       from: config.HISTORY_FROM,
       groupPrefix: `indexflow-${config.GATEWAY_ID}`,
