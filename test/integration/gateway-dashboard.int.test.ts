@@ -99,11 +99,16 @@ describe('gateway dashboard in headless Chromium', () => {
         undefined,
         { timeout: 15_000 },
       );
+      // Value and sequence in one read: the feed is still flowing, and two reads could straddle
+      // an update (the value of one level with the sequence of the next).
+      const shownLevel = await page.$eval('#level', (element) => ({
+        value: element.getAttribute('data-value') ?? '',
+        sequence: Number(element.getAttribute('data-sequence')),
+      }));
       const after = {
         points: Number(await attribute('#chart', 'data-points')),
         text: await page.textContent('#level'),
-        value: await attribute('#level', 'data-value'),
-        sequence: Number(await attribute('#level', 'data-sequence')),
+        ...shownLevel,
       };
       expect(after.points).toBeGreaterThan(before.points);
       expect(after.text).not.toBe(before.text);
