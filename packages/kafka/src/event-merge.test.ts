@@ -166,6 +166,54 @@ describe('EventMerge (canonical)', () => {
     expect(times(m.release(10, 6_000).events)).toEqual(['0@20']);
   });
 
+  it('with resumeGraceMs, holds a resuming partition for the others that resume a moment later', () => {
+    const make = (resumeGraceMs: number) => {
+      const m = new EventMerge({
+        ordering: 'canonical',
+        idleTimeoutMs: 200,
+        startOffsets: null,
+        resumeGraceMs,
+      });
+      m.assign(
+        [
+          { topic: 't', partition: 0, position: 0n, highWatermark: 0n },
+          { topic: 't', partition: 1, position: 0n, highWatermark: 0n },
+        ],
+        0,
+      );
+      // Both quiet since the assignment: idle. Then partition 0 delivers a tick at 20 first;
+      // partition 1's tick at 10 was produced alongside it and is fetched 30 ms later.
+      m.accept('t:0', [tickAt('t', 0, 0, 20)], batch(0, 1n), 1000);
+      const early = times(m.release(10, 1000).events);
+      m.accept('t:1', [tickAt('t', 1, 0, 10)], batch(0, 1n), 1030);
+      return { early, later: times(m.release(10, 1030).events) };
+    };
+    // Without the grace the tick at 20 goes at once, and the one at 10 comes after it: out of order.
+    expect(make(0)).toEqual({ early: ['0@20'], later: ['1@10'] });
+    // With it the tick at 20 waits, and both go in canonical order once partition 1 has spoken.
+    const m = make(100);
+    expect(m.early).toEqual([]);
+    expect(m.later).toEqual(['1@10']);
+    // A resume that nobody follows costs the grace and no more.
+    const alone = new EventMerge({
+      ordering: 'canonical',
+      idleTimeoutMs: 200,
+      startOffsets: null,
+      resumeGraceMs: 100,
+    });
+    alone.assign(
+      [
+        { topic: 't', partition: 0, position: 0n, highWatermark: 0n },
+        { topic: 't', partition: 1, position: 0n, highWatermark: 0n },
+      ],
+      0,
+    );
+    alone.accept('t:0', [tickAt('t', 0, 0, 20)], batch(0, 1n), 1000);
+    expect(alone.release(10, 1099).events).toEqual([]);
+    expect(alone.nextIdleAt(1050)).toBe(1100);
+    expect(times(alone.release(10, 1100).events)).toEqual(['0@20']);
+  });
+
   it('with latenessMs, holds an event that long after it arrived, for a late FX rate from an idle partition', () => {
     const m = new EventMerge({
       ordering: 'canonical',

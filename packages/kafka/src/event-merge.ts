@@ -34,6 +34,8 @@ interface PartitionState {
   lastActivityAt: number;
   /** Completed fetch rounds per broker at that moment (see `fetched`). */
   roundsAtActivity: ReadonlyMap<string, number>;
+  /** Until when (wall clock) this partition's events wait for idle partitions, after it resumed. */
+  resumedUntil: number;
   assigned: boolean;
 }
 
@@ -71,6 +73,15 @@ export interface EventMergeOptions {
    * partitions past them would refuse those records as out of order.
    */
   readonly minFetchRoundsBeforeIdle?: number;
+  /**
+   * Wall-clock ms a partition that was idle and delivers again holds its events for partitions
+   * that are still idle. Quiet partitions tend to resume together (the open after the lunch
+   * break, a producer restarting, the first records of a day): without this, the first of them
+   * to be fetched is released past the others, whose earlier records, appended a moment later,
+   * are then refused as out of order. Default 0: off. Unlike `latenessMs`, it costs nothing while
+   * the partitions are busy.
+   */
+  readonly resumeGraceMs?: number;
 }
 
 const sourceOf = (event: SourcedEvent) => `${event.topic}:${event.partition}`;
@@ -117,6 +128,7 @@ export class EventMerge {
         latestRank: 0,
         lastActivityAt: now,
         roundsAtActivity: new Map(this.#roundsByNode),
+        resumedUntil: 0,
         assigned: true,
       });
     }
@@ -153,6 +165,8 @@ export class EventMerge {
   ): void {
     const state = this.#partitions.get(key);
     if (state === undefined || !state.assigned) return;
+    const grace = this.#options.resumeGraceMs ?? 0;
+    if (grace > 0 && entries.length > 0 && this.#idle(state, now)) state.resumedUntil = now + grace;
     for (const entry of entries) {
       if (entry.offset < state.position) continue;
       state.queue.push({
@@ -240,6 +254,7 @@ export class EventMerge {
       const head = state.queue[state.head]?.event;
       // A held head becomes releasable once its lateness allowance has passed.
       const candidates = [
+        head !== undefined ? state.resumedUntil : undefined,
         this.#caughtUp(state) && this.#fetchedSince(state)
           ? state.lastActivityAt + this.#options.idleTimeoutMs
           : undefined,
@@ -302,6 +317,7 @@ export class EventMerge {
     for (const state of active) {
       if (state === own) continue;
       if (this.#idle(state, now)) {
+        if (now < own.resumedUntil) return true;
         if (now - candidate.receivedAt >= (this.#options.latenessMs ?? 0)) continue;
         return true;
       }

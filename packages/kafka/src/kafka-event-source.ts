@@ -62,6 +62,8 @@ export interface KafkaEventSourceOptions {
   readonly idleTimeoutMs?: number;
   /** Wall-clock ms an event still waits for an idle partition's late records (see EventMerge). Default 0. */
   readonly latenessMs?: number;
+  /** Wall-clock ms a resuming partition waits for still-idle ones (see EventMerge). Default 100. */
+  readonly resumeGraceMs?: number;
   /** Records buffered per partition before it is paused. Default 10 000. */
   readonly maxBufferedPerPartition?: number;
   /** How long start() waits for the group to assign partitions. Default 30 000. */
@@ -167,6 +169,7 @@ export class KafkaEventSource implements EventSource {
       latenessMs: this.#options.latenessMs ?? 0,
       startOffsets: from,
       minFetchRoundsBeforeIdle: 2,
+      resumeGraceMs: this.#options.resumeGraceMs ?? 100,
     });
     this.#merge = merge;
     const admin = kafka.admin();

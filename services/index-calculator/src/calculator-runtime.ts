@@ -70,6 +70,7 @@ export async function createCalculatorRuntime(
     ordering: config.ORDERING,
     idleTimeoutMs: config.IDLE_TIMEOUT_MS,
     latenessMs: config.LATENESS_MS,
+    resumeGraceMs: config.RESUME_GRACE_MS,
     logger: log.child({ component: 'kafka-event-source' }),
   });
   const sink = new KafkaLevelSink({

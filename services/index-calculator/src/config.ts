@@ -20,6 +20,8 @@ const schema = z.object({
   IDLE_TIMEOUT_MS: positiveInt(200),
   /** How long an event waits for a quiet partition's late records, e.g. FX behind the FX filter. */
   LATENESS_MS: z.coerce.number().int().min(0).default(0),
+  /** How long a partition resuming after a quiet spell waits for the others to resume (0: off). */
+  RESUME_GRACE_MS: z.coerce.number().int().min(0).default(100),
   LAG_SAMPLE_MS: positiveInt(5000),
   CONFLATION_INTERVAL_MS: z.coerce.number().int().min(0).default(1000),
   /** Also publish every level to the fast topic as soon as it is computed (at least once). */
