@@ -7,38 +7,14 @@ import {
   startGateway,
 } from '../../services/gateway/src/index.js';
 import { FeedClient } from '../../services/gateway/src/testing/feed-client.js';
+import { levelRecord } from '../../services/gateway/src/testing/level-record.js';
 import { createMemoryLogger } from '../../services/gateway/src/testing/memory-logger.js';
 import { makeDataset, prepareEnvironment } from './support/calculator-environment.js';
 import { serviceEndpoints } from './support/calculator-process.js';
 
 const A = '995365.SSI';
 const KEY = 'fast-desk-key-5c2e81';
-const T0 = Date.parse('2025-03-20T10:00:00+08:00');
-
-function level(sequence: number): IndexLevelRecord {
-  return {
-    indexId: A,
-    currency: 'CNY',
-    eventTime: T0 + sequence * 1000,
-    sequence,
-    trigger: 'TICK',
-    triggerSymbol: '600000.SH',
-    level: `1000.${sequence}`,
-    prevClose: '1000',
-    change: `0.${sequence}`,
-    changePercent: '0.01',
-    open: '1000',
-    high: `1000.${sequence}`,
-    low: '1000',
-    divisor: '1000000',
-    marketValue: '1000000000',
-    totalReturnLevel: null,
-    netTotalReturnLevel: null,
-    fxObservation: null,
-    stale: false,
-    constituents: null,
-  };
-}
+const level = (sequence: number) => levelRecord(A, sequence);
 
 let gateway: RunningGateway | undefined;
 afterAll(async () => {

@@ -1,4 +1,3 @@
-import type { IndexLevelRecord } from '@indexflow/kafka';
 import { describe, expect, it } from 'vitest';
 import { Entitlements } from './entitlements.js';
 import { FeedHub } from './feed-hub.js';
@@ -6,29 +5,9 @@ import { FeedSession } from './feed-session.js';
 import { NotEntitledError } from './gateway-errors.js';
 import { IntradayHistory } from './intraday-history.js';
 import { type ServerMessage, textOf } from './protocol.js';
+import { levelRecord } from './testing/level-record.js';
 
-const level = (indexId: string, sequence: number): IndexLevelRecord => ({
-  indexId,
-  currency: 'CNY',
-  eventTime: Date.parse('2025-03-20T02:00:00Z') + sequence * 1000,
-  sequence,
-  trigger: 'TICK',
-  triggerSymbol: '600000.SH',
-  level: `1000.${sequence}`,
-  prevClose: '1000',
-  change: `0.${sequence}`,
-  changePercent: null,
-  open: '1000',
-  high: `1000.${sequence}`,
-  low: '1000',
-  divisor: '1',
-  marketValue: '1',
-  totalReturnLevel: null,
-  netTotalReturnLevel: null,
-  fxObservation: null,
-  stale: false,
-  constituents: null,
-});
+const level = (indexId: string, sequence: number) => levelRecord(indexId, sequence);
 
 function session(hub: FeedHub, indices: readonly string[] | '*', buffered = () => 0) {
   const received: ServerMessage[] = [];
