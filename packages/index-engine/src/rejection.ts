@@ -5,6 +5,7 @@
 export const REJECT_REASONS = [
   'malformed_price',
   'non_positive_price',
+  'price_out_of_range',
   'unknown_symbol',
   'out_of_order',
   'duplicate_sequence',
@@ -12,12 +13,14 @@ export const REJECT_REASONS = [
   'stale_fx',
   'malformed_fx_rate',
   'non_positive_fx_rate',
+  'fx_rate_out_of_range',
   'unknown_fx_pair',
   'fx_jump',
   'unknown_index',
   'invalid_action',
   'duplicate_adjustment',
   'missing_price',
+  'level_out_of_range',
 ] as const;
 
 export type RejectReason = (typeof REJECT_REASONS)[number];

@@ -1,0 +1,137 @@
+import { describe, expect, it } from 'vitest';
+import { echo, isBoundRefusal, parseBounded } from '../src/bounded-decimal.js';
+import { FX_RATE_BOUND, PRICE_BOUND } from '../src/bounds.js';
+import { FxRateFilter } from '../src/fx/fx-rate-filter.js';
+import { createIndexEngine, type IndexDefinition, IndexDefinitionError } from '../src/index.js';
+
+const T = Date.parse('2025-01-06T09:30:00+08:00');
+const HK_INDEX: IndexDefinition = {
+  id: 'HK1',
+  initialLevel: '1000',
+  constituents: [
+    { symbol: 'AAA.SH', shares: '1000' },
+    { symbol: 'BBB.HK', shares: '2000' },
+  ],
+};
+
+function problemOf(text: string, bound = PRICE_BOUND): string {
+  const value = parseBounded(text, bound);
+  return isBoundRefusal(value) ? value.problem : value.toFixed();
+}
+
+describe('the number grammar', () => {
+  it.each([
+    ['12.5', '12.5'],
+    ['1.25e1', '12.5'],
+    ['1e9', '1000000000'],
+    ['0.000000000000000000001', 'too_many_fraction_digits'],
+    ['1e10', 'too_many_integer_digits'],
+    ['2e9', 'out_of_range'],
+    ['1e5000000', 'malformed'],
+    ['1e-5000000', 'malformed'],
+    ['9'.repeat(500), 'too_long'],
+    ['0', 'non_positive'],
+    ['-1e400', 'non_positive'],
+    ['1e', 'malformed'],
+    ['.', 'malformed'],
+  ])('reads %j as %s', (text, expected) => {
+    expect(problemOf(text)).toBe(expected);
+  });
+
+  it('decides hostile exponents without expanding them (a 50-million-digit value would take seconds)', () => {
+    for (const text of ['1e50000000', `1e${'9'.repeat(60)}`, '0e99999999']) {
+      expect(problemOf(text)).toBe('malformed');
+    }
+  });
+
+  it('bounds FX rates to [1e-6, 1e6]', () => {
+    expect(problemOf('0.000001', FX_RATE_BOUND)).toBe('0.000001');
+    expect(problemOf('0.0000009', FX_RATE_BOUND)).toBe('out_of_range');
+    expect(problemOf('1e309', FX_RATE_BOUND)).toBe('too_many_integer_digits');
+  });
+
+  it('echoes at most ~200 characters of an offending value, saying how long it was', () => {
+    const shown = echo('x'.repeat(100_000));
+    expect(shown.length).toBeLessThan(240);
+    expect(shown).toContain('100000 characters');
+  });
+});
+
+describe('engine bounds', () => {
+  it('refuses prices above 1e9 and hostile price text with a reason, leaving the level untouched', () => {
+    const engine = createIndexEngine([
+      { id: 'A', initialLevel: '1000', constituents: [{ symbol: 'AAA.SH', shares: '10' }] },
+    ]);
+    expect(engine.apply({ kind: 'tick', symbol: 'AAA.SH', price: '10', eventTime: T }).levels).toHaveLength(
+      1,
+    );
+    const reasons = ['1e309', '9'.repeat(500), '1e50000000', '1000000000.5'].map(
+      (price, i) =>
+        engine.apply({ kind: 'tick', symbol: 'AAA.SH', price, eventTime: T + 1 + i }).rejections[0]?.reason,
+    );
+    expect(reasons).toEqual([
+      'price_out_of_range',
+      'malformed_price',
+      'malformed_price',
+      'price_out_of_range',
+    ]);
+    expect(engine.describeIndex('A')?.level?.toFixed()).toBe('1000');
+  });
+
+  it.each([
+    ['HKDCNY', '1e309', 'fx_rate_out_of_range'],
+    ['CNYHKD', '10000000000000', 'fx_rate_out_of_range'],
+    ['USDHKD', '1e14', 'fx_rate_out_of_range'],
+    ['HKDCNY', '0', 'non_positive_fx_rate'],
+  ])('refuses %s %s as %s in the engine and the FX filter, index untouched', (pair, rate, reason) => {
+    const engine = createIndexEngine([HK_INDEX]);
+    engine.apply({ kind: 'fx-rate', pair: 'HKDCNY', rate: '0.92', eventTime: T });
+    engine.apply({ kind: 'tick', symbol: 'AAA.SH', price: '10', eventTime: T + 1 });
+    engine.apply({ kind: 'tick', symbol: 'BBB.HK', price: '20', eventTime: T + 2 });
+    const result = engine.apply({ kind: 'fx-rate', pair, rate, eventTime: T + 3 });
+    expect(result.rejections.map((r) => r.reason)).toEqual([reason]);
+    expect(result.levels).toEqual([]);
+    expect(engine.describeIndex('HK1')?.level?.toFixed()).toBe('1000');
+    const filter = new FxRateFilter();
+    filter.accept({ pair: 'HKDCNY', rate: '0.92', eventTime: T });
+    const filtered = filter.accept({ pair, rate, eventTime: T + 3 });
+    expect(filtered.accepted ? 'accepted' : filtered.rejection.reason).toBe(reason);
+  });
+
+  it('refuses a quote whose derived HKDCNY would leave the range although the quote itself is in range', () => {
+    const engine = createIndexEngine([HK_INDEX]);
+    expect(
+      engine.apply({ kind: 'fx-rate', pair: 'USDCNY', rate: '1000000', eventTime: T }).rejections,
+    ).toEqual([]);
+    const cross = engine.apply({ kind: 'fx-rate', pair: 'USDHKD', rate: '0.01', eventTime: T + 1 });
+    expect(cross.rejections.map((r) => r.reason)).toEqual(['fx_rate_out_of_range']);
+    expect(cross.rejections[0]?.detail).toContain('USDCNY/USDHKD');
+    const filter = new FxRateFilter();
+    filter.accept({ pair: 'CNYHKD', rate: '1.08', eventTime: T });
+    // 1 / 999999 rounds to 0.000001000001 at 12 dp: in range; a derived 0 would not be.
+    expect(filter.accept({ pair: 'CNYHKD', rate: '999999', eventTime: T + 1 }).accepted).toBe(true);
+  });
+
+  it.each([
+    [{ initialLevel: '1e-60' }, 'initialLevel'],
+    [{ initialLevel: '1e10' }, 'initialLevel'],
+    [{ initialLevel: undefined, divisor: '1e41' }, 'divisor'],
+    [{ id: 'A,B' }, 'id'],
+    [{ id: '=HYPERLINK("x")' }, 'id'],
+    [{ constituents: [{ symbol: 'AAA.SH', shares: '-1000' }] }, 'constituents[AAA.SH].shares'],
+    [{ constituents: [{ symbol: 'AAA.SH', shares: '0' }] }, 'constituents[AAA.SH].shares'],
+    [{ constituents: [{ symbol: 'AAA.SH', shares: '1e16' }] }, 'constituents[AAA.SH].shares'],
+    [{ constituents: [{ symbol: 'A"A.SH', shares: '1' }] }, 'constituents.symbol'],
+    [{ constituents: [{ symbol: 'AAA.SH', shares: '1', currency: 'EUR' }] }, 'constituents[AAA.SH].currency'],
+  ] as const)('refuses definition %j naming field %s', (patch, field) => {
+    const definition = { ...HK_INDEX, ...patch } as IndexDefinition;
+    let error: unknown;
+    try {
+      createIndexEngine([definition]);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(IndexDefinitionError);
+    expect((error as IndexDefinitionError).field).toBe(field);
+  });
+});
