@@ -135,3 +135,56 @@ describe('engine bounds', () => {
     expect((error as IndexDefinitionError).field).toBe(field);
   });
 });
+
+describe('level and divisor ranges', () => {
+  const tick = (symbol: string, price: string, eventTime: number) =>
+    ({ kind: 'tick', symbol, price, eventTime }) as const;
+
+  it('refuses a tick that would publish a level outside [1e-6, 1e12], keeping the last level and price', () => {
+    const engine = createIndexEngine([
+      { id: 'L', divisor: '1', constituents: [{ symbol: 'AAA.SH', shares: '1000' }] },
+    ]);
+    expect(engine.apply(tick('AAA.SH', '1000000000', T)).levels.map((l) => l.level.toFixed())).toEqual([
+      '1000000000000',
+    ]);
+    const high = engine.apply(tick('AAA.SH', '999999999', T + 1));
+    expect(high.rejections).toEqual([]);
+    const engine2 = createIndexEngine([
+      { id: 'L', divisor: '1', constituents: [{ symbol: 'AAA.SH', shares: '1001' }] },
+    ]);
+    const refused = engine2.apply(tick('AAA.SH', '1000000000', T));
+    expect(refused.rejections.map((r) => r.reason)).toEqual(['level_out_of_range']);
+    expect(refused.levels).toEqual([]);
+    engine2.apply(tick('AAA.SH', '10', T + 1));
+    const low = engine2.apply(tick('AAA.SH', '0.0000000001', T + 2));
+    expect(low.rejections.map((r) => r.reason)).toEqual(['level_out_of_range']);
+    expect(engine2.describeIndex('L')?.level?.toFixed()).toBe('10010');
+    expect(engine2.describeIndex('L')?.constituents[0]?.price?.toFixed()).toBe('10');
+  });
+
+  it('refuses the tick that would fix a divisor outside [1e-12, 1e40] from initialLevel', () => {
+    const engine = createIndexEngine([
+      { id: 'B', initialLevel: '1000000000', constituents: [{ symbol: 'AAA.SH', shares: '0.000000000001' }] },
+    ]);
+    const refused = engine.apply(tick('AAA.SH', '0.00000000000000000001', T));
+    expect(refused.rejections.map((r) => r.reason)).toEqual(['level_out_of_range']);
+    expect(engine.describeIndex('B')?.divisor).toBeNull();
+    expect(engine.apply(tick('AAA.SH', '1000000000', T + 1)).levels.map((l) => l.level.toFixed())).toEqual([
+      '1000000000',
+    ]);
+  });
+
+  it('refuses an FX rate that would move an HK index out of its level range', () => {
+    const engine = createIndexEngine([
+      { id: 'H', divisor: '1', constituents: [{ symbol: 'BBB.HK', shares: '1000000' }] },
+    ]);
+    engine.apply({ kind: 'fx-rate', pair: 'HKDCNY', rate: '1', eventTime: T });
+    expect(engine.apply(tick('BBB.HK', '1000', T + 1)).levels).toHaveLength(1);
+    const refused = engine.apply({ kind: 'fx-rate', pair: 'HKDCNY', rate: '1000000', eventTime: T + 2 });
+    expect(refused.rejections.map((r) => r.reason)).toEqual(['level_out_of_range']);
+    expect(engine.describeIndex('H')?.level?.toFixed()).toBe('1000000000');
+    expect(
+      engine.apply({ kind: 'fx-rate', pair: 'HKDCNY', rate: '1000', eventTime: T + 3 }).levels,
+    ).toHaveLength(1);
+  });
+});

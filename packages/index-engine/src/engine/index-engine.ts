@@ -31,6 +31,7 @@ import { parseCloseTime } from './close-time.js';
 import type { EngineOptions } from './engine-options.js';
 import { type EngineSnapshot, restoreState, snapshotState } from './engine-snapshot.js';
 import { addRoute, type EngineState } from './engine-state.js';
+import { fxRangeProblem, tickRangeProblem } from './event-range.js';
 import { ConstituentBook, IndexBook } from './index-book.js';
 import { emitLevel } from './level-record.js';
 import type { OfficialClose } from './official-close.js';
@@ -332,6 +333,10 @@ export class IndexEngine {
         );
       }
     }
+    if (memberships !== undefined) {
+      const range = tickRangeProblem(memberships, price);
+      if (range !== null) return this.#reject(event, 'level_out_of_range', range, cut(event.price));
+    }
     state.lastEventTime = event.eventTime;
     if (symbolState) {
       symbolState.lastPrice = price;
@@ -364,6 +369,8 @@ export class IndexEngine {
     const isFixing = this.#closes.isFixingSource(event.source);
     const derived = isFixing ? null : state.fx.derivedProblem(event.pair, rate, event.eventTime);
     if (derived !== null) return this.#reject(event, 'fx_rate_out_of_range', derived, event.rate);
+    const range = isFixing ? null : this.#fxRangeProblem(event.pair, rate, event.eventTime);
+    if (range !== null) return this.#reject(event, 'level_out_of_range', range, event.rate);
     state.lastEventTime = event.eventTime;
     if (isFixing) {
       // A closing fixing is kept for the official close only: it does not move intraday levels.
@@ -386,6 +393,20 @@ export class IndexEngine {
       this.#emitIfReady(book, event.eventTime, 'fx-rate', undefined, levels);
     }
     return { levels, rejections: NO_REJECTIONS };
+  }
+
+  /** Why the HKDCNY rate this quote would give moves an index out of its level range, or null. */
+  #fxRangeProblem(pair: string, rate: Dec, eventTime: number): string | null {
+    const effective = this.#state.fx.preview(pair, rate, eventTime);
+    if (effective === null) return null;
+    const fxScaled = toScaled(effective.rate, FX_DECIMALS);
+    if (fxScaled === null) return null;
+    for (const book of this.#state.books.values()) {
+      if (!book.hasHkd) continue;
+      const problem = fxRangeProblem(book, fxScaled);
+      if (problem !== null) return problem;
+    }
+    return null;
   }
 
   #applySession(event: SessionEvent): ApplyResult {

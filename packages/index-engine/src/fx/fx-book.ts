@@ -48,16 +48,22 @@ export class FxBook {
    * every quote is in range; such a quote must be refused before it reaches the book.
    */
   derivedProblem(pair: string, rate: Dec, eventTime: number): string | null {
-    const before = this.#quotes.get(pair);
-    this.#quotes.set(pair, { rate, eventTime, observationId: pair });
-    const effective = this.#compute();
-    if (before === undefined) this.#quotes.delete(pair);
-    else this.#quotes.set(pair, before);
+    const effective = this.preview(pair, rate, eventTime);
     if (effective === null) return null;
     const problem = rangeProblem(effective.rate, FX_RATE_BOUND);
     return problem === null
       ? null
       : `HKDCNY derived from ${effective.observationId} would be ${effective.rate.toFixed()}, which ${problem}`;
+  }
+
+  /** The effective HKDCNY rate recording this quote would give, without recording it. */
+  preview(pair: string, rate: Dec, eventTime: number): FxObservation | null {
+    const before = this.#quotes.get(pair);
+    this.#quotes.set(pair, { rate, eventTime, observationId: pair });
+    const effective = this.#compute();
+    if (before === undefined) this.#quotes.delete(pair);
+    else this.#quotes.set(pair, before);
+    return effective;
   }
 
   #compute(): FxObservation | null {
