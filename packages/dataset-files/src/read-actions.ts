@@ -2,14 +2,15 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   type CorporateAction,
+  echo,
   type IndexAdjustmentEvent,
   isCorporateActionType,
 } from '@indexflow/index-engine';
 import { columnIndex } from './csv-header.js';
 import { splitCsvLine } from './csv-line.js';
 import type { DatasetIssue } from './dataset-report.js';
-import { readLines } from './line-reader.js';
-import { shanghaiMidnight } from './timestamps.js';
+import { overlongDetail, readLines } from './line-reader.js';
+import { shanghaiMidnight, TIME_WINDOW } from './timestamps.js';
 
 const COLUMNS = ['exDate', 'type', 'symbol', 'index', 'ratio', 'price', 'amount', 'shares'] as const;
 
@@ -25,7 +26,16 @@ export function readActions(
   if (!existsSync(path)) return [];
   const byDate = new Map<string, { time: number; line: number; actions: CorporateAction[] }>();
   let columns: Partial<Record<(typeof COLUMNS)[number], number>> | null = null;
-  for (const { line, lineNumber } of readLines(path)) {
+  for (const { line, lineNumber, overlong } of readLines(path)) {
+    if (line === null) {
+      report({
+        file: 'actions.csv',
+        line: lineNumber,
+        reason: 'malformed_row',
+        detail: overlongDetail(overlong),
+      });
+      continue;
+    }
     if (line.trim() === '') continue;
     const fields = splitCsvLine(line);
     if (columns === null) {
@@ -44,11 +54,11 @@ export function readActions(
     const issue = (detail: string) =>
       report({ file: 'actions.csv', line: lineNumber, reason: 'malformed_row', detail });
     if (time === null) {
-      issue(`exDate was ${JSON.stringify(exDate)}, expected YYYY-MM-DD`);
+      issue(`exDate was ${echo(exDate)}, expected YYYY-MM-DD within ${TIME_WINDOW}`);
       continue;
     }
     if (!isCorporateActionType(type)) {
-      issue(`type was ${JSON.stringify(type)}`);
+      issue(`type was ${echo(type)}`);
       continue;
     }
     if (symbol === undefined) {

@@ -55,3 +55,15 @@ export const DIVISOR_BOUND = bound('divisor', '1e-12', '1e40', 40);
 export const LEVEL_BOUND = bound('level', '1e-6', '1e12', 24);
 /** A withholding rate on dividends: within [0, 1]. */
 export const WITHHOLDING_BOUND = bound('withholdingRate', '0', '1', 12);
+/** A corporate action's ratio (split, bonus, rights): within [1e-12, 1e6], at most 20 decimal places. */
+export const ACTION_RATIO_BOUND = bound('ratio', '1e-12', '1e6', 20);
+/** A corporate action's cash amount per share: a price (PRICE_BOUND's range and scale). */
+export const ACTION_AMOUNT_BOUND: NumberBound = { ...PRICE_BOUND, name: 'amount' };
+
+/** The bound of each numeric field of a corporate action. */
+export const ACTION_FIELD_BOUNDS: Readonly<Record<'ratio' | 'price' | 'amount' | 'shares', NumberBound>> = {
+  ratio: ACTION_RATIO_BOUND,
+  price: PRICE_BOUND,
+  amount: ACTION_AMOUNT_BOUND,
+  shares: SHARES_BOUND,
+};

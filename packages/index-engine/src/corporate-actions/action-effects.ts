@@ -1,5 +1,7 @@
 import { Decimal } from 'decimal.js';
-import { type Dec, ONE, parseDecimal, ZERO } from '../decimal.js';
+import { cut, isBoundRefusal, parseBounded } from '../bounded-decimal.js';
+import { ACTION_FIELD_BOUNDS } from '../bounds.js';
+import { type Dec, ONE, ZERO } from '../decimal.js';
 import { addRoute, type EngineState, removeRoute } from '../engine/engine-state.js';
 import { ConstituentBook, type IndexBook } from '../engine/index-book.js';
 import type { IndexAdjustmentEvent } from '../events/index-event.js';
@@ -34,13 +36,10 @@ function positive(action: CorporateAction, field: 'ratio' | 'price' | 'amount' |
   if (raw === undefined || raw === '') {
     throw new ActionError('invalid_action', `${action.type} of ${action.symbol} needs ${field}`);
   }
-  const value = parseDecimal(raw);
-  if (value === null || !value.isFinite() || value.lte(0)) {
-    throw new ActionError(
-      'invalid_action',
-      `${action.type} of ${action.symbol}: ${field} must be > 0, was ${raw}`,
-      raw,
-    );
+  const value = parseBounded(raw, ACTION_FIELD_BOUNDS[field]);
+  if (isBoundRefusal(value)) {
+    const why = value.problem === 'non_positive' ? `must be > 0, was ${cut(raw)}` : value.detail;
+    throw new ActionError('invalid_action', `${action.type} of ${action.symbol}: ${field} ${why}`, cut(raw));
   }
   return value;
 }
