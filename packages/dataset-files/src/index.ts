@@ -1,4 +1,5 @@
 export { CLOSES_CSV_HEADER, ClosesFileWriter, formatCloseRow } from './closes-file-writer.js';
+export { csvField, csvRow } from './csv-field.js';
 export { splitCsvLine } from './csv-line.js';
 export { datasetEvents } from './dataset-events.js';
 export type { DatasetIssue } from './dataset-report.js';

@@ -1,14 +1,18 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Dec, type IndexLevel } from '@indexflow/index-engine';
 import { describe, expect, it } from 'vitest';
 import {
+  csvField,
   type DatasetIssue,
+  formatLevelRow,
   IndexFileError,
   MAX_LINE_BYTES,
   readIndexDefinitions,
   readLines,
   readTicks,
+  splitCsvLine,
 } from '../src/index.js';
 import { TV_INDEX, writeDataset } from './dataset-builder.js';
 
@@ -144,5 +148,39 @@ describe('index files', () => {
       'x.json': Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(index({}))]),
     });
     expect(readIndexDefinitions(dir).map((d) => d.id)).toEqual(['TV']);
+  });
+});
+
+describe('CSV outputs', () => {
+  it.each([
+    ['995365.SSI', '995365.SSI'],
+    ['600000.SH', '600000.SH'],
+    ['-1.5', '-1.5'],
+    ['+2e3', '+2e3'],
+    ['', ''],
+    ['A,B', '"A,B"'],
+    ['say "hi"', '"say ""hi"""'],
+    ['line\r\nbreak', '"line\r\nbreak"'],
+    ['=HYPERLINK("http://x")', '"\'=HYPERLINK(""http://x"")"'],
+    ['@SUM(A1)', "'@SUM(A1)"],
+    ['-2+3', "'-2+3"],
+    ['\tx', "'\tx"],
+  ])('writes %j as %j', (text, expected) => {
+    expect(csvField(text)).toBe(expected);
+  });
+
+  it('quotes a hostile index id or symbol in a levels.csv row, leaving plain rows unchanged', () => {
+    const level = { eventTime: Date.UTC(2025, 0, 6, 1, 30), sequence: 1, trigger: 'tick' } as const;
+    const row = (indexId: string, symbol: string) =>
+      formatLevelRow({ ...level, indexId, symbol, level: new Dec(1000) } as unknown as IndexLevel);
+    expect(row('TV', 'AAA.SH')).toBe('2025-01-06T01:30:00.000Z,TV,1000.0000000000,1,tick,AAA.SH');
+    expect(splitCsvLine(row('A,"B"', '=1+1'))).toEqual([
+      '2025-01-06T01:30:00.000Z',
+      'A,"B"',
+      '1000.0000000000',
+      '1',
+      'tick',
+      "'=1+1",
+    ]);
   });
 });
