@@ -24,7 +24,10 @@ export function readActions(
 ): IndexAdjustmentEvent[] {
   const path = join(datasetDir, 'actions.csv');
   if (!existsSync(path)) return [];
-  const byDate = new Map<string, { time: number; line: number; actions: CorporateAction[] }>();
+  const byDate = new Map<
+    string,
+    { time: number; line: number; actions: CorporateAction[]; lines: number[] }
+  >();
   let columns: Partial<Record<(typeof COLUMNS)[number], number>> | null = null;
   for (const { line, lineNumber, overlong } of readLines(path)) {
     if (line === null) {
@@ -75,16 +78,30 @@ export function readActions(
       ),
     };
     const entry = byDate.get(exDate);
-    if (entry) entry.actions.push(action);
-    else byDate.set(exDate, { time, line: lineNumber, actions: [action] });
+    if (entry) {
+      entry.actions.push(action);
+      entry.lines.push(lineNumber);
+    } else byDate.set(exDate, { time, line: lineNumber, actions: [action], lines: [lineNumber] });
   }
   return [...byDate.entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([effectiveDate, { time, line, actions }]) => ({
-      kind: 'index-adjustment' as const,
-      effectiveDate,
-      actions,
-      eventTime: time,
-      position: { source: 'actions.csv', offset: line },
-    }));
+    .map(([effectiveDate, { time, line, actions, lines }]) => {
+      const event: IndexAdjustmentEvent = {
+        kind: 'index-adjustment' as const,
+        effectiveDate,
+        actions,
+        eventTime: time,
+        position: { source: 'actions.csv', offset: line },
+      };
+      ACTION_LINES.set(event, lines);
+      return event;
+    });
+}
+
+/** The actions.csv line of each action of an adjustment event read here (events are one per date). */
+const ACTION_LINES = new WeakMap<IndexAdjustmentEvent, readonly number[]>();
+
+/** The line of action `actionIndex` of an event from `readActions`, or undefined for other events. */
+export function actionLineOf(event: object, actionIndex: number): number | undefined {
+  return ACTION_LINES.get(event as IndexAdjustmentEvent)?.[actionIndex];
 }

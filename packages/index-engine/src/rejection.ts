@@ -33,4 +33,6 @@ export interface Rejection {
   readonly symbol?: string;
   readonly indexId?: string;
   readonly value?: string;
+  /** For an index adjustment: which of its `actions` was refused (0-based), so a file reader can name the row. */
+  readonly actionIndex?: number;
 }

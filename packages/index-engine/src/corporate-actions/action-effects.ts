@@ -298,6 +298,7 @@ export function applyIndexAdjustment(
       symbol: action.symbol,
       ...(action.indexId ? { indexId: action.indexId } : {}),
       ...(error.value === undefined ? {} : { value: error.value }),
+      actionIndex: event.actions.indexOf(action),
     });
   };
   for (const action of event.actions) {
