@@ -53,6 +53,8 @@ export const INITIAL_LEVEL_BOUND = bound('initialLevel', '0.01', '1e9', 10);
 export const DIVISOR_BOUND = bound('divisor', '1e-12', '1e40', 40);
 /** A published level: within [1e-6, 1e12], so 10 printed decimal places keep at least 4 significant digits. */
 export const LEVEL_BOUND = bound('level', '1e-6', '1e12', 24);
+/** The FX filter's jump band (`--fx-max-jump`), a fraction of the last rate: within [1e-12, 1e6]. */
+export const MAX_JUMP_BOUND = bound('maxJump', '1e-12', '1e6', 12);
 /** A withholding rate on dividends: within [0, 1]. */
 export const WITHHOLDING_BOUND = bound('withholdingRate', '0', '1', 12);
 /** A corporate action's ratio (split, bonus, rights): within [1e-12, 1e6], at most 20 decimal places. */

@@ -188,3 +188,34 @@ describe('level and divisor ranges', () => {
     ).toHaveLength(1);
   });
 });
+
+describe('divisor range under corporate actions', () => {
+  it('refuses an action whose divisor adjustment would leave [1e-12, 1e40], changing nothing', () => {
+    const engine = createIndexEngine([
+      {
+        id: 'D',
+        initialLevel: '0.01',
+        constituents: [
+          { symbol: 'BIG.SH', shares: '1000000000000000' },
+          { symbol: 'TINY.SH', shares: '0.000000000001' },
+        ],
+      },
+    ]);
+    engine.apply({ kind: 'tick', symbol: 'BIG.SH', price: '1000000000', eventTime: T });
+    engine.apply({ kind: 'tick', symbol: 'TINY.SH', price: '0.001', eventTime: T + 1 });
+    const before = engine.describeIndex('D')!;
+    const adjustment = (type: 'delete' | 'shares_change', extra: object) =>
+      engine.apply({
+        kind: 'index-adjustment',
+        effectiveDate: '2025-01-07',
+        actions: [{ type, symbol: 'BIG.SH', ...extra }],
+        eventTime: Date.parse('2025-01-07T00:00:00+08:00'),
+      });
+    const refused = adjustment('delete', {});
+    expect(refused.rejections.map((r) => r.reason)).toEqual(['level_out_of_range']);
+    expect(refused.levels).toEqual([]);
+    const after = engine.describeIndex('D')!;
+    expect(after.divisor?.toFixed()).toBe(before.divisor?.toFixed());
+    expect(after.constituents.map((c) => c.symbol)).toEqual(['BIG.SH', 'TINY.SH']);
+  });
+});

@@ -1,5 +1,6 @@
-import { cut, echo } from '../bounded-decimal.js';
-import { type Dec, parseDecimal } from '../decimal.js';
+import { cut, echo, isBoundRefusal, parseBounded } from '../bounded-decimal.js';
+import { FX_RATE_BOUND, MAX_JUMP_BOUND } from '../bounds.js';
+import type { Dec } from '../decimal.js';
 import type { Rejection } from '../rejection.js';
 import { FxBook, SUPPORTED_FX_PAIRS } from './fx-book.js';
 import { isFxRateRefusal, parseFxRate } from './fx-rate-text.js';
@@ -93,8 +94,8 @@ export class FxRateFilter {
     if (options.maxJump === undefined) {
       this.#maxJump = null;
     } else {
-      const maxJump = parseDecimal(options.maxJump);
-      if (maxJump === null || maxJump.lte(0)) throw new FxFilterOptionError('maxJump', options.maxJump);
+      const maxJump = parseBounded(options.maxJump, MAX_JUMP_BOUND);
+      if (isBoundRefusal(maxJump)) throw new FxFilterOptionError('maxJump', cut(options.maxJump));
       this.#maxJump = maxJump;
     }
   }
@@ -187,13 +188,13 @@ export class FxRateFilter {
     const filter = new FxRateFilter(options);
     const pairs = [...snapshot.pairs].sort((a, b) => a.eventTime - b.eventTime);
     for (const p of pairs) {
-      const rate = parseDecimal(p.rate);
-      if (rate === null) throw new FxFilterOptionError(`snapshot ${p.pair} rate`, p.rate);
+      const rate = snapshotRate(p.rate);
+      if (rate === null) throw new FxFilterOptionError(`snapshot ${p.pair} rate`, cut(p.rate));
       const pending = p.pendingJump
-        ? { rate: parseDecimal(p.pendingJump.rate), count: p.pendingJump.count }
+        ? { rate: snapshotRate(p.pendingJump.rate), count: p.pendingJump.count }
         : null;
       if (pending !== null && pending.rate === null)
-        throw new FxFilterOptionError(`snapshot ${p.pair} pending rate`, p.pendingJump?.rate);
+        throw new FxFilterOptionError(`snapshot ${p.pair} pending rate`, cut(p.pendingJump?.rate ?? ''));
       filter.#pairs.set(p.pair, {
         rate,
         eventTime: p.eventTime,
@@ -207,6 +208,12 @@ export class FxRateFilter {
       filter.#lastPublished = { rate: effective.rate.toFixed(), eventTime: effective.eventTime };
     return filter;
   }
+}
+
+/** A snapshot's rate read back with the quote grammar, so a damaged snapshot cannot hang a restore. */
+function snapshotRate(text: string): Dec | null {
+  const rate = parseBounded(text, FX_RATE_BOUND);
+  return isBoundRefusal(rate) ? null : rate;
 }
 
 /** An FX filter option or snapshot value is unusable. */
