@@ -97,9 +97,9 @@ export function validateIndexDefinition(path: string, definition: IndexDefinitio
     new IndexEngine([definition]);
   } catch (error) {
     if (!(error instanceof IndexDefinitionError)) throw error;
-    throw new IndexFileError(path, error.field, `${error.reason}; was ${shown(error.value)}`, {
-      cause: error,
-    });
+    const value = shown(error.value);
+    const reason = error.reason.includes(value) ? error.reason : `${error.reason}; was ${value}`;
+    throw new IndexFileError(path, error.field, reason, { cause: error });
   }
 }
 

@@ -150,3 +150,23 @@ describe('replay of the hostile corpus', () => {
     },
   );
 });
+
+describe('every command that loads index files', () => {
+  it.each([
+    ['proforma', (dir: string) => ['proforma', '--dataset', dir, '--date', '2025-01-07', '--index', 'BAD']],
+    ['backfill', (dir: string) => ['backfill', dir, '--out', join(dir, 'closes.jsonl')]],
+    [
+      'actions import',
+      (dir: string) => ['actions', 'import', '--indices', dir, join(dir, 'indices/BAD.json')],
+    ],
+    ['simulate', (dir: string) => ['simulate', '--indices', dir, '--out', join(dir, 'simulated')]],
+  ])('%s refuses a bad index file with <file>: <field>: <reason> and exit code 2', (_, args) => {
+    const dir = mkdtempSync(join(tmpdir(), 'indexflow-bad-index-'));
+    cpSync(join(CORPUS, 'bad-indices', 'shares-zero'), dir, { recursive: true });
+    const run = indexflow(args(dir));
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(
+      /indices\/BAD\.json: constituents\[600000\.SH\]\.shares: shares "0" is not positive\n/,
+    );
+  });
+});
