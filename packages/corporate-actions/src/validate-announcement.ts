@@ -3,7 +3,9 @@ import {
   currencyOfSymbol,
   cut,
   echo,
+  IDENTIFIER_RULE,
   isBoundRefusal,
+  isValidIdentifier,
   marketOfSymbol,
   PRICE_ACTION_TYPES,
   parseBounded,
@@ -59,6 +61,11 @@ export function validateAnnouncement(
     actionId,
     ...(value === undefined ? {} : { value }),
   });
+  // Symbols and index ids share the engine's one character set, so none can split a CSV row.
+  if (!isValidIdentifier(action.symbol))
+    return reject('invalid_action', `symbol ${echo(action.symbol)} ${IDENTIFIER_RULE}`, cut(action.symbol));
+  if (action.indexId !== undefined && !isValidIdentifier(action.indexId))
+    return reject('invalid_action', `index ${echo(action.indexId)} ${IDENTIFIER_RULE}`, cut(action.indexId));
   if (!isCalendarDate(exDate))
     return reject('invalid_action', `exDate was ${JSON.stringify(exDate)}`, exDate);
   if (exDate < today) return reject('ex_date_past', `exDate ${exDate} is before ${today}`, exDate);

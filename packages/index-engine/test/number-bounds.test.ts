@@ -219,3 +219,25 @@ describe('divisor range under corporate actions', () => {
     expect(after.constituents.map((c) => c.symbol)).toEqual(['BIG.SH', 'TINY.SH']);
   });
 });
+
+describe('symbols outside the identifier set', () => {
+  it('refuses their ticks instead of remembering their prices, and refuses adding them', () => {
+    const engine = createIndexEngine([
+      { id: 'S', initialLevel: '1000', constituents: [{ symbol: 'AAA.SH', shares: '10' }] },
+    ]);
+    const garbage = engine.apply({ kind: 'tick', symbol: '=1+1', price: '5', eventTime: T });
+    expect(garbage.rejections.map((r) => r.reason)).toEqual(['unknown_symbol']);
+    expect(engine.apply({ kind: 'tick', symbol: 'ZZZ.SH', price: '5', eventTime: T + 1 }).rejections).toEqual(
+      [],
+    );
+    engine.apply({ kind: 'tick', symbol: 'AAA.SH', price: '10', eventTime: T + 2 });
+    const add = engine.apply({
+      kind: 'index-adjustment',
+      effectiveDate: '2025-01-07',
+      actions: [{ type: 'add', symbol: 'A,B', indexId: 'S', shares: '1', price: '1' }],
+      eventTime: Date.parse('2025-01-07T00:00:00+08:00'),
+    });
+    expect(add.rejections.map((r) => r.reason)).toEqual(['invalid_action']);
+    expect(engine.describeIndex('S')?.constituents.map((c) => c.symbol)).toEqual(['AAA.SH']);
+  });
+});

@@ -1,5 +1,5 @@
 import { Decimal } from 'decimal.js';
-import { cut, isBoundRefusal, parseBounded, rangeProblem } from '../bounded-decimal.js';
+import { cut, echo, isBoundRefusal, parseBounded, rangeProblem } from '../bounded-decimal.js';
 import { ACTION_FIELD_BOUNDS, DIVISOR_BOUND } from '../bounds.js';
 import { type Dec, ONE, ZERO } from '../decimal.js';
 import { addRoute, type EngineState, removeRoute } from '../engine/engine-state.js';
@@ -13,7 +13,7 @@ import {
   SHARES_DECIMALS,
   toScaled,
 } from '../fixed-point.js';
-import { currencyOfSymbol, isCurrencyCode } from '../identifiers.js';
+import { currencyOfSymbol, IDENTIFIER_RULE, isCurrencyCode, isValidIdentifier } from '../identifiers.js';
 import type { Rejection } from '../rejection.js';
 import { adjustDivisor } from './adjust-divisor.js';
 import { type CorporateAction, PRICE_ACTION_TYPES } from './corporate-action.js';
@@ -285,6 +285,13 @@ function applyStructural(state: EngineState, action: CorporateAction, affected: 
       const [book] = targetBooks(state, action);
       if (!book)
         throw new ActionError('unknown_index', `index ${action.indexId} is not defined`, action.indexId);
+      if (!isValidIdentifier(action.symbol)) {
+        throw new ActionError(
+          'invalid_action',
+          `add of ${echo(action.symbol)}: symbol ${IDENTIFIER_RULE}`,
+          cut(action.symbol),
+        );
+      }
       if (book.constituents.has(action.symbol)) {
         throw new ActionError('invalid_action', `${book.id} already holds ${action.symbol}`, action.symbol);
       }

@@ -320,6 +320,16 @@ export class IndexEngine {
     if (memberships === undefined && this.#options.rejectUnknownSymbols) {
       return this.#reject(event, 'unknown_symbol', `${cut(event.symbol)} is in no index`, cut(event.symbol));
     }
+    // A symbol outside the identifier set can never be added to an index, so its price is not
+    // kept: otherwise a stream of garbage symbols would grow the symbol table without bound.
+    if (memberships === undefined && !isValidIdentifier(event.symbol)) {
+      return this.#reject(
+        event,
+        'unknown_symbol',
+        `${echo(event.symbol)} is not a valid symbol (${IDENTIFIER_RULE})`,
+        cut(event.symbol),
+      );
+    }
     if (memberships !== undefined && memberships[0]!.constituent.currency === 'HKD') {
       const fx = state.fx.hkdCny;
       if (fx === null) return this.#reject(event, 'missing_fx', `no HKDCNY rate yet for ${event.symbol}`);
