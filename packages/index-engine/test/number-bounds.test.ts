@@ -241,3 +241,14 @@ describe('symbols outside the identifier set', () => {
     expect(engine.describeIndex('S')?.constituents.map((c) => c.symbol)).toEqual(['AAA.SH']);
   });
 });
+
+describe('closing fixings', () => {
+  it('refuses a fixing whose derived HKDCNY would leave the FX range', () => {
+    const engine = createIndexEngine([{ ...HK_INDEX, close: { fxFixingSource: 'FIX' } }]);
+    const fixing = (pair: string, rate: string, eventTime: number) =>
+      engine.apply({ kind: 'fx-rate', pair, rate, eventTime, source: 'FIX' }).rejections.map((r) => r.reason);
+    expect(fixing('USDCNY', '1000000', T)).toEqual([]);
+    expect(fixing('USDHKD', '0.01', T + 1)).toEqual(['fx_rate_out_of_range']);
+    expect(fixing('USDHKD', '7.8', T + 2)).toEqual([]);
+  });
+});

@@ -377,7 +377,9 @@ export class IndexEngine {
     if (isFxRateRefusal(rate)) return this.#reject(event, rate.reason, rate.detail, cut(event.rate));
     const state = this.#state;
     const isFixing = this.#closes.isFixingSource(event.source);
-    const derived = isFixing ? null : state.fx.derivedProblem(event.pair, rate, event.eventTime);
+    const derived = isFixing
+      ? this.#closes.fixingProblem(event.source!, event.pair, rate, event.eventTime)
+      : state.fx.derivedProblem(event.pair, rate, event.eventTime);
     if (derived !== null) return this.#reject(event, 'fx_rate_out_of_range', derived, event.rate);
     const range = isFixing ? null : this.#fxRangeProblem(event.pair, rate, event.eventTime);
     if (range !== null) return this.#reject(event, 'level_out_of_range', range, event.rate);
