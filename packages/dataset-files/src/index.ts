@@ -13,6 +13,7 @@ export { parseIndexDefinition, readIndexDefinitions, validateIndexDefinition } f
 export { DEFAULT_FX_SOURCE, readFxRates, readTicks } from './read-market-events.js';
 export type { ReplayOptions, ReplaySummary } from './replay-dataset.js';
 export { replayDataset } from './replay-dataset.js';
+export { TimeSequencer } from './time-sequence.js';
 export {
   EARLIEST_TIME,
   formatUtc,

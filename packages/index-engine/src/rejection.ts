@@ -21,6 +21,7 @@ export const REJECT_REASONS = [
   'duplicate_adjustment',
   'missing_price',
   'level_out_of_range',
+  'late',
 ] as const;
 
 export type RejectReason = (typeof REJECT_REASONS)[number];

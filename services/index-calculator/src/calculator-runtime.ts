@@ -71,6 +71,14 @@ export async function createCalculatorRuntime(
     idleTimeoutMs: config.IDLE_TIMEOUT_MS,
     latenessMs: config.LATENESS_MS,
     resumeGraceMs: config.RESUME_GRACE_MS,
+    staleAfterMs: config.SOURCE_STALE_MS,
+    onStale: (partition, watermark) => {
+      metrics.staleSources.inc({ partition });
+      log.warn(
+        { partition, watermark: watermark === undefined ? null : new Date(watermark).toISOString() },
+        'source stale: its producer wrote no watermark for SOURCE_STALE_MS; the merge no longer waits for it, and its later records older than what was published are refused',
+      );
+    },
     logger: log.child({ component: 'kafka-event-source' }),
   });
   const sink = new KafkaLevelSink({
