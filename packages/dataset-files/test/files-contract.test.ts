@@ -1,8 +1,8 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Dec, type IndexLevel } from '@indexflow/index-engine';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import {
   csvField,
   type DatasetIssue,
@@ -16,8 +16,14 @@ import {
 } from '../src/index.js';
 import { TV_INDEX, writeDataset } from './dataset-builder.js';
 
+const made: string[] = [];
+afterAll(() => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
+
 function tempFile(content: string | Buffer): string {
   const dir = mkdtempSync(join(tmpdir(), 'indexflow-lines-'));
+  made.push(dir);
   const path = join(dir, 'file.csv');
   writeFileSync(path, content);
   return path;
@@ -97,6 +103,7 @@ describe('dataset rows', () => {
 
 function indexDir(files: Record<string, string | Buffer>): string {
   const dir = mkdtempSync(join(tmpdir(), 'indexflow-indices-'));
+  made.push(dir);
   mkdirSync(join(dir, 'indices'));
   for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, 'indices', name), content);
   return dir;

@@ -1,8 +1,8 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import {
   type DatasetIssue,
   MAX_LINE_BYTES,
@@ -13,6 +13,7 @@ import {
 } from '../src/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'indexflow-fuzz-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Row fragments that once hurt: huge exponents, long fields, quotes, CR, formulas, far-off years. */
 const fragment = fc.oneof(

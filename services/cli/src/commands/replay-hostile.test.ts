@@ -1,8 +1,17 @@
 import { spawnSync } from 'node:child_process';
-import { closeSync, cpSync, mkdtempSync, openSync, readdirSync, readFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  cpSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 
 vi.setConfig({ testTimeout: 120_000 });
 
@@ -10,6 +19,17 @@ const ROOT = new URL('../../../../', import.meta.url).pathname;
 const CORPUS = join(ROOT, 'services/cli/test/fixtures/hostile');
 const TSX = join(ROOT, 'node_modules/.bin/tsx');
 const MAIN = join(ROOT, 'services/cli/src/main.ts');
+
+/** Every directory a test made: the hostile dataset holds a 100 MB row, so none is left behind. */
+const made: string[] = [];
+function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+}
+afterAll(() => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
 
 type DatasetFile = 'ticks.csv' | 'fx.csv' | 'actions.csv';
 
@@ -55,7 +75,7 @@ function writeDataset(hostile: readonly HostileRow[]): {
   dir: string;
   lines: Array<HostileRow & { line: number }>;
 } {
-  const dir = mkdtempSync(join(tmpdir(), 'indexflow-hostile-'));
+  const dir = tempDir('indexflow-hostile-');
   cpSync(join(CORPUS, 'indices'), join(dir, 'indices'), { recursive: true });
   const good = goodRows();
   const landed: Array<HostileRow & { line: number }> = [];
@@ -139,7 +159,7 @@ describe('replay of the hostile corpus', () => {
         string,
         string
       >;
-      const dir = mkdtempSync(join(tmpdir(), 'indexflow-bad-index-'));
+      const dir = tempDir('indexflow-bad-index-');
       cpSync(join(CORPUS, 'bad-indices', name), dir, { recursive: true });
       cpSync(join(CORPUS, 'hostile-rows.json'), join(dir, 'ticks.csv'));
       const run = indexflow(['replay', dir, '--out', join(dir, 'levels.csv')]);
@@ -161,7 +181,7 @@ describe('every command that loads index files', () => {
     ],
     ['simulate', (dir: string) => ['simulate', '--indices', dir, '--out', join(dir, 'simulated')]],
   ])('%s refuses a bad index file with <file>: <field>: <reason> and exit code 2', (_, args) => {
-    const dir = mkdtempSync(join(tmpdir(), 'indexflow-bad-index-'));
+    const dir = tempDir('indexflow-bad-index-');
     cpSync(join(CORPUS, 'bad-indices', 'shares-zero'), dir, { recursive: true });
     const run = indexflow(args(dir));
     expect(run.status).toBe(2);
