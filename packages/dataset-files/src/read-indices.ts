@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { cut, echo, type IndexDefinition, IndexDefinitionError, IndexEngine } from '@indexflow/index-engine';
 import { DatasetError, IndexFileError } from './dataset-report.js';
@@ -103,7 +103,18 @@ export function validateIndexDefinition(path: string, definition: IndexDefinitio
   }
 }
 
+/** Largest index file read (64 MiB): thousands of constituents fit; a runaway file is refused, not loaded whole. */
+export const MAX_INDEX_FILE_BYTES = 64 * 1024 * 1024;
+
 function readJson(path: string): unknown {
+  const bytes = statSync(path).size;
+  if (bytes > MAX_INDEX_FILE_BYTES) {
+    throw new IndexFileError(
+      path,
+      '(file)',
+      `is ${bytes} bytes, over the ${MAX_INDEX_FILE_BYTES}-byte limit`,
+    );
+  }
   const text = readFileSync(path, 'utf8');
   try {
     // A byte order mark is dropped here as the CSV reader drops it, so both accept editor-saved files.
