@@ -12,6 +12,14 @@ export {
   indexCloseKey,
   requireCloseRecord,
 } from './close-record.js';
+export {
+  cutText,
+  DEAD_LETTER_BOUNDS,
+  DEAD_LETTER_DETAIL_HEADER,
+  DEAD_LETTER_LENGTH_HEADER,
+  DEAD_LETTER_SHA256_HEADER,
+  deadLetterMessage,
+} from './dead-letter-message.js';
 export { EventMerge, type EventOrdering } from './event-merge.js';
 export { createKafkaClient, type KafkaClientOptions } from './kafka-client.js';
 export {
@@ -38,8 +46,6 @@ export {
   type KafkaFastLevelPublisherOptions,
 } from './kafka-fast-level-publisher.js';
 export {
-  DEAD_LETTER_DETAIL_HEADER,
-  deadLetterMessage,
   KafkaLevelSink,
   type KafkaLevelSinkOptions,
 } from './kafka-level-sink.js';
