@@ -1,5 +1,12 @@
 export { LevelConflation } from './level-conflation.js';
 export { canonicalOffsets, isBefore, isBehind, sameOffsets } from './offsets.js';
+export {
+  cutDetail,
+  DETAIL_CHARS,
+  errorText,
+  PIPELINE_REJECT_REASONS,
+  rejectSourced,
+} from './pipeline-rejections.js';
 export type { PipelineStats } from './pipeline-stats.js';
 export { createPipelineStats } from './pipeline-stats.js';
 export type {
