@@ -20,6 +20,7 @@ export {
   DEAD_LETTER_SHA256_HEADER,
   deadLetterMessage,
 } from './dead-letter-message.js';
+export { DECODE_REJECT_REASONS, decodeRejectReason } from './decode-rejection.js';
 export { EventMerge, type EventOrdering } from './event-merge.js';
 export { createKafkaClient, type KafkaClientOptions } from './kafka-client.js';
 export {
@@ -32,7 +33,9 @@ export {
   RecordShapeError,
   SchemaFileError,
   SchemaRegistryError,
+  SchemaUnavailableError,
   UnknownInputTopicError,
+  UnknownSchemaIdError,
   UnknownSymbolSuffixError,
 } from './kafka-errors.js';
 export {
@@ -50,6 +53,7 @@ export {
   type KafkaLevelSinkOptions,
 } from './kafka-level-sink.js';
 export { createKafkajsLogCreator, type StructuredLogger } from './kafkajs-log-bridge.js';
+export { NegativeCache } from './negative-cache.js';
 export {
   adjustmentRecordToEvent,
   fxRecordToEvent,
@@ -84,6 +88,7 @@ export {
   type SchemaFile,
   type SchemaName,
 } from './schema-files.js';
+export { SchemaIdLookup, type SchemaLookupPolicy } from './schema-id-lookup.js';
 export {
   type RegisteredSchema,
   type RegisterTopicSchemasOptions,

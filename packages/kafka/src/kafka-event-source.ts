@@ -3,6 +3,8 @@ import type { EventPosition, IndexEvent } from '@indexflow/index-engine';
 import type { EventBatch, EventSource, InputOffsets, RejectedRecord } from '@indexflow/pipeline';
 import type { Admin, Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import { createAvroSerdes, type FastAvroSerdes } from './avro-serdes.js';
+import { cutText, DEAD_LETTER_BOUNDS } from './dead-letter-message.js';
+import { DECODE_REJECT_REASONS, decodeRejectReason } from './decode-rejection.js';
 import { EventMerge, type EventOrdering, type MergeEntry } from './event-merge.js';
 import {
   EventSourceStartError,
@@ -126,6 +128,7 @@ function undecodable(
   partition: number,
   message: { readonly offset: string; readonly key: Buffer | null; readonly value: Buffer | null },
   detail: string,
+  reason: string = DECODE_REJECT_REASONS.undecodable,
 ): RejectedRecord {
   return {
     topic,
@@ -133,8 +136,8 @@ function undecodable(
     offset: message.offset,
     key: message.key,
     value: message.value,
-    reason: 'undecodable',
-    detail,
+    reason,
+    detail: cutText(detail, DEAD_LETTER_BOUNDS.detailChars),
   };
 }
 
@@ -352,9 +355,14 @@ export class KafkaEventSource implements EventSource {
           event: { event, topic, partition, offset, key: message.key, value: message.value, receivedAt },
         });
       } catch (error) {
-        // A registry that did not answer may answer later: fail the batch so kafkajs fetches it
-        // again, rather than dead-lettering good records.
-        if (error instanceof SchemaRegistryError && error.retriable) throw error;
+        // A registry that did not answer after bounded retries (see SchemaIdLookup) may answer
+        // later: fail the source, so the service stops and restarts from its last commit,
+        // rather than dead-letter good records or have kafkajs refetch and retry forever.
+        if (error instanceof SchemaRegistryError && error.retriable) {
+          this.#failure = error;
+          this.#signal();
+          return;
+        }
         entries.push({
           offset: BigInt(offset),
           rejected: undecodable(
@@ -362,6 +370,7 @@ export class KafkaEventSource implements EventSource {
             partition,
             message,
             error instanceof Error ? error.message : String(error),
+            decodeRejectReason(error),
           ),
         });
       }
