@@ -53,6 +53,7 @@ export {
   type KafkaLevelSinkOptions,
 } from './kafka-level-sink.js';
 export { createKafkajsLogCreator, type StructuredLogger } from './kafkajs-log-bridge.js';
+export { createLevelSizeGuard, encodedBytes, MAX_LEVEL_RECORD_BYTES } from './level-size-guard.js';
 export { NegativeCache } from './negative-cache.js';
 export {
   adjustmentRecordToEvent,

@@ -31,6 +31,8 @@ export interface CalculatorDeps {
   readonly fastLane?: FastLane;
   /** Which engine rejections become dead letters (a shard's share); default all. */
   readonly rejectionsToPublish?: PipelineDeps['rejectionsToPublish'];
+  /** Refuses levels too large to publish (see PipelineDeps.levelGuard). */
+  readonly levelGuard?: PipelineDeps['levelGuard'];
 }
 
 export interface Calculator {
@@ -77,6 +79,7 @@ export function createCalculator(deps: CalculatorDeps): Calculator {
           conflationIntervalMs: deps.conflationIntervalMs,
           ...(deps.rejectionsToPublish ? { rejectionsToPublish: deps.rejectionsToPublish } : {}),
           ...(deps.fastLane ? { fastLane: deps.fastLane } : {}),
+          ...(deps.levelGuard ? { levelGuard: deps.levelGuard } : {}),
           onCommitted: (_levels, receivedAt) => {
             const now = deps.now();
             for (const t of receivedAt) metrics.tickToPublish.observe((now - t) / 1000);
