@@ -259,8 +259,8 @@ function isRetriableKafkaFailure(cause: unknown): boolean {
 function describeValue(value: unknown): string {
   if (value === undefined) return 'missing';
   try {
-    return JSON.stringify(value) ?? String(value);
+    return cut(JSON.stringify(value) ?? String(value));
   } catch {
-    return String(value);
+    return cut(String(value));
   }
 }
