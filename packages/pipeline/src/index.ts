@@ -17,6 +17,8 @@ export type {
   LevelSink,
   OutputTransaction,
   RejectedRecord,
+  RestartTracker,
+  RestartVerdict,
   SourcedEvent,
   StateSnapshot,
   StateStore,
@@ -24,5 +26,6 @@ export type {
 export { offsetKey } from './ports.js';
 export type { Recovery } from './recover-engine.js';
 export { recoverEngine } from './recover-engine.js';
+export { decideRestart, type RestartRecord } from './restart-decision.js';
 export type { PipelineDeps, PipelineLogger } from './run-pipeline.js';
 export { runPipeline } from './run-pipeline.js';

@@ -30,6 +30,8 @@ const schema = z.object({
     .default('false')
     .transform((v) => v === 'true'),
   FX_MAX_AGE_MS: z.coerce.number().int().positive().optional(),
+  /** A record that crashed the service this many times is dead-lettered as poison_pill (README). */
+  POISON_PILL_RESTARTS: z.coerce.number().int().min(2).default(3),
   REJECT_UNKNOWN_SYMBOLS: z
     .enum(['true', 'false'])
     .default('true')

@@ -1,0 +1,42 @@
+import { canonicalOffsets } from './offsets.js';
+import type { InputOffsets, RestartVerdict } from './ports.js';
+
+/**
+ * What the restart counter keeps for one calculator between runs (see RestartTracker): the
+ * committed offsets a run started from, how many runs in a row crashed there, and whether the
+ * last one read records one at a time.
+ */
+export interface RestartRecord {
+  /** `canonicalOffsets` of the start point. */
+  readonly offsets: string;
+  readonly crashes: number;
+  readonly isolated: boolean;
+}
+
+/**
+ * Decides how a run starts from `from`, given what the previous run left (`previous` is null after
+ * a clean stop: only a run that dies without stopping cleanly leaves its record behind). With
+ * `restarts` = N: after N − 1 crashes at one offset the run isolates records; if it crashes
+ * again, on the record after the offset it then sits at, that record has crashed the service N
+ * times (N − 1 in a batch, once alone) and is dead-lettered.
+ */
+export function decideRestart(
+  previous: RestartRecord | null,
+  from: InputOffsets | null,
+  restarts: number,
+): { readonly verdict: RestartVerdict; readonly record: RestartRecord } {
+  const offsets = canonicalOffsets(from);
+  if (previous === null) {
+    return { verdict: { mode: 'normal', crashes: 0 }, record: { offsets, crashes: 0, isolated: false } };
+  }
+  const crashes = previous.offsets === offsets ? previous.crashes + 1 : 1;
+  if (previous.isolated) {
+    // Isolated runs commit each record before reading the next: the crash was on this one.
+    return { verdict: { mode: 'poison', crashes }, record: { offsets, crashes: 0, isolated: false } };
+  }
+  const isolate = crashes >= Math.max(1, restarts - 1);
+  return {
+    verdict: { mode: isolate ? 'isolate' : 'normal', crashes },
+    record: { offsets, crashes, isolated: isolate },
+  };
+}
