@@ -4,8 +4,9 @@ import type { Message } from 'kafkajs';
 import { DEAD_LETTER_HEADERS } from './topics.js';
 
 /**
- * Dead-letter header with the rejection's human-readable detail ("price was -1.00"). Not yet in
- * the schemas/README.md header table (which DEAD_LETTER_HEADERS mirrors), hence its own constant.
+ * Dead-letter header with the rejection's human-readable detail ("price was -1.00"). This and the
+ * two below are in the schemas/README.md header table too; they are kept out of
+ * DEAD_LETTER_HEADERS, which other services' dead letters share, to keep that object unchanged.
  */
 export const DEAD_LETTER_DETAIL_HEADER = 'indexflow-reject-detail';
 /** Byte length of the original value (absent for a null value). */
