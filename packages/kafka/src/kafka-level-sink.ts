@@ -4,6 +4,7 @@ import type { Admin, Kafka, Message, Producer, TopicMessages } from 'kafkajs';
 import { createAvroSerdes, type FastAvroSerdes } from './avro-serdes.js';
 import { createCachedKeyPartitioner } from './cached-key-partitioner.js';
 import { closeToRecord, type IndexCloseRecord, indexCloseKey } from './close-record.js';
+import { retryConcurrentTransactions } from './concurrent-transactions.js';
 import { deadLetterMessage } from './dead-letter-message.js';
 import { KafkaAdapterError, KafkaOperationError, LevelTransactionError } from './kafka-errors.js';
 import type { StructuredLogger } from './kafkajs-log-bridge.js';
@@ -128,7 +129,10 @@ export class KafkaLevelSink implements LevelSink {
     try {
       tx = await producer.transaction();
       for (const chunk of chunkTopicMessages(topicMessages)) await tx.sendBatch({ topicMessages: chunk });
-      if (topics.length > 0) await tx.sendOffsets({ consumerGroupId: groupId, topics });
+      if (topics.length > 0) {
+        const open = tx;
+        await retryConcurrentTransactions(() => open.sendOffsets({ consumerGroupId: groupId, topics }));
+      }
       // The state must be staged before Kafka decides the batch happened (see StateStore).
       await staged;
       await tx.commit();
