@@ -6,21 +6,16 @@ import { createHash } from 'node:crypto';
 import { readIndexDefinitions } from '@indexflow/dataset-files';
 import { IndexEngine } from '@indexflow/index-engine';
 import {
-  createAvroSerdes,
   DEAD_LETTER_BOUNDS,
   DEAD_LETTER_DETAIL_HEADER,
   DEAD_LETTER_HEADERS,
   DEAD_LETTER_LENGTH_HEADER,
   DEAD_LETTER_SHA256_HEADER,
-  type FxRateRecord,
-  type MarketTickRecord,
   tickRecordToEvent,
 } from '@indexflow/kafka';
 import { SAMPLE_DIR } from '@indexflow/seed-indices';
 import { waitFor } from '@indexflow/testkit';
-import type { Producer } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
-import { produceDataset } from '../../services/cli/src/kafka/produce-dataset.js';
 import {
   type CalculatorEnvironment,
   makeDataset,
@@ -38,51 +33,11 @@ import {
   produceHostile,
   transportAndShapeCorpus,
 } from './support/hostile-corpus.js';
+import { produceDatasetWith } from './support/interleaved-produce.js';
 import { readLevels, waitForLevels } from './support/level-reader.js';
 import { TopicReader } from './support/topic-reader.js';
 
 const start = trackedCalculators();
-
-/**
- * Produces the dataset through a producer that slips `middle` in after its third request, so
- * those hostile records sit between good ticks of the same partitions.
- */
-async function produceWithHostileMiddle(
-  environment: CalculatorEnvironment,
-  datasetDir: string,
-  middle: readonly HostileRecord[],
-): Promise<ProducedHostile[]> {
-  const real = environment.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-  await real.connect();
-  let requests = 0;
-  let produced: ProducedHostile[] = [];
-  const interleaving = {
-    sendBatch: async (batch: Parameters<Producer['sendBatch']>[0]) => {
-      const result = await real.sendBatch(batch);
-      requests += 1;
-      if (requests === 3) produced = await produceHostile(real, middle);
-      return result;
-    },
-  } as unknown as Producer;
-  const tickSerdes = new Map<string, ReturnType<typeof createAvroSerdes<MarketTickRecord>>>();
-  await produceDataset({
-    datasetDir,
-    producer: interleaving,
-    topics: environment.topics,
-    tickSerdes: (topic) => {
-      const serdes = tickSerdes.get(topic) ?? createAvroSerdes<MarketTickRecord>(environment.registry, topic);
-      tickSerdes.set(topic, serdes);
-      return serdes;
-    },
-    fxSerdes: createAvroSerdes<FxRateRecord>(environment.registry, environment.topics.fx),
-    speed: 'max',
-    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-    now: () => Date.now(),
-  });
-  await real.disconnect();
-  expect(requests).toBeGreaterThan(3);
-  return produced;
-}
 
 const headerText = (headers: Record<string, unknown>, name: string) =>
   headers[name] === undefined ? undefined : String(headers[name]);
@@ -143,7 +98,9 @@ async function runWithHostileInput(corpus: (env: CalculatorEnvironment) => Promi
   await producer.connect();
   const before = await produceHostile(producer, records.slice(0, half));
   await producer.disconnect();
-  const middle = await produceWithHostileMiddle(environment, datasetDir, middleReasons(records.slice(half)));
+  const middle = await produceDatasetWith(environment, datasetDir, 3, (real) =>
+    produceHostile(real, middleReasons(records.slice(half))),
+  );
   const hostile = [...before, ...middle];
   expect(hostile.length).toBe(records.length);
 

@@ -38,6 +38,16 @@ describe('RedisRestartTracker', () => {
     expect(await start()).toEqual({ mode: 'normal', crashes: 0 });
   });
 
+  it('keeps the count across a run an outage ended, without counting it', async () => {
+    const calculatorId = uniqueName('calc');
+    const tracker = () => new RedisRestartTracker({ redis, calculatorId, prefix, restarts: 3 });
+    await tracker().begin(at);
+    expect(await tracker().begin(at)).toEqual({ mode: 'normal', crashes: 1 });
+    await tracker().outage();
+    expect(await tracker().begin(at)).toEqual({ mode: 'normal', crashes: 1 });
+    expect(await tracker().begin(at)).toEqual({ mode: 'isolate', crashes: 2 });
+  });
+
   it('stops isolating once the isolated records are committed', async () => {
     const calculatorId = uniqueName('calc');
     const tracker = () => new RedisRestartTracker({ redis, calculatorId, prefix, restarts: 2 });

@@ -123,13 +123,15 @@ export interface RestartVerdict {
 /**
  * Durable count of runs that crashed at the same committed offsets, for poison-pill detection
  * (see decideRestart). `begin` is called once a run knows where it starts, `isolationDone` when
- * an isolated run has committed its isolated records, and `end` when a run stops cleanly or fails
- * for a reason that is not its input's (an outage): only a run that dies leaves its record.
+ * an isolated run has committed its isolated records, `end` when a run stops cleanly (the count
+ * is cleared) and `outage` when it fails for a reason that is not its input's (a retriable Kafka,
+ * Redis or registry error: the run does not count, the count so far stands).
  */
 export interface RestartTracker {
   begin(from: InputOffsets | null): Promise<RestartVerdict>;
   isolationDone(): Promise<void>;
   end(): Promise<void>;
+  outage(): Promise<void>;
 }
 
 export type { IndexEvent, IndexLevel, Rejection };

@@ -18,7 +18,7 @@ describe('decideRestart', () => {
   it('starts normally after a clean stop (no record left)', () => {
     expect(decideRestart(null, at, 3)).toEqual({
       verdict: { mode: 'normal', crashes: 0 },
-      record: { offsets: '{"fx:0":"7","ticks:0":"100"}', crashes: 0, isolated: false },
+      record: { offsets: '{"fx:0":"7","ticks:0":"100"}', crashes: 0, isolated: false, stopped: false },
     });
   });
 
@@ -40,6 +40,17 @@ describe('decideRestart', () => {
   it('starts counting again when a crashed run had got past its start point', () => {
     expect(crashLoop([at, later, later, at])).toEqual(['normal:0', 'normal:1', 'isolate:2', 'poison:1']);
     expect(crashLoop([at, at, later, later], 4)).toEqual(['normal:0', 'normal:1', 'normal:1', 'normal:2']);
+  });
+
+  it('does not count a run an outage ended, nor poison after it, but keeps the crashes before it', () => {
+    const crashed = decideRestart(decideRestart(null, at, 3).record, at, 3).record;
+    expect(crashed.crashes).toBe(1);
+    const afterOutage = decideRestart({ ...crashed, stopped: true }, at, 3);
+    expect(afterOutage.verdict).toEqual({ mode: 'normal', crashes: 1 });
+    const isolating = { ...decideRestart(crashed, at, 3).record, stopped: true };
+    expect(isolating.isolated).toBe(true);
+    expect(decideRestart(isolating, at, 3).verdict).toEqual({ mode: 'isolate', crashes: 2 });
+    expect(decideRestart(isolating, later, 3).verdict).toEqual({ mode: 'normal', crashes: 0 });
   });
 
   it('counts a crash loop from the very beginning of the input', () => {

@@ -11,11 +11,14 @@ export interface RestartRecord {
   readonly offsets: string;
   readonly crashes: number;
   readonly isolated: boolean;
+  /** The run ended by an outage, not a crash: it does not count, and what came before stands. */
+  readonly stopped: boolean;
 }
 
 /**
  * Decides how a run starts from `from`, given what the previous run left (`previous` is null after
- * a clean stop: only a run that dies without stopping cleanly leaves its record behind). With
+ * a clean stop: only a run that dies without stopping cleanly leaves its record behind, marked
+ * `stopped` when it failed for an outage rather than died). With
  * `restarts` = N: after N − 1 crashes at one offset the run isolates records; if it crashes
  * again, on the record after the offset it then sits at, that record has crashed the service N
  * times (N − 1 in a batch, once alone) and is dead-lettered.
@@ -26,17 +29,31 @@ export function decideRestart(
   restarts: number,
 ): { readonly verdict: RestartVerdict; readonly record: RestartRecord } {
   const offsets = canonicalOffsets(from);
+  const threshold = Math.max(1, restarts - 1);
   if (previous === null) {
-    return { verdict: { mode: 'normal', crashes: 0 }, record: { offsets, crashes: 0, isolated: false } };
+    return { verdict: { mode: 'normal', crashes: 0 }, record: fresh(offsets, 0, false) };
   }
-  const crashes = previous.offsets === offsets ? previous.crashes + 1 : 1;
+  const same = previous.offsets === offsets;
+  if (previous.stopped) {
+    const crashes = same ? previous.crashes : 0;
+    const isolate = crashes > 0 && crashes >= threshold;
+    return {
+      verdict: { mode: isolate ? 'isolate' : 'normal', crashes },
+      record: fresh(offsets, crashes, isolate),
+    };
+  }
+  const crashes = same ? previous.crashes + 1 : 1;
   if (previous.isolated) {
     // Isolated runs commit each record before reading the next: the crash was on this one.
-    return { verdict: { mode: 'poison', crashes }, record: { offsets, crashes: 0, isolated: false } };
+    return { verdict: { mode: 'poison', crashes }, record: fresh(offsets, 0, false) };
   }
-  const isolate = crashes >= Math.max(1, restarts - 1);
+  const isolate = crashes >= threshold;
   return {
     verdict: { mode: isolate ? 'isolate' : 'normal', crashes },
-    record: { offsets, crashes, isolated: isolate },
+    record: fresh(offsets, crashes, isolate),
   };
+}
+
+function fresh(offsets: string, crashes: number, isolated: boolean): RestartRecord {
+  return { offsets, crashes, isolated, stopped: false };
 }

@@ -1,5 +1,6 @@
 // The RestartTracker port over Redis: one small hash beside the calculator's state, written when
-// a run starts and deleted when it stops cleanly, so a record found at start means the last run died.
+// a run starts, deleted when it stops cleanly and marked `stopped` when an outage ends it, so an
+// unmarked record found at start means the last run died.
 import {
   decideRestart,
   type InputOffsets,
@@ -39,6 +40,7 @@ export class RedisRestartTracker implements RestartTracker {
         offsets: record.offsets,
         crashes: String(record.crashes),
         isolated: record.isolated ? '1' : '0',
+        stopped: '0',
       }),
     );
     return verdict;
@@ -46,6 +48,10 @@ export class RedisRestartTracker implements RestartTracker {
 
   async isolationDone(): Promise<void> {
     await this.#run('write', () => this.#redis.hset(this.key, 'isolated', '0'));
+  }
+
+  async outage(): Promise<void> {
+    await this.#run('write', () => this.#redis.hset(this.key, 'stopped', '1'));
   }
 
   async end(): Promise<void> {
@@ -65,5 +71,10 @@ export class RedisRestartTracker implements RestartTracker {
 export function parseRecord(fields: Record<string, string>): RestartRecord | null {
   const crashes = Number(fields.crashes);
   if (fields.offsets === undefined || !Number.isSafeInteger(crashes) || crashes < 0) return null;
-  return { offsets: fields.offsets, crashes, isolated: fields.isolated === '1' };
+  return {
+    offsets: fields.offsets,
+    crashes,
+    isolated: fields.isolated === '1',
+    stopped: fields.stopped === '1',
+  };
 }

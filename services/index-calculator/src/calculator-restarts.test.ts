@@ -25,6 +25,9 @@ class FakeTracker implements RestartTracker {
   async end(): Promise<void> {
     this.calls.push('end');
   }
+  async outage(): Promise<void> {
+    this.calls.push('outage');
+  }
 }
 
 async function run(verdict: RestartVerdict, failWith?: Error) {
@@ -79,9 +82,9 @@ describe('calculator restart counter', () => {
     expect(restarts.calls).toEqual(['begin', 'isolationDone', 'end']);
   });
 
-  it('clears the counter when the run fails for an outage, and keeps it when the run fails otherwise', async () => {
+  it('marks an outage as not counting, and leaves the counter armed when the run fails otherwise', async () => {
     const outage = Object.assign(new Error('registry unreachable'), { retriable: true });
-    expect((await run({ mode: 'normal', crashes: 0 }, outage)).restarts.calls).toEqual(['begin', 'end']);
+    expect((await run({ mode: 'normal', crashes: 0 }, outage)).restarts.calls).toEqual(['begin', 'outage']);
     const bug = new Error('something else');
     const failed = await run({ mode: 'normal', crashes: 0 }, bug);
     expect(failed.error).toBe(bug);

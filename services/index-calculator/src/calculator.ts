@@ -111,7 +111,7 @@ export function createCalculator(deps: CalculatorDeps): Calculator {
         await deps.restarts?.end();
       } catch (error) {
         // An outage is not the input's fault: it must not count towards a poison pill.
-        if (isRetriable(error)) await deps.restarts?.end().catch(() => {});
+        if (isRetriable(error)) await deps.restarts?.outage().catch(() => {});
         throw error;
       } finally {
         ready = false;
