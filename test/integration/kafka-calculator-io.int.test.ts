@@ -192,7 +192,7 @@ describe('Kafka calculator IO (KafkaEventSource, KafkaLevelSink)', () => {
     expect(nextOffsets).toEqual({ [`${topic}:0`]: '4', [`${topic}:1`]: '4' });
   });
 
-  it('turns garbage bytes and unknown schema ids into undecodable rejections and keeps consuming', async () => {
+  it('turns garbage bytes and unknown schema ids into undecodable and unknown_schema rejections and keeps consuming', async () => {
     const topic = await topicWithSchema('io-garbage', 1, 'market-tick');
     const unknownSchemaId = Buffer.from([0, 0x7f, 0xff, 0xff, 0xf0, 1, 2, 3]);
     await produceTicks(topic, [
@@ -208,7 +208,7 @@ describe('Kafka calculator IO (KafkaEventSource, KafkaLevelSink)', () => {
     expect(events.map((e) => e.offset)).toEqual(['0', '3']);
     expect(undecodable.map((r) => [r.offset, r.reason])).toEqual([
       ['1', 'undecodable'],
-      ['2', 'undecodable'],
+      ['2', 'unknown_schema'],
     ]);
     expect(undecodable[0]?.value?.toString()).toBe('not avro at all');
     expect(undecodable[0]?.key?.toString()).toBe('garbage');
