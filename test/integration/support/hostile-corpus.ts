@@ -72,6 +72,13 @@ export async function transportAndShapeCorpus(environment: CalculatorEnvironment
       reason: 'non_positive_price',
     },
     {
+      name: '600 KB malformed price',
+      topic: topics.ticksAshare,
+      key: '688041.SH',
+      value: await tick('688041.SH', `1.${'x'.repeat(600 * 1024)}`),
+      reason: 'malformed_price',
+    },
+    {
       name: 'NaN price',
       topic: topics.ticksAshare,
       key: '688041.SH',
