@@ -67,9 +67,9 @@ export function createCalculator(deps: CalculatorDeps): Calculator {
       const verdict = (await deps.restarts?.begin(recovery.from)) ?? { mode: 'normal', crashes: 0 };
       if (verdict.mode !== 'normal')
         deps.logger.warn({ ...verdict, offsets: recovery.from }, 'previous runs crashed at these offsets');
-      await deps.source.start(recovery.from);
-      ready = true;
       try {
+        await deps.source.start(recovery.from);
+        ready = true;
         let previous = { records: 0, levels: 0, suppressed: 0, rejected: new Map<string, number>() };
         await runPipeline({
           engine: recovery.engine,
@@ -108,7 +108,10 @@ export function createCalculator(deps: CalculatorDeps): Calculator {
             };
           },
         });
-        await deps.restarts?.end();
+        // A clean stop whatever Redis says now; a record left behind counts one crash too many.
+        await deps.restarts
+          ?.end()
+          .catch((error) => deps.logger.warn({ err: error }, 'restart counter not cleared'));
       } catch (error) {
         // An outage is not the input's fault: it must not count towards a poison pill.
         if (isRetriable(error)) await deps.restarts?.outage().catch(() => {});
