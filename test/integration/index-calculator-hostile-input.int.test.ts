@@ -91,7 +91,8 @@ async function runWithHostileInput(corpus: (env: CalculatorEnvironment) => Promi
     environment.topics.deadLetter,
     false,
   ).start();
-  const calculator = start(environment.env);
+  // Explicit: symbols in no index are refused here (the empty and huge symbols must be too).
+  const calculator = start({ ...environment.env, REJECT_UNKNOWN_SYMBOLS: 'true' });
   const records = await corpus(environment);
   const half = Math.ceil(records.length / 2);
   const producer = environment.kafka.producer();
