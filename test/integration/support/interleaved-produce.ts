@@ -27,22 +27,39 @@ export async function produceDatasetWith<T>(
     },
   } as unknown as Producer;
   const tickSerdes = new Map<string, ReturnType<typeof createAvroSerdes<MarketTickRecord>>>();
-  await produceDataset({
+  const partitions = await partitionCounts(environment);
+  // A variable, not a literal: producers that write watermarks take `partitions`, older ones
+  // ignore it, and this helper serves both.
+  const deps = {
     datasetDir,
     producer: interleaving,
     topics: environment.topics,
-    tickSerdes: (topic) => {
+    tickSerdes: (topic: string) => {
       const serdes = tickSerdes.get(topic) ?? createAvroSerdes<MarketTickRecord>(environment.registry, topic);
       tickSerdes.set(topic, serdes);
       return serdes;
     },
     fxSerdes: createAvroSerdes<FxRateRecord>(environment.registry, environment.topics.fx),
-    speed: 'max',
-    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    speed: 'max' as const,
+    partitions: (topic: string) => partitions.get(topic) ?? 1,
+    sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
     now: () => Date.now(),
-  });
+  };
+  await produceDataset(deps as Parameters<typeof produceDataset>[0]);
   await real.disconnect();
   if (result === undefined)
     throw new Error(`the dataset took ${requests} requests, not more than ${afterRequest}`);
   return result.value;
+}
+
+/** Partitions of each of the environment's topics. */
+async function partitionCounts(environment: CalculatorEnvironment): Promise<Map<string, number>> {
+  const admin = environment.kafka.admin();
+  await admin.connect();
+  try {
+    const { topics } = await admin.fetchTopicMetadata({ topics: Object.values(environment.topics) });
+    return new Map(topics.map((t) => [t.name, t.partitions.length]));
+  } finally {
+    await admin.disconnect();
+  }
 }
