@@ -7,8 +7,14 @@ import {
   SubjectNameStrategyType,
 } from '@confluentinc/schemaregistry';
 import avro from 'avsc';
-import { AvroDeserializationError, AvroSerializationError, SchemaRegistryError } from './kafka-errors.js';
+import {
+  AvroDeserializationError,
+  AvroSerializationError,
+  KafkaAdapterError,
+  SchemaRegistryError,
+} from './kafka-errors.js';
 import type { SchemaName } from './schema-files.js';
+import { SchemaIdLookup, type SchemaLookupPolicy } from './schema-id-lookup.js';
 import { type RecordBySchema, type TopicSpec, valueSubject } from './topics.js';
 
 /** Encodes and decodes one topic's values in the Confluent wire format (0, 4-byte id, Avro body). */
@@ -58,26 +64,28 @@ const HEADER_BYTES = 5;
  * ~60 µs through its generic rule-executing path, which made decoding the calculator's bottleneck.
  * `avro-serdes.test.ts` checks both paths produce and read identical bytes.
  */
-export function createAvroSerdes<T>(client: Client, topic: string): FastAvroSerdes<T> {
+export function createAvroSerdes<T>(
+  client: Client,
+  topic: string,
+  /** How ids read from input are resolved (negative cache, retries); see SchemaIdLookup. */
+  policy?: SchemaLookupPolicy,
+): FastAvroSerdes<T> {
   const subject = valueSubject(topic);
-  const types = new Map<number, Promise<avro.Type>>();
   const resolved = new Map<number, avro.Type>();
   let latest: Promise<{ id: number; type: avro.Type; header: Buffer }> | null = null;
 
-  const typeOf = (id: number): Promise<avro.Type> => {
-    let type = types.get(id);
-    if (!type) {
-      type = client.getBySubjectAndId(subject, id).then((info) => {
+  const lookup = new SchemaIdLookup<avro.Type>(
+    subject,
+    (id) =>
+      client.getBySubjectAndId(subject, id).then((info) => {
         const resolvedType = avro.Type.forSchema(JSON.parse(info.schema));
         resolved.set(id, resolvedType);
         return resolvedType;
-      });
-      // A failed lookup is not cached: the next record retries it.
-      type.catch(() => types.delete(id));
-      types.set(id, type);
-    }
-    return type;
-  };
+      }),
+    // Not cached by the client: proves the registry answers at all.
+    () => client.getAllSubjects(),
+    policy,
+  );
 
   const latestSchema = () => {
     if (!latest) {
@@ -163,11 +171,9 @@ export function createAvroSerdes<T>(client: Client, topic: string): FastAvroSerd
       const id = bytes.readInt32BE(1);
       let type: avro.Type;
       try {
-        type = await typeOf(id);
+        type = await lookup.resolve(id);
       } catch (cause) {
-        if (isRegistryFailure(cause)) {
-          throw new SchemaRegistryError({ subject, cause, operation: 'schema lookup by id' });
-        }
+        if (cause instanceof KafkaAdapterError) throw cause;
         throw new AvroDeserializationError({ topic, bytes, cause });
       }
       return decodeWith(type, bytes);

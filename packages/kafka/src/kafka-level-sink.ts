@@ -1,21 +1,16 @@
 import type { Client } from '@confluentinc/schemaregistry';
-import type { InputOffsets, LevelSink, OutputTransaction, RejectedRecord } from '@indexflow/pipeline';
+import type { InputOffsets, LevelSink, OutputTransaction } from '@indexflow/pipeline';
 import type { Admin, Kafka, Message, Producer, TopicMessages } from 'kafkajs';
 import { createAvroSerdes, type FastAvroSerdes } from './avro-serdes.js';
 import { createCachedKeyPartitioner } from './cached-key-partitioner.js';
 import { closeToRecord, type IndexCloseRecord, indexCloseKey } from './close-record.js';
+import { retryConcurrentTransactions } from './concurrent-transactions.js';
+import { deadLetterMessage } from './dead-letter-message.js';
 import { KafkaAdapterError, KafkaOperationError, LevelTransactionError } from './kafka-errors.js';
 import type { StructuredLogger } from './kafkajs-log-bridge.js';
 import { chunkTopicMessages } from './produce-chunks.js';
 import { type LevelRecordOptions, levelToRecord } from './record-mapping.js';
 import type { IndexLevelRecord } from './record-types.js';
-import { DEAD_LETTER_HEADERS } from './topics.js';
-
-/**
- * Dead-letter header with the rejection's human-readable detail ("price was -1.00"). Not yet in
- * the schemas/README.md header table (which DEAD_LETTER_HEADERS mirrors), hence its own constant.
- */
-export const DEAD_LETTER_DETAIL_HEADER = 'indexflow-reject-detail';
 
 export interface KafkaLevelSinkOptions {
   readonly kafka: Kafka;
@@ -39,21 +34,6 @@ export interface KafkaLevelSinkOptions {
   /** Index currency and FX observation lookup for the level records. */
   readonly levelRecord?: LevelRecordOptions;
   readonly logger: StructuredLogger;
-}
-
-/** Returns the dead-letter message of a rejected record: original key and bytes, provenance in headers. */
-export function deadLetterMessage(record: RejectedRecord): Message {
-  return {
-    key: record.key,
-    value: record.value,
-    headers: {
-      [DEAD_LETTER_HEADERS.rejectReason]: record.reason,
-      [DEAD_LETTER_HEADERS.sourceTopic]: record.topic,
-      [DEAD_LETTER_HEADERS.sourcePartition]: String(record.partition),
-      [DEAD_LETTER_HEADERS.sourceOffset]: record.offset,
-      [DEAD_LETTER_DETAIL_HEADER]: record.detail,
-    },
-  };
 }
 
 /** Groups `topic:partition` → offset into kafkajs's sendOffsets shape. */
@@ -149,7 +129,10 @@ export class KafkaLevelSink implements LevelSink {
     try {
       tx = await producer.transaction();
       for (const chunk of chunkTopicMessages(topicMessages)) await tx.sendBatch({ topicMessages: chunk });
-      if (topics.length > 0) await tx.sendOffsets({ consumerGroupId: groupId, topics });
+      if (topics.length > 0) {
+        const open = tx;
+        await retryConcurrentTransactions(() => open.sendOffsets({ consumerGroupId: groupId, topics }));
+      }
       // The state must be staged before Kafka decides the batch happened (see StateStore).
       await staged;
       await tx.commit();

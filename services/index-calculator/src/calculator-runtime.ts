@@ -2,6 +2,7 @@ import {
   ALL_TOPICS,
   AVRO_TOPICS,
   createKafkaClient,
+  createLevelSizeGuard,
   createSchemaRegistryClient,
   ensureTopics,
   KafkaEventSource,
@@ -11,7 +12,7 @@ import {
   topicNames,
 } from '@indexflow/kafka';
 import type { Logger } from '@indexflow/observability';
-import { RedisStateStore } from '@indexflow/redis-state';
+import { RedisRestartTracker, RedisStateStore } from '@indexflow/redis-state';
 import { Redis } from 'ioredis';
 import { type Calculator, createCalculator } from './calculator.js';
 import { type CalculatorMetrics, createCalculatorMetrics } from './calculator-metrics.js';
@@ -109,6 +110,12 @@ export async function createCalculatorRuntime(
     prefix: config.TOPIC_PREFIX || undefined,
     logger: log,
   });
+  const restarts = new RedisRestartTracker({
+    redis,
+    calculatorId: config.CALCULATOR_ID,
+    prefix: config.TOPIC_PREFIX || undefined,
+    restarts: config.POISON_PILL_RESTARTS,
+  });
   const calculator = createCalculator({
     definitions,
     engineOptions: {
@@ -123,6 +130,8 @@ export async function createCalculatorRuntime(
     metrics,
     ...(shard ? { rejectionsToPublish: shard.scope.rejectionsToPublish } : {}),
     ...(fastLane ? { fastLane } : {}),
+    levelGuard: createLevelSizeGuard(),
+    restarts,
     batchSize: config.BATCH_SIZE,
     batchWaitMs: config.BATCH_WAIT_MS,
     conflationIntervalMs: config.CONFLATION_INTERVAL_MS,
