@@ -8,6 +8,7 @@ import {
   parseTimestamp,
   replayDataset,
   shanghaiMidnight,
+  TimeSequencer,
 } from '@indexflow/dataset-files';
 import { Dec, FxRateFilter, formatFixed } from '@indexflow/index-engine';
 import {
@@ -125,7 +126,8 @@ describe('corporate-actions & FX service: three days through the running service
     const admin = kafka.admin();
     await admin.connect();
     const fxGroup = `indexflow-corporate-actions-${prefix}it-fx`;
-    const fxSequences = new Map<string, number>();
+    // Numbered from the data, as `replay --kafka` and the offline reader number fx.csv.
+    const fxSequences = new TimeSequencer();
     let rawFxProduced = 0;
 
     // The calculator has consumed and committed every tick produced so far.
@@ -176,12 +178,12 @@ describe('corporate-actions & FX service: three days through the running service
       // merged in arrival order instead (README: Known limits).
       const messages = [];
       for (const row of scenario.fxByDay.get(day)!) {
-        const sequence = (fxSequences.get(row.pair) ?? 0) + 1;
-        fxSequences.set(row.pair, sequence);
+        const eventTime = parseTimestamp(row.ts)!;
+        const sequence = fxSequences.next(row.pair, eventTime);
         const record: FxRateRecord = {
           pair: row.pair,
           rate: row.rate,
-          eventTime: parseTimestamp(row.ts)!,
+          eventTime,
           source: DEFAULT_FX_SOURCE,
           sequence,
         };
