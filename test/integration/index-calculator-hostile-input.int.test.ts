@@ -3,17 +3,13 @@
 // each must land in the dead-letter topic with a reason and a bounded size, the process must
 // never exit, and the levels (read_committed) must equal the offline replay of the clean day.
 import { createHash } from 'node:crypto';
-import { readIndexDefinitions } from '@indexflow/dataset-files';
-import { IndexEngine } from '@indexflow/index-engine';
 import {
   DEAD_LETTER_BOUNDS,
   DEAD_LETTER_DETAIL_HEADER,
   DEAD_LETTER_HEADERS,
   DEAD_LETTER_LENGTH_HEADER,
   DEAD_LETTER_SHA256_HEADER,
-  tickRecordToEvent,
 } from '@indexflow/kafka';
-import { SAMPLE_DIR } from '@indexflow/seed-indices';
 import { waitFor } from '@indexflow/testkit';
 import { describe, expect, it } from 'vitest';
 import {
