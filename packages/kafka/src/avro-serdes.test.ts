@@ -88,6 +88,22 @@ describe('createAvroSerdes against a mock registry', () => {
     expect(serdes.subject).toBe('indexflow.ticks.ashare-value');
   });
 
+  it('looks a schema id up once, however many records a reader decodes with it', async () => {
+    let lookups = 0;
+    const counting = new Proxy(client, {
+      get(target, property, receiver) {
+        if (property === 'getBySubjectAndId') lookups += 1;
+        const value = Reflect.get(target, property, receiver);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const writer = createAvroSerdes<MarketTickRecord>(client, TOPICS.ticksAshare.name);
+    const bytes = await writer.serialize(tick);
+    const reader = createAvroSerdes<MarketTickRecord>(counting, TOPICS.ticksAshare.name);
+    for (let i = 0; i < 50; i += 1) expect(await reader.deserialize(bytes)).toEqual(tick);
+    expect(lookups).toBe(1);
+  });
+
   it('round-trips a tick, including nulls and a long sequence above 2^32', async () => {
     const serdes = createAvroSerdes<MarketTickRecord>(client, TOPICS.ticksAshare.name);
     expect(await serdes.deserialize(await serdes.serialize(tick))).toEqual(tick);

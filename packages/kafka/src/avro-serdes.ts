@@ -76,12 +76,16 @@ export function createAvroSerdes<T>(
 
   const lookup = new SchemaIdLookup<avro.Type>(
     subject,
+    // A resolved id is never looked up again: building an avsc type per record (as every
+    // `deserialize` call would) costs ~60 µs and, on a long read, gigabytes.
     (id) =>
-      client.getBySubjectAndId(subject, id).then((info) => {
-        const resolvedType = avro.Type.forSchema(JSON.parse(info.schema));
-        resolved.set(id, resolvedType);
-        return resolvedType;
-      }),
+      resolved.has(id)
+        ? Promise.resolve(resolved.get(id)!)
+        : client.getBySubjectAndId(subject, id).then((info) => {
+            const resolvedType = avro.Type.forSchema(JSON.parse(info.schema));
+            resolved.set(id, resolvedType);
+            return resolvedType;
+          }),
     // Not cached by the client: proves the registry answers at all.
     () => client.getAllSubjects(),
     policy,
@@ -171,7 +175,7 @@ export function createAvroSerdes<T>(
       const id = bytes.readInt32BE(1);
       let type: avro.Type;
       try {
-        type = await lookup.resolve(id);
+        type = resolved.get(id) ?? (await lookup.resolve(id));
       } catch (cause) {
         if (cause instanceof KafkaAdapterError) throw cause;
         throw new AvroDeserializationError({ topic, bytes, cause });
