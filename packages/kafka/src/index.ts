@@ -45,6 +45,17 @@ export {
 } from './kafka-level-sink.js';
 export { createKafkajsLogCreator, type StructuredLogger } from './kafkajs-log-bridge.js';
 export {
+  NativeClientUnavailableError,
+  nativeKafka,
+  nativeKafkaAvailable,
+} from './native/native-client.js';
+export { NativeEventSource, type NativeEventSourceOptions } from './native/native-event-source.js';
+export {
+  NativeFastLevelPublisher,
+  type NativeFastLevelPublisherOptions,
+} from './native/native-fast-level-publisher.js';
+export { NativeLevelSink, type NativeLevelSinkOptions } from './native/native-level-sink.js';
+export {
   adjustmentRecordToEvent,
   fxRecordToEvent,
   type IndexLevelFields,

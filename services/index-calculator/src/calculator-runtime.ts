@@ -4,9 +4,6 @@ import {
   createKafkaClient,
   createSchemaRegistryClient,
   ensureTopics,
-  KafkaEventSource,
-  KafkaFastLevelPublisher,
-  KafkaLevelSink,
   registerTopicSchemas,
   topicNames,
 } from '@indexflow/kafka';
@@ -17,6 +14,7 @@ import { type Calculator, createCalculator } from './calculator.js';
 import { type CalculatorMetrics, createCalculatorMetrics } from './calculator-metrics.js';
 import type { CalculatorConfig } from './config.js';
 import { loadIndexDefinitions } from './index-definitions.js';
+import { createKafkaAdapters } from './kafka-adapters.js';
 import type { ShardScope } from './shard-scope.js';
 
 export interface CalculatorRuntime {
@@ -62,37 +60,21 @@ export async function createCalculatorRuntime(
   });
   const groupId = calculatorGroupId(config.TOPIC_PREFIX, config.CALCULATOR_ID);
   const inputTopics = [topics.ticksAshare, topics.ticksHk, topics.fx, topics.indexAdjustments];
-  const source = new KafkaEventSource({
-    kafka,
-    registry,
-    groupId,
-    topics: inputTopics,
-    ordering: config.ORDERING,
-    idleTimeoutMs: config.IDLE_TIMEOUT_MS,
-    latenessMs: config.LATENESS_MS,
-    resumeGraceMs: config.RESUME_GRACE_MS,
-    logger: log.child({ component: 'kafka-event-source' }),
-  });
-  const sink = new KafkaLevelSink({
+  const { source, sink, fastLane } = createKafkaAdapters({
+    config,
     kafka,
     registry,
     groupId,
     inputTopics,
-    levelsTopic: topics.indexLevels,
-    ...(config.CONFLATION_INTERVAL_MS > 0 ? { conflatedTopic: topics.indexLevelsConflated } : {}),
-    deadLetterTopic: topics.deadLetter,
-    closesTopic: topics.indexCloses,
-    transactionalId: groupId,
-    logger: log.child({ component: 'kafka-level-sink' }),
+    outputs: {
+      levelsTopic: topics.indexLevels,
+      ...(config.CONFLATION_INTERVAL_MS > 0 ? { conflatedTopic: topics.indexLevelsConflated } : {}),
+      deadLetterTopic: topics.deadLetter,
+      closesTopic: topics.indexCloses,
+      fastTopic: topics.indexLevelsFast,
+    },
+    log,
   });
-  const fastLane = config.FAST_LEVELS
-    ? new KafkaFastLevelPublisher({
-        kafka,
-        registry,
-        topic: topics.indexLevelsFast,
-        logger: log.child({ component: 'kafka-fast-level-publisher' }),
-      })
-    : undefined;
   const redis = new Redis(config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 3 });
   await redis.connect();
   const state = new RedisStateStore({

@@ -29,6 +29,8 @@ const schema = z.object({
     .enum(['true', 'false'])
     .default('false')
     .transform((v) => v === 'true'),
+  /** Kafka client of the source, sink and fast lane: kafkajs (pure JS) or native (librdkafka). */
+  KAFKA_CLIENT: z.enum(['kafkajs', 'native']).default('kafkajs'),
   FX_MAX_AGE_MS: z.coerce.number().int().positive().optional(),
   REJECT_UNKNOWN_SYMBOLS: z
     .enum(['true', 'false'])
