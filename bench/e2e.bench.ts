@@ -39,6 +39,7 @@ import {
   createSchemaRegistryClient,
   ensureTopics,
   type FxRateRecord,
+  fetchPartitionCounts,
   type IndexLevelRecord,
   type MarketTickRecord,
   nativeKafkaAvailable,
@@ -95,6 +96,7 @@ await ensureTopics(
 await registerTopicSchemas(registry, {
   topics: AVRO_TOPICS.map((t) => ({ name: `${prefix}${t.name}`, schema: t.schema })),
 });
+const TOPIC_PARTITIONS = await fetchPartitionCounts(admin, [topics.ticksAshare, topics.ticksHk, topics.fx]);
 
 // 1. Data: enough simulated trading days of the seed indices for TICKS ticks.
 const datasetDir = mkdtempSync(join(tmpdir(), 'indexflow-bench-e2e-'));
@@ -133,6 +135,7 @@ const produced = await produceDataset({
   tickSerdes: serdesFor,
   fxSerdes: createAvroSerdes<FxRateRecord>(registry, topics.fx),
   speed: 'max',
+  partitions: (topic) => TOPIC_PARTITIONS.get(topic) ?? 1,
   sleep,
   now: () => Date.now(),
   batchSize: 2000,

@@ -23,7 +23,12 @@ import {
 import { waitFor } from '@indexflow/testkit';
 import { afterAll, describe, expect, it } from 'vitest';
 import { produceDataset } from '../../services/cli/src/kafka/produce-dataset.js';
-import { prepareEnvironment, recordAsRow, sortRows } from './support/calculator-environment.js';
+import {
+  partitionCounts,
+  prepareEnvironment,
+  recordAsRow,
+  sortRows,
+} from './support/calculator-environment.js';
 import { serviceEndpoints, trackedCalculators } from './support/calculator-process.js';
 import { trackedCorporateActions } from './support/corporate-actions-process.js';
 import {
@@ -69,6 +74,7 @@ describe('corporate-actions & FX service: three days through the running service
     const endpoints = serviceEndpoints();
     const environment = await prepareEnvironment({ ...endpoints, datasetDir: scenario.dir });
     const { kafka, registry, topics, env, prefix } = environment;
+    const partitions = await partitionCounts(environment);
     const serviceEnv = (day: string) => ({
       ...env,
       SERVICE_ID: 'it',
@@ -191,6 +197,7 @@ describe('corporate-actions & FX service: three days through the running service
         datasetDir: scenario.ticksOnlyDir,
         producer,
         topics,
+        partitions: (topic) => partitions.get(topic) ?? 1,
         from: shanghaiMidnight(day)!,
         to: nextDayStart(day),
         tickSerdes: (topic) => {

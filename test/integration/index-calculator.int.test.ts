@@ -101,7 +101,12 @@ describe('index-calculator with bad input', () => {
     await produce(environment, datasetDir);
     const reader = await readLevels(environment, environment.topics.indexLevels);
     const port = await freePort();
-    const calculator = start({ ...environment.env, HTTP_PORT: String(port), LAG_SAMPLE_MS: '200' });
+    const calculator = start({
+      ...environment.env,
+      HTTP_PORT: String(port),
+      LAG_SAMPLE_MS: '200',
+      REJECT_UNKNOWN_SYMBOLS: 'true',
+    });
     await waitFor(() => reader.records.length >= expected.length, { timeoutMs: 120_000, intervalMs: 250 });
     const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
     expect(ready.status).toBe(200);

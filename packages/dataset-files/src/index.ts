@@ -11,4 +11,5 @@ export { parseIndexDefinition, readIndexDefinitions } from './read-indices.js';
 export { DEFAULT_FX_SOURCE, readFxRates, readTicks } from './read-market-events.js';
 export type { ReplayOptions, ReplaySummary } from './replay-dataset.js';
 export { replayDataset } from './replay-dataset.js';
+export { TimeSequencer } from './time-sequence.js';
 export { formatUtc, parseTimestamp, shanghaiDate, shanghaiMidnight } from './timestamps.js';

@@ -5,6 +5,7 @@ import { columnIndex } from './csv-header.js';
 import { splitCsvLine } from './csv-line.js';
 import type { DatasetIssue } from './dataset-report.js';
 import { readLines } from './line-reader.js';
+import { TimeSequencer } from './time-sequence.js';
 import { parseTimestamp } from './timestamps.js';
 
 interface TimedRowSpec<E> {
@@ -118,9 +119,10 @@ export function* readFxRates(
 ): Generator<FxRateEvent> {
   const path = join(datasetDir, 'fx.csv');
   if (!existsSync(path)) return;
-  // Observation ids as a Kafka consumer derives them (`source:pair:sequence`, the feed numbering
-  // each pair from 1 as `replay --kafka` does), so a level names the same observation either way.
-  const sequences = new Map<string, number>();
+  // Observation ids as a Kafka consumer derives them (`source:pair:sequence`, numbered from the
+  // data as `replay --kafka` does), so a level names the same observation either way, however the
+  // dataset was cut into runs.
+  const sequences = new TimeSequencer();
   yield* readTimedRows(
     path,
     {
@@ -131,8 +133,7 @@ export function* readFxRates(
       toEvent: (row, eventTime, line) => {
         const pair = row.pair!.trim();
         const source = row.source?.trim() || undefined;
-        const sequence = (sequences.get(pair) ?? 0) + 1;
-        sequences.set(pair, sequence);
+        const sequence = sequences.next(pair, eventTime);
         return {
           kind: 'fx-rate',
           pair,

@@ -36,7 +36,7 @@ export type {
   CloseFxBasis,
   OfficialClose,
 } from './engine/official-close.js';
-export { compareEvents, kindRank } from './events/event-order.js';
+export { compareEvents, kindRank, STREAM_KIND_RANK } from './events/event-order.js';
 export type {
   EventPosition,
   FxRateEvent,

@@ -18,6 +18,7 @@ export const REJECT_REASONS = [
   'invalid_action',
   'duplicate_adjustment',
   'missing_price',
+  'late',
 ] as const;
 
 export type RejectReason = (typeof REJECT_REASONS)[number];

@@ -8,10 +8,37 @@ import type { InputOffsets, RejectedRecord, SourcedEvent } from '@indexflow/pipe
  */
 export type EventOrdering = 'canonical' | 'arrival';
 
-/** One record as the merge holds it: a decoded event or a record that could not be decoded. */
+/**
+ * A producer's progress statement read from a partition (see watermark-record.ts): every later
+ * record of the partition sorts at or after (`time`, `rank`), `rank` being the kind rank of the
+ * events the topic carries.
+ */
+export interface MergeWatermark {
+  readonly time: number;
+  readonly rank: number;
+  readonly final: boolean;
+}
+
+/** One record as the merge holds it: a decoded event, a record that could not be decoded, or a watermark. */
 export type MergeEntry =
-  | { readonly offset: bigint; readonly event: SourcedEvent; readonly rejected?: undefined }
-  | { readonly offset: bigint; readonly rejected: RejectedRecord; readonly event?: undefined };
+  | {
+      readonly offset: bigint;
+      readonly event: SourcedEvent;
+      readonly rejected?: undefined;
+      readonly watermark?: undefined;
+    }
+  | {
+      readonly offset: bigint;
+      readonly rejected: RejectedRecord;
+      readonly event?: undefined;
+      readonly watermark?: undefined;
+    }
+  | {
+      readonly offset: bigint;
+      readonly watermark: MergeWatermark;
+      readonly event?: undefined;
+      readonly rejected?: undefined;
+    };
 
 interface BufferedEntry {
   readonly offset: bigint;
@@ -37,6 +64,14 @@ interface PartitionState {
   /** Until when (wall clock) this partition's events wait for idle partitions, after it resumed. */
   resumedUntil: number;
   assigned: boolean;
+  /** Scheduled input (index adjustments): never holds other partitions back (see `#blocked`). */
+  readonly scheduled: boolean;
+  /** Has delivered a watermark record: its producer states progress, so silence is not idleness. */
+  speaks: boolean;
+  /** The last record received was a final watermark: the producer's run ended; hold, never stale. */
+  final: boolean;
+  /** Its staleness was reported (`onStale`) since its last watermark. */
+  staleReported: boolean;
 }
 
 export interface PartitionAssignment {
@@ -45,6 +80,11 @@ export interface PartitionAssignment {
   /** Where consumption of the partition starts when the merge does not know it yet. */
   readonly position: bigint;
   readonly highWatermark: bigint;
+  /**
+   * A partition of scheduled events (index adjustments, known days ahead): it never holds the
+   * merge back, and its events wait until the progress partitions have passed their time.
+   */
+  readonly scheduled?: boolean;
 }
 
 export interface ReleasedRecords {
@@ -82,6 +122,15 @@ export interface EventMergeOptions {
    * the partitions are busy.
    */
   readonly resumeGraceMs?: number;
+  /**
+   * Wall-clock ms a caught-up partition whose producer writes watermarks may stay silent before it
+   * is declared stale and stops holding the merge back (its producer died without a final
+   * watermark). Partitions that never delivered a watermark use `idleTimeoutMs` instead. Default
+   * 10 000.
+   */
+  readonly staleAfterMs?: number;
+  /** Called once each time a watermark-speaking partition is declared stale (metrics, logs). */
+  readonly onStale?: (key: string, watermark: number | undefined) => void;
 }
 
 const sourceOf = (event: SourcedEvent) => `${event.topic}:${event.partition}`;
@@ -130,6 +179,10 @@ export class EventMerge {
         roundsAtActivity: new Map(this.#roundsByNode),
         resumedUntil: 0,
         assigned: true,
+        scheduled: assignment.scheduled === true,
+        speaks: false,
+        final: false,
+        staleReported: false,
       });
     }
     for (const state of this.#partitions.values()) {
@@ -169,6 +222,12 @@ export class EventMerge {
     if (grace > 0 && entries.length > 0 && this.#idle(state, now)) state.resumedUntil = now + grace;
     for (const entry of entries) {
       if (entry.offset < state.position) continue;
+      if (entry.watermark !== undefined) {
+        this.#acceptWatermark(state, entry.watermark);
+        state.position = entry.offset + 1n;
+        continue;
+      }
+      state.final = false;
       state.queue.push({
         offset: entry.offset,
         arrival: this.#arrivals++,
@@ -255,8 +314,8 @@ export class EventMerge {
       // A held head becomes releasable once its lateness allowance has passed.
       const candidates = [
         head !== undefined ? state.resumedUntil : undefined,
-        this.#caughtUp(state) && this.#fetchedSince(state)
-          ? state.lastActivityAt + this.#options.idleTimeoutMs
+        this.#caughtUp(state) && this.#fetchedSince(state) && this.#silenceLimit(state) !== undefined
+          ? state.lastActivityAt + (this.#silenceLimit(state) ?? 0)
           : undefined,
         lateness > 0 && head !== undefined ? head.receivedAt + lateness : undefined,
       ];
@@ -266,6 +325,18 @@ export class EventMerge {
       }
     }
     return earliest;
+  }
+
+  #acceptWatermark(state: PartitionState, watermark: MergeWatermark): void {
+    state.speaks = true;
+    state.final = watermark.final;
+    state.staleReported = false;
+    if (state.latestTime === undefined || watermark.time > state.latestTime) {
+      state.latestTime = watermark.time;
+      state.latestRank = watermark.rank;
+    } else if (watermark.time === state.latestTime && watermark.rank > state.latestRank) {
+      state.latestRank = watermark.rank;
+    }
   }
 
   #precedes(a: BufferedEntry, b: BufferedEntry): boolean {
@@ -294,12 +365,38 @@ export class EventMerge {
     return true;
   }
 
+  /**
+   * How long a caught-up partition may be silent before it stops holding the merge back: never
+   * after a final watermark; `staleAfterMs` when its producer writes watermarks (silence then means
+   * the producer died); `idleTimeoutMs` for producers that state no progress.
+   */
+  #silenceLimit(state: PartitionState): number | undefined {
+    if (state.final) return undefined;
+    return state.speaks ? (this.#options.staleAfterMs ?? 10_000) : this.#options.idleTimeoutMs;
+  }
+
   #idle(state: PartitionState, now: number): boolean {
-    return (
-      this.#caughtUp(state) &&
-      now - state.lastActivityAt >= this.#options.idleTimeoutMs &&
-      this.#fetchedSince(state)
-    );
+    const limit = this.#silenceLimit(state);
+    if (limit === undefined) return false;
+    const idle = this.#caughtUp(state) && now - state.lastActivityAt >= limit && this.#fetchedSince(state);
+    if (idle && state.speaks && !state.staleReported) {
+      state.staleReported = true;
+      this.#options.onStale?.(state.key, state.latestTime);
+    }
+    return idle;
+  }
+
+  /**
+   * A scheduled event (an index adjustment, published days ahead) is released only once some
+   * progress partition has passed it: with every tick and FX partition empty or silent, nothing
+   * proves the market has reached its instant, so it waits however long that takes.
+   */
+  #passedByProgress(time: number, rank: number, active: readonly PartitionState[]): boolean {
+    for (const state of active) {
+      if (state.scheduled || state.latestTime === undefined) continue;
+      if (state.latestTime > time || (state.latestTime === time && state.latestRank > rank)) return true;
+    }
+    return false;
   }
 
   // A partition can still deliver an event that sorts before `candidate` unless it is caught up
@@ -314,8 +411,9 @@ export class EventMerge {
     const time = candidate.event.eventTime;
     const rank = kindRank(candidate.event);
     const source = sourceOf(candidate);
+    if (own.scheduled && !this.#passedByProgress(time, rank, active)) return true;
     for (const state of active) {
-      if (state === own) continue;
+      if (state === own || state.scheduled) continue;
       if (this.#idle(state, now)) {
         if (now < own.resumedUntil) return true;
         if (now - candidate.receivedAt >= (this.#options.latenessMs ?? 0)) continue;

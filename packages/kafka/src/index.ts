@@ -96,7 +96,7 @@ export {
   registerTopicSchemas,
 } from './schema-registration.js';
 export { createSchemaRegistryClient, type SchemaRegistryClientOptions } from './schema-registry-client.js';
-export { ensureTopics, type TopicToEnsure } from './topic-admin.js';
+export { ensureTopics, fetchPartitionCounts, type TopicToEnsure } from './topic-admin.js';
 export { topicNames } from './topic-names.js';
 export {
   ALL_TOPICS,
@@ -116,3 +116,10 @@ export {
   tickTopicForSymbol,
   valueSubject,
 } from './topics.js';
+export {
+  readWatermark,
+  WATERMARK_FINAL_HEADER,
+  WATERMARK_HEADER,
+  type Watermark,
+  watermarkHeaders,
+} from './watermark-record.js';

@@ -1,5 +1,5 @@
 import type { Client } from '@confluentinc/schemaregistry';
-import type { EventPosition, IndexEvent } from '@indexflow/index-engine';
+import { type EventPosition, type IndexEvent, STREAM_KIND_RANK } from '@indexflow/index-engine';
 import type { EventBatch, EventSource, InputOffsets, RejectedRecord } from '@indexflow/pipeline';
 import type { Admin, Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import { createAvroSerdes, type FastAvroSerdes } from './avro-serdes.js';
@@ -15,6 +15,7 @@ import type { StructuredLogger } from './kafkajs-log-bridge.js';
 import { adjustmentRecordToEvent, fxRecordToEvent, tickRecordToEvent } from './record-mapping.js';
 import type { FxRateRecord, IndexAdjustmentRecord, MarketTickRecord } from './record-types.js';
 import { TOPICS } from './topics.js';
+import { readWatermark } from './watermark-record.js';
 
 /**
  * KafkaEventSource: the calculator's input. One kafkajs consumer (read_committed, no auto-commit:
@@ -64,6 +65,10 @@ export interface KafkaEventSourceOptions {
   readonly latenessMs?: number;
   /** Wall-clock ms a resuming partition waits for still-idle ones (see EventMerge). Default 100. */
   readonly resumeGraceMs?: number;
+  /** Silence after which a watermark-writing producer's partition is stale (see EventMerge). Default 10 000. */
+  readonly staleAfterMs?: number;
+  /** Called when a watermark-writing producer's partition is declared stale. */
+  readonly onStale?: (partition: string, watermark: number | undefined) => void;
   /** Records buffered per partition before it is paused. Default 10 000. */
   readonly maxBufferedPerPartition?: number;
   /** How long start() waits for the group to assign partitions. Default 30 000. */
@@ -81,6 +86,12 @@ const SCHEMA_OF_CATALOGUE_TOPIC: readonly [string, InputTopic['schema']][] = [
   [TOPICS.fx.name, 'fx-rate'],
   [TOPICS.indexAdjustments.name, 'index-adjustment'],
 ];
+
+export const KIND_OF_SCHEMA = {
+  'market-tick': 'tick',
+  'fx-rate': 'fx-rate',
+  'index-adjustment': 'index-adjustment',
+} as const satisfies Record<InputTopic['schema'], keyof typeof STREAM_KIND_RANK>;
 
 /** Returns the input topic a name stands for: a catalogue input topic, possibly with a prefix. */
 export function inputTopic(topic: string | InputTopic): InputTopic {
@@ -142,6 +153,7 @@ export class KafkaEventSource implements EventSource {
   readonly #options: KafkaEventSourceOptions;
   readonly #topics: readonly InputTopic[];
   readonly #decoders: ReadonlyMap<string, Decoder>;
+  readonly #schemaOf: ReadonlyMap<string, InputTopic['schema']>;
   readonly #now: () => number;
   readonly #maxBuffered: number;
   #merge: EventMerge | undefined;
@@ -157,6 +169,7 @@ export class KafkaEventSource implements EventSource {
     this.#options = options;
     this.#topics = options.topics.map(inputTopic);
     this.#decoders = new Map(this.#topics.map((topic) => [topic.name, decoderFor(options.registry, topic)]));
+    this.#schemaOf = new Map(this.#topics.map((topic) => [topic.name, topic.schema]));
     this.#now = options.now ?? Date.now;
     this.#maxBuffered = options.maxBufferedPerPartition ?? 10_000;
   }
@@ -170,6 +183,8 @@ export class KafkaEventSource implements EventSource {
       startOffsets: from,
       minFetchRoundsBeforeIdle: 2,
       resumeGraceMs: this.#options.resumeGraceMs ?? 100,
+      staleAfterMs: this.#options.staleAfterMs ?? 10_000,
+      ...(this.#options.onStale === undefined ? {} : { onStale: this.#options.onStale }),
     });
     this.#merge = merge;
     const admin = kafka.admin();
@@ -215,6 +230,7 @@ export class KafkaEventSource implements EventSource {
             partition,
             position: start === undefined ? bound.low : BigInt(start),
             highWatermark: bound.high,
+            scheduled: this.#schemaOf.get(topic) === 'index-adjustment',
           };
         }),
       );
@@ -330,8 +346,18 @@ export class KafkaEventSource implements EventSource {
     const decode = this.#decoders.get(topic);
     const receivedAt = this.#now();
     const entries: MergeEntry[] = [];
+    const rank = STREAM_KIND_RANK[KIND_OF_SCHEMA[this.#schemaOf.get(topic) ?? 'market-tick']];
     for (const message of batch.messages) {
       const offset = message.offset;
+      const mark = readWatermark(message.headers);
+      if (mark.kind !== 'none') {
+        entries.push(
+          mark.kind === 'watermark'
+            ? { offset: BigInt(offset), watermark: { ...mark.watermark, rank } }
+            : { offset: BigInt(offset), rejected: undecodable(topic, partition, message, mark.detail) },
+        );
+        continue;
+      }
       if (message.value === null || decode === undefined) {
         entries.push({
           offset: BigInt(offset),

@@ -46,3 +46,15 @@ function isTopicAlreadyExists(cause: unknown): boolean {
       typeof error === 'object' && error !== null && 'type' in error && error.type === 'TOPIC_ALREADY_EXISTS',
   );
 }
+
+/**
+ * How many partitions each topic has, from the brokers' metadata: producers that write to every
+ * partition (watermarks) need the real count, not the catalogue's, since an operator may add some.
+ */
+export async function fetchPartitionCounts(
+  admin: Admin,
+  topics: readonly string[],
+): Promise<ReadonlyMap<string, number>> {
+  const metadata = await admin.fetchTopicMetadata({ topics: [...topics] });
+  return new Map(metadata.topics.map((topic) => [topic.name, topic.partitions.length]));
+}

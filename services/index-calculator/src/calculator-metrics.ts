@@ -37,6 +37,12 @@ export function createCalculatorMetrics() {
       labelNames: ['topic'] as const,
       registers: [registry],
     }),
+    staleSources: new Counter({
+      name: 'indexflow_sources_stale_total',
+      help: 'Input partitions whose watermark-writing producer went silent past SOURCE_STALE_MS',
+      labelNames: ['partition'] as const,
+      registers: [registry],
+    }),
     tickToPublish: new Histogram({
       name: 'indexflow_tick_to_publish_seconds',
       help: 'Wall time from receiving a record to committing the level it triggered',

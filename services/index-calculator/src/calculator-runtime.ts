@@ -62,6 +62,13 @@ export async function createCalculatorRuntime(
   const inputTopics = [topics.ticksAshare, topics.ticksHk, topics.fx, topics.indexAdjustments];
   const { source, sink, fastLane } = createKafkaAdapters({
     config,
+    onStale: (partition, watermark) => {
+      metrics.staleSources.inc({ partition });
+      log.warn(
+        { partition, watermark: watermark === undefined ? null : new Date(watermark).toISOString() },
+        'source stale: its producer wrote no watermark for SOURCE_STALE_MS; the merge no longer waits for it, and its later records older than what was published are refused',
+      );
+    },
     kafka,
     registry,
     groupId,

@@ -22,6 +22,8 @@ const schema = z.object({
   LATENESS_MS: z.coerce.number().int().min(0).default(0),
   /** How long a partition resuming after a quiet spell waits for the others to resume (0: off). */
   RESUME_GRACE_MS: z.coerce.number().int().min(0).default(100),
+  /** How long a partition whose producer writes watermarks may be silent before it is stale. */
+  SOURCE_STALE_MS: positiveInt(10_000),
   LAG_SAMPLE_MS: positiveInt(5000),
   CONFLATION_INTERVAL_MS: z.coerce.number().int().min(0).default(1000),
   /** Also publish every level to the fast topic as soon as it is computed (at least once). */
@@ -32,9 +34,10 @@ const schema = z.object({
   /** Kafka client of the source, sink and fast lane: kafkajs (pure JS) or native (librdkafka). */
   KAFKA_CLIENT: z.enum(['kafkajs', 'native']).default('kafkajs'),
   FX_MAX_AGE_MS: z.coerce.number().int().positive().optional(),
+  // false, as the offline replay: a symbol in no index keeps its last price for a later `add`.
   REJECT_UNKNOWN_SYMBOLS: z
     .enum(['true', 'false'])
-    .default('true')
+    .default('false')
     .transform((v) => v === 'true'),
   // 1: the single calculator. More: that many shards of the index set, owned by whichever
   // instances the shard-assignment topic's consumer group assigns them to (shard-supervisor.ts).

@@ -22,6 +22,8 @@ export interface KafkaAdapters {
 /** What both clients' adapters are built from. */
 export interface KafkaAdapterSettings {
   readonly config: CalculatorConfig;
+  /** A watermark-writing producer's partition turned stale (see EventMerge). */
+  readonly onStale: (partition: string, watermark: number | undefined) => void;
   readonly kafka: Kafka;
   readonly registry: ReturnType<typeof createSchemaRegistryClient>;
   readonly groupId: string;
@@ -36,7 +38,7 @@ export interface KafkaAdapterSettings {
   readonly log: Logger;
 }
 
-function sourceOptions({ config, registry, groupId, inputTopics, log }: KafkaAdapterSettings) {
+function sourceOptions({ config, registry, groupId, inputTopics, onStale, log }: KafkaAdapterSettings) {
   return {
     registry,
     groupId,
@@ -45,6 +47,8 @@ function sourceOptions({ config, registry, groupId, inputTopics, log }: KafkaAda
     idleTimeoutMs: config.IDLE_TIMEOUT_MS,
     latenessMs: config.LATENESS_MS,
     resumeGraceMs: config.RESUME_GRACE_MS,
+    staleAfterMs: config.SOURCE_STALE_MS,
+    onStale,
     logger: log.child({ component: 'kafka-event-source' }),
   };
 }

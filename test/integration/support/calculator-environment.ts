@@ -13,6 +13,7 @@ import {
   createSchemaRegistryClient,
   ensureTopics,
   type FxRateRecord,
+  fetchPartitionCounts,
   type IndexLevelRecord,
   type MarketTickRecord,
   registerTopicSchemas,
@@ -125,10 +126,25 @@ export async function prepareEnvironment(endpoints: {
   };
 }
 
+/** Partition counts of the tick and FX topics, for the watermarks `produceDataset` writes to each. */
+export async function partitionCounts(
+  environment: CalculatorEnvironment,
+): Promise<ReadonlyMap<string, number>> {
+  const admin = environment.kafka.admin();
+  await admin.connect();
+  try {
+    const { topics } = environment;
+    return await fetchPartitionCounts(admin, [topics.ticksAshare, topics.ticksHk, topics.fx, topics.fxRaw]);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 /** Produces a dataset's ticks and FX to the environment's topics, as fast as possible. */
 export async function produce(environment: CalculatorEnvironment, datasetDir: string): Promise<number> {
   const producer = environment.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
+  const partitions = await partitionCounts(environment);
   const tickSerdes = new Map<string, ReturnType<typeof createAvroSerdes<MarketTickRecord>>>();
   const summary = await produceDataset({
     datasetDir,
@@ -144,6 +160,7 @@ export async function produce(environment: CalculatorEnvironment, datasetDir: st
     },
     fxSerdes: createAvroSerdes<FxRateRecord>(environment.registry, environment.topics.fx),
     speed: 'max',
+    partitions: (topic) => partitions.get(topic) ?? 1,
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     now: () => Date.now(),
   });

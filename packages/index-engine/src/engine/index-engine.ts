@@ -203,6 +203,15 @@ export class IndexEngine {
   /** Applies one event; events must arrive in `compareEvents` order (earlier times are refused). */
   apply(event: IndexEvent): ApplyResult {
     if (event.eventTime < this.#state.lastEventTime) {
+      // An adjustment is applied at its effective instant or not at all: once later prices were
+      // published, applying it would rebase the index at the wrong moment (restate with recompute).
+      if (event.kind === 'index-adjustment')
+        return this.#reject(
+          event,
+          'late',
+          `adjustment for ${event.effectiveDate} (event time ${event.eventTime}) arrived after events up to ${this.#state.lastEventTime} were applied`,
+          event.adjustmentId,
+        );
       return this.#reject(
         event,
         'out_of_order',

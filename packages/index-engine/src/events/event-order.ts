@@ -6,19 +6,16 @@ import { assertNever, type IndexEvent } from './index-event.js';
  * close comes after the closing prints.
  */
 export function kindRank(event: IndexEvent): number {
-  switch (event.kind) {
-    case 'session':
-      return event.phase === 'open' ? 0 : 4;
-    case 'index-adjustment':
-      return 1;
-    case 'fx-rate':
-      return 2;
-    case 'tick':
-      return 3;
-    default:
-      return assertNever(event);
-  }
+  if (event.kind === 'session') return event.phase === 'open' ? 0 : 4;
+  return STREAM_KIND_RANK[event.kind];
 }
+
+/** The rank of the kinds that travel on their own streams (a watermark on a stream carries it). */
+export const STREAM_KIND_RANK: Readonly<Record<Exclude<IndexEvent['kind'], 'session'>, number>> = {
+  'index-adjustment': 1,
+  'fx-rate': 2,
+  tick: 3,
+};
 
 /** What orders events of the same time and kind: the symbol, FX pair or date they concern. */
 function subject(event: IndexEvent): string {

@@ -1,8 +1,15 @@
 import type { Client } from '@confluentinc/schemaregistry';
+import { STREAM_KIND_RANK } from '@indexflow/index-engine';
 import type { EventBatch, EventSource, InputOffsets } from '@indexflow/pipeline';
 import { EventMerge, type EventOrdering, type PartitionAssignment } from '../event-merge.js';
 import { EventSourceStartError, KafkaOperationError, SchemaRegistryError } from '../kafka-errors.js';
-import { type Decoder, decoderFor, type InputTopic, inputTopic } from '../kafka-event-source.js';
+import {
+  type Decoder,
+  decoderFor,
+  type InputTopic,
+  inputTopic,
+  KIND_OF_SCHEMA,
+} from '../kafka-event-source.js';
 import type { StructuredLogger } from '../kafkajs-log-bridge.js';
 import { MergeWaiter } from './merge-waiter.js';
 import {
@@ -27,6 +34,9 @@ export interface NativeEventSourceOptions {
   readonly idleTimeoutMs?: number;
   readonly latenessMs?: number;
   readonly resumeGraceMs?: number;
+  /** Silence after which a watermark-writing producer's partition is stale (see EventMerge). Default 10 000. */
+  readonly staleAfterMs?: number;
+  readonly onStale?: (partition: string, watermark: number | undefined) => void;
   /** Records buffered per partition before it is paused. Default 10 000. */
   readonly maxBufferedPerPartition?: number;
   readonly startTimeoutMs?: number;
@@ -54,6 +64,7 @@ export class NativeEventSource implements EventSource {
   readonly #options: NativeEventSourceOptions;
   readonly #topics: readonly InputTopic[];
   readonly #decoders: ReadonlyMap<string, Decoder>;
+  readonly #schemaOf: ReadonlyMap<string, InputTopic['schema']>;
   readonly #now: () => number;
   readonly #maxBuffered: number;
   readonly #waiter: MergeWaiter;
@@ -69,6 +80,7 @@ export class NativeEventSource implements EventSource {
     this.#options = options;
     this.#topics = options.topics.map(inputTopic);
     this.#decoders = new Map(this.#topics.map((topic) => [topic.name, decoderFor(options.registry, topic)]));
+    this.#schemaOf = new Map(this.#topics.map((topic) => [topic.name, topic.schema]));
     this.#now = options.now ?? Date.now;
     this.#maxBuffered = options.maxBufferedPerPartition ?? 10_000;
     this.#waiter = new MergeWaiter(this.#now);
@@ -88,6 +100,8 @@ export class NativeEventSource implements EventSource {
       startOffsets: from,
       minFetchRoundsBeforeIdle: 2,
       resumeGraceMs: this.#options.resumeGraceMs ?? 100,
+      staleAfterMs: this.#options.staleAfterMs ?? 10_000,
+      ...(this.#options.onStale === undefined ? {} : { onStale: this.#options.onStale }),
     });
     this.#merge = merge;
     const kafka = nativeKafka();
@@ -202,6 +216,7 @@ export class NativeEventSource implements EventSource {
         partition,
         position: start === undefined ? bound.low : BigInt(start),
         highWatermark: bound.high,
+        scheduled: this.#schemaOf.get(topic) === 'index-adjustment',
       };
     });
     merge.assign(assignments, this.#now());
@@ -271,6 +286,7 @@ export class NativeEventSource implements EventSource {
     const entries = await toMergeEntries(
       group,
       this.#decoders.get(topic),
+      STREAM_KIND_RANK[KIND_OF_SCHEMA[this.#schemaOf.get(topic) ?? 'market-tick']],
       this.#now(),
       // A registry that did not answer may answer later: fail rather than dead-letter good records.
       (error) => error instanceof SchemaRegistryError && error.retriable,

@@ -77,7 +77,7 @@ export function registerRecomputeCommand(program: Command): void {
       const fxMaxAgeMs = fxMaxAgeText === undefined ? undefined : Number(fxMaxAgeText);
       if (fxMaxAgeMs !== undefined && !(Number.isInteger(fxMaxAgeMs) && fxMaxAgeMs > 0))
         return fail(`--fx-max-age-ms (FX_MAX_AGE_MS) must be a positive integer, was ${fxMaxAgeText}`);
-      const rejectUnknown = process.env.REJECT_UNKNOWN_SYMBOLS ?? 'true';
+      const rejectUnknown = process.env.REJECT_UNKNOWN_SYMBOLS ?? 'false';
       if (rejectUnknown !== 'true' && rejectUnknown !== 'false')
         return fail(`REJECT_UNKNOWN_SYMBOLS must be true or false, was ${rejectUnknown}`);
       const definitions = flags.definitions ?? process.env.INDEX_DEFINITIONS_DIR;

@@ -1,7 +1,8 @@
-import { type DatasetIssue, DEFAULT_FX_SOURCE, datasetEvents } from '@indexflow/dataset-files';
+import { type DatasetIssue, DEFAULT_FX_SOURCE, datasetEvents, TimeSequencer } from '@indexflow/dataset-files';
 import { currencyOfSymbol, marketOfSymbol } from '@indexflow/index-engine';
 import type { AvroSerdes, FxRateRecord, MarketTickRecord } from '@indexflow/kafka';
 import type { Message, Producer } from 'kafkajs';
+import { WatermarkWriter } from './watermark-writer.js';
 
 export interface ProduceDatasetTopics {
   readonly ticksAshare: string;
@@ -25,6 +26,10 @@ export interface ProduceDatasetDeps {
   readonly sleep: (ms: number) => Promise<void>;
   readonly now: () => number;
   readonly batchSize?: number;
+  /** Partitions of each topic, so every partition carries this run's watermarks. */
+  readonly partitions: (topic: string) => number;
+  /** Wall-clock ms between watermark heartbeats while the run goes on. Default 200. */
+  readonly heartbeatMs?: number;
 }
 
 export interface ProduceSummary {
@@ -36,13 +41,25 @@ export interface ProduceSummary {
 
 /**
  * Produces a dataset's ticks and FX rates to the live topics as Avro, keyed by symbol / pair so
- * per-symbol order is kept, each symbol's ticks numbered with a gap-free `sequence`. Corporate
- * actions are not produced: they belong to the corporate-actions service.
+ * per-symbol order is kept. A tick without a `sequence` of its own gets one derived from the data
+ * (TimeSequencer), so producing the dataset in slices, or a slice twice, numbers it the same way.
+ * Every partition of the three topics carries this run's watermarks (see watermark-writer.ts): a
+ * first one at the slice's start, heartbeats while it runs, and a final one at its end (`to`, or
+ * just past the dataset's last event, corporate actions included). Corporate actions are not
+ * produced: they belong to the corporate-actions service.
  */
 export async function produceDataset(deps: ProduceDatasetDeps): Promise<ProduceSummary> {
   const started = deps.now();
   const batchSize = deps.batchSize ?? 500;
-  const sequences = new Map<string, number>();
+  const sequences = new TimeSequencer();
+  const heartbeatMs = deps.heartbeatMs ?? 200;
+  const watermarks = new WatermarkWriter({
+    topics: [deps.topics.ticksAshare, deps.topics.ticksHk, deps.topics.fx],
+    partitions: deps.partitions,
+    heartbeatMs,
+    now: deps.now,
+  });
+  let lastEventTime: number | undefined;
   const pending = new Map<string, Message[]>();
   let pendingCount = 0;
   let ticks = 0;
@@ -50,6 +67,7 @@ export async function produceDataset(deps: ProduceDatasetDeps): Promise<ProduceS
   let rejected = 0;
   let firstEventTime: number | null = null;
   const flush = async () => {
+    for (const [topic, message] of watermarks.heartbeat(lastEventTime)) enqueue(topic, message);
     if (pendingCount === 0) return;
     await deps.producer.sendBatch({
       topicMessages: [...pending.entries()].map(([topic, messages]) => ({ topic, messages })),
@@ -64,23 +82,31 @@ export async function produceDataset(deps: ProduceDatasetDeps): Promise<ProduceS
     else pending.set(topic, [message]);
     pendingCount += 1;
   };
+  // Waits until `due`, with heartbeats at the next event's time: the quiet spell (a lunch break at
+  // speed 1) advances every partition instead of turning it stale.
+  const pause = async (nextTime: number, due: number) => {
+    for (let wait = due - deps.now(); wait > 0; wait = due - deps.now()) {
+      for (const [topic, message] of watermarks.heartbeat(nextTime)) enqueue(topic, message);
+      await flush();
+      await deps.sleep(Math.min(wait, heartbeatMs));
+    }
+  };
   const report = (issue: DatasetIssue) => {
     rejected += 1;
     deps.onIssue?.(issue);
   };
+  let datasetEnd: number | undefined;
   for (const event of datasetEvents(deps.datasetDir, report)) {
-    if (event.kind !== 'tick' && event.kind !== 'fx-rate') continue;
     if (deps.from !== undefined && event.eventTime < deps.from) continue;
     if (deps.to !== undefined && event.eventTime >= deps.to) break;
-    if (deps.speed !== 'max') {
-      firstEventTime ??= event.eventTime;
-      const due = started + (event.eventTime - firstEventTime) / deps.speed;
-      const wait = due - deps.now();
-      if (wait > 0) {
-        await flush();
-        await deps.sleep(wait);
-      }
-    }
+    datasetEnd = event.eventTime + 1;
+    if (event.kind !== 'tick' && event.kind !== 'fx-rate') continue;
+    // The slice's first watermark goes out before its first record, on every partition at once.
+    if (firstEventTime === null)
+      for (const [topic, message] of watermarks.start(deps.from ?? event.eventTime)) enqueue(topic, message);
+    firstEventTime ??= event.eventTime;
+    if (deps.speed !== 'max')
+      await pause(event.eventTime, started + (event.eventTime - firstEventTime) / deps.speed);
     if (event.kind === 'tick') {
       const market = marketOfSymbol(event.symbol);
       if (market === null) {
@@ -92,15 +118,14 @@ export async function produceDataset(deps: ProduceDatasetDeps): Promise<ProduceS
         });
         continue;
       }
-      const sequence = (sequences.get(event.symbol) ?? 0) + 1;
-      sequences.set(event.symbol, sequence);
+      const sequence = event.sequence ?? sequences.next(event.symbol, event.eventTime);
       const topic = market === 'HK' ? deps.topics.ticksHk : deps.topics.ticksAshare;
       const record: MarketTickRecord = {
         symbol: event.symbol,
         market,
         currency: currencyOfSymbol(event.symbol)!,
         eventTime: event.eventTime,
-        sequence: event.sequence ?? sequence,
+        sequence,
         lastPrice: event.price,
         volume: '0',
         turnover: '0',
@@ -111,8 +136,7 @@ export async function produceDataset(deps: ProduceDatasetDeps): Promise<ProduceS
       enqueue(topic, { key: event.symbol, value: await deps.tickSerdes(topic).serialize(record) });
       ticks += 1;
     } else {
-      const sequence = (sequences.get(`fx:${event.pair}`) ?? 0) + 1;
-      sequences.set(`fx:${event.pair}`, sequence);
+      const sequence = sequences.next(`fx:${event.pair}`, event.eventTime);
       const record: FxRateRecord = {
         pair: event.pair,
         rate: event.rate,
@@ -124,8 +148,11 @@ export async function produceDataset(deps: ProduceDatasetDeps): Promise<ProduceS
       enqueue(deps.topics.fx, { key: event.pair, value: await deps.fxSerdes.serialize(record) });
       fxRates += 1;
     }
+    lastEventTime = event.eventTime;
     if (pendingCount >= batchSize) await flush();
   }
+  const end = deps.to ?? datasetEnd ?? deps.from;
+  if (end !== undefined) for (const [topic, message] of watermarks.final(end)) enqueue(topic, message);
   await flush();
   return { ticks, fxRates, rejected, durationMs: deps.now() - started };
 }

@@ -10,6 +10,7 @@ import {
   createSchemaRegistryClient,
   ensureTopics,
   type FxRateRecord,
+  fetchPartitionCounts,
   type MarketTickRecord,
   registerTopicSchemas,
   topicNames,
@@ -57,6 +58,7 @@ export async function replayToKafka(options: ReplayToKafkaOptions): Promise<Prod
     admin,
     ALL_TOPICS.map((t) => ({ ...t, name: `${options.topicPrefix}${t.name}` })),
   );
+  const partitions = await fetchPartitionCounts(admin, [topics.ticksAshare, topics.ticksHk, topics.fx]);
   await admin.disconnect();
   const registry = createSchemaRegistryClient({ url: options.registryUrl });
   await registerTopicSchemas(registry, {
@@ -94,6 +96,7 @@ export async function replayToKafka(options: ReplayToKafkaOptions): Promise<Prod
       },
       fxSerdes: createAvroSerdes<FxRateRecord>(registry, topics.fx),
       speed: options.speed,
+      partitions: (topic) => partitions.get(topic) ?? 1,
       ...(options.from === undefined ? {} : { from: options.from }),
       ...(options.to === undefined ? {} : { to: options.to }),
       onIssue: (issue) => {
