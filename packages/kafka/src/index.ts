@@ -1,5 +1,6 @@
 export {
   type AvroSerdes,
+  type AvroSerdesOptions,
   createAvroSerdes,
   createReferenceAvroSerdes,
   createTopicSerdes,
@@ -94,6 +95,7 @@ export {
   type RegisterTopicSchemasOptions,
   registerSchema,
   registerTopicSchemas,
+  SUBJECT_COMPATIBILITY,
 } from './schema-registration.js';
 export { createSchemaRegistryClient, type SchemaRegistryClientOptions } from './schema-registry-client.js';
 export { ensureTopics, fetchPartitionCounts, type TopicToEnsure } from './topic-admin.js';

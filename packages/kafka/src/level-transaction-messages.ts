@@ -51,11 +51,15 @@ export class LevelTransactionEncoder {
   constructor(registry: Client, topics: LevelTransactionTopics, levelRecord?: LevelRecordOptions) {
     this.#topics = topics;
     this.#levelRecord = levelRecord;
-    this.#serdes = createAvroSerdes<IndexLevelRecord>(registry, topics.levelsTopic);
+    // Each topic is written with the schema version this code was built for, not the subject's latest.
+    const levels = { writerSchema: 'index-level' } as const;
+    this.#serdes = createAvroSerdes<IndexLevelRecord>(registry, topics.levelsTopic, levels);
     this.#conflatedSerdes =
-      topics.conflatedTopic === undefined ? null : createAvroSerdes(registry, topics.conflatedTopic);
+      topics.conflatedTopic === undefined ? null : createAvroSerdes(registry, topics.conflatedTopic, levels);
     this.#closesSerdes =
-      topics.closesTopic === undefined ? null : createAvroSerdes(registry, topics.closesTopic);
+      topics.closesTopic === undefined
+        ? null
+        : createAvroSerdes(registry, topics.closesTopic, { writerSchema: 'index-close' });
   }
 
   async messages(transaction: OutputTransaction): Promise<TopicMessages[]> {

@@ -41,7 +41,9 @@ export class NativeFastLevelPublisher implements FastLane {
 
   constructor(options: NativeFastLevelPublisherOptions) {
     this.#options = options;
-    this.#serdes = createAvroSerdes<IndexLevelRecord>(options.registry, options.topic);
+    this.#serdes = createAvroSerdes<IndexLevelRecord>(options.registry, options.topic, {
+      writerSchema: 'index-level',
+    });
   }
 
   async publish(levels: readonly IndexLevel[]): Promise<void> {
