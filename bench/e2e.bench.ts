@@ -271,58 +271,6 @@ console.log(
   `the drain published ${fmt(levelMessages)} level messages (levels + conflated): ${levelsPerRecord.toFixed(2)} per input record`,
 );
 
-// 6. The native client (librdkafka, KAFKA_CLIENT=native) on the same input, the kafkajs
-// calculator stopped meanwhile: raw consume(n), a bare transactional consume → produce loop that
-// publishes as many level messages per record as the drain did (the native transport bound), and
-// a native calculator draining the same records from the start. BENCH_E2E_NATIVE=false skips it.
-const NATIVE = process.env.BENCH_E2E_NATIVE !== 'false' && nativeKafkaAvailable();
-const NATIVE_RATE = Number(process.env.BENCH_E2E_NATIVE_RATE ?? 5_000);
-const nativeGroupId = `indexflow-calculator-${prefix}bench-native`;
-let nativeFigures: Record<string, number> | undefined;
-if (NATIVE) {
-  calculator.kill('SIGTERM');
-  await new Promise((resolve) => calculator.on('exit', resolve));
-  const nativeRawRate = await nativeRawConsume(KAFKA_BROKERS, `${prefix}native-raw`, inputTopics, records);
-  console.log(`raw native consume(n) (no decoding): ${fmt(nativeRawRate)} records/s`);
-  const loopTopic = `${prefix}bench.native-loop`;
-  await admin.createTopics({ topics: [{ topic: loopTopic, numPartitions: 3, replicationFactor: 1 }] });
-  const loop = await nativeConsumeProduceLoop({
-    brokers: KAFKA_BROKERS,
-    groupId: `${prefix}native-loop`,
-    topics: inputTopics,
-    records,
-    outputTopic: loopTopic,
-    samples: sampleMessages,
-    levelsPerRecord,
-    batchRecords: Number(process.env.BENCH_E2E_BATCH ?? 2000),
-  });
-  console.log(
-    `bare native transactional consume → produce loop (no engine): ${fmt(loop.recordsPerSecond)} input records/s (${fmt(loop.messagesProduced)} messages); ratio ${(loop.recordsPerSecond / nativeRawRate).toFixed(3)} of raw native consume`,
-  );
-  const native = startCalculator({ KAFKA_CLIENT: 'native', CALCULATOR_ID: 'bench-native' });
-  const nativeDrain = await drained(nativeGroupId, native.pid);
-  const nativeSeconds = (Date.now() - nativeDrain.first) / 1000;
-  const nativeCalcRate = records / nativeSeconds;
-  const nativeCpu = cpuSeconds(native.pid) - nativeDrain.cpuAtFirst;
-  const nativeLoad = loadavg()[0]!;
-  native.kill('SIGTERM');
-  await new Promise((resolve) => native.on('exit', resolve));
-  console.log(
-    `native calculator drain: ${fmt(nativeCalcRate)} records/s (${((nativeCpu / records) * 1e6).toFixed(1)} µs CPU per record); calculator / raw native consume ${(nativeCalcRate / nativeRawRate).toFixed(3)}; calculator / bare native loop ${(nativeCalcRate / loop.recordsPerSecond).toFixed(3)}; native / kafkajs calculator ${(nativeCalcRate / calcRate).toFixed(2)}; 1-min load ${nativeLoad.toFixed(1)}`,
-  );
-  nativeFigures = {
-    rawConsumeRecordsPerSecond: Math.round(nativeRawRate),
-    bareConsumeProduceRecordsPerSecond: Math.round(loop.recordsPerSecond),
-    calculatorRecordsPerSecond: Math.round(nativeCalcRate),
-    calculatorToRawRatio: Number((nativeCalcRate / nativeRawRate).toFixed(4)),
-    calculatorToBareLoopRatio: Number((nativeCalcRate / loop.recordsPerSecond).toFixed(4)),
-    nativeToKafkajsCalculatorRatio: Number((nativeCalcRate / calcRate).toFixed(3)),
-    calculatorCpuMicrosPerRecord: Number(((nativeCpu / records) * 1e6).toFixed(1)),
-    loadAverage1mDrain: Number(nativeLoad.toFixed(1)),
-  };
-  calculator = startCalculator({});
-}
-
 // 4. Latency at a steady offered load, twice: against the drain's calculator as deployed by
 // default (the exactly-once topic as a read_committed desk sees it), then restarted from its
 // Redis state with FAST_LEVELS=true (the fast topic, and what publishing twice costs the other).
@@ -390,7 +338,11 @@ async function measureLatency(
       const symbol = symbols[sent % symbols.length]!;
       const cents = (prices.get(symbol) ?? 1000) + (sent % 7) - 3;
       prices.set(symbol, cents);
-      const seq = (sequence.get(symbol) ?? 10_000_000) + 1;
+      // Feed sequences are derived from event time (ms × 1 000, as TimeSequencer numbers the
+      // dataset), so the offered ticks continue the drained dataset's sequences instead of
+      // being refused as out of order.
+      const eventTime = loadStart + Math.floor((sent / rate) * 1000);
+      const seq = Math.max((sequence.get(symbol) ?? 0) + 1, eventTime * 1000);
       sequence.set(symbol, seq);
       const market = marketOfSymbol(symbol)!;
       const topic = market === 'HK' ? topics.ticksHk : topics.ticksAshare;
@@ -398,7 +350,7 @@ async function measureLatency(
         symbol,
         market,
         currency: currencyOfSymbol(symbol)!,
-        eventTime: loadStart + Math.floor((sent / rate) * 1000),
+        eventTime,
         sequence: seq,
         lastPrice: (cents / 100).toFixed(2),
         volume: '100',
@@ -428,6 +380,71 @@ async function measureLatency(
 }
 
 const show = (p: Percentiles) => `p50 ${p.p50} ms, p99 ${p.p99} ms, p99.9 ${p.p999} ms`;
+// 6. The native client (librdkafka, KAFKA_CLIENT=native) on the same input, the kafkajs
+// calculator stopped meanwhile: raw consume(n), a bare transactional consume → produce loop that
+// publishes as many level messages per record as the drain did (the native transport bound), and
+// a native calculator draining the same records from the start. BENCH_E2E_NATIVE=false skips it.
+const NATIVE = process.env.BENCH_E2E_NATIVE !== 'false' && nativeKafkaAvailable();
+const NATIVE_RATE = Number(process.env.BENCH_E2E_NATIVE_RATE ?? 5_000);
+const nativeGroupId = `indexflow-calculator-${prefix}bench-native`;
+let nativeFigures: Record<string, number> | undefined;
+let nativeLatency: { offered: number; committed: Percentiles; fast: Percentiles } | undefined;
+if (NATIVE) {
+  calculator.kill('SIGTERM');
+  await new Promise((resolve) => calculator.on('exit', resolve));
+  const nativeRawRate = await nativeRawConsume(KAFKA_BROKERS, `${prefix}native-raw`, inputTopics, records);
+  console.log(`raw native consume(n) (no decoding): ${fmt(nativeRawRate)} records/s`);
+  const loopTopic = `${prefix}bench.native-loop`;
+  await admin.createTopics({ topics: [{ topic: loopTopic, numPartitions: 3, replicationFactor: 1 }] });
+  const loop = await nativeConsumeProduceLoop({
+    brokers: KAFKA_BROKERS,
+    groupId: `${prefix}native-loop`,
+    topics: inputTopics,
+    records,
+    outputTopic: loopTopic,
+    samples: sampleMessages,
+    levelsPerRecord,
+    batchRecords: Number(process.env.BENCH_E2E_BATCH ?? 2000),
+  });
+  console.log(
+    `bare native transactional consume → produce loop (no engine): ${fmt(loop.recordsPerSecond)} input records/s (${fmt(loop.messagesProduced)} messages); ratio ${(loop.recordsPerSecond / nativeRawRate).toFixed(3)} of raw native consume`,
+  );
+  const native = startCalculator({ KAFKA_CLIENT: 'native', CALCULATOR_ID: 'bench-native' });
+  const nativeDrain = await drained(nativeGroupId, native.pid);
+  const nativeSeconds = (Date.now() - nativeDrain.first) / 1000;
+  const nativeCalcRate = records / nativeSeconds;
+  const nativeCpu = cpuSeconds(native.pid) - nativeDrain.cpuAtFirst;
+  const nativeLoad = loadavg()[0]!;
+  native.kill('SIGTERM');
+  await new Promise((resolve) => native.on('exit', resolve));
+  console.log(
+    `native calculator drain: ${fmt(nativeCalcRate)} records/s (${((nativeCpu / records) * 1e6).toFixed(1)} µs CPU per record); calculator / raw native consume ${(nativeCalcRate / nativeRawRate).toFixed(3)}; calculator / bare native loop ${(nativeCalcRate / loop.recordsPerSecond).toFixed(3)}; native / kafkajs calculator ${(nativeCalcRate / calcRate).toFixed(2)}; 1-min load ${nativeLoad.toFixed(1)}`,
+  );
+  nativeFigures = {
+    rawConsumeRecordsPerSecond: Math.round(nativeRawRate),
+    bareConsumeProduceRecordsPerSecond: Math.round(loop.recordsPerSecond),
+    calculatorRecordsPerSecond: Math.round(nativeCalcRate),
+    calculatorToRawRatio: Number((nativeCalcRate / nativeRawRate).toFixed(4)),
+    calculatorToBareLoopRatio: Number((nativeCalcRate / loop.recordsPerSecond).toFixed(4)),
+    nativeToKafkajsCalculatorRatio: Number((nativeCalcRate / calcRate).toFixed(3)),
+    calculatorCpuMicrosPerRecord: Number(((nativeCpu / records) * 1e6).toFixed(1)),
+    loadAverage1mDrain: Number(nativeLoad.toFixed(1)),
+  };
+  // Its latency (exactly-once topic, then the fast topic) at NATIVE_RATE, restarted from its state.
+  const nativeFast = startCalculator({
+    KAFKA_CLIENT: 'native',
+    CALCULATOR_ID: 'bench-native',
+    FAST_LEVELS: 'true',
+  });
+  nativeLatency = await measureLatency('native', nativeGroupId, NATIVE_RATE);
+  nativeFast.kill('SIGTERM');
+  await new Promise((resolve) => nativeFast.on('exit', resolve));
+  console.log(
+    `native calculator with FAST_LEVELS=true at ${fmt(nativeLatency.offered)} ticks/s: exactly-once topic ${show(nativeLatency.committed)}; fast topic ${show(nativeLatency.fast)}`,
+  );
+  calculator = startCalculator({});
+}
+
 const latency = await measureLatency('default');
 console.log(
   `latency at ${fmt(latency.offered)} ticks/s offered, exactly-once topic (${fmt(latency.levels)} levels): ${show(latency.committed)}`,
@@ -477,21 +494,6 @@ const ioBound = 1 / (1 / rawRate + levelsPerRecord / rawProduceRate);
 console.log(
   `raw kafkajs transactional produce of level messages: ${fmt(rawProduceRate)} messages/s → consume + produce bound ${fmt(ioBound)} input records/s (ratio ${(ioBound / rawRate).toFixed(3)} of raw consume); calculator / bound: ${(calcRate / ioBound).toFixed(3)}`,
 );
-// 6b. Latency of the native calculator (exactly-once topic, then the fast topic) at NATIVE_RATE.
-let nativeLatency: { offered: number; committed: Percentiles; fast: Percentiles } | undefined;
-if (NATIVE) {
-  const native = startCalculator({
-    KAFKA_CLIENT: 'native',
-    CALCULATOR_ID: 'bench-native',
-    FAST_LEVELS: 'true',
-  });
-  nativeLatency = await measureLatency('native', nativeGroupId, NATIVE_RATE);
-  native.kill('SIGTERM');
-  await new Promise((resolve) => native.on('exit', resolve));
-  console.log(
-    `native calculator with FAST_LEVELS=true at ${fmt(nativeLatency.offered)} ticks/s: exactly-once topic ${show(nativeLatency.committed)}; fast topic ${show(nativeLatency.fast)}`,
-  );
-}
 await producer.disconnect();
 await admin.disconnect();
 rmSync(datasetDir, { recursive: true, force: true });
