@@ -33,6 +33,19 @@ describe('chunkTopicMessages', () => {
     ]);
   });
 
+  it('counts header bytes, so headers larger than the values still split the requests', () => {
+    const withHeaders = () => ({
+      key: null,
+      value: Buffer.alloc(10),
+      headers: { provenance: 'x'.repeat(190) },
+    });
+    const chunks = chunkTopicMessages(
+      [{ topic: 'dead-letter', messages: Array.from({ length: 10 }, withHeaders) }],
+      1000,
+    );
+    expect(chunks.map((chunk) => chunk[0]!.messages.length)).toEqual([4, 4, 2]);
+  });
+
   it('makes no request for a transaction of offsets only', () => {
     expect(chunkTopicMessages([])).toEqual([]);
   });
