@@ -18,13 +18,19 @@ export class MergeWaiter {
     merge: EventMerge,
     maxEvents: number,
     maxWaitMs: number,
-    state: { failure(): Error | undefined; closed(): boolean; released(): void },
+    state: { failure(): Error | undefined; closed(): boolean; held(): boolean; released(): void },
   ): Promise<EventBatch> {
     const deadline = this.#now() + maxWaitMs;
     for (;;) {
       const failure = state.failure();
       if (failure !== undefined) throw failure;
       const now = this.#now();
+      if (state.held()) {
+        if (now >= deadline || state.closed())
+          return { events: [], undecodable: [], nextOffsets: merge.nextOffsets() };
+        await this.#sleep(deadline - now);
+        continue;
+      }
       const released = merge.release(maxEvents, now);
       state.released();
       if (

@@ -69,6 +69,8 @@ export class NativeEventSource implements EventSource {
   readonly #maxBuffered: number;
   readonly #waiter: MergeWaiter;
   readonly #paused = new Set<string>();
+  /** Scheduled partitions (index adjustments) with records not yet fetched at assignment: key → end. */
+  readonly #scheduledBacklog = new Map<string, bigint>();
   #eofs: RdKafka.EofEvent[] = [];
   #merge: EventMerge | undefined;
   #consumer: RdKafka.KafkaConsumer | undefined;
@@ -151,6 +153,7 @@ export class NativeEventSource implements EventSource {
     return this.#waiter.nextBatch(merge, maxEvents, maxWaitMs, {
       failure: () => this.#failure,
       closed: () => this.#closed,
+      held: () => this.#scheduledPending(merge),
       released: () => this.#resumeDrained(merge),
     });
   }
@@ -221,6 +224,12 @@ export class NativeEventSource implements EventSource {
     });
     merge.assign(assignments, this.#now());
     this.#paused.clear();
+    this.#scheduledBacklog.clear();
+    for (const { topic, partition, highWatermark, scheduled } of assignments) {
+      const key = `${topic}:${partition}`;
+      if (scheduled && (merge.position(key) ?? 0n) < highWatermark)
+        this.#scheduledBacklog.set(key, highWatermark);
+    }
     consumer.assign(
       assignments.map(({ topic, partition }) => ({
         topic,
@@ -330,6 +339,18 @@ export class NativeEventSource implements EventSource {
     } catch {
       return lastOffset + 1n;
     }
+  }
+
+  /**
+   * A scheduled partition never holds the merge back (EventMerge), so an adjustment already on the
+   * broker must be in the merge before anything is released: librdkafka may deliver the tick
+   * partitions' first fetches before the adjustments', and ticks released past an adjustment's
+   * instant would make it late. Held only until the partition's records at assignment are read.
+   */
+  #scheduledPending(merge: EventMerge): boolean {
+    for (const [key, end] of this.#scheduledBacklog)
+      if ((merge.position(key) ?? 0n) >= end) this.#scheduledBacklog.delete(key);
+    return this.#scheduledBacklog.size > 0;
   }
 
   #resumeDrained(merge: EventMerge): void {
