@@ -256,10 +256,10 @@ describe.each(KAFKA_CLIENTS)('Kafka client contract: %s', (client: KafkaClientNa
     const committed = await readAll(outputs.levels, false, (m) =>
       m.some((x) => x.key?.toString() === '995302'),
     );
+    // Only the committed level: had the sink committed despite the failed stage, 995301 would be
+    // here. (Whether the aborted level reached the log at all differs: librdkafka's abort purges
+    // records it has not sent yet, so a read_uncommitted reader may or may not see it.)
     expect(committed.map((m) => m.key?.toString())).toEqual(['995302']);
-    // The aborted level was written: a read_uncommitted reader sees it, so the check above can fail.
-    const all = await readAll(outputs.levels, true, (m) => m.length >= 2);
-    expect(all.map((m) => m.key?.toString())).toEqual(['995301', '995302']);
   });
 
   it('publishes every level exactly once, in order per index, across a SIGKILL of the calculator', async () => {
