@@ -4,7 +4,6 @@ import {
   makeDataset,
   offlineRows,
   prepareEnvironment,
-  produce,
   recordAsRow,
   sortRows,
 } from './support/calculator-environment.js';
@@ -13,6 +12,7 @@ import {
   serviceEndpoints,
   trackedCalculators,
 } from './support/calculator-process.js';
+import { produceDatasetWith } from './support/interleaved-produce.js';
 import { readLevels, waitForLevels } from './support/level-reader.js';
 import { PrivateRedis } from './support/private-redis.js';
 
@@ -35,7 +35,7 @@ function expectGapFree(rows: string[]) {
 
 /**
  * Runs a calculator against a private redis-server, SIGKILLs and restarts the server a third of
- * the way through, restarts the calculator whenever it stops (as an orchestrator would), and
+ * the way through (with half the day produced), restarts the calculator whenever it stops (as an orchestrator would), and
  * returns the published rows, the expected offline rows and every calculator's output.
  */
 async function runThroughRedisRestart(appendOnly: boolean) {
@@ -44,13 +44,16 @@ async function runThroughRedisRestart(appendOnly: boolean) {
   const redis = await PrivateRedis.start({ appendOnly });
   servers.push(redis);
   const environment = await prepareEnvironment({ ...serviceEndpoints(), redisUrl: redis.url, datasetDir });
-  await produce(environment, datasetDir);
   const reader = await readLevels(environment, environment.topics.indexLevels);
   const env = { ...environment.env, BATCH_SIZE: '200' };
   const outputs: string[] = [];
   let calculator: CalculatorProcess = start(env);
-  await waitForLevels(reader, Math.floor(expected.length / 3), calculator, 120_000);
-  await redis.restart();
+  // Redis restarts while the rest of the day is still to be produced, so the calculator has
+  // batches to stage after it (had it drained the whole day first, nothing would notice).
+  await produceDatasetWith(environment, datasetDir, 10, async () => {
+    await waitForLevels(reader, Math.floor(expected.length / 3), calculator, 120_000);
+    await redis.restart();
+  });
   let restarts = 0;
   for (;;) {
     const outcome = await Promise.race([

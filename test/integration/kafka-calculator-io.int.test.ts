@@ -1,6 +1,7 @@
 // The calculator's Kafka adapters on real Kafka and the real registry: KafkaEventSource merges
 // partitions in canonical order, turns undecodable records into rejections and resumes at given
 // offsets; KafkaLevelSink publishes levels, dead letters and input offsets in one transaction.
+import { createHash } from 'node:crypto';
 import { Dec, type IndexLevel } from '@indexflow/index-engine';
 import {
   createAvroSerdes,
@@ -8,6 +9,8 @@ import {
   createSchemaRegistryClient,
   DEAD_LETTER_DETAIL_HEADER,
   DEAD_LETTER_HEADERS,
+  DEAD_LETTER_LENGTH_HEADER,
+  DEAD_LETTER_SHA256_HEADER,
   ensureTopics,
   type IndexLevelFields,
   type IndexLevelRecord,
@@ -189,7 +192,7 @@ describe('Kafka calculator IO (KafkaEventSource, KafkaLevelSink)', () => {
     expect(nextOffsets).toEqual({ [`${topic}:0`]: '4', [`${topic}:1`]: '4' });
   });
 
-  it('turns garbage bytes and unknown schema ids into undecodable rejections and keeps consuming', async () => {
+  it('turns garbage bytes and unknown schema ids into undecodable and unknown_schema rejections and keeps consuming', async () => {
     const topic = await topicWithSchema('io-garbage', 1, 'market-tick');
     const unknownSchemaId = Buffer.from([0, 0x7f, 0xff, 0xff, 0xf0, 1, 2, 3]);
     await produceTicks(topic, [
@@ -205,7 +208,7 @@ describe('Kafka calculator IO (KafkaEventSource, KafkaLevelSink)', () => {
     expect(events.map((e) => e.offset)).toEqual(['0', '3']);
     expect(undecodable.map((r) => [r.offset, r.reason])).toEqual([
       ['1', 'undecodable'],
-      ['2', 'undecodable'],
+      ['2', 'unknown_schema'],
     ]);
     expect(undecodable[0]?.value?.toString()).toBe('not avro at all');
     expect(undecodable[0]?.key?.toString()).toBe('garbage');
@@ -374,28 +377,24 @@ describe('Kafka calculator IO (KafkaEventSource, KafkaLevelSink)', () => {
         [DEAD_LETTER_HEADERS.sourcePartition]: '0',
         [DEAD_LETTER_HEADERS.sourceOffset]: '2',
         [DEAD_LETTER_DETAIL_HEADER]: 'price was -1.00',
+        [DEAD_LETTER_LENGTH_HEADER]: '3',
+        [DEAD_LETTER_SHA256_HEADER]: createHash('sha256')
+          .update(Buffer.from([1, 2, 3]))
+          .digest('hex'),
       });
     });
 
     it('leaves nothing visible and the offsets unchanged when a transaction fails', async () => {
       const before = await sink.committedOffsets();
-      // Larger than the broker's default message.max.bytes: the level is appended, the dead letter
-      // is refused, and the abort must hide the level.
+      // A level record larger than the broker's default message.max.bytes (the pipeline's size
+      // guard keeps such levels from a real sink; dead letters are bounded): the first level is
+      // appended, the second refused, and the abort must hide the first.
+      const huge = { ...level('995396', 6), symbol: 'S'.repeat(2 * 1024 * 1024) } as IndexLevel;
       const error = await sink
         .commit({
-          levels: [level('995399', 7)],
+          levels: [level('995399', 7), huge],
           conflated: [],
-          rejected: [
-            {
-              topic: ticks,
-              partition: 1,
-              offset: '5',
-              key: null,
-              value: Buffer.alloc(2 * 1024 * 1024, 1),
-              reason: 'undecodable',
-              detail: 'huge',
-            },
-          ],
+          rejected: [],
           offsets: { [`${ticks}:0`]: '9', [`${ticks}:1`]: '9' },
         })
         .catch((caught: unknown) => caught);

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createAvroSerdes, type MarketTickRecord } from '@indexflow/kafka';
+import { createAvroSerdes, type MarketTickRecord, readWatermark, type Watermark } from '@indexflow/kafka';
 import { uniqueName, waitFor } from '@indexflow/testkit';
 import { describe, expect, inject, it } from 'vitest';
 import { makeDataset, prepareEnvironment } from './support/calculator-environment.js';
@@ -10,7 +10,7 @@ import { makeDataset, prepareEnvironment } from './support/calculator-environmen
 const CLI = fileURLToPath(new URL('../../services/cli/src/main.ts', import.meta.url));
 
 describe('indexflow replay --kafka on real Kafka and Apicurio', () => {
-  it('produces a window of the dataset’s ticks, keyed by symbol, in per-symbol order with gap-free sequences', async () => {
+  it('produces a window of the dataset’s ticks, keyed by symbol, in per-symbol order with data-derived sequences, and closes every partition with a final watermark', async () => {
     const datasetDir = makeDataset('sample');
     const environment = await prepareEnvironment({
       kafkaBrokers: inject('kafkaBrokers'),
@@ -39,6 +39,7 @@ describe('indexflow replay --kafka on real Kafka and Apicurio', () => {
     const serdes = createAvroSerdes<MarketTickRecord>(environment.registry, environment.topics.ticksAshare);
     const hkSerdes = createAvroSerdes<MarketTickRecord>(environment.registry, environment.topics.ticksHk);
     const received: MarketTickRecord[] = [];
+    const watermarks = new Map<string, Watermark[]>();
     const consumer = environment.kafka.consumer({ groupId: uniqueName('check') });
     await consumer.connect();
     await consumer.subscribe({
@@ -46,7 +47,13 @@ describe('indexflow replay --kafka on real Kafka and Apicurio', () => {
       fromBeginning: true,
     });
     await consumer.run({
-      eachMessage: async ({ topic, message }) => {
+      eachMessage: async ({ topic, partition, message }) => {
+        const mark = readWatermark(message.headers);
+        if (mark.kind === 'watermark') {
+          const key = `${topic}:${partition}`;
+          watermarks.set(key, [...(watermarks.get(key) ?? []), mark.watermark]);
+          return;
+        }
         const tick = await (topic === environment.topics.ticksHk ? hkSerdes : serdes).deserialize(
           message.value as Buffer,
         );
@@ -54,17 +61,27 @@ describe('indexflow replay --kafka on real Kafka and Apicurio', () => {
         received.push(tick);
       },
     });
-    await waitFor(() => received.length >= expected.length, { timeoutMs: 30_000 });
+    // Six A-share and three HK partitions: each starts at `from` and ends with a final `to`.
+    const ended = () => [...watermarks.values()].filter((marks) => marks.at(-1)?.final === true).length;
+    await waitFor(() => received.length >= expected.length && ended() === 9, { timeoutMs: 30_000 });
     await consumer.disconnect();
     expect(received.length).toBe(expected.length);
     const bySymbol = new Map<string, MarketTickRecord[]>();
     for (const tick of received) bySymbol.set(tick.symbol, [...(bySymbol.get(tick.symbol) ?? []), tick]);
     for (const [symbol, ticks] of bySymbol) {
       const sorted = [...ticks].sort((a, b) => a.sequence - b.sequence);
+      // The same tick gets the same number whichever slice produced it: event time × 1000 + rank.
+      const ranks = new Map<number, number>();
       expect(
         sorted.map((t) => t.sequence),
         symbol,
-      ).toEqual(sorted.map((_, i) => i + 1));
+      ).toEqual(
+        sorted.map((t) => {
+          const rank = ranks.get(t.eventTime) ?? 0;
+          ranks.set(t.eventTime, rank + 1);
+          return t.eventTime * 1000 + rank;
+        }),
+      );
       const times = sorted.map((t) => t.eventTime);
       expect(times, symbol).toEqual([...times].sort((a, b) => a - b));
       const csvPrices = expected.filter(([, s]) => s === symbol).map(([, , p]) => p);
@@ -72,6 +89,12 @@ describe('indexflow replay --kafka on real Kafka and Apicurio', () => {
         sorted.map((t) => t.lastPrice),
         symbol,
       ).toEqual(csvPrices);
+    }
+    for (const [partition, marks] of watermarks) {
+      expect(marks[0], partition).toEqual({ time: Date.parse(from), final: false });
+      expect(marks.at(-1), partition).toEqual({ time: Date.parse(to), final: true });
+      const times = marks.map((mark) => mark.time);
+      expect(times, partition).toEqual([...times].sort((a, b) => a - b));
     }
     expect(stderr).toMatch(new RegExp(`replay → kafka: ${expected.length} ticks`));
   }, 90_000);

@@ -56,7 +56,9 @@ describe('schema evolution (BACKWARD_TRANSITIVE per subject)', () => {
     const config = await registry.getConfig(subject);
     expect(config.compatibilityLevel ?? config.compatibility).toBe(SUBJECT_COMPATIBILITY);
 
-    const pinned = createAvroSerdes<IndexLevelRecord>(registry, topic, { writerSchema: 'index-level' });
+    const pinned = createAvroSerdes<IndexLevelRecord>(registry, topic, undefined, {
+      writerSchema: 'index-level',
+    });
     const v1Bytes = (await pinned.encoder())(level);
 
     const v2Text = withField(v1.schema, { name: 'note', type: ['null', 'string'], default: null });
@@ -71,7 +73,9 @@ describe('schema evolution (BACKWARD_TRANSITIVE per subject)', () => {
     expect(refused).toMatchObject({ subject, retriable: false });
 
     // The pinned producer still writes v1 (looked up by content); an unpinned one writes the latest.
-    const pinnedAgain = createAvroSerdes<IndexLevelRecord>(registry, topic, { writerSchema: 'index-level' });
+    const pinnedAgain = createAvroSerdes<IndexLevelRecord>(registry, topic, undefined, {
+      writerSchema: 'index-level',
+    });
     expect((await pinnedAgain.serialize(level)).readInt32BE(1)).toBe(v1Id);
     const latest = createAvroSerdes<IndexLevelRecord & { note: string | null }>(registry, topic);
     const v2Bytes = await latest.serialize({ ...level, note: 'rebalanced' });

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { REGISTER_REJECT_REASONS } from '@indexflow/corporate-actions';
 import { REJECT_REASONS } from '@indexflow/index-engine';
+import { DECODE_REJECT_REASONS } from '@indexflow/kafka';
+import { PIPELINE_REJECT_REASONS } from '@indexflow/pipeline';
 import { describe, expect, it } from 'vitest';
 
 // Reasons raised by adapters before an event reaches the engine: the dataset reader's
@@ -15,7 +17,13 @@ describe('README reject-reason table', () => {
       readme.indexOf('## How the numbers are made'),
     );
     const documented = [...section.matchAll(/^\| `([a-z_]+)` +\|/gm)].map((m) => m[1]).sort();
-    const all = new Set([...REJECT_REASONS, ...READER_REASONS, ...REGISTER_REJECT_REASONS]);
+    const all = new Set([
+      ...REJECT_REASONS,
+      ...READER_REASONS,
+      ...REGISTER_REJECT_REASONS,
+      ...Object.values(DECODE_REJECT_REASONS),
+      ...Object.values(PIPELINE_REJECT_REASONS),
+    ]);
     expect(documented).toEqual([...all].sort());
   });
 });

@@ -1,5 +1,5 @@
-import { readLines, splitCsvLine } from '@indexflow/dataset-files';
-import { type CorporateAction, isCorporateActionType } from '@indexflow/index-engine';
+import { overlongDetail, readLines, splitCsvLine } from '@indexflow/dataset-files';
+import { type CorporateAction, echo, isCorporateActionType } from '@indexflow/index-engine';
 import type { Announcement } from './announcement.js';
 
 const COLUMNS = ['exDate', 'type', 'symbol', 'index', 'ratio', 'price', 'amount', 'shares'] as const;
@@ -34,7 +34,11 @@ export function derivedActionId(exDate: string, action: CorporateAction): string
  */
 export function* readAnnouncements(path: string, announcedAt: number): Generator<AnnouncementRow> {
   let columns: Map<string, number> | null = null;
-  for (const { line, lineNumber } of readLines(path)) {
+  for (const { line, lineNumber, overlong } of readLines(path)) {
+    if (line === null) {
+      yield { line: lineNumber, problem: overlongDetail(overlong) };
+      continue;
+    }
     if (line.trim() === '') continue;
     const fields = splitCsvLine(line);
     if (columns === null) {
@@ -51,7 +55,7 @@ export function* readAnnouncements(path: string, announcedAt: number): Generator
     const symbol = get('symbol');
     const exDate = get('exDate') ?? '';
     if (!isCorporateActionType(type)) {
-      yield { line: lineNumber, problem: `type was ${JSON.stringify(type)}` };
+      yield { line: lineNumber, problem: `type was ${echo(type)}` };
       continue;
     }
     if (symbol === undefined) {

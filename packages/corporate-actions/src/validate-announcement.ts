@@ -1,4 +1,15 @@
-import { currencyOfSymbol, marketOfSymbol, PRICE_ACTION_TYPES, parseDecimal } from '@indexflow/index-engine';
+import {
+  ACTION_FIELD_BOUNDS,
+  currencyOfSymbol,
+  cut,
+  echo,
+  IDENTIFIER_RULE,
+  isBoundRefusal,
+  isValidIdentifier,
+  marketOfSymbol,
+  PRICE_ACTION_TYPES,
+  parseBounded,
+} from '@indexflow/index-engine';
 import type { Announcement } from './announcement.js';
 import type { RegisterRejection } from './register-rejection.js';
 
@@ -50,24 +61,33 @@ export function validateAnnouncement(
     actionId,
     ...(value === undefined ? {} : { value }),
   });
+  // Symbols and index ids share the engine's one character set, so none can split a CSV row.
+  if (!isValidIdentifier(action.symbol))
+    return reject('invalid_action', `symbol ${echo(action.symbol)} ${IDENTIFIER_RULE}`, cut(action.symbol));
+  if (action.indexId !== undefined && !isValidIdentifier(action.indexId))
+    return reject('invalid_action', `index ${echo(action.indexId)} ${IDENTIFIER_RULE}`, cut(action.indexId));
   if (!isCalendarDate(exDate))
     return reject('invalid_action', `exDate was ${JSON.stringify(exDate)}`, exDate);
   if (exDate < today) return reject('ex_date_past', `exDate ${exDate} is before ${today}`, exDate);
   for (const field of REQUIRED[action.type]) {
     const raw = action[field];
-    const value = raw === undefined ? null : parseDecimal(raw);
-    if (value === null || !value.isFinite() || value.lte(0)) {
+    const value = raw === undefined ? null : parseBounded(raw, ACTION_FIELD_BOUNDS[field]);
+    if (value === null || isBoundRefusal(value)) {
       return reject(
         'invalid_action',
-        `${action.type} needs ${field} > 0, was ${JSON.stringify(raw ?? null)}`,
-        raw,
+        `${action.type} needs ${field} > 0 within its bound, was ${raw === undefined ? 'null' : echo(raw)}`,
+        raw === undefined ? undefined : cut(raw),
       );
     }
   }
   if (action.type === 'add' && action.price !== undefined) {
-    const price = parseDecimal(action.price);
-    if (price === null || price.lte(0))
-      return reject('invalid_action', `add price must be > 0, was ${action.price}`, action.price);
+    const price = parseBounded(action.price, ACTION_FIELD_BOUNDS.price);
+    if (isBoundRefusal(price))
+      return reject(
+        'invalid_action',
+        `add price must be > 0 and ≤ 1e9, was ${cut(action.price)}`,
+        cut(action.price),
+      );
   }
   if (action.indexId !== undefined && PRICE_ACTION_TYPES.has(action.type)) {
     // The engine applies a price action to the symbol in every index that holds it; a scoped one

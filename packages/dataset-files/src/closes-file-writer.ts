@@ -1,12 +1,13 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import type { OfficialClose } from '@indexflow/index-engine';
+import { csvRow } from './csv-field.js';
 
 /** Header of the summary closes CSV; `indexflow stats --closes` reads its date, close and index columns. */
 export const CLOSES_CSV_HEADER = 'date,index,close,prev_close,divisor,fx_rate,fx_basis';
 
-/** One row of the summary closes CSV: every decimal exactly as the engine produced it. */
+/** One row of the summary closes CSV (RFC 4180, no formulas): every decimal exactly as the engine produced it. */
 export function formatCloseRow(close: OfficialClose): string {
-  return [
+  return csvRow([
     close.tradingDate,
     close.indexId,
     close.level,
@@ -14,7 +15,7 @@ export function formatCloseRow(close: OfficialClose): string {
     close.divisor,
     close.fx?.rate ?? '',
     close.fx?.basis ?? '',
-  ].join(',');
+  ]);
 }
 
 /**

@@ -21,3 +21,19 @@ export class DatasetError extends Error {
     this.name = 'DatasetError';
   }
 }
+
+/**
+ * An index file that cannot be loaded: `<file>: <field>: <reason>`, the value cut to ~200
+ * characters. Every CLI command that loads index files exits 2 on it.
+ */
+export class IndexFileError extends DatasetError {
+  constructor(
+    readonly file: string,
+    readonly field: string,
+    readonly reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(file, `${field}: ${reason}`, options);
+    this.name = 'IndexFileError';
+  }
+}

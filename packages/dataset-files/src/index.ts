@@ -1,15 +1,26 @@
 export { CLOSES_CSV_HEADER, ClosesFileWriter, formatCloseRow } from './closes-file-writer.js';
+export { csvField, csvRow } from './csv-field.js';
 export { splitCsvLine } from './csv-line.js';
 export { datasetEvents } from './dataset-events.js';
 export type { DatasetIssue } from './dataset-report.js';
-export { DatasetError, formatIssue } from './dataset-report.js';
+export { DatasetError, formatIssue, IndexFileError } from './dataset-report.js';
 export { filterFxEvents } from './filter-fx-events.js';
 export { formatLevelRow, LEVEL_DECIMALS, LEVELS_CSV_HEADER, LevelsCsvWriter } from './levels-csv-writer.js';
-export { readLines } from './line-reader.js';
+export type { FileLine, OverlongLine } from './line-reader.js';
+export { MAX_LINE_BYTES, overlongDetail, readLines } from './line-reader.js';
 export { readActions } from './read-actions.js';
-export { parseIndexDefinition, readIndexDefinitions } from './read-indices.js';
+export { parseIndexDefinition, readIndexDefinitions, validateIndexDefinition } from './read-indices.js';
 export { DEFAULT_FX_SOURCE, readFxRates, readTicks } from './read-market-events.js';
 export type { ReplayOptions, ReplaySummary } from './replay-dataset.js';
 export { replayDataset } from './replay-dataset.js';
 export { TimeSequencer } from './time-sequence.js';
-export { formatUtc, parseTimestamp, shanghaiDate, shanghaiMidnight } from './timestamps.js';
+export {
+  EARLIEST_TIME,
+  formatUtc,
+  isPlausibleTime,
+  LATEST_TIME,
+  parseTimestamp,
+  shanghaiDate,
+  shanghaiMidnight,
+  TIME_WINDOW,
+} from './timestamps.js';

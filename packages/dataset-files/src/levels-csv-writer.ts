@@ -1,5 +1,6 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { formatLevelFixed, type IndexLevel } from '@indexflow/index-engine';
+import { csvField } from './csv-field.js';
 import { formatUtc } from './timestamps.js';
 
 export const LEVELS_CSV_HEADER = 'ts,index,level,sequence,trigger,symbol';
@@ -7,9 +8,13 @@ export const LEVELS_CSV_HEADER = 'ts,index,level,sequence,trigger,symbol';
 /** Decimal places of `level` in levels.csv: fixed, so the same levels always give the same bytes. */
 export const LEVEL_DECIMALS = 10;
 
-/** One levels.csv row; the level is formatted from the engine's scaled integer, half-up, without decimal.js. */
+/**
+ * One levels.csv row; the level is formatted from the engine's scaled integer, half-up, without
+ * decimal.js. The index id and symbol go through `csvField` (RFC 4180, no formulas); valid ids
+ * never need it, so rows are byte-identical to the format's contract.
+ */
 export function formatLevelRow(level: IndexLevel): string {
-  return `${formatUtc(level.eventTime)},${level.indexId},${formatLevelFixed(level, LEVEL_DECIMALS)},${level.sequence},${level.trigger},${level.symbol ?? ''}`;
+  return `${formatUtc(level.eventTime)},${csvField(level.indexId)},${formatLevelFixed(level, LEVEL_DECIMALS)},${level.sequence},${level.trigger},${csvField(level.symbol ?? '')}`;
 }
 
 /** Writes levels.csv rows through a 1 MiB buffer (or to stdout when the path is `-`). */

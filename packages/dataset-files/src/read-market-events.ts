@@ -1,12 +1,12 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { FxRateEvent, TickEvent } from '@indexflow/index-engine';
+import { cut, echo, type FxRateEvent, type TickEvent } from '@indexflow/index-engine';
 import { columnIndex } from './csv-header.js';
 import { splitCsvLine } from './csv-line.js';
 import type { DatasetIssue } from './dataset-report.js';
-import { readLines } from './line-reader.js';
+import { overlongDetail, readLines } from './line-reader.js';
 import { TimeSequencer } from './time-sequence.js';
-import { parseTimestamp } from './timestamps.js';
+import { parseTimestamp, TIME_WINDOW } from './timestamps.js';
 
 interface TimedRowSpec<E> {
   readonly file: string;
@@ -31,7 +31,16 @@ function* readTimedRows<E>(
   const required = ['ts', ...spec.columns];
   let columns: Partial<Record<string, number>> | null = null;
   let last = Number.NEGATIVE_INFINITY;
-  for (const { line, lineNumber } of readLines(path)) {
+  for (const { line, lineNumber, overlong } of readLines(path)) {
+    if (line === null) {
+      report({
+        file: spec.file,
+        line: lineNumber,
+        reason: 'malformed_row',
+        detail: overlongDetail(overlong),
+      });
+      continue;
+    }
     if (line.length === 0) continue;
     const fields = splitCsvLine(line);
     if (columns === null) {
@@ -46,7 +55,7 @@ function* readTimedRows<E>(
         file: spec.file,
         line: lineNumber,
         reason: 'malformed_row',
-        detail: `expected ${required.join(',')}; row was ${JSON.stringify(line)}`,
+        detail: `expected ${required.join(',')}; row was ${echo(line)}`,
       });
       continue;
     }
@@ -56,7 +65,7 @@ function* readTimedRows<E>(
         file: spec.file,
         line: lineNumber,
         reason: 'malformed_row',
-        detail: `ts was ${JSON.stringify(row.ts)}`,
+        detail: `ts was ${echo(row.ts!)}, expected ISO-8601 with an offset or epoch ms within ${TIME_WINDOW}`,
       });
       continue;
     }
@@ -65,7 +74,7 @@ function* readTimedRows<E>(
         file: spec.file,
         line: lineNumber,
         reason: 'out_of_order',
-        detail: `ts ${row.ts} is before the previous row`,
+        detail: `ts ${cut(row.ts!)} is before the previous row`,
       });
       continue;
     }
@@ -90,7 +99,7 @@ export function readTicks(datasetDir: string, report: (issue: DatasetIssue) => v
       // A bad sequence must not silently switch duplicate detection off for the row.
       check: (row) => {
         const text = row.sequence?.trim();
-        return text && !/^\d{1,15}$/.test(text) ? `sequence was ${JSON.stringify(row.sequence)}` : null;
+        return text && !/^\d{1,15}$/.test(text) ? `sequence was ${echo(row.sequence!)}` : null;
       },
       toEvent: (row, eventTime, line) => {
         const sequence = row.sequence?.trim() ? Number(row.sequence) : undefined;

@@ -9,6 +9,7 @@ import {
 import { datasetEvents } from './dataset-events.js';
 import type { DatasetIssue } from './dataset-report.js';
 import { filterFxEvents } from './filter-fx-events.js';
+import { actionLineOf } from './read-actions.js';
 import { readIndexDefinitions } from './read-indices.js';
 
 export interface ReplaySummary {
@@ -82,9 +83,11 @@ export function replayDataset(datasetDir: string, options: ReplayOptions): Repla
     for (const level of result.levels) options.onLevel(level);
     levels += result.levels.length;
     for (const rejection of result.rejections) {
+      const actionLine =
+        rejection.actionIndex === undefined ? undefined : actionLineOf(event, rejection.actionIndex);
       report({
         file: event.position?.source ?? 'dataset',
-        line: event.position?.offset ?? 0,
+        line: actionLine ?? event.position?.offset ?? 0,
         reason: rejection.reason,
         detail: rejection.detail,
       });

@@ -2,20 +2,36 @@ const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[
 const EPOCH_MS = /^\d{1,15}$/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
-/** Parses `ts`: ISO-8601 with an explicit offset, or epoch milliseconds. Null if malformed or ambiguous. */
-export function parseTimestamp(text: string): number | null {
-  const t = text.trim();
-  if (EPOCH_MS.test(t)) return Number(t);
-  if (!ISO_WITH_OFFSET.test(t)) return null;
-  const ms = Date.parse(t);
-  return Number.isNaN(ms) ? null : ms;
+/**
+ * The plausibility window of every dataset time: [1990-01-01, 2100-01-01) UTC. A year-9999 tick
+ * would otherwise be accepted and push every later row out of order; a year-0 one would be
+ * accepted in front of all of them.
+ */
+export const EARLIEST_TIME = Date.UTC(1990, 0, 1);
+export const LATEST_TIME = Date.UTC(2100, 0, 1);
+export const TIME_WINDOW = '[1990-01-01, 2100-01-01) UTC';
+
+export function isPlausibleTime(ms: number): boolean {
+  return ms >= EARLIEST_TIME && ms < LATEST_TIME;
 }
 
-/** 00:00 Asia/Shanghai (UTC+8, no daylight saving) of a YYYY-MM-DD date, in epoch ms; null if invalid. */
+/**
+ * Parses `ts`: ISO-8601 with an explicit offset, or epoch milliseconds, within TIME_WINDOW.
+ * Null if malformed, ambiguous or implausible.
+ */
+export function parseTimestamp(text: string): number | null {
+  const t = text.trim();
+  if (t.length > 40) return null;
+  const ms = EPOCH_MS.test(t) ? Number(t) : ISO_WITH_OFFSET.test(t) ? Date.parse(t) : Number.NaN;
+  return Number.isNaN(ms) || !isPlausibleTime(ms) ? null : ms;
+}
+
+/** 00:00 Asia/Shanghai (UTC+8, no daylight saving) of a YYYY-MM-DD date, in epoch ms; null if invalid or outside TIME_WINDOW. */
 export function shanghaiMidnight(date: string): number | null {
   if (!DATE.test(date)) return null;
   const ms = Date.parse(`${date}T00:00:00+08:00`);
-  if (Number.isNaN(ms) || new Date(ms + 8 * 3_600_000).toISOString().slice(0, 10) !== date) return null;
+  if (Number.isNaN(ms) || !isPlausibleTime(ms)) return null;
+  if (new Date(ms + 8 * 3_600_000).toISOString().slice(0, 10) !== date) return null;
   return ms;
 }
 

@@ -1,3 +1,4 @@
+import { csvRow } from '@indexflow/dataset-files';
 import { describeConventions } from './annualisation-convention.js';
 import type { Dec } from './decimal.js';
 import type { PerformanceStats, PeriodStats, YearStats } from './performance-stats.js';
@@ -124,14 +125,14 @@ function csvNumber(value: Dec | null): string {
   return value === null ? '' : value.toDecimalPlaces(12).toFixed();
 }
 
-function csvRow(
+function statsCsvRow(
   indexId: string,
   period: string,
   stats: PeriodStats,
   cumulative: Dec,
   fullYear: string,
 ): string {
-  return [
+  return csvRow([
     indexId,
     period,
     stats.baseDate,
@@ -147,7 +148,7 @@ function csvRow(
     stats.maxDrawdown.peakDate,
     stats.maxDrawdown.troughDate,
     fullYear,
-  ].join(',');
+  ]);
 }
 
 /**
@@ -160,8 +161,8 @@ export function renderStatsCsv(stats: readonly PerformanceStats[]): string {
   const lines = [`# ${describeConventions(first.convention, first.riskFreeRate)}`, CSV_HEADER.join(',')];
   for (const s of stats) {
     for (const y of s.years)
-      lines.push(csvRow(s.indexId, String(y.year), y, y.cumulativeReturn, String(y.fullYear)));
-    lines.push(csvRow(s.indexId, 'total', s.total, s.total.return, ''));
+      lines.push(statsCsvRow(s.indexId, String(y.year), y, y.cumulativeReturn, String(y.fullYear)));
+    lines.push(statsCsvRow(s.indexId, 'total', s.total, s.total.return, ''));
   }
   return `${lines.join('\n')}\n`;
 }

@@ -60,6 +60,12 @@ describe('stats renderers', () => {
     expect(lines[4]!.split(',')[6]).toBe('0.21');
   });
 
+  it('quotes an index id that could split a row or run as a formula', () => {
+    const hostile = performanceStats({ ...series[0]!, indexId: '=A,"B"' });
+    const row = renderStatsCsv([hostile]).trimEnd().split('\n')[2]!;
+    expect(row.startsWith(`"'=A,""B""",2023,`)).toBe(true);
+  });
+
   it('writes JSON with decimal strings and the conventions', () => {
     const document = JSON.parse(renderStatsJson(stats));
     expect(document.conventions).toMatchObject({

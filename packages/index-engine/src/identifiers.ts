@@ -3,6 +3,18 @@ export type InstrumentSymbol = string;
 export type Market = 'SH' | 'SZ' | 'HK';
 export type CurrencyCode = 'CNY' | 'HKD';
 
+/**
+ * The one character set of index ids and constituent symbols: a letter or digit, then up to 63
+ * letters, digits, `.`, `_` or `-`. Nothing in it can split a CSV row, start a spreadsheet
+ * formula or break a Kafka key, so ids are written to every output as they are.
+ */
+export const IDENTIFIER_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+export const IDENTIFIER_RULE = 'must match ^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$';
+
+export function isValidIdentifier(text: string): boolean {
+  return IDENTIFIER_PATTERN.test(text);
+}
+
 const SYMBOL_PATTERN = /^([0-9A-Z]{1,10})\.(SH|SZ|HK)$/;
 
 /** Returns the market of a symbol such as 600000.SH or 0700.HK, or null if the suffix is unknown. */

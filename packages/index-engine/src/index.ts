@@ -1,3 +1,17 @@
+export type { BoundProblem, BoundRefusal } from './bounded-decimal.js';
+export { cut, ECHO_LIMIT, echo, isBoundRefusal, parseBounded, rangeProblem } from './bounded-decimal.js';
+export type { NumberBound } from './bounds.js';
+export {
+  ACTION_FIELD_BOUNDS,
+  CAP_FACTOR_BOUND,
+  DIVISOR_BOUND,
+  FX_RATE_BOUND,
+  INITIAL_LEVEL_BOUND,
+  LEVEL_BOUND,
+  PRICE_BOUND,
+  SHARES_BOUND,
+  WITHHOLDING_BOUND,
+} from './bounds.js';
 export { adjustDivisor } from './corporate-actions/adjust-divisor.js';
 export type { CorporateAction, CorporateActionType } from './corporate-actions/corporate-action.js';
 export {
@@ -36,7 +50,7 @@ export type {
   CloseFxBasis,
   OfficialClose,
 } from './engine/official-close.js';
-export { compareEvents, kindRank, STREAM_KIND_RANK } from './events/event-order.js';
+export { compareEvents, eventSubject, kindRank, STREAM_KIND_RANK } from './events/event-order.js';
 export type {
   EventPosition,
   FxRateEvent,
@@ -68,9 +82,18 @@ export type {
 } from './fx/fx-rate-filter.js';
 export { FxFilterOptionError, FxRateFilter } from './fx/fx-rate-filter.js';
 export type { CurrencyCode, IndexId, InstrumentSymbol, Market } from './identifiers.js';
-export { currencyOfSymbol, isCurrencyCode, marketOfSymbol } from './identifiers.js';
+export {
+  currencyOfSymbol,
+  IDENTIFIER_PATTERN,
+  IDENTIFIER_RULE,
+  isCurrencyCode,
+  isValidIdentifier,
+  marketOfSymbol,
+} from './identifiers.js';
 export type { CloseSpec, ConstituentDefinition, IndexDefinition } from './index-definition.js';
 export type { ConstituentContribution, IndexLevel, LevelTrigger } from './index-level.js';
+export type { DecimalTextBounds, DecimalTextProblem, DecimalTextShape } from './number-grammar.js';
+export { decimalTextShape, digitProblem } from './number-grammar.js';
 export type { ScaledPrice } from './price-parser.js';
 export { parseScaledPrice } from './price-parser.js';
 export type { Rejection, RejectReason } from './rejection.js';

@@ -1,17 +1,22 @@
-import { parseDecimal } from './decimal.js';
+import { isBoundRefusal, parseBounded } from './bounded-decimal.js';
+import { PRICE_BOUND } from './bounds.js';
 import { PRICE_DECIMALS, pow10, toScaled } from './fixed-point.js';
 
 /** A parsed tick price at 10^20, or why it was refused. */
-export type ScaledPrice = bigint | 'malformed' | 'non_positive' | 'too_many_decimals';
+export type ScaledPrice = bigint | 'malformed' | 'non_positive' | 'too_many_decimals' | 'out_of_range';
+
+/** PRICE_BOUND's maximum at 10^20, compared on the fast path without decimal.js. */
+const MAX_PRICE_SCALED = BigInt(PRICE_BOUND.max.toFixed()) * pow10(PRICE_DECIMALS);
 
 const MAX_FAST_DIGITS = 15;
 
 /**
  * Parses a tick price straight to a BigInt at 10^20 (PRICE_DECIMALS). Plain decimal strings
  * (`\d{1,15}(\.\d{1,20})?`) take a scan without decimal.js; anything else (blanks, a sign,
- * exponents, long integer parts) goes through `parseDecimal`, so malformed and non-positive
- * prices are refused exactly as before. A price with more than 20 significant decimal places
- * cannot be held exactly and is refused as `too_many_decimals`.
+ * exponents, long integer parts) goes through the bounded grammar (`parseBounded`, PRICE_BOUND),
+ * which refuses hostile text such as `1e50000000` before decimal.js sees it. A price with more
+ * than 20 significant decimal places cannot be held exactly and is refused as `too_many_decimals`;
+ * one above PRICE_BOUND's maximum (1e9) as `out_of_range`.
  */
 export function parseScaledPrice(text: string): ScaledPrice {
   const length = text.length;
@@ -47,10 +52,20 @@ export function parseScaledPrice(text: string): ScaledPrice {
       const digits = places === 0 ? text : text.slice(0, intDigits) + text.slice(intDigits + 1);
       scaled = BigInt(digits) * pow10(PRICE_DECIMALS - places);
     }
-    return scaled > 0n ? scaled : 'non_positive';
+    if (scaled <= 0n) return 'non_positive';
+    return scaled <= MAX_PRICE_SCALED ? scaled : 'out_of_range';
   }
-  const value = parseDecimal(text);
-  if (value === null) return 'malformed';
-  if (value.lte(0)) return 'non_positive';
-  return toScaled(value, PRICE_DECIMALS) ?? 'too_many_decimals';
+  const value = parseBounded(text, PRICE_BOUND);
+  if (!isBoundRefusal(value)) return toScaled(value, PRICE_DECIMALS) ?? 'too_many_decimals';
+  switch (value.problem) {
+    case 'non_positive':
+      return 'non_positive';
+    case 'too_many_fraction_digits':
+      return 'too_many_decimals';
+    case 'too_many_integer_digits':
+    case 'out_of_range':
+      return 'out_of_range';
+    default:
+      return 'malformed';
+  }
 }

@@ -5,6 +5,7 @@
 export const REJECT_REASONS = [
   'malformed_price',
   'non_positive_price',
+  'price_out_of_range',
   'unknown_symbol',
   'out_of_order',
   'duplicate_sequence',
@@ -12,12 +13,14 @@ export const REJECT_REASONS = [
   'stale_fx',
   'malformed_fx_rate',
   'non_positive_fx_rate',
+  'fx_rate_out_of_range',
   'unknown_fx_pair',
   'fx_jump',
   'unknown_index',
   'invalid_action',
   'duplicate_adjustment',
   'missing_price',
+  'level_out_of_range',
   'late',
 ] as const;
 
@@ -31,4 +34,6 @@ export interface Rejection {
   readonly symbol?: string;
   readonly indexId?: string;
   readonly value?: string;
+  /** For an index adjustment: which of its `actions` was refused (0-based), so a file reader can name the row. */
+  readonly actionIndex?: number;
 }

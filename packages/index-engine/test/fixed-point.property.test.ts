@@ -21,6 +21,7 @@ function referencePrice(text: string): ScaledPrice {
   if (value === null) return 'malformed';
   if (value.lte(0)) return 'non_positive';
   if (value.decimalPlaces() > 20) return 'too_many_decimals';
+  if (value.gt('1e9')) return 'out_of_range';
   return BigInt(new Wide(value.toFixed()).times('1e20').toFixed(0));
 }
 
@@ -69,6 +70,19 @@ describe('parseScaledPrice', () => {
   ];
   it.each(edgeCases)('agrees with decimal.js on %j', (text) => {
     expect(parseScaledPrice(text)).toEqual(referencePrice(text));
+  });
+
+  it.each([
+    ['1e50000000', 'malformed'],
+    ['1e5000000', 'malformed'],
+    ['1e309', 'out_of_range'],
+    ['9'.repeat(500), 'malformed'],
+    ['1000000000.00000000000000000001', 'out_of_range'],
+    ['1000000000', 100000000000000000000000000000n],
+    ['1e-999', 'too_many_decimals'],
+    [`1.${'0'.repeat(70)}`, 'malformed'],
+  ] as const)('refuses hostile text %j without expanding it', (text, expected) => {
+    expect(parseScaledPrice(text)).toEqual(expected);
   });
 
   it('agrees with decimal.js on random decimal strings', () => {

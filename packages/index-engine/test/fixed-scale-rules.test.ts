@@ -23,7 +23,7 @@ describe('fixed scales of the hot path', () => {
   it('refuses index shares with more than 12 decimal places at definition time', () => {
     const bad = { ...INDEX, constituents: [{ symbol: 'AAA.SH', shares: '1.1234567890123' }] };
     expect(() => createIndexEngine([bad])).toThrow(IndexDefinitionError);
-    expect(() => createIndexEngine([bad])).toThrow(/at most 12 decimal places/);
+    expect(() => createIndexEngine([bad])).toThrow(/more than 12 decimal places/);
   });
 
   it('refuses a quoted FX rate with more than 12 decimal places as malformed_fx_rate', () => {

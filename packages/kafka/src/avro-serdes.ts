@@ -10,10 +10,12 @@ import avro from 'avsc';
 import {
   AvroDeserializationError,
   AvroSerializationError,
+  KafkaAdapterError,
   SchemaFileError,
   SchemaRegistryError,
 } from './kafka-errors.js';
 import { loadSchemaFile, type SchemaName } from './schema-files.js';
+import { SchemaIdLookup, type SchemaLookupPolicy } from './schema-id-lookup.js';
 import { type RecordBySchema, type TopicSpec, valueSubject } from './topics.js';
 
 /** Encodes and decodes one topic's values in the Confluent wire format (0, 4-byte id, Avro body). */
@@ -75,28 +77,27 @@ export interface AvroSerdesOptions {
 export function createAvroSerdes<T>(
   client: Client,
   topic: string,
+  /** How ids read from input are resolved (negative cache, retries); see SchemaIdLookup. */
+  policy?: SchemaLookupPolicy,
   options: AvroSerdesOptions = {},
 ): FastAvroSerdes<T> {
   const subject = valueSubject(topic);
   const writerSchema = options.writerSchema;
-  const types = new Map<number, Promise<avro.Type>>();
   const resolved = new Map<number, avro.Type>();
   let latest: Promise<{ id: number; type: avro.Type; header: Buffer }> | null = null;
 
-  const typeOf = (id: number): Promise<avro.Type> => {
-    let type = types.get(id);
-    if (!type) {
-      type = client.getBySubjectAndId(subject, id).then((info) => {
+  const lookup = new SchemaIdLookup<avro.Type>(
+    subject,
+    (id) =>
+      client.getBySubjectAndId(subject, id).then((info) => {
         const resolvedType = avro.Type.forSchema(JSON.parse(info.schema));
         resolved.set(id, resolvedType);
         return resolvedType;
-      });
-      // A failed lookup is not cached: the next record retries it.
-      type.catch(() => types.delete(id));
-      types.set(id, type);
-    }
-    return type;
-  };
+      }),
+    // Not cached by the client: proves the registry answers at all.
+    () => client.getAllSubjects(),
+    policy,
+  );
 
   const writerMetadata = async (): Promise<{ id: number; schema: string }> => {
     if (writerSchema === undefined) {
@@ -195,11 +196,9 @@ export function createAvroSerdes<T>(
       const id = bytes.readInt32BE(1);
       let type: avro.Type;
       try {
-        type = await typeOf(id);
+        type = await lookup.resolve(id);
       } catch (cause) {
-        if (isRegistryFailure(cause)) {
-          throw new SchemaRegistryError({ subject, cause, operation: 'schema lookup by id' });
-        }
+        if (cause instanceof KafkaAdapterError) throw cause;
         throw new AvroDeserializationError({ topic, bytes, cause });
       }
       return decodeWith(type, bytes);

@@ -135,4 +135,32 @@ describe('EventMerge with producer watermarks', () => {
     released(merge, 0);
     expect(merge.nextOffsets()).toMatchObject({ [`${TICKS}:0`]: '3', [`${TICKS}:1`]: '1' });
   });
+
+  it('orders ticks of one instant by symbol across partitions, even when a heartbeat arrived at that instant', () => {
+    const merge = threePartitions();
+    // Partition 1 has promised 01:45 (a heartbeat mid-instant) and still owes 9618.HK at 01:45.
+    merge.accept(`${TICKS}:1`, [mark(0, 6_300)], batch(0, 1n), 0);
+    merge.accept(`${TICKS}:0`, [mark(0, 6_300), tick(0, 1, 6_300, '9698.HK')], batch(1, 2n), 0);
+    expect(released(merge, 0)).toEqual([]);
+    merge.accept(`${TICKS}:1`, [tick(1, 1, 6_300, '9618.HK'), mark(2, 6_400)], batch(2, 3n), 0);
+    expect(released(merge, 0)).toEqual([`${TICKS}:1@6300`, `${TICKS}:0@6300`]);
+    expect(merge.release(10, 0).events).toEqual([]);
+  });
+
+  it('releases a tick whose symbol sorts before everything a partition can still send at that instant', () => {
+    const merge = threePartitions();
+    merge.accept(`${TICKS}:1`, [mark(0, 6_000), tick(1, 1, 6_300, '9988.HK')], batch(1, 2n), 0);
+    merge.accept(`${TICKS}:0`, [mark(0, 6_000), tick(0, 1, 6_300, '0700.HK')], batch(1, 2n), 0);
+    expect(released(merge, 0)).toEqual([`${TICKS}:0@6300`]);
+  });
+
+  it('waits for a partition that has sent nothing yet once the producers are seen to write watermarks', () => {
+    const merge = threePartitions(10_000);
+    // The calculator has been idle for a minute when the replay starts; partition 1's first
+    // records are decoded a moment after partition 0's.
+    merge.accept(`${TICKS}:0`, [mark(0, 1_000), tick(0, 1, 5_000)], batch(1, 2n), 60_000);
+    expect(released(merge, 60_500)).toEqual([]);
+    merge.accept(`${TICKS}:1`, [mark(0, 1_000), tick(1, 1, 2_000), mark(2, 9_000)], batch(2, 3n), 60_600);
+    expect(released(merge, 60_600)).toEqual([`${TICKS}:1@2000`, `${TICKS}:0@5000`]);
+  });
 });

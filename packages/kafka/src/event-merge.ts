@@ -1,4 +1,4 @@
-import { compareEvents, kindRank } from '@indexflow/index-engine';
+import { compareEvents, eventSubject, kindRank } from '@indexflow/index-engine';
 import type { InputOffsets, RejectedRecord, SourcedEvent } from '@indexflow/pipeline';
 
 /**
@@ -57,6 +57,12 @@ interface PartitionState {
   /** Largest event time received from the partition (buffered or released), and its kind rank. */
   latestTime: number | undefined;
   latestRank: number;
+  /**
+   * The subject (symbol, pair) of the latest event at (latestTime, latestRank), '' after a
+   * watermark moved them: a partition's events come in canonical order (its producer merged them
+   * so), so what it delivers next at that time and rank sorts at or after this subject.
+   */
+  latestSubject: string;
   /** Wall-clock ms of the last fetch that returned records, or of the assignment. */
   lastActivityAt: number;
   /** Completed fetch rounds per broker at that moment (see `fetched`). */
@@ -133,8 +139,6 @@ export interface EventMergeOptions {
   readonly onStale?: (key: string, watermark: number | undefined) => void;
 }
 
-const sourceOf = (event: SourcedEvent) => `${event.topic}:${event.partition}`;
-
 /**
  * Per-partition buffers of decoded records and the rule that releases them (see
  * kafka-event-source.ts for the design and its latency cost). Pure: no Kafka, time is passed in.
@@ -149,6 +153,7 @@ export class EventMerge {
   readonly #partitions = new Map<string, PartitionState>();
   readonly #roundsByNode = new Map<string, number>();
   #arrivals = 0;
+  #watermarksSeen = false;
 
   constructor(options: EventMergeOptions) {
     this.#options = options;
@@ -175,6 +180,7 @@ export class EventMerge {
         highWatermark: assignment.highWatermark,
         latestTime: undefined,
         latestRank: 0,
+        latestSubject: '',
         lastActivityAt: now,
         roundsAtActivity: new Map(this.#roundsByNode),
         resumedUntil: 0,
@@ -223,6 +229,7 @@ export class EventMerge {
     for (const entry of entries) {
       if (entry.offset < state.position) continue;
       if (entry.watermark !== undefined) {
+        if (!this.#watermarksSeen) this.#firstWatermark(now);
         this.#acceptWatermark(state, entry.watermark);
         state.position = entry.offset + 1n;
         continue;
@@ -240,6 +247,7 @@ export class EventMerge {
         if (state.latestTime === undefined || time >= state.latestTime) {
           state.latestTime = time;
           state.latestRank = kindRank(entry.event.event);
+          state.latestSubject = eventSubject(entry.event.event);
         }
       }
     }
@@ -327,6 +335,18 @@ export class EventMerge {
     return earliest;
   }
 
+  /**
+   * The input's producers write watermarks: from now on a partition that has delivered nothing
+   * yet is waited for as a watermark-writing one (up to `staleAfterMs`, counted from now), not
+   * skipped after `idleTimeoutMs`. Its first records may be a moment behind the first partition's
+   * (decoding, fetch order), and releasing past them would refuse them as out of order.
+   */
+  #firstWatermark(now: number): void {
+    this.#watermarksSeen = true;
+    for (const state of this.#partitions.values())
+      if (state.latestTime === undefined) this.#touch(state, now);
+  }
+
   #acceptWatermark(state: PartitionState, watermark: MergeWatermark): void {
     state.speaks = true;
     state.final = watermark.final;
@@ -334,8 +354,10 @@ export class EventMerge {
     if (state.latestTime === undefined || watermark.time > state.latestTime) {
       state.latestTime = watermark.time;
       state.latestRank = watermark.rank;
+      state.latestSubject = '';
     } else if (watermark.time === state.latestTime && watermark.rank > state.latestRank) {
       state.latestRank = watermark.rank;
+      state.latestSubject = '';
     }
   }
 
@@ -372,14 +394,21 @@ export class EventMerge {
    */
   #silenceLimit(state: PartitionState): number | undefined {
     if (state.final) return undefined;
-    return state.speaks ? (this.#options.staleAfterMs ?? 10_000) : this.#options.idleTimeoutMs;
+    return this.#waitedAsProducer(state)
+      ? (this.#options.staleAfterMs ?? 10_000)
+      : this.#options.idleTimeoutMs;
+  }
+
+  /** Its silence means a dead producer (stale), not a quiet market (idle): see `#firstWatermark`. */
+  #waitedAsProducer(state: PartitionState): boolean {
+    return state.speaks || (this.#watermarksSeen && state.latestTime === undefined);
   }
 
   #idle(state: PartitionState, now: number): boolean {
     const limit = this.#silenceLimit(state);
     if (limit === undefined) return false;
     const idle = this.#caughtUp(state) && now - state.lastActivityAt >= limit && this.#fetchedSince(state);
-    if (idle && state.speaks && !state.staleReported) {
+    if (idle && this.#waitedAsProducer(state) && !state.staleReported) {
       state.staleReported = true;
       this.#options.onStale?.(state.key, state.latestTime);
     }
@@ -410,7 +439,7 @@ export class EventMerge {
   ): boolean {
     const time = candidate.event.eventTime;
     const rank = kindRank(candidate.event);
-    const source = sourceOf(candidate);
+    const subject = eventSubject(candidate.event);
     if (own.scheduled && !this.#passedByProgress(time, rank, active)) return true;
     for (const state of active) {
       if (state === own || state.scheduled) continue;
@@ -428,7 +457,8 @@ export class EventMerge {
         if (state.latestRank < rank) return true;
         continue;
       }
-      if (state.key < source) return true;
+      // Same time and kind: the partition's next event sorts after `latestSubject` (see there).
+      if (state.latestSubject <= subject) return true;
     }
     return false;
   }

@@ -13,6 +13,15 @@ export {
   indexCloseKey,
   requireCloseRecord,
 } from './close-record.js';
+export {
+  cutText,
+  DEAD_LETTER_BOUNDS,
+  DEAD_LETTER_DETAIL_HEADER,
+  DEAD_LETTER_LENGTH_HEADER,
+  DEAD_LETTER_SHA256_HEADER,
+  deadLetterMessage,
+} from './dead-letter-message.js';
+export { DECODE_REJECT_REASONS, decodeRejectReason } from './decode-rejection.js';
 export { EventMerge, type EventOrdering } from './event-merge.js';
 export { createKafkaClient, type KafkaClientOptions } from './kafka-client.js';
 export {
@@ -25,7 +34,9 @@ export {
   RecordShapeError,
   SchemaFileError,
   SchemaRegistryError,
+  SchemaUnavailableError,
   UnknownInputTopicError,
+  UnknownSchemaIdError,
   UnknownSymbolSuffixError,
 } from './kafka-errors.js';
 export {
@@ -39,12 +50,11 @@ export {
   type KafkaFastLevelPublisherOptions,
 } from './kafka-fast-level-publisher.js';
 export {
-  DEAD_LETTER_DETAIL_HEADER,
-  deadLetterMessage,
   KafkaLevelSink,
   type KafkaLevelSinkOptions,
 } from './kafka-level-sink.js';
 export { createKafkajsLogCreator, type StructuredLogger } from './kafkajs-log-bridge.js';
+export { createLevelSizeGuard, encodedBytes, MAX_LEVEL_RECORD_BYTES } from './level-size-guard.js';
 export {
   NativeClientUnavailableError,
   nativeKafka,
@@ -56,6 +66,7 @@ export {
   type NativeFastLevelPublisherOptions,
 } from './native/native-fast-level-publisher.js';
 export { NativeLevelSink, type NativeLevelSinkOptions } from './native/native-level-sink.js';
+export { NegativeCache } from './negative-cache.js';
 export {
   adjustmentRecordToEvent,
   fxRecordToEvent,
@@ -90,6 +101,7 @@ export {
   type SchemaFile,
   type SchemaName,
 } from './schema-files.js';
+export { SchemaIdLookup, type SchemaLookupPolicy } from './schema-id-lookup.js';
 export {
   type RegisteredSchema,
   type RegisterTopicSchemasOptions,

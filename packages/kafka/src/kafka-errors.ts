@@ -22,7 +22,7 @@ function statusOf(cause: unknown): number | undefined {
 
 // A registry that did not answer (connection refused, timeout) or answered 5xx/408/429 may
 // succeed later; any other 4xx (unknown subject, incompatible or invalid schema) will not.
-function isRetriableRegistryFailure(cause: unknown): boolean {
+export function isRetriableRegistryFailure(cause: unknown): boolean {
   const status = statusOf(cause);
   if (status !== undefined) return status >= 500 || status === 408 || status === 429;
   return (
@@ -46,6 +46,50 @@ export class SchemaRegistryError extends KafkaAdapterError {
     );
     this.subject = args.subject;
     this.status = status;
+  }
+}
+
+/**
+ * The registry answered that it does not know a schema id (or refused the lookup for good).
+ * Never retriable: the record is dead-lettered as `unknown_schema`, and the id is remembered for
+ * a while so that a stream of such records costs no registry request each.
+ */
+export class UnknownSchemaIdError extends KafkaAdapterError {
+  readonly subject: string;
+  readonly schemaId: number;
+  readonly status: number | undefined;
+
+  constructor(args: { subject: string; schemaId: number; cause: unknown }) {
+    const status = statusOf(args.cause);
+    super(
+      `schema id ${args.schemaId} is unknown to the registry for subject ${args.subject}` +
+        `${status === undefined ? '' : ` (status ${status})`}: ${cut(reasonOf(args.cause))}`,
+      { retriable: false, cause: args.cause },
+    );
+    this.subject = args.subject;
+    this.schemaId = args.schemaId;
+    this.status = status;
+  }
+}
+
+/**
+ * Lookups of one schema id kept failing (5xx, 429, timeouts) while the registry itself answered:
+ * the id, not the registry, is broken. The record is dead-lettered as `schema_unavailable`.
+ */
+export class SchemaUnavailableError extends KafkaAdapterError {
+  readonly subject: string;
+  readonly schemaId: number;
+  readonly attempts: number;
+
+  constructor(args: { subject: string; schemaId: number; attempts: number; cause: unknown }) {
+    super(
+      `schema id ${args.schemaId} for subject ${args.subject} could not be fetched in ` +
+        `${args.attempts} attempts while the registry answered other requests: ${cut(reasonOf(args.cause))}`,
+      { retriable: false, cause: args.cause },
+    );
+    this.subject = args.subject;
+    this.schemaId = args.schemaId;
+    this.attempts = args.attempts;
   }
 }
 
@@ -193,6 +237,11 @@ export class LevelTransactionError extends KafkaAdapterError {
   }
 }
 
+/** Cuts an offending value or message to ~200 characters for an error message or a header. */
+function cut(text: string): string {
+  return text.length <= 200 ? text : `${text.slice(0, 199)}…`;
+}
+
 function reasonOf(cause: unknown): string {
   return cause instanceof Error ? cause.message : String(cause);
 }
@@ -210,8 +259,8 @@ function isRetriableKafkaFailure(cause: unknown): boolean {
 function describeValue(value: unknown): string {
   if (value === undefined) return 'missing';
   try {
-    return JSON.stringify(value) ?? String(value);
+    return cut(JSON.stringify(value) ?? String(value));
   } catch {
-    return String(value);
+    return cut(String(value));
   }
 }

@@ -3,6 +3,8 @@ import { type EventPosition, type IndexEvent, STREAM_KIND_RANK } from '@indexflo
 import type { EventBatch, EventSource, InputOffsets, RejectedRecord } from '@indexflow/pipeline';
 import type { Admin, Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import { createAvroSerdes, type FastAvroSerdes } from './avro-serdes.js';
+import { cutText, DEAD_LETTER_BOUNDS } from './dead-letter-message.js';
+import { DECODE_REJECT_REASONS, decodeRejectReason } from './decode-rejection.js';
 import { EventMerge, type EventOrdering, type MergeEntry } from './event-merge.js';
 import {
   EventSourceStartError,
@@ -137,6 +139,7 @@ export function undecodable(
   partition: number,
   message: { readonly offset: string; readonly key: Buffer | null; readonly value: Buffer | null },
   detail: string,
+  reason: string = DECODE_REJECT_REASONS.undecodable,
 ): RejectedRecord {
   return {
     topic,
@@ -144,8 +147,8 @@ export function undecodable(
     offset: message.offset,
     key: message.key,
     value: message.value,
-    reason: 'undecodable',
-    detail,
+    reason,
+    detail: cutText(detail, DEAD_LETTER_BOUNDS.detailChars),
   };
 }
 
@@ -378,9 +381,14 @@ export class KafkaEventSource implements EventSource {
           event: { event, topic, partition, offset, key: message.key, value: message.value, receivedAt },
         });
       } catch (error) {
-        // A registry that did not answer may answer later: fail the batch so kafkajs fetches it
-        // again, rather than dead-lettering good records.
-        if (error instanceof SchemaRegistryError && error.retriable) throw error;
+        // A registry that did not answer after bounded retries (see SchemaIdLookup) may answer
+        // later: fail the source, so the service stops and restarts from its last commit,
+        // rather than dead-letter good records or have kafkajs refetch and retry forever.
+        if (error instanceof SchemaRegistryError && error.retriable) {
+          this.#failure = error;
+          this.#signal();
+          return;
+        }
         entries.push({
           offset: BigInt(offset),
           rejected: undecodable(
@@ -388,6 +396,7 @@ export class KafkaEventSource implements EventSource {
             partition,
             message,
             error instanceof Error ? error.message : String(error),
+            decodeRejectReason(error),
           ),
         });
       }

@@ -2,13 +2,12 @@ import type { Client } from '@confluentinc/schemaregistry';
 import type { InputOffsets, LevelSink, OutputTransaction } from '@indexflow/pipeline';
 import type { Admin, Kafka, Producer } from 'kafkajs';
 import { createCachedKeyPartitioner } from './cached-key-partitioner.js';
+import { retryConcurrentTransactions } from './concurrent-transactions.js';
 import { KafkaAdapterError, KafkaOperationError, LevelTransactionError } from './kafka-errors.js';
 import type { StructuredLogger } from './kafkajs-log-bridge.js';
 import { LevelTransactionEncoder, offsetEntries } from './level-transaction-messages.js';
 import { chunkTopicMessages } from './produce-chunks.js';
 import type { LevelRecordOptions } from './record-mapping.js';
-
-export { DEAD_LETTER_DETAIL_HEADER, deadLetterMessage } from './level-transaction-messages.js';
 
 export interface KafkaLevelSinkOptions {
   readonly kafka: Kafka;
@@ -79,7 +78,10 @@ export class KafkaLevelSink implements LevelSink {
     try {
       tx = await producer.transaction();
       for (const chunk of chunkTopicMessages(topicMessages)) await tx.sendBatch({ topicMessages: chunk });
-      if (topics.length > 0) await tx.sendOffsets({ consumerGroupId: groupId, topics });
+      if (topics.length > 0) {
+        const open = tx;
+        await retryConcurrentTransactions(() => open.sendOffsets({ consumerGroupId: groupId, topics }));
+      }
       // The state must be staged before Kafka decides the batch happened (see StateStore).
       await staged;
       await tx.commit();

@@ -1,32 +1,11 @@
 import type { Client } from '@confluentinc/schemaregistry';
-import type { InputOffsets, OutputTransaction, RejectedRecord } from '@indexflow/pipeline';
+import type { InputOffsets, OutputTransaction } from '@indexflow/pipeline';
 import type { Message, TopicMessages } from 'kafkajs';
 import { createAvroSerdes, type FastAvroSerdes } from './avro-serdes.js';
 import { closeToRecord, type IndexCloseRecord, indexCloseKey } from './close-record.js';
+import { deadLetterMessage } from './dead-letter-message.js';
 import { type LevelRecordOptions, levelToRecord } from './record-mapping.js';
 import type { IndexLevelRecord } from './record-types.js';
-import { DEAD_LETTER_HEADERS } from './topics.js';
-
-/**
- * Dead-letter header with the rejection's human-readable detail ("price was -1.00"). Not yet in
- * the schemas/README.md header table (which DEAD_LETTER_HEADERS mirrors), hence its own constant.
- */
-export const DEAD_LETTER_DETAIL_HEADER = 'indexflow-reject-detail';
-
-/** Returns the dead-letter message of a rejected record: original key and bytes, provenance in headers. */
-export function deadLetterMessage(record: RejectedRecord): Message {
-  return {
-    key: record.key,
-    value: record.value,
-    headers: {
-      [DEAD_LETTER_HEADERS.rejectReason]: record.reason,
-      [DEAD_LETTER_HEADERS.sourceTopic]: record.topic,
-      [DEAD_LETTER_HEADERS.sourcePartition]: String(record.partition),
-      [DEAD_LETTER_HEADERS.sourceOffset]: record.offset,
-      [DEAD_LETTER_DETAIL_HEADER]: record.detail,
-    },
-  };
-}
 
 /** Where a level transaction's records go; a topic left out drops its records. */
 export interface LevelTransactionTopics {
@@ -53,13 +32,15 @@ export class LevelTransactionEncoder {
     this.#levelRecord = levelRecord;
     // Each topic is written with the schema version this code was built for, not the subject's latest.
     const levels = { writerSchema: 'index-level' } as const;
-    this.#serdes = createAvroSerdes<IndexLevelRecord>(registry, topics.levelsTopic, levels);
+    this.#serdes = createAvroSerdes<IndexLevelRecord>(registry, topics.levelsTopic, undefined, levels);
     this.#conflatedSerdes =
-      topics.conflatedTopic === undefined ? null : createAvroSerdes(registry, topics.conflatedTopic, levels);
+      topics.conflatedTopic === undefined
+        ? null
+        : createAvroSerdes(registry, topics.conflatedTopic, undefined, levels);
     this.#closesSerdes =
       topics.closesTopic === undefined
         ? null
-        : createAvroSerdes(registry, topics.closesTopic, { writerSchema: 'index-close' });
+        : createAvroSerdes(registry, topics.closesTopic, undefined, { writerSchema: 'index-close' });
   }
 
   async messages(transaction: OutputTransaction): Promise<TopicMessages[]> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chunkTopicMessages } from './produce-chunks.js';
+import { chunkTopicMessages, messageBytes, RECORD_OVERHEAD_BYTES } from './produce-chunks.js';
 
 const message = (n: number) => ({ key: 'k', value: Buffer.alloc(n) });
 
@@ -11,11 +11,8 @@ describe('chunkTopicMessages', () => {
       { topic: 'dead-letter', messages: [message(10)] },
     ];
     const chunks = chunkTopicMessages(topicMessages, 1000);
-    expect(chunks.length).toBe(4);
     for (const chunk of chunks) {
-      const bytes = chunk
-        .flatMap((t) => t.messages)
-        .reduce((sum, m) => sum + 1 + (m.value as Buffer).length, 0);
+      const bytes = chunk.flatMap((t) => t.messages).reduce((sum, m) => sum + messageBytes(m), 0);
       expect(bytes).toBeLessThanOrEqual(1000);
     }
     const flattened = chunks.flatMap((chunk) => chunk.flatMap((t) => t.messages.map((m) => [t.topic, m])));
@@ -33,17 +30,16 @@ describe('chunkTopicMessages', () => {
     ]);
   });
 
-  it('counts header bytes, so headers larger than the values still split the requests', () => {
-    const withHeaders = () => ({
-      key: null,
+  it('counts header names and values, keys, and each record framing against the budget', () => {
+    const withHeaders = {
+      key: 'abcd',
       value: Buffer.alloc(10),
-      headers: { provenance: 'x'.repeat(190) },
-    });
-    const chunks = chunkTopicMessages(
-      [{ topic: 'dead-letter', messages: Array.from({ length: 10 }, withHeaders) }],
-      1000,
-    );
-    expect(chunks.map((chunk) => chunk[0]!.messages.length)).toEqual([4, 4, 2]);
+      headers: { 'indexflow-reject-detail': 'x'.repeat(200), multi: ['ab', Buffer.from('cde')] },
+    };
+    expect(messageBytes(withHeaders)).toBe(RECORD_OVERHEAD_BYTES + 4 + 10 + (4 + 23 + 200) + (4 + 5 + 2 + 3));
+    // Values alone would fit 4 to a request; headers make it 1.
+    const chunks = chunkTopicMessages([{ topic: 't', messages: Array(4).fill(withHeaders) }], 400);
+    expect(chunks.map((c) => c[0]?.messages.length)).toEqual([1, 1, 1, 1]);
   });
 
   it('makes no request for a transaction of offsets only', () => {

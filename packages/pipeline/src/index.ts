@@ -1,5 +1,12 @@
 export { LevelConflation } from './level-conflation.js';
 export { canonicalOffsets, isBefore, isBehind, sameOffsets } from './offsets.js';
+export {
+  cutDetail,
+  DETAIL_CHARS,
+  errorText,
+  PIPELINE_REJECT_REASONS,
+  rejectSourced,
+} from './pipeline-rejections.js';
 export type { PipelineStats } from './pipeline-stats.js';
 export { createPipelineStats } from './pipeline-stats.js';
 export type {
@@ -10,6 +17,8 @@ export type {
   LevelSink,
   OutputTransaction,
   RejectedRecord,
+  RestartTracker,
+  RestartVerdict,
   SourcedEvent,
   StateSnapshot,
   StateStore,
@@ -17,5 +26,6 @@ export type {
 export { offsetKey } from './ports.js';
 export type { Recovery } from './recover-engine.js';
 export { recoverEngine } from './recover-engine.js';
+export { decideRestart, type RestartRecord } from './restart-decision.js';
 export type { PipelineDeps, PipelineLogger } from './run-pipeline.js';
 export { runPipeline } from './run-pipeline.js';

@@ -109,4 +109,29 @@ export interface StateStore {
   close(): Promise<void>;
 }
 
+/**
+ * How a run starts: `normal` batches; `isolate`: one record per transaction (the last crashes
+ * happened at one offset, inside some batch); `poison`: the previous isolated run crashed on the
+ * first record after the committed offset, which is dead-lettered as `poison_pill`.
+ */
+export interface RestartVerdict {
+  readonly mode: 'normal' | 'isolate' | 'poison';
+  /** Runs in a row that crashed at this start point (0 after a clean stop). */
+  readonly crashes: number;
+}
+
+/**
+ * Durable count of runs that crashed at the same committed offsets, for poison-pill detection
+ * (see decideRestart). `begin` is called once a run knows where it starts, `isolationDone` when
+ * an isolated run has committed its isolated records, `end` when a run stops cleanly (the count
+ * is cleared) and `outage` when it fails for a reason that is not its input's (a retriable Kafka,
+ * Redis or registry error: the run does not count, the count so far stands).
+ */
+export interface RestartTracker {
+  begin(from: InputOffsets | null): Promise<RestartVerdict>;
+  isolationDone(): Promise<void>;
+  end(): Promise<void>;
+  outage(): Promise<void>;
+}
+
 export type { IndexEvent, IndexLevel, Rejection };

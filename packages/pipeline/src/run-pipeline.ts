@@ -1,6 +1,7 @@
 import type { IndexEngine, IndexLevel, OfficialClose, Rejection } from '@indexflow/index-engine';
 import { LevelConflation } from './level-conflation.js';
 import { isBefore, isBehind, sameOffsets } from './offsets.js';
+import { errorText, PIPELINE_REJECT_REASONS, rejectSourced } from './pipeline-rejections.js';
 import type { PipelineStats } from './pipeline-stats.js';
 import type {
   EventBatch,
@@ -61,6 +62,27 @@ export interface PipelineDeps {
   readonly fastLane?: FastLane;
   /** Called after each committed transaction with its levels and the wall-clock receive times (metrics). */
   readonly onCommitted?: (levels: readonly IndexLevel[], receivedAt: readonly number[]) => void;
+  /**
+   * Why a level cannot be published (e.g. its record would exceed the broker's message size), or
+   * null. A refused level is not published; its event's record is dead-lettered as
+   * `level_too_large` instead of failing the transaction, which would fail again after a restart.
+   */
+  readonly levelGuard?: (level: IndexLevel) => string | null;
+  /**
+   * Read the first this many records one per transaction, each committed before the next is read,
+   * so that a crash leaves the committed offset just before the record that caused it (the
+   * poison-pill hunt after repeated crashes at one offset). 0 or absent: normal batches.
+   */
+  readonly isolatedRecords?: number;
+  /** Called once the isolated records (see `isolatedRecords`) are all committed. */
+  readonly onIsolationDone?: () => void;
+  /**
+   * Set when the previous isolated run crashed on the first record after the committed offset:
+   * the first event read is dead-lettered as `poison_pill` with this detail, never applied.
+   */
+  readonly poisonFirstEvent?: { readonly detail: string };
+  /** Called when the poison pill's dead letter is committed. */
+  readonly onPoisonPill?: (record: RejectedRecord) => void;
 }
 
 /** One computed batch waiting for its transaction. */
@@ -182,6 +204,8 @@ export async function runPipeline(deps: PipelineDeps): Promise<void> {
     while (committing !== null) await committing;
   };
 
+  let isolated = deps.isolatedRecords ?? 0;
+  let poison = deps.poisonFirstEvent;
   try {
     while (!deps.isStopping() && failure === null) {
       if (pending.length >= maxPending) {
@@ -189,7 +213,8 @@ export async function runPipeline(deps: PipelineDeps): Promise<void> {
         await committing;
         continue;
       }
-      const batch = await source.nextBatch(deps.batchSize, deps.batchWaitMs);
+      const oneByOne = isolated > 0 || poison !== undefined;
+      const batch = await source.nextBatch(oneByOne ? 1 : deps.batchSize, deps.batchWaitMs);
       if (failure !== null) break;
       if (
         batch.events.length === 0 &&
@@ -198,7 +223,12 @@ export async function runPipeline(deps: PipelineDeps): Promise<void> {
       ) {
         continue;
       }
-      const computed = computeBatch(deps, batch, conflation);
+      const pill = poison !== undefined ? batch.events[0] : undefined;
+      const computed =
+        pill !== undefined && poison !== undefined
+          ? poisonBatch(deps, batch, rejectSourced(pill, PIPELINE_REJECT_REASONS.poisonPill, poison.detail))
+          : computeBatch(deps, batch, conflation);
+      if (pill !== undefined) poison = undefined;
       if (computed.behind && pending.length === 0) {
         // Rebuilding, and still before what Kafka committed: nothing to publish, and committing
         // these offsets would move the group back, so a crash now would republish levels from here
@@ -216,6 +246,15 @@ export async function runPipeline(deps: PipelineDeps): Promise<void> {
       pending.push(computed);
       lastOffsets = batch.nextOffsets;
       commitPending();
+      if (oneByOne) {
+        // Committed before the next record is read: a crash then points at exactly one record.
+        await drained();
+        if (pill !== undefined && failure === null) deps.onPoisonPill?.(computed.rejected[0]!);
+        if (isolated > 0 && pill === undefined) {
+          isolated -= 1;
+          if (isolated === 0 && failure === null) deps.onIsolationDone?.();
+        }
+      }
     }
   } catch (error) {
     // The engine may be part-way through a batch: nothing more may be snapshotted or committed.
@@ -243,7 +282,16 @@ function computeBatch(
     (r) => !isBefore(deps.alreadyPublished, offsetKey(r.topic, r.partition), r.offset),
   );
   for (const sourced of batch.events) {
-    const result = engine.apply(sourced.event);
+    let result: ReturnType<IndexEngine['apply']>;
+    try {
+      result = engine.apply(sourced.event);
+    } catch (error) {
+      // One record must never stop the service: a throw here would fail the batch, and the
+      // restart would read the same record again, forever. The engine may have changed part of
+      // its state before it threw; the dead letter makes that visible instead of a crash loop.
+      rejected.push(rejectSourced(sourced, PIPELINE_REJECT_REASONS.engineError, errorText(error)));
+      continue;
+    }
     const replayed = isBefore(
       deps.alreadyPublished,
       offsetKey(sourced.topic, sourced.partition),
@@ -255,7 +303,13 @@ function computeBatch(
     } else {
       // Closes ride with the event that made them due, so a rebuild suppresses them like its levels.
       if (result.closes !== undefined) closes.push(...result.closes);
+      let refused: string | null = null;
       for (const level of result.levels) {
+        const problem = deps.levelGuard?.(level) ?? null;
+        if (problem !== null) {
+          refused ??= `level of ${level.indexId} refused: ${problem}`;
+          continue;
+        }
         levels.push(level);
         if (conflation?.admit(level)) conflated.push(level);
         receivedAt.push(sourced.receivedAt);
@@ -274,6 +328,8 @@ function computeBatch(
           detail: rejection.detail,
         });
       }
+      if (refused !== null)
+        rejected.push(rejectSourced(sourced, PIPELINE_REJECT_REASONS.levelTooLarge, refused));
     }
   }
   return {
@@ -290,6 +346,27 @@ function computeBatch(
     receivedAt,
     offsets: batch.nextOffsets,
     events: batch.events.length,
+    records: batch.events.length + batch.undecodable.length,
+  };
+}
+
+/** A batch whose one event is a poison pill: dead-lettered with the batch's other rejects, not applied. */
+function poisonBatch(deps: PipelineDeps, batch: EventBatch, pill: RejectedRecord): ComputedBatch {
+  const rejected = [
+    pill,
+    ...batch.undecodable.filter(
+      (r) => !isBefore(deps.alreadyPublished, offsetKey(r.topic, r.partition), r.offset),
+    ),
+  ];
+  return {
+    behind: false,
+    levels: [],
+    conflated: [],
+    closes: [],
+    rejected,
+    receivedAt: [],
+    offsets: batch.nextOffsets,
+    events: 0,
     records: batch.events.length + batch.undecodable.length,
   };
 }

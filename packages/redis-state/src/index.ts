@@ -20,5 +20,10 @@ export {
   StoredStateError,
   VersionConflictError,
 } from './redis-errors.js';
+export {
+  parseRecord as parseRestartRecord,
+  RedisRestartTracker,
+  type RedisRestartTrackerOptions,
+} from './redis-restart-tracker.js';
 export type { RedisStateStoreOptions } from './redis-state-store.js';
 export { RedisStateStore } from './redis-state-store.js';

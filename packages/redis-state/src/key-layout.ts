@@ -10,6 +10,7 @@
 //   <prefix>:{<calculatorId>}:symbol:<symbol>      hash  lastPrice, lastEventTime, lastSequence
 //   <prefix>:{<calculatorId>}:fx-pairs             set   pairs that have an fx key
 //   <prefix>:{<calculatorId>}:fx:<pair>            hash  rate, eventTime, observationId
+//   <prefix>:{<calculatorId>}:restarts             hash  offsets, crashes, isolated (poison-pill counter)
 //
 // The snapshot keys are the state (the engine restores from them); the rest is a read-only
 // projection for the gateway and CLI, rewritten whole by every promote. Each key family has one
@@ -27,6 +28,8 @@ export interface KeyLayout {
   readonly indices: string;
   readonly symbols: string;
   readonly fxPairs: string;
+  /** The restart counter of RedisRestartTracker: present only while a run is live or after it died. */
+  readonly restarts: string;
   /** Starts of the per-member projection keys; the promote script appends a member to drop stale keys. */
   readonly indexBase: string;
   readonly symbolBase: string;
@@ -58,6 +61,7 @@ export function createKeyLayout(options: { calculatorId: string; prefix?: string
     indices: `${base}indices`,
     symbols: `${base}symbols`,
     fxPairs: `${base}fx-pairs`,
+    restarts: `${base}restarts`,
     indexBase,
     symbolBase,
     fxBase,

@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+import { DatasetError } from '@indexflow/dataset-files';
+import { IndexDefinitionError } from '@indexflow/index-engine';
 import { Command } from 'commander';
 import { registerActionsCommand } from './commands/actions-command.js';
 import { registerAdminCommand } from './commands/admin-command.js';
@@ -30,6 +32,13 @@ registerHistoryCommand(program);
 registerBackfillCommand(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
+  // A bad dataset or index file is the user's input, not a crash: its message names the file
+  // and field (`<file>: <field>: <reason>`), with no stack, and the exit code is 2 in every command.
+  if (error instanceof DatasetError || error instanceof IndexDefinitionError) {
+    process.stderr.write(`indexflow: ${error.message}\n`);
+    process.exitCode = 2;
+    return;
+  }
   process.stderr.write(
     `indexflow: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
   );

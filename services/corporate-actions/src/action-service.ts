@@ -243,19 +243,16 @@ export class ActionService {
       .filter((date) => this.#o.mode === 'immediate' || now >= this.#publishInstant(date));
     const published: string[] = [];
     for (const date of due) {
-      // Live, an adjustment whose 00:00 has passed would reach calculators after that day's
-      // events and be refused as out of order: alert instead, and leave the date unpublished for
-      // an operator (a replay in immediate mode has no such clock).
-      if (this.#o.mode === 'scheduled' && now >= adjustmentEventTime(date)) {
-        if (!this.#late.has(date)) {
-          this.#late.add(date);
-          this.#o.metrics.adjustmentsLate.inc();
-          this.#o.log.error(
-            { date },
-            'adjustment not published before its ex-date started; not publishing it late',
-          );
-        }
-        continue;
+      // Past its 00:00 on the wall clock (history being replayed, or an import that came late):
+      // publish all the same. Calculators order it by event time: they apply it at its instant
+      // if their input has not passed it yet, and refuse it whole as `late` otherwise.
+      if (this.#o.mode === 'scheduled' && now >= adjustmentEventTime(date) && !this.#late.has(date)) {
+        this.#late.add(date);
+        this.#o.metrics.adjustmentsLate.inc();
+        this.#o.log.warn(
+          { date },
+          'adjustment published after its ex-date started on the wall clock; calculators past its instant refuse it as late',
+        );
       }
       await this.#publish(date, offset);
       published.push(date);

@@ -34,7 +34,7 @@ export function createServiceMetrics(): ServiceMetrics {
     }),
     adjustmentsLate: new Counter({
       name: 'indexflow_ca_adjustments_late_total',
-      help: 'Ex-dates whose adjustment was still unpublished when the date began (scheduled mode); not published',
+      help: 'Ex-dates whose adjustment was published after the date began on the wall clock (scheduled mode)',
       registers: [registry],
     }),
     fxIn: new Counter({

@@ -21,6 +21,11 @@ export function createCalculatorMetrics() {
       labelNames: ['reason'] as const,
       registers: [registry],
     }),
+    poisonPills: new Counter({
+      name: 'indexflow_poison_pills_total',
+      help: 'Records dead-lettered as poison_pill: they crashed the service POISON_PILL_RESTARTS times',
+      registers: [registry],
+    }),
     batches: new Counter({
       name: 'indexflow_batches_committed_total',
       help: 'Transactions committed',

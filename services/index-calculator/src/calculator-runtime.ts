@@ -2,13 +2,14 @@ import {
   ALL_TOPICS,
   AVRO_TOPICS,
   createKafkaClient,
+  createLevelSizeGuard,
   createSchemaRegistryClient,
   ensureTopics,
   registerTopicSchemas,
   topicNames,
 } from '@indexflow/kafka';
 import type { Logger } from '@indexflow/observability';
-import { RedisStateStore } from '@indexflow/redis-state';
+import { RedisRestartTracker, RedisStateStore } from '@indexflow/redis-state';
 import { Redis } from 'ioredis';
 import { type Calculator, createCalculator } from './calculator.js';
 import { type CalculatorMetrics, createCalculatorMetrics } from './calculator-metrics.js';
@@ -90,6 +91,12 @@ export async function createCalculatorRuntime(
     prefix: config.TOPIC_PREFIX || undefined,
     logger: log,
   });
+  const restarts = new RedisRestartTracker({
+    redis,
+    calculatorId: config.CALCULATOR_ID,
+    prefix: config.TOPIC_PREFIX || undefined,
+    restarts: config.POISON_PILL_RESTARTS,
+  });
   const calculator = createCalculator({
     definitions,
     engineOptions: {
@@ -104,6 +111,8 @@ export async function createCalculatorRuntime(
     metrics,
     ...(shard ? { rejectionsToPublish: shard.scope.rejectionsToPublish } : {}),
     ...(fastLane ? { fastLane } : {}),
+    levelGuard: createLevelSizeGuard(),
+    restarts,
     batchSize: config.BATCH_SIZE,
     batchWaitMs: config.BATCH_WAIT_MS,
     conflationIntervalMs: config.CONFLATION_INTERVAL_MS,

@@ -14,6 +14,12 @@ describe('loadConfig', () => {
     expect(config.SHARD_INDICES).toBeUndefined();
   });
 
+  it('dead-letters a poison pill after 3 crashes unless told otherwise, and never after fewer than 2', () => {
+    expect(loadConfig(base).POISON_PILL_RESTARTS).toBe(3);
+    expect(loadConfig({ ...base, POISON_PILL_RESTARTS: '5' }).POISON_PILL_RESTARTS).toBe(5);
+    expect(() => loadConfig({ ...base, POISON_PILL_RESTARTS: '1' })).toThrow(/POISON_PILL_RESTARTS/);
+  });
+
   it('reads a sharded configuration', () => {
     const config = loadConfig({ ...base, SHARDS: '12', SHARD_INDICES: '995365.SSI=11' });
     expect(config.SHARDS).toBe(12);

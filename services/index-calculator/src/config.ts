@@ -16,6 +16,8 @@ const schema = z.object({
   TOPIC_PREFIX: z.string().default(''),
   BATCH_SIZE: positiveInt(1000),
   BATCH_WAIT_MS: positiveInt(20),
+  /** A record that crashed the service this many times is dead-lettered as poison_pill (README). */
+  POISON_PILL_RESTARTS: z.coerce.number().int().min(2).default(3),
   ORDERING: z.enum(['canonical', 'arrival']).default('canonical'),
   IDLE_TIMEOUT_MS: positiveInt(200),
   /** How long an event waits for a quiet partition's late records, e.g. FX behind the FX filter. */

@@ -12,13 +12,24 @@ export interface CalculatorProcess {
   readonly exited: Promise<number | null>;
 }
 
-export function startCalculator(env: Record<string, string>): CalculatorProcess {
-  return startServiceProcess(MAIN, { LOG_LEVEL: 'warn', ...env });
+export function startCalculator(
+  env: Record<string, string>,
+  preloads: readonly string[] = [],
+): CalculatorProcess {
+  return startServiceProcess(MAIN, { LOG_LEVEL: 'warn', ...env }, preloads);
 }
 
-/** Runs a service's `main.ts` under tsx as a child process, its stdout and stderr collected. */
-export function startServiceProcess(main: string, env: Record<string, string>): CalculatorProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', main], {
+/**
+ * Runs a service's `main.ts` under tsx as a child process, its stdout and stderr collected;
+ * `preloads` are test modules imported first (e.g. a fault injector).
+ */
+export function startServiceProcess(
+  main: string,
+  env: Record<string, string>,
+  preloads: readonly string[] = [],
+): CalculatorProcess {
+  const imports = ['tsx', ...preloads].flatMap((module) => ['--import', module]);
+  const child = spawn(process.execPath, [...imports, main], {
     cwd: ROOT,
     env: { ...process.env, HTTP_PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -44,13 +55,16 @@ export function serviceEndpoints(): { kafkaBrokers: string; schemaRegistryUrl: s
 }
 
 /** Returns a starter whose calculators are all killed when the calling test file ends. */
-export function trackedCalculators(): (env: Record<string, string>) => CalculatorProcess {
+export function trackedCalculators(): (
+  env: Record<string, string>,
+  preloads?: readonly string[],
+) => CalculatorProcess {
   const running: CalculatorProcess[] = [];
   afterAll(() => {
     for (const p of running) p.child.kill('SIGKILL');
   });
-  return (env) => {
-    const calculator = startCalculator(env);
+  return (env, preloads) => {
+    const calculator = startCalculator(env, preloads);
     running.push(calculator);
     return calculator;
   };

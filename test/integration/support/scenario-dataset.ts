@@ -104,7 +104,15 @@ function fxRows(day: string, index: number): RawFxRow[] {
   }));
 }
 
-export function buildScenarioDataset(): ScenarioDataset {
+export interface ScenarioOptions {
+  /**
+   * A rebalance whose new member trades before it joins: 9618.HK prints from day 1, and its `add`
+   * on day 3 names no reference price, so it takes the last price the engine kept for it.
+   */
+  readonly preAddTrading?: boolean;
+}
+
+export function buildScenarioDataset(options: ScenarioOptions = {}): ScenarioDataset {
   const dir = mkdtempSync(join(tmpdir(), 'indexflow-ca-scenario-'));
   cpSync(join(SAMPLE_DIR, 'indices'), join(dir, 'indices'), { recursive: true });
   const prices = firstPrices();
@@ -133,7 +141,7 @@ export function buildScenarioDataset(): ScenarioDataset {
       for (const symbol of symbols) {
         const hk = symbol.endsWith('.HK');
         if (hkOnly && !hk) continue;
-        if (symbol === '9618.HK' && day !== '2025-03-26') continue;
+        if (symbol === '9618.HK' && day !== '2025-03-26' && !options.preAddTrading) continue;
         const next = Math.max(0.01, prices.get(symbol)! * (1 + (random() - 0.5) * 0.008));
         prices.set(symbol, next);
         const sequence = (sequences.get(symbol) ?? 0) + 1;
@@ -142,7 +150,11 @@ export function buildScenarioDataset(): ScenarioDataset {
       }
     }
     fxByDay.set(day, fxRows(day, index));
-    const actions = ACTIONS[day];
+    const actions = ACTIONS[day]?.map((row) =>
+      options.preAddTrading
+        ? row.replace(',add,9618.HK,995366.SSI,,130.00,', ',add,9618.HK,995366.SSI,,,')
+        : row,
+    );
     if (actions) {
       const file = join(dir, `actions-${day}.csv`);
       writeFileSync(file, `${[allActions[0], ...actions].join('\n')}\n`);

@@ -1,10 +1,19 @@
 import { Decimal } from 'decimal.js';
-import { type Dec, ONE, parseDecimal, ZERO } from '../decimal.js';
+import { cut, echo, isBoundRefusal, parseBounded, rangeProblem } from '../bounded-decimal.js';
+import { ACTION_FIELD_BOUNDS, DIVISOR_BOUND } from '../bounds.js';
+import { type Dec, ONE, ZERO } from '../decimal.js';
 import { addRoute, type EngineState, removeRoute } from '../engine/engine-state.js';
 import { ConstituentBook, type IndexBook } from '../engine/index-book.js';
 import type { IndexAdjustmentEvent } from '../events/index-event.js';
-import { fromScaled, mustScale, PRICE_DECIMALS, SHARES_DECIMALS, toScaled } from '../fixed-point.js';
-import { currencyOfSymbol, isCurrencyCode } from '../identifiers.js';
+import {
+  fromScaled,
+  MARKET_VALUE_DECIMALS,
+  mustScale,
+  PRICE_DECIMALS,
+  SHARES_DECIMALS,
+  toScaled,
+} from '../fixed-point.js';
+import { currencyOfSymbol, IDENTIFIER_RULE, isCurrencyCode, isValidIdentifier } from '../identifiers.js';
 import type { Rejection } from '../rejection.js';
 import { adjustDivisor } from './adjust-divisor.js';
 import { type CorporateAction, PRICE_ACTION_TYPES } from './corporate-action.js';
@@ -34,13 +43,10 @@ function positive(action: CorporateAction, field: 'ratio' | 'price' | 'amount' |
   if (raw === undefined || raw === '') {
     throw new ActionError('invalid_action', `${action.type} of ${action.symbol} needs ${field}`);
   }
-  const value = parseDecimal(raw);
-  if (value === null || !value.isFinite() || value.lte(0)) {
-    throw new ActionError(
-      'invalid_action',
-      `${action.type} of ${action.symbol}: ${field} must be > 0, was ${raw}`,
-      raw,
-    );
+  const value = parseBounded(raw, ACTION_FIELD_BOUNDS[field]);
+  if (isBoundRefusal(value)) {
+    const why = value.problem === 'non_positive' ? `must be > 0, was ${cut(raw)}` : value.detail;
+    throw new ActionError('invalid_action', `${action.type} of ${action.symbol}: ${field} ${why}`, cut(raw));
   }
   return value;
 }
@@ -142,55 +148,111 @@ function applyPriceGroup(
       );
     }
   }
+  // Every index's new shares and divisor are worked out before anything changes, so a divisor
+  // that would leave its range refuses the whole step and leaves every index as it was.
+  const steps = memberships.map(({ book, constituent }) => priceStep(book, constituent, group, inputs));
+  for (const step of steps) if (step.divisor !== null) checkDivisor(step.book, step.divisor);
   if (symbolState !== undefined && symbolState.lastPrice !== null) {
     const prevClose = fromScaled(symbolState.lastPrice, PRICE_DECIMALS);
     const exchangePrice = exRightsPrices({ prevClose, ...inputs }, 'exact').exchangePrice;
     symbolState.lastPrice = mustScale(exchangePrice, PRICE_DECIMALS, `reference price of ${symbol}`);
   }
-  for (const { book, constituent } of memberships) {
-    const pc = constituent.price;
-    if (pc === null) {
-      // Not priced yet: only the share count changes; there is no market value to keep continuous.
-      const factor = exRightsPrices({ prevClose: ONE, ...inputs }).shareFactor;
-      book.reprice(
-        constituent,
-        null,
-        constituent.fxRate,
-        sharesAfter(constituent.indexShares, factor).shares,
-      );
-      affected.add(book);
-      continue;
-    }
-    const prices = exRightsPrices({ prevClose: pc, ...inputs }, book.referencePriceRounding);
-    const oldShares = constituent.indexShares;
-    const { shares: newShares, rounded } = sharesAfter(oldShares, prices.shareFactor);
-    const fx = constituent.fxRate;
-    if (book.divisor !== null && fx !== null && constituent.priced) {
-      const divisorBefore = book.divisor;
-      // Exact mode uses P_idx × q' = (Pc − special + S·k) × q, free of any division, so a split or
-      // bonus leaves the divisor exactly unchanged; the rounded mode uses the published price. When
-      // q' had to be rounded to 12 dp, the index-purpose price times the rounded q' is the value.
-      const indexPurposeValue =
-        book.referencePriceRounding === 'exact' && !rounded
-          ? pc
-              .minus(group.special ?? ZERO)
-              .plus((group.rightsPrice ?? ZERO).times(group.rightsRatio ?? ZERO))
-              .times(fx)
-              .times(oldShares)
-          : prices.indexPurposePrice.times(fx).times(newShares);
-      const before = book.marketValue;
-      const after = before.minus(constituent.marketValue).plus(indexPurposeValue);
-      book.divisor = adjustDivisor(divisorBefore, before, after);
+  for (const step of steps) {
+    const { book, constituent } = step;
+    if (step.divisor !== null) {
+      const divisorBefore = book.divisor!;
+      book.divisor = step.divisor;
       const tr = book.totalReturn;
       if (tr !== null && group.cash !== undefined) {
-        const points = group.cash.times(fx).times(oldShares).div(divisorBefore);
+        const points = group.cash
+          .times(constituent.fxRate!)
+          .times(constituent.indexShares)
+          .div(divisorBefore);
         tr.dividendPoints = tr.dividendPoints.plus(points);
         tr.netDividendPoints = tr.netDividendPoints.plus(points.times(ONE.minus(tr.withholdingRate)));
       }
     }
-    book.reprice(constituent, prices.exchangePrice, fx, newShares);
+    book.reprice(constituent, step.price, constituent.fxRate, step.shares);
     affected.add(book);
   }
+}
+
+type ExRightsInputsOf = Omit<Parameters<typeof exRightsPrices>[0], 'prevClose'>;
+
+interface PriceStep {
+  readonly book: IndexBook;
+  readonly constituent: ConstituentBook;
+  /** The constituent's price after the step (null while it has none). */
+  readonly price: Dec | null;
+  readonly shares: Dec;
+  /** The adjusted divisor, or null when the divisor is not touched. */
+  readonly divisor: Dec | null;
+}
+
+/** One index's side of an ex-rights step, computed without changing the book. */
+function priceStep(
+  book: IndexBook,
+  constituent: ConstituentBook,
+  group: PriceActionGroup,
+  inputs: ExRightsInputsOf,
+): PriceStep {
+  const pc = constituent.price;
+  if (pc === null) {
+    // Not priced yet: only the share count changes; there is no market value to keep continuous.
+    const factor = exRightsPrices({ prevClose: ONE, ...inputs }).shareFactor;
+    return {
+      book,
+      constituent,
+      price: null,
+      shares: sharesAfter(constituent.indexShares, factor).shares,
+      divisor: null,
+    };
+  }
+  const prices = exRightsPrices({ prevClose: pc, ...inputs }, book.referencePriceRounding);
+  const oldShares = constituent.indexShares;
+  const { shares: newShares, rounded } = sharesAfter(oldShares, prices.shareFactor);
+  const fx = constituent.fxRate;
+  if (book.divisor === null || fx === null || !constituent.priced) {
+    return { book, constituent, price: prices.exchangePrice, shares: newShares, divisor: null };
+  }
+  // Exact mode uses P_idx × q' = (Pc − special + S·k) × q, free of any division, so a split or
+  // bonus leaves the divisor exactly unchanged; the rounded mode uses the published price. When
+  // q' had to be rounded to 12 dp, the index-purpose price times the rounded q' is the value.
+  const indexPurposeValue =
+    book.referencePriceRounding === 'exact' && !rounded
+      ? pc
+          .minus(group.special ?? ZERO)
+          .plus((group.rightsPrice ?? ZERO).times(group.rightsRatio ?? ZERO))
+          .times(fx)
+          .times(oldShares)
+      : prices.indexPurposePrice.times(fx).times(newShares);
+  const before = book.marketValue;
+  const after = before.minus(constituent.marketValue).plus(indexPurposeValue);
+  return {
+    book,
+    constituent,
+    price: prices.exchangePrice,
+    shares: newShares,
+    divisor: adjustDivisor(book.divisor, before, after),
+  };
+}
+
+/** Refuses (level_out_of_range) a step that would move an index's divisor outside DIVISOR_BOUND. */
+function checkDivisor(book: IndexBook, divisor: Dec): Dec {
+  const problem = rangeProblem(divisor, DIVISOR_BOUND);
+  if (problem !== null) {
+    throw new ActionError(
+      'level_out_of_range',
+      `${book.id}: the divisor would be ${divisor.toSignificantDigits(12).toString()}, which ${problem}`,
+      book.id,
+    );
+  }
+  return divisor;
+}
+
+/** D × MV'/MV for a structural change, checked against DIVISOR_BOUND before the book changes. */
+function adjustedDivisor(book: IndexBook, before: Dec, after: Dec): Dec {
+  return checkDivisor(book, adjustDivisor(book.divisor!, before, after));
 }
 
 function applyStructural(state: EngineState, action: CorporateAction, affected: Set<IndexBook>): void {
@@ -205,9 +267,15 @@ function applyStructural(state: EngineState, action: CorporateAction, affected: 
         if (!constituent)
           throw new ActionError('unknown_symbol', `${book.id} does not hold ${action.symbol}`, action.symbol);
         const before = book.marketValue;
+        const after = constituent.priced
+          ? before
+              .minus(constituent.marketValue)
+              .plus(constituent.price!.times(constituent.fxRate!).times(shares))
+          : before;
+        const divisor =
+          book.divisor !== null && constituent.priced ? adjustedDivisor(book, before, after) : null;
         book.reprice(constituent, constituent.price, constituent.fxRate, shares);
-        if (book.divisor !== null && constituent.priced)
-          book.divisor = adjustDivisor(book.divisor, before, book.marketValue);
+        if (divisor !== null) book.divisor = divisor;
         affected.add(book);
       }
       return;
@@ -217,6 +285,13 @@ function applyStructural(state: EngineState, action: CorporateAction, affected: 
       const [book] = targetBooks(state, action);
       if (!book)
         throw new ActionError('unknown_index', `index ${action.indexId} is not defined`, action.indexId);
+      if (!isValidIdentifier(action.symbol)) {
+        throw new ActionError(
+          'invalid_action',
+          `add of ${echo(action.symbol)}: symbol ${IDENTIFIER_RULE}`,
+          cut(action.symbol),
+        );
+      }
       if (book.constituents.has(action.symbol)) {
         throw new ActionError('invalid_action', `${book.id} already holds ${action.symbol}`, action.symbol);
       }
@@ -247,9 +322,19 @@ function applyStructural(state: EngineState, action: CorporateAction, affected: 
           book.id,
         );
       }
+      const divisor =
+        book.divisor === null
+          ? null
+          : adjustedDivisor(
+              book,
+              before,
+              before.plus(
+                fromScaled(constituent.priceScaled! * constituent.fxSharesScaled!, MARKET_VALUE_DECIMALS),
+              ),
+            );
       book.addConstituent(constituent);
       addRoute(state, book, constituent);
-      if (book.divisor !== null) book.divisor = adjustDivisor(book.divisor, before, book.marketValue);
+      if (divisor !== null) book.divisor = divisor;
       affected.add(book);
       return;
     }
@@ -262,11 +347,15 @@ function applyStructural(state: EngineState, action: CorporateAction, affected: 
           throw new ActionError('unknown_symbol', `${book.id} does not hold ${action.symbol}`, action.symbol);
         }
         const before = book.marketValue;
-        const removed = book.removeConstituent(action.symbol)!;
+        const leaving = book.constituents.get(action.symbol)!;
+        const after = leaving.priced ? before.minus(leaving.marketValue) : before;
+        const divisor =
+          book.divisor !== null && leaving.priced && !after.isZero()
+            ? adjustedDivisor(book, before, after)
+            : null;
+        book.removeConstituent(action.symbol);
         removeRoute(state, book, action.symbol);
-        if (book.divisor !== null && removed.priced && !book.marketValue.isZero()) {
-          book.divisor = adjustDivisor(book.divisor, before, book.marketValue);
-        }
+        if (divisor !== null) book.divisor = divisor;
         affected.add(book);
       }
       return;
@@ -299,6 +388,7 @@ export function applyIndexAdjustment(
       symbol: action.symbol,
       ...(action.indexId ? { indexId: action.indexId } : {}),
       ...(error.value === undefined ? {} : { value: error.value }),
+      actionIndex: event.actions.indexOf(action),
     });
   };
   for (const action of event.actions) {

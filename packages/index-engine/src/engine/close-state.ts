@@ -125,6 +125,11 @@ export class CloseState {
   }
 
   /** Records a validated rate of a fixing source; it is the day's fixing, not a streamed rate. */
+  /** Why recording this fixing would derive an HKDCNY fixing outside FX_RATE_BOUND, or null. */
+  fixingProblem(source: string, pair: string, rate: Dec, eventTime: number): string | null {
+    return (this.#fixings.get(source) ?? new FxBook()).derivedProblem(pair, rate, eventTime);
+  }
+
   recordFixing(source: string, pair: string, rate: Dec, eventTime: number, observationId?: string): void {
     let book = this.#fixings.get(source);
     if (book === undefined) {

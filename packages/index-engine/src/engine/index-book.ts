@@ -12,6 +12,12 @@ import {
 } from '../fixed-point.js';
 import type { CurrencyCode } from '../identifiers.js';
 import { LevelQuotient } from './level-quotient.js';
+import {
+  baseDivisorProblem,
+  levelProblem,
+  type MarketValueWindow,
+  marketValueWindow,
+} from './level-range.js';
 
 const FX_ONE = pow10(FX_DECIMALS);
 
@@ -97,6 +103,7 @@ export class IndexBook {
   unpricedCount = 0;
   #divisor: Dec | null = null;
   #quotient: LevelQuotient | null = null;
+  #window: MarketValueWindow | null = null;
   sequence = 0;
   levelScaled: bigint | null = null;
   prevCloseScaled: bigint | null = null;
@@ -132,6 +139,18 @@ export class IndexBook {
   set divisor(value: Dec | null) {
     this.#divisor = value;
     this.#quotient = value === null ? null : new LevelQuotient(value);
+    this.#window = value === null ? null : marketValueWindow(value);
+  }
+
+  /**
+   * Why publishing with this market value (× 10^44, all constituents priced) would leave a
+   * documented range, or null: the level against LEVEL_BOUND, or, before the base is fixed, the
+   * divisor `initialLevel` would fix against DIVISOR_BOUND. Checked before an event is applied.
+   */
+  rangeProblemAt(marketValueScaled: bigint): string | null {
+    if (this.#divisor !== null) return levelProblem(marketValueScaled, this.#divisor, this.#window!);
+    if (this.initialLevel === null || marketValueScaled === 0n) return null;
+    return baseDivisorProblem(marketValueScaled, this.initialLevel);
   }
 
   get marketValue(): Dec {

@@ -1,5 +1,14 @@
+import { cut, echo, isBoundRefusal, parseBounded, rangeProblem } from '../bounded-decimal.js';
+import {
+  CAP_FACTOR_BOUND,
+  DIVISOR_BOUND,
+  INITIAL_LEVEL_BOUND,
+  type NumberBound,
+  SHARES_BOUND,
+  WITHHOLDING_BOUND,
+} from '../bounds.js';
 import { applyIndexAdjustment } from '../corporate-actions/action-effects.js';
-import { Dec, ONE, parseDecimal, ZERO } from '../decimal.js';
+import { Dec, ONE, ZERO } from '../decimal.js';
 import {
   assertNever,
   type FxRateEvent,
@@ -10,7 +19,8 @@ import {
 import { tradingDayOf } from '../events/trading-date.js';
 import { FX_DECIMALS, mustScale, SHARES_DECIMALS, toScaled } from '../fixed-point.js';
 import { FxBook, SUPPORTED_FX_PAIRS } from '../fx/fx-book.js';
-import { currencyOfSymbol, isCurrencyCode } from '../identifiers.js';
+import { isFxRateRefusal, parseFxRate } from '../fx/fx-rate-text.js';
+import { currencyOfSymbol, IDENTIFIER_RULE, isCurrencyCode, isValidIdentifier } from '../identifiers.js';
 import type { IndexDefinition } from '../index-definition.js';
 import type { IndexLevel, LevelTrigger } from '../index-level.js';
 import { parseScaledPrice } from '../price-parser.js';
@@ -21,20 +31,31 @@ import { parseCloseTime } from './close-time.js';
 import type { EngineOptions } from './engine-options.js';
 import { type EngineSnapshot, restoreState, snapshotState } from './engine-snapshot.js';
 import { addRoute, type EngineState } from './engine-state.js';
+import { fxRangeProblem, tickRangeProblem } from './event-range.js';
 import { ConstituentBook, IndexBook } from './index-book.js';
 import { emitLevel } from './level-record.js';
 import type { OfficialClose } from './official-close.js';
+import { priceRefusal } from './price-refusal.js';
+
+/** A definition value for a message: strings quoted, anything cut to ~200 characters. */
+function shown(value: unknown): string {
+  return typeof value === 'string' ? echo(value) : cut(JSON.stringify(value) ?? 'undefined');
+}
 
 /** A definition the engine cannot run; thrown at construction, carrying the offending value. */
 export class IndexDefinitionError extends Error {
+  /** Why the value is refused, without the index id or the value (e.g. "must be positive"). */
+  readonly reason: string;
+
   constructor(
     readonly indexId: string,
     readonly field: string,
     readonly value: unknown,
     message: string,
   ) {
-    super(`index ${indexId}: ${message} (${field} was ${JSON.stringify(value)})`);
+    super(`index ${cut(indexId)}: ${message} (${field} was ${shown(value)})`);
     this.name = 'IndexDefinitionError';
+    this.reason = message;
   }
 }
 
@@ -43,17 +64,10 @@ const NO_LEVELS: IndexLevel[] = [];
 /** Shared by every result without rejections (most of them); frozen so a caller cannot fill it. */
 const NO_REJECTIONS = Object.freeze([]) as unknown as Rejection[];
 
-function decimalField(id: string, field: string, raw: string | undefined, positive: boolean): Dec | null {
+function decimalField(id: string, field: string, raw: string | undefined, bound: NumberBound): Dec | null {
   if (raw === undefined) return null;
-  const value = parseDecimal(raw);
-  if (value === null || (positive && value.lte(0))) {
-    throw new IndexDefinitionError(
-      id,
-      field,
-      raw,
-      `${field} must be a ${positive ? 'positive ' : ''}decimal`,
-    );
-  }
+  const value = parseBounded(raw, bound);
+  if (isBoundRefusal(value)) throw new IndexDefinitionError(id, field, raw, value.detail);
   return value;
 }
 
@@ -81,8 +95,9 @@ function buildBook(definition: IndexDefinition): IndexBook {
   if (definition.currency !== undefined && definition.currency !== 'CNY') {
     throw new IndexDefinitionError(id, 'currency', definition.currency, 'only CNY indices are supported');
   }
-  const initialLevel = decimalField(id, 'initialLevel', definition.initialLevel, true);
-  const divisor = decimalField(id, 'divisor', definition.divisor, true);
+  if (!isValidIdentifier(id)) throw new IndexDefinitionError(id, 'id', id, IDENTIFIER_RULE);
+  const initialLevel = decimalField(id, 'initialLevel', definition.initialLevel, INITIAL_LEVEL_BOUND);
+  const divisor = decimalField(id, 'divisor', definition.divisor, DIVISOR_BOUND);
   if ((initialLevel === null) === (divisor === null)) {
     throw new IndexDefinitionError(
       id,
@@ -95,7 +110,7 @@ function buildBook(definition: IndexDefinition): IndexBook {
     id,
     'totalReturn.withholdingRate',
     definition.totalReturn?.withholdingRate,
-    false,
+    WITHHOLDING_BOUND,
   );
   const book = new IndexBook(
     id,
@@ -118,6 +133,8 @@ function buildBook(definition: IndexDefinition): IndexBook {
     throw new IndexDefinitionError(id, 'constituents', [], 'an index needs at least one constituent');
   }
   for (const c of definition.constituents) {
+    if (!isValidIdentifier(c.symbol))
+      throw new IndexDefinitionError(id, 'constituents.symbol', c.symbol, IDENTIFIER_RULE);
     const currency = c.currency ?? currencyOfSymbol(c.symbol);
     if (currency === null || !isCurrencyCode(currency)) {
       throw new IndexDefinitionError(
@@ -130,15 +147,15 @@ function buildBook(definition: IndexDefinition): IndexBook {
     if (book.constituents.has(c.symbol)) {
       throw new IndexDefinitionError(id, 'constituents', c.symbol, 'duplicate constituent');
     }
-    const shares = decimalField(id, `constituents[${c.symbol}].shares`, c.shares, true)!;
-    const capFactor = decimalField(id, `constituents[${c.symbol}].capFactor`, c.capFactor, true);
+    const shares = decimalField(id, `constituents[${c.symbol}].shares`, c.shares, SHARES_BOUND)!;
+    const capFactor = decimalField(id, `constituents[${c.symbol}].capFactor`, c.capFactor, CAP_FACTOR_BOUND);
     const indexShares = capFactor ? shares.times(capFactor) : shares;
-    if (toScaled(indexShares, SHARES_DECIMALS) === null) {
+    if (toScaled(indexShares, SHARES_DECIMALS) === null || rangeProblem(indexShares, SHARES_BOUND) !== null) {
       throw new IndexDefinitionError(
         id,
         `constituents[${c.symbol}].${capFactor ? 'shares × capFactor' : 'shares'}`,
         capFactor ? indexShares.toFixed() : c.shares,
-        `index shares must have at most ${SHARES_DECIMALS} decimal places`,
+        `index shares must be within [${SHARES_BOUND.min.toString()}, ${SHARES_BOUND.max.toString()}] with at most ${SHARES_DECIMALS} decimal places`,
       );
     }
     book.addConstituent(new ConstituentBook(c.symbol, currency, indexShares));
@@ -293,15 +310,7 @@ export class IndexEngine {
   #applyTick(event: TickEvent): ApplyResult {
     // Price × 10^20 (PRICE_DECIMALS): plain decimal strings skip decimal.js (see price-parser.ts).
     const price = parseScaledPrice(event.price);
-    if (typeof price !== 'bigint') {
-      if (price === 'non_positive')
-        return this.#reject(event, 'non_positive_price', `price was ${event.price}`, event.price);
-      const detail =
-        price === 'malformed'
-          ? `price was ${JSON.stringify(event.price)}`
-          : `price was ${event.price}, which has more than 20 decimal places`;
-      return this.#reject(event, 'malformed_price', detail, event.price);
-    }
+    if (typeof price !== 'bigint') return this.#reject(event, ...priceRefusal(price, event.price));
     const state = this.#state;
     const symbolState = state.symbols.get(event.symbol);
     if (
@@ -318,7 +327,17 @@ export class IndexEngine {
     }
     const memberships = state.routing.get(event.symbol);
     if (memberships === undefined && this.#options.rejectUnknownSymbols) {
-      return this.#reject(event, 'unknown_symbol', `${event.symbol} is in no index`, event.symbol);
+      return this.#reject(event, 'unknown_symbol', `${cut(event.symbol)} is in no index`, cut(event.symbol));
+    }
+    // A symbol outside the identifier set can never be added to an index, so its price is not
+    // kept: otherwise a stream of garbage symbols would grow the symbol table without bound.
+    if (memberships === undefined && !isValidIdentifier(event.symbol)) {
+      return this.#reject(
+        event,
+        'unknown_symbol',
+        `${echo(event.symbol)} is not a valid symbol (${IDENTIFIER_RULE})`,
+        cut(event.symbol),
+      );
     }
     if (memberships !== undefined && memberships[0]!.constituent.currency === 'HKD') {
       const fx = state.fx.hkdCny;
@@ -332,6 +351,10 @@ export class IndexEngine {
           fx.rate.toFixed(),
         );
       }
+    }
+    if (memberships !== undefined) {
+      const range = tickRangeProblem(memberships, price);
+      if (range !== null) return this.#reject(event, 'level_out_of_range', range, cut(event.price));
     }
     state.lastEventTime = event.eventTime;
     if (symbolState) {
@@ -358,22 +381,19 @@ export class IndexEngine {
 
   #applyFx(event: FxRateEvent): ApplyResult {
     if (!FX_PAIRS.has(event.pair))
-      return this.#reject(event, 'unknown_fx_pair', `pair was ${event.pair}`, event.pair);
-    const rate = parseDecimal(event.rate);
-    if (rate === null)
-      return this.#reject(event, 'malformed_fx_rate', `rate was ${JSON.stringify(event.rate)}`, event.rate);
-    if (rate.lte(0)) return this.#reject(event, 'non_positive_fx_rate', `rate was ${event.rate}`, event.rate);
-    if (rate.decimalPlaces() > FX_DECIMALS) {
-      return this.#reject(
-        event,
-        'malformed_fx_rate',
-        `rate was ${event.rate}, which has more than ${FX_DECIMALS} decimal places`,
-        event.rate,
-      );
-    }
+      return this.#reject(event, 'unknown_fx_pair', `pair was ${echo(event.pair)}`, cut(event.pair));
+    const rate = parseFxRate(event.rate);
+    if (isFxRateRefusal(rate)) return this.#reject(event, rate.reason, rate.detail, cut(event.rate));
     const state = this.#state;
+    const isFixing = this.#closes.isFixingSource(event.source);
+    const derived = isFixing
+      ? this.#closes.fixingProblem(event.source!, event.pair, rate, event.eventTime)
+      : state.fx.derivedProblem(event.pair, rate, event.eventTime);
+    if (derived !== null) return this.#reject(event, 'fx_rate_out_of_range', derived, event.rate);
+    const range = isFixing ? null : this.#fxRangeProblem(event.pair, rate, event.eventTime);
+    if (range !== null) return this.#reject(event, 'level_out_of_range', range, event.rate);
     state.lastEventTime = event.eventTime;
-    if (this.#closes.isFixingSource(event.source)) {
+    if (isFixing) {
       // A closing fixing is kept for the official close only: it does not move intraday levels.
       this.#closes.recordFixing(event.source!, event.pair, rate, event.eventTime, event.observationId);
       return { levels: NO_LEVELS, rejections: NO_REJECTIONS };
@@ -394,6 +414,20 @@ export class IndexEngine {
       this.#emitIfReady(book, event.eventTime, 'fx-rate', undefined, levels);
     }
     return { levels, rejections: NO_REJECTIONS };
+  }
+
+  /** Why the HKDCNY rate this quote would give moves an index out of its level range, or null. */
+  #fxRangeProblem(pair: string, rate: Dec, eventTime: number): string | null {
+    const effective = this.#state.fx.preview(pair, rate, eventTime);
+    if (effective === null) return null;
+    const fxScaled = toScaled(effective.rate, FX_DECIMALS);
+    if (fxScaled === null) return null;
+    for (const book of this.#state.books.values()) {
+      if (!book.hasHkd) continue;
+      const problem = fxRangeProblem(book, fxScaled);
+      if (problem !== null) return problem;
+    }
+    return null;
   }
 
   #applySession(event: SessionEvent): ApplyResult {

@@ -18,7 +18,7 @@ export const STREAM_KIND_RANK: Readonly<Record<Exclude<IndexEvent['kind'], 'sess
 };
 
 /** What orders events of the same time and kind: the symbol, FX pair or date they concern. */
-function subject(event: IndexEvent): string {
+export function eventSubject(event: IndexEvent): string {
   switch (event.kind) {
     case 'tick':
       return event.symbol;
@@ -44,8 +44,8 @@ export function compareEvents(a: IndexEvent, b: IndexEvent): number {
   if (a.eventTime !== b.eventTime) return a.eventTime < b.eventTime ? -1 : 1;
   const rank = kindRank(a) - kindRank(b);
   if (rank !== 0) return rank;
-  const sa = subject(a);
-  const sb = subject(b);
+  const sa = eventSubject(a);
+  const sb = eventSubject(b);
   if (sa !== sb) return sa < sb ? -1 : 1;
   const pa = a.position;
   const pb = b.position;

@@ -1,4 +1,6 @@
 import { Decimal } from 'decimal.js';
+import { rangeProblem } from '../bounded-decimal.js';
+import { FX_RATE_BOUND } from '../bounds.js';
 import { CROSS_RATE_DECIMALS, type Dec, ONE } from '../decimal.js';
 
 /** The rate that converts HKD prices into the CNY index currency, with where it came from. */
@@ -38,6 +40,30 @@ export class FxBook {
     const before = this.#effective;
     this.#effective = this.#compute();
     return before === null || this.#effective === null || !before.rate.eq(this.#effective.rate);
+  }
+
+  /**
+   * Null when recording this quote keeps the effective HKDCNY rate within FX_RATE_BOUND, else
+   * why not. An inverted or crossed rate can leave the range (or round to 0 at 12 dp) although
+   * every quote is in range; such a quote must be refused before it reaches the book.
+   */
+  derivedProblem(pair: string, rate: Dec, eventTime: number): string | null {
+    const effective = this.preview(pair, rate, eventTime);
+    if (effective === null) return null;
+    const problem = rangeProblem(effective.rate, FX_RATE_BOUND);
+    return problem === null
+      ? null
+      : `HKDCNY derived from ${effective.observationId} would be ${effective.rate.toFixed()}, which ${problem}`;
+  }
+
+  /** The effective HKDCNY rate recording this quote would give, without recording it. */
+  preview(pair: string, rate: Dec, eventTime: number): FxObservation | null {
+    const before = this.#quotes.get(pair);
+    this.#quotes.set(pair, { rate, eventTime, observationId: pair });
+    const effective = this.#compute();
+    if (before === undefined) this.#quotes.delete(pair);
+    else this.#quotes.set(pair, before);
+    return effective;
   }
 
   #compute(): FxObservation | null {

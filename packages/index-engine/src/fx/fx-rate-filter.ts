@@ -1,7 +1,9 @@
-import { type Dec, parseDecimal } from '../decimal.js';
-import { FX_DECIMALS } from '../fixed-point.js';
+import { cut, echo, isBoundRefusal, parseBounded } from '../bounded-decimal.js';
+import { FX_RATE_BOUND, MAX_JUMP_BOUND } from '../bounds.js';
+import type { Dec } from '../decimal.js';
 import type { Rejection } from '../rejection.js';
 import { FxBook, SUPPORTED_FX_PAIRS } from './fx-book.js';
+import { isFxRateRefusal, parseFxRate } from './fx-rate-text.js';
 
 const PAIRS: ReadonlySet<string> = new Set(SUPPORTED_FX_PAIRS);
 
@@ -71,7 +73,8 @@ export interface FxRateFilterSnapshot {
 }
 
 /**
- * Validates raw FX quotes (pair, decimal, > 0, ≤ 12 dp, per-pair order and sequence, jump band)
+ * Validates raw FX quotes (pair, FX_RATE_BOUND, per-pair order and sequence, jump band, derived
+ * HKDCNY within FX_RATE_BOUND)
  * and turns the accepted ones into the HKDCNY rate the engine uses, with the engine's own FxBook
  * (direct, inverted, or the USDCNY/USDHKD cross at 12 dp). The FX service and the offline replay
  * both run this class, so a rate refused live is refused in the replay too.
@@ -91,8 +94,8 @@ export class FxRateFilter {
     if (options.maxJump === undefined) {
       this.#maxJump = null;
     } else {
-      const maxJump = parseDecimal(options.maxJump);
-      if (maxJump === null || maxJump.lte(0)) throw new FxFilterOptionError('maxJump', options.maxJump);
+      const maxJump = parseBounded(options.maxJump, MAX_JUMP_BOUND);
+      if (isBoundRefusal(maxJump)) throw new FxFilterOptionError('maxJump', cut(options.maxJump));
       this.#maxJump = maxJump;
     }
   }
@@ -102,18 +105,10 @@ export class FxRateFilter {
       accepted: false,
       rejection: { reason, detail, eventTime: quote.eventTime, ...(value === undefined ? {} : { value }) },
     });
-    if (!PAIRS.has(quote.pair)) return reject('unknown_fx_pair', `pair was ${quote.pair}`, quote.pair);
-    const rate = parseDecimal(quote.rate);
-    if (rate === null)
-      return reject('malformed_fx_rate', `rate was ${JSON.stringify(quote.rate)}`, quote.rate);
-    if (rate.lte(0)) return reject('non_positive_fx_rate', `rate was ${quote.rate}`, quote.rate);
-    if (rate.decimalPlaces() > FX_DECIMALS) {
-      return reject(
-        'malformed_fx_rate',
-        `rate was ${quote.rate}, which has more than ${FX_DECIMALS} decimal places`,
-        quote.rate,
-      );
-    }
+    if (!PAIRS.has(quote.pair))
+      return reject('unknown_fx_pair', `pair was ${echo(quote.pair)}`, cut(quote.pair));
+    const rate = parseFxRate(quote.rate);
+    if (isFxRateRefusal(rate)) return reject(rate.reason, rate.detail, cut(quote.rate));
     const last = this.#pairs.get(quote.pair);
     if (last !== undefined) {
       if (quote.sequence !== undefined && last.sequence !== undefined && quote.sequence <= last.sequence) {
@@ -144,6 +139,8 @@ export class FxRateFilter {
         }
       }
     }
+    const derived = this.#book.derivedProblem(quote.pair, rate, quote.eventTime);
+    if (derived !== null) return reject('fx_rate_out_of_range', derived, quote.rate);
     this.#pairs.set(quote.pair, {
       rate,
       eventTime: quote.eventTime,
@@ -191,13 +188,13 @@ export class FxRateFilter {
     const filter = new FxRateFilter(options);
     const pairs = [...snapshot.pairs].sort((a, b) => a.eventTime - b.eventTime);
     for (const p of pairs) {
-      const rate = parseDecimal(p.rate);
-      if (rate === null) throw new FxFilterOptionError(`snapshot ${p.pair} rate`, p.rate);
+      const rate = snapshotRate(p.rate);
+      if (rate === null) throw new FxFilterOptionError(`snapshot ${p.pair} rate`, cut(p.rate));
       const pending = p.pendingJump
-        ? { rate: parseDecimal(p.pendingJump.rate), count: p.pendingJump.count }
+        ? { rate: snapshotRate(p.pendingJump.rate), count: p.pendingJump.count }
         : null;
       if (pending !== null && pending.rate === null)
-        throw new FxFilterOptionError(`snapshot ${p.pair} pending rate`, p.pendingJump?.rate);
+        throw new FxFilterOptionError(`snapshot ${p.pair} pending rate`, cut(p.pendingJump?.rate ?? ''));
       filter.#pairs.set(p.pair, {
         rate,
         eventTime: p.eventTime,
@@ -211,6 +208,12 @@ export class FxRateFilter {
       filter.#lastPublished = { rate: effective.rate.toFixed(), eventTime: effective.eventTime };
     return filter;
   }
+}
+
+/** A snapshot's rate read back with the quote grammar, so a damaged snapshot cannot hang a restore. */
+function snapshotRate(text: string): Dec | null {
+  const rate = parseBounded(text, FX_RATE_BOUND);
+  return isBoundRefusal(rate) ? null : rate;
 }
 
 /** An FX filter option or snapshot value is unusable. */

@@ -41,7 +41,7 @@ export class NativeFastLevelPublisher implements FastLane {
 
   constructor(options: NativeFastLevelPublisherOptions) {
     this.#options = options;
-    this.#serdes = createAvroSerdes<IndexLevelRecord>(options.registry, options.topic, {
+    this.#serdes = createAvroSerdes<IndexLevelRecord>(options.registry, options.topic, undefined, {
       writerSchema: 'index-level',
     });
   }

@@ -1,3 +1,4 @@
+import { decodeRejectReason } from '../decode-rejection.js';
 import type { MergeEntry } from '../event-merge.js';
 import { type Decoder, undecodable } from '../kafka-event-source.js';
 import { readWatermark } from '../watermark-record.js';
@@ -80,7 +81,10 @@ export async function toMergeEntries(
     } catch (error) {
       if (isRetriable(error)) throw error;
       const detail = error instanceof Error ? error.message : String(error);
-      entries.push({ offset: BigInt(offset), rejected: undecodable(topic, partition, record, detail) });
+      entries.push({
+        offset: BigInt(offset),
+        rejected: undecodable(topic, partition, record, detail, decodeRejectReason(error)),
+      });
     }
   }
   return entries;

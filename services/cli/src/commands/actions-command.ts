@@ -15,17 +15,21 @@ import {
   createKafkaClient,
   createSchemaRegistryClient,
   ensureTopics,
+  type IndexAdjustmentRecord,
   registerTopicSchemas,
   topicNames,
 } from '@indexflow/kafka';
 import { SAMPLE_DIR } from '@indexflow/seed-indices';
 import type { Command } from 'commander';
+import { awaitAdjustments, datesDueNow } from '../kafka/await-adjustments.js';
 
 interface ImportFlags {
   readonly indices?: string;
   readonly asOf?: string;
   readonly dryRun?: boolean;
   readonly strict?: boolean;
+  readonly wait: boolean;
+  readonly waitMs: string;
 }
 
 export interface ImportCheck {
@@ -134,6 +138,25 @@ async function importAction(file: string, flags: ImportFlags): Promise<void> {
     process.stdout.write(
       `actions import: ${accepted.length} published to ${topic} (keyed by actionId), ${refused.length} refused\n`,
     );
+    const due = datesDueNow(
+      accepted.map((a) => a.exDate),
+      process.env.PUBLISH_AT ?? '17:00',
+      now,
+    );
+    const waitMs = Number(flags.waitMs);
+    if (!Number.isInteger(waitMs) || waitMs <= 0)
+      throw new Error(`--wait-ms must be a positive whole number of ms, was ${flags.waitMs.slice(0, 200)}`);
+    if (flags.wait && due.length > 0) {
+      const adjustments = topicNames(prefix).indexAdjustments;
+      await awaitAdjustments({
+        kafka,
+        topic: adjustments,
+        serdes: createAvroSerdes<IndexAdjustmentRecord>(registry, adjustments),
+        dates: due,
+        timeoutMs: waitMs,
+      });
+      process.stdout.write(`actions import: adjustments published for ${due.join(', ')}\n`);
+    }
   }
   if (flags.strict && refused.length > 0) process.exitCode = 1;
 }
@@ -154,5 +177,10 @@ export function registerActionsCommand(program: Command): void {
     )
     .option('--dry-run', 'only validate and report; publish nothing')
     .option('--strict', 'exit non-zero when any row was refused')
+    .option(
+      '--no-wait',
+      'return without waiting for the corporate-actions service to publish the adjustments already due (ex-dates whose publication time, PUBLISH_AT on the day before, has passed)',
+    )
+    .option('--wait-ms <ms>', 'how long to wait for those adjustments', '30000')
     .action(importAction);
 }

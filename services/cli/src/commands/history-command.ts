@@ -1,3 +1,4 @@
+import { csvRow } from '@indexflow/dataset-files';
 import type { Command } from 'commander';
 import { EodUsageError, openCloseHistory } from '../eod/close-history-from-env.js';
 
@@ -34,7 +35,7 @@ export function registerHistoryCommand(program: Command): void {
           const lines = ['date,index,close,prev_close,divisor,fx_rate,fx_basis'];
           for (const c of closes)
             lines.push(
-              [
+              csvRow([
                 c.tradingDate,
                 c.indexId,
                 c.level,
@@ -42,7 +43,7 @@ export function registerHistoryCommand(program: Command): void {
                 c.divisor,
                 c.fx?.rate ?? '',
                 c.fx?.basis ?? '',
-              ].join(','),
+              ]),
             );
           process.stdout.write(`${lines.join('\n')}\n`);
         } finally {

@@ -1,3 +1,4 @@
+import { csvField, csvRow } from '@indexflow/dataset-files';
 import { Dec } from '@indexflow/index-engine';
 import type { IndexCloseRecord } from '@indexflow/kafka';
 import type { ConstituentInfo } from './constituent-info.js';
@@ -47,9 +48,6 @@ export function closingFileRows(
   }));
 }
 
-/** Quotes a CSV field only when it must be (names may hold commas). */
-export const csvField = (text: string) => (/[",\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text);
-
 /**
  * A constituent file as CSV (the columns in order) or JSON (the header fields, then the rows as
  * `constituents`); the closing and the opening file share it.
@@ -64,7 +62,7 @@ export function renderConstituentFile<C extends string>(
     const { constituents: _, ...fields } = header;
     return `${JSON.stringify({ ...fields, constituents: rows }, null, 2)}\n`;
   }
-  const lines = [columns.join(',')];
+  const lines = [csvRow(columns)];
   for (const row of rows) lines.push(columns.map((c) => csvField(row[c])).join(','));
   return `${lines.join('\n')}\n`;
 }

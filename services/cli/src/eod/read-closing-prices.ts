@@ -1,4 +1,5 @@
-import { readLines, shanghaiMidnight, splitCsvLine } from '@indexflow/dataset-files';
+import { overlongDetail, readLines, shanghaiMidnight, splitCsvLine } from '@indexflow/dataset-files';
+import { echo } from '@indexflow/index-engine';
 import { EodInputError } from './eod-errors.js';
 
 /** One constituent's closing price of one date; `fx` is the optional HKDCNY column of its row. */
@@ -28,7 +29,9 @@ function* csvRows(
   optional: readonly string[],
 ): Generator<{ line: number; get: (name: string) => string | undefined }> {
   let columns: Map<string, number> | null = null;
-  for (const { line, lineNumber } of readLines(path)) {
+  for (const { line, lineNumber, overlong } of readLines(path)) {
+    if (line === null)
+      throw new EodInputError({ file: path, line: lineNumber, detail: overlongDetail(overlong) });
     if (line.trim() === '') continue;
     const fields = splitCsvLine(line);
     if (columns === null) {
@@ -38,7 +41,7 @@ function* csvRows(
         throw new EodInputError({
           file: path,
           line: lineNumber,
-          detail: `header must have ${required.join(',')}${optional.length ? ` (optional ${optional.join(', ')})` : ''}; was ${JSON.stringify(line)}`,
+          detail: `header must have ${required.join(',')}${optional.length ? ` (optional ${optional.join(', ')})` : ''}; was ${echo(line)}`,
         });
       continue;
     }
@@ -52,7 +55,7 @@ function* csvRows(
       throw new EodInputError({
         file: path,
         line: lineNumber,
-        detail: `date was ${JSON.stringify(date)}, expected YYYY-MM-DD`,
+        detail: `date was ${echo(date)}, expected YYYY-MM-DD`,
       });
     yield { line: lineNumber, get };
   }

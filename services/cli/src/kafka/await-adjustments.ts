@@ -1,0 +1,72 @@
+import { adjustmentEventTime } from '@indexflow/corporate-actions';
+import { type AvroSerdes, type IndexAdjustmentRecord, readWatermark } from '@indexflow/kafka';
+import type { Kafka } from 'kafkajs';
+
+const DAY_MS = 86_400_000;
+
+/**
+ * The ex-dates whose adjustment the corporate-actions service publishes now rather than later:
+ * those whose publication time (`publishAt`, HH:MM Asia/Shanghai, on the day before) has passed.
+ */
+export function datesDueNow(dates: Iterable<string>, publishAt: string, now: number): string[] {
+  const [hours, minutes] = publishAt.split(':').map(Number) as [number, number];
+  return [...new Set(dates)]
+    .filter((date) => adjustmentEventTime(date) - DAY_MS + (hours * 60 + minutes) * 60_000 <= now)
+    .sort();
+}
+
+export class AdjustmentsNotPublishedError extends Error {
+  constructor(
+    readonly missing: readonly string[],
+    readonly waitedMs: number,
+  ) {
+    super(
+      `no adjustment for ${missing.slice(0, 20).join(', ')} appeared on the index-adjustments topic within ${waitedMs} ms: ` +
+        'is the corporate-actions service running (pnpm corporate-actions) with the same TOPIC_PREFIX? ' +
+        'The announcements are registered; it publishes them when it runs. Use --no-wait to skip this check.',
+    );
+    this.name = 'AdjustmentsNotPublishedError';
+  }
+}
+
+/**
+ * Waits until the index-adjustments topic holds an adjustment for every date in `dates`, so
+ * that data produced after the import (a replay of history) cannot overtake the adjustment the
+ * service is about to publish: the calculator would then refuse it as `late`.
+ */
+export async function awaitAdjustments(deps: {
+  readonly kafka: Kafka;
+  readonly topic: string;
+  readonly serdes: AvroSerdes<IndexAdjustmentRecord>;
+  readonly dates: readonly string[];
+  readonly timeoutMs: number;
+}): Promise<void> {
+  const missing = new Set(deps.dates);
+  if (missing.size === 0) return;
+  const consumer = deps.kafka.consumer({ groupId: `indexflow-actions-import-${process.pid}-${Date.now()}` });
+  let done: () => void = () => {};
+  const published = new Promise<void>((resolve) => {
+    done = resolve;
+  });
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic: deps.topic, fromBeginning: true });
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        if (message.value === null || readWatermark(message.headers).kind !== 'none') return;
+        const record = await deps.serdes.deserialize(message.value);
+        missing.delete(record.effectiveDate);
+        if (missing.size === 0) done();
+      },
+    });
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), deps.timeoutMs);
+    });
+    const outcome = await Promise.race([published, timedOut]);
+    clearTimeout(timer);
+    if (outcome === 'timeout') throw new AdjustmentsNotPublishedError([...missing].sort(), deps.timeoutMs);
+  } finally {
+    await consumer.disconnect();
+  }
+}

@@ -1,0 +1,210 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { formatLevelRow, replayDataset, shanghaiMidnight } from '@indexflow/dataset-files';
+import type { IndexLevelRecord } from '@indexflow/kafka';
+import { waitFor } from '@indexflow/testkit';
+import { afterAll, describe, expect, it } from 'vitest';
+import { prepareEnvironment, recordAsRow, sortRows } from './support/calculator-environment.js';
+import {
+  type CalculatorProcess,
+  serviceEndpoints,
+  trackedCalculators,
+} from './support/calculator-process.js';
+import { trackedCorporateActions } from './support/corporate-actions-process.js';
+import { buildScenarioDataset, SCENARIO_DAYS, type ScenarioDataset } from './support/scenario-dataset.js';
+import { TopicReader } from './support/topic-reader.js';
+
+/**
+ * Live equals replay, through the README's procedure for replaying history into running services:
+ * the calculator and the corporate-actions service run with default settings, the operator imports
+ * actions with `indexflow actions import` and produces the dataset with `indexflow replay --kafka`,
+ * whole or a day at a time. Whatever the procedure, the index-level topic (read_committed) must
+ * equal the offline replay of the same dataset: every level, nothing missing, nothing extra.
+ */
+
+const run = promisify(execFile);
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const startCalculator = trackedCalculators();
+const startService = trackedCorporateActions();
+const readers: TopicReader<unknown>[] = [];
+afterAll(async () => {
+  for (const reader of readers) await reader.stop();
+});
+
+const FIRST_DAY = SCENARIO_DAYS[0];
+const dayStart = (day: string) => new Date(shanghaiMidnight(day)!).toISOString();
+const dayEnd = (day: string) => new Date(shanghaiMidnight(day)! + 86_400_000).toISOString();
+
+function offlineRows(dir: string): string[] {
+  const rows: string[] = [];
+  replayDataset(dir, { onLevel: (level) => rows.push(formatLevelRow(level)) });
+  return sortRows(rows);
+}
+
+/** What a procedure can do, as an operator would: CLI commands and the calculator's life cycle. */
+interface Operator {
+  importActions(file: string): Promise<void>;
+  replay(range?: { from: string; to: string }): Promise<void>;
+  killCalculator(): Promise<void>;
+  startCalculator(): void;
+  levels(): number;
+}
+
+type Procedure = (operator: Operator, scenario: ScenarioDataset, expected: number) => Promise<void>;
+
+const allFirstThenWhole: Procedure = async (operator, scenario) => {
+  await operator.importActions(`${scenario.dir}/actions.csv`);
+  await operator.replay();
+};
+
+const dayByDay =
+  (options: { restarts?: boolean; repeatDay?: string } = {}): Procedure =>
+  async (operator, scenario, expected) => {
+    for (const [index, day] of SCENARIO_DAYS.entries()) {
+      const actions = scenario.actionsFiles.get(day);
+      if (actions) await operator.importActions(actions);
+      // Between days: a crash while the calculator is idle.
+      if (options.restarts && index === 1) {
+        await operator.killCalculator();
+        operator.startCalculator();
+      }
+      const range = { from: dayStart(day), to: dayEnd(day) };
+      if (options.restarts && index === 2) {
+        // During a day: a crash once some of the day's levels are out, while the rest flows in.
+        const before = operator.levels();
+        operator.startCalculator();
+        const replaying = operator.replay(range);
+        await waitFor(() => operator.levels() > before + 20 || operator.levels() >= expected, {
+          timeoutMs: 60_000,
+          intervalMs: 20,
+        });
+        await operator.killCalculator();
+        operator.startCalculator();
+        await replaying;
+        return;
+      }
+      await operator.replay(range);
+      if (day === options.repeatDay) await operator.replay(range);
+    }
+  };
+
+async function runProcedure(scenario: ScenarioDataset, procedure: Procedure, expected: string[]) {
+  const endpoints = serviceEndpoints();
+  const environment = await prepareEnvironment({ ...endpoints, datasetDir: scenario.dir });
+  const { kafka, registry, topics, env } = environment;
+  const levels = await new TopicReader<IndexLevelRecord>(kafka, registry, topics.indexLevels).start();
+  const deadLetters = await new TopicReader<unknown>(kafka, registry, topics.deadLetter, false).start();
+  readers.push(levels, deadLetters);
+  const dead = () =>
+    deadLetters.records
+      .slice(0, 15)
+      .map((r) =>
+        ['indexflow-reject-reason', 'indexflow-source-topic', 'indexflow-reject-detail']
+          .map((h) => String(r.headers[h]))
+          .join(' '),
+      )
+      .join('\n');
+  const service = startService({ ...env, SERVICE_ID: 'it', AS_OF_DATE: FIRST_DAY, SCHEDULE_CHECK_MS: '200' });
+  let calculator: CalculatorProcess | null = startCalculator(env);
+  const cli = async (args: string[]) => {
+    await run(process.execPath, ['--import', 'tsx', 'services/cli/src/main.ts', ...args], {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+    });
+  };
+  const operator: Operator = {
+    importActions: (file) =>
+      cli(['actions', 'import', file, '--indices', scenario.dir, '--as-of', FIRST_DAY]),
+    replay: (range) =>
+      cli(['replay', scenario.dir, '--kafka', ...(range ? ['--from', range.from, '--to', range.to] : [])]),
+    killCalculator: async () => {
+      if (calculator === null) return;
+      calculator.child.kill('SIGKILL');
+      await calculator.exited;
+      calculator = null;
+    },
+    startCalculator: () => {
+      calculator ??= startCalculator(env);
+    },
+    levels: () => levels.records.length,
+  };
+  const live = () => sortRows(levels.records.map((record) => recordAsRow(record.value!)));
+  try {
+    await procedure(operator, scenario, expected.length);
+    operator.startCalculator();
+    await waitFor(() => levels.records.length >= expected.length, { timeoutMs: 120_000, intervalMs: 100 });
+    // Anything extra (a repeat, an adjustment applied twice) would arrive right behind.
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+  } catch (error) {
+    const mismatch = firstMismatch(live(), expected);
+    throw new Error(
+      `${(error as Error).message}; levels ${levels.records.length}/${expected.length}; ${mismatch}\ndead letters (${deadLetters.records.length}):\n${dead()}\ncalculator:\n${quiet(calculator?.output() ?? '').slice(-4000)}\nservice:\n${service.output().slice(-2000)}`,
+    );
+  } finally {
+    await operator.killCalculator();
+    service.child.kill('SIGTERM');
+    await service.exited;
+  }
+  return live();
+}
+
+/** Log lines without the routine retries of concurrent transactions. */
+const quiet = (output: string) =>
+  output
+    .split('\n')
+    .filter((line) => !/concurrent operation|CONCURRENT_TRANSACTIONS/.test(line))
+    .join('\n');
+
+function firstMismatch(live: string[], expected: string[]): string {
+  const at = expected.findIndex((row, i) => live[i] !== row);
+  return at < 0 ? 'no mismatch' : `first mismatch at ${at}: live ${live[at]} vs offline ${expected[at]}`;
+}
+
+describe('live equals replay: history replayed into running services, by the README procedure', () => {
+  const scenario = buildScenarioDataset();
+  const expected = offlineRows(scenario.dir);
+
+  it('has levels on every day and a level for every applied action (the comparison is not vacuous)', () => {
+    for (const day of SCENARIO_DAYS) expect(expected.some((row) => row.startsWith(day))).toBe(true);
+    expect(expected.filter((row) => row.includes(',index-adjustment,')).length).toBeGreaterThan(3);
+  });
+
+  it('(a) every action imported first, then the whole dataset produced while the calculator runs', async () => {
+    expect(await runProcedure(scenario, allFirstThenWhole, expected)).toEqual(expected);
+  }, 240_000);
+
+  it('(b) day by day: that day’s actions, then replay --kafka --from D --to D+1', async () => {
+    expect(await runProcedure(scenario, dayByDay(), expected)).toEqual(expected);
+  }, 240_000);
+
+  it('(c) day by day with the calculator SIGKILLed between days and during one', async () => {
+    expect(await runProcedure(scenario, dayByDay({ restarts: true }), expected)).toEqual(expected);
+  }, 240_000);
+
+  it('(d) day by day with one day produced twice', async () => {
+    expect(await runProcedure(scenario, dayByDay({ repeatDay: SCENARIO_DAYS[1] }), expected)).toEqual(
+      expected,
+    );
+  }, 240_000);
+});
+
+describe('live equals replay: a rebalance whose new member trades before its add', () => {
+  const scenario = buildScenarioDataset({ preAddTrading: true });
+  const expected = offlineRows(scenario.dir);
+
+  it('adds the member at its last kept price, offline (the comparison is not vacuous)', () => {
+    const summary = replayDataset(scenario.dir, { onLevel: () => {} });
+    expect(summary.rejectedByReason).toEqual({});
+    expect(expected.some((row) => row.startsWith('2025-03-26') && row.endsWith(',tick,9618.HK'))).toBe(true);
+    expect(expected.some((row) => row.startsWith('2025-03-25') && row.endsWith(',tick,9618.HK'))).toBe(false);
+  });
+
+  it('(a) every action imported first, then the whole dataset', async () => {
+    expect(await runProcedure(scenario, allFirstThenWhole, expected)).toEqual(expected);
+  }, 240_000);
+
+  it('(b) day by day', async () => {
+    expect(await runProcedure(scenario, dayByDay(), expected)).toEqual(expected);
+  }, 240_000);
+});
