@@ -20,6 +20,11 @@ FROM ${BUILD_IMAGE} AS deps
 ENV PNPM_HOME=/pnpm CI=true
 WORKDIR /app
 COPY package.json pnpm-lock.yaml pnpm-workspace.yaml .npmrc ./
+# Compiler and -dev packages for the native Kafka client, which `pnpm install` compiles in the build
+# stage (librdkafka linked against Debian's libraries). Build stages only: the runtime gets the
+# shared libraries alone (see /native-libs below).
+COPY scripts/native-kafka-build.sh scripts/
+RUN bash scripts/native-kafka-build.sh install && rm -rf /var/lib/apt/lists/*
 # corepack installs the pnpm version pinned in package.json's packageManager.
 RUN corepack enable && corepack install
 RUN --mount=type=cache,id=indexflow-pnpm-store,target=/pnpm/store \
@@ -39,7 +44,16 @@ RUN test -n "${SERVICE}" || { echo 'build with --build-arg SERVICE=<directory un
 COPY . .
 RUN test -f "services/${SERVICE}/src/main.ts" || { echo "services/${SERVICE}/src/main.ts does not exist" >&2; exit 1; }
 RUN --mount=type=cache,id=indexflow-pnpm-store,target=/pnpm/store \
-    pnpm install --offline --frozen-lockfile --prod --store-dir /pnpm/store --filter "{services/${SERVICE}}..."
+    eval "$(bash scripts/native-kafka-build.sh env)" \
+ && pnpm install --offline --frozen-lockfile --prod --store-dir /pnpm/store --filter "{services/${SERVICE}}..."
+# The shared libraries the native Kafka client loads that the distroless runtime may lack (libsasl2,
+# libzstd, liblz4, libcurl and what they pull in), at their own paths. glibc, libstdc++ and libgcc
+# are the runtime's own. Empty when the client was not built (KAFKA_CLIENT=kafkajs still works).
+RUN mkdir -p /native-libs \
+ && find node_modules/.pnpm -path '*kafka-javascript/build/*' \( -name '*.node' -o -name '*.so.*' \) -exec ldd {} + \
+  | awk '$2 == "=>" && $3 ~ /^\// { print $3 }' | grep -v node_modules \
+  | grep -vE '/(libc|libm|libdl|libpthread|librt|libstdc\+\+|libgcc_s|ld-linux-[^/]*)\.so' \
+  | sort -u | xargs -r cp -L --parents -t /native-libs
 # Other services are not needed in this image.
 RUN find services -mindepth 1 -maxdepth 1 ! -name "${SERVICE}" -exec rm -rf {} +
 
@@ -55,6 +69,7 @@ ENV NODE_ENV=production \
 # Owned by root and read-only for the service user: the process cannot change its own code.
 COPY --from=tsx /opt/tsx /opt/tsx
 COPY --from=build /app /app
+COPY --from=build /native-libs/ /
 WORKDIR /app/services/${SERVICE}
 USER 65532:65532
 EXPOSE ${HEALTH_PORT}

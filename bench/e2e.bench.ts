@@ -15,6 +15,10 @@
  * 5. Raw kafkajs transactional produce of the drain's level messages, and from it and step 2 the
  *    consume + produce bound: the most input records/s a single-threaded kafkajs calculator that
  *    consumes each record and publishes its levels could reach here, even with zero compute.
+ * 6. The native client (KAFKA_CLIENT=native; skipped with BENCH_E2E_NATIVE=false or when it did
+ *    not build): raw consume(n), a bare transactional consume → produce loop (transport bound), the
+ *    native calculator's drain of the same records, ratios, and its latency at BENCH_E2E_NATIVE_RATE
+ *    (default 5,000 ticks/s) on both level topics.
  * Also reports the calculator's CPU per record during the drain and the load average, since other
  * work on the machine moves every wall-clock figure.
  * BENCH_E2E_CPU_PROF=<dir> writes the calculator's V8 CPU profile there.
@@ -38,11 +42,13 @@ import {
   fetchPartitionCounts,
   type IndexLevelRecord,
   type MarketTickRecord,
+  nativeKafkaAvailable,
   registerTopicSchemas,
   topicNames,
 } from '@indexflow/kafka';
 import type { Message } from 'kafkajs';
 import { produceDataset } from '../services/cli/src/kafka/produce-dataset.js';
+import { nativeConsumeProduceLoop, nativeRawConsume } from './native-transport.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const TICKS = Number(process.env.BENCH_E2E_TICKS ?? 1_000_000);
@@ -175,33 +181,49 @@ const startCalculator = (extraEnv: Record<string, string>) =>
       HTTP_PORT: '0',
       LOG_LEVEL: 'warn',
       BATCH_SIZE: process.env.BENCH_E2E_BATCH ?? '2000',
+      // Steps 3 to 5 measure the kafkajs calculator; step 6 asks for the native one.
+      KAFKA_CLIENT: 'kafkajs',
       ...extraEnv,
     },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
 let calculator = startCalculator({});
 const groupId = `indexflow-calculator-${prefix}bench`;
-const ends = new Map<string, string>();
-for (const topic of inputTopics)
-  for (const p of await admin.fetchTopicOffsets(topic)) ends.set(`${topic}:${p.partition}`, p.high);
-async function committedAll(): Promise<boolean> {
-  const offsets = await admin.fetchOffsets({ groupId, topics: inputTopics });
+/** Input end offsets now, per `topic:partition`. */
+async function inputEnds(): Promise<Map<string, string>> {
+  const ends = new Map<string, string>();
+  for (const topic of inputTopics)
+    for (const p of await admin.fetchTopicOffsets(topic)) ends.set(`${topic}:${p.partition}`, p.high);
+  return ends;
+}
+const ends = await inputEnds();
+async function committedAll(group: string, until: ReadonlyMap<string, string>): Promise<boolean> {
+  const offsets = await admin.fetchOffsets({ groupId: group, topics: inputTopics });
   return offsets.every((t) =>
-    t.partitions.every((p) => BigInt(p.offset) >= BigInt(ends.get(`${t.topic}:${p.partition}`) ?? '0')),
+    t.partitions.every((p) => BigInt(p.offset) >= BigInt(until.get(`${t.topic}:${p.partition}`) ?? '0')),
   );
 }
-const drainStarted = Date.now();
-let firstCommit = 0;
-let cpuAtFirstCommit = Number.NaN;
-for (;;) {
-  const offsets = await admin.fetchOffsets({ groupId, topics: inputTopics });
-  if (firstCommit === 0 && offsets.some((t) => t.partitions.some((p) => Number(p.offset) > 0))) {
-    firstCommit = Date.now();
-    cpuAtFirstCommit = cpuSeconds(calculator.pid);
+/** Waits until `group` has committed every input record; returns the wall time from its first commit. */
+async function drained(group: string, pid: number | undefined) {
+  const started = Date.now();
+  let first = 0;
+  let cpuAtFirst = Number.NaN;
+  for (;;) {
+    const offsets = await admin.fetchOffsets({ groupId: group, topics: inputTopics });
+    if (first === 0 && offsets.some((t) => t.partitions.some((p) => Number(p.offset) > 0))) {
+      first = Date.now();
+      cpuAtFirst = cpuSeconds(pid);
+    }
+    if (await committedAll(group, ends)) break;
+    await sleep(100);
   }
-  if (await committedAll()) break;
-  await sleep(100);
+  return { started, first, cpuAtFirst };
 }
+const {
+  started: drainStarted,
+  first: firstCommit,
+  cpuAtFirst: cpuAtFirstCommit,
+} = await drained(groupId, calculator.pid);
 const drainSeconds = (Date.now() - (firstCommit || drainStarted)) / 1000;
 const calcRate = records / drainSeconds;
 const calculatorCpuSeconds = cpuSeconds(calculator.pid) - cpuAtFirstCommit;
@@ -271,6 +293,8 @@ const percentiles = (values: number[]): Percentiles => {
 
 async function measureLatency(
   run: string,
+  group = groupId,
+  rate = RATE,
 ): Promise<{ offered: number; committed: Percentiles; fast: Percentiles; levels: number }> {
   const latencies: number[] = [];
   const fastLatencies: number[] = [];
@@ -293,17 +317,20 @@ async function measureLatency(
   });
   // The calculator is ready once its consumer group is stable with a member.
   for (;;) {
-    const [group] = (await admin.describeGroups([groupId])).groups;
-    if (group?.state === 'Stable' && group.members.length > 0) break;
+    const [described] = (await admin.describeGroups([group])).groups;
+    if (described?.state === 'Stable' && described.members.length > 0) break;
     await sleep(200);
   }
+  // Input offered while this calculator was stopped must be drained first, or it is measured too.
+  const until = await inputEnds();
+  while (!(await committedAll(group, until))) await sleep(200);
   await sleep(1000);
-  const total = RATE * (SECONDS + WARMUP_SECONDS);
+  const total = rate * (SECONDS + WARMUP_SECONDS);
   const loadStart = Date.now() + 500;
   measureFrom = loadStart + WARMUP_SECONDS * 1000;
   let sent = 0;
   while (sent < total) {
-    const due = Math.min(total, Math.floor(((Date.now() - loadStart) / 1000) * RATE));
+    const due = Math.min(total, Math.floor(((Date.now() - loadStart) / 1000) * rate));
     if (due <= sent) {
       await sleep(2);
       continue;
@@ -313,7 +340,11 @@ async function measureLatency(
       const symbol = symbols[sent % symbols.length]!;
       const cents = (prices.get(symbol) ?? 1000) + (sent % 7) - 3;
       prices.set(symbol, cents);
-      const seq = (sequence.get(symbol) ?? 10_000_000) + 1;
+      // Feed sequences are derived from event time (ms × 1 000, as TimeSequencer numbers the
+      // dataset), so the offered ticks continue the drained dataset's sequences instead of
+      // being refused as out of order.
+      const eventTime = loadStart + Math.floor((sent / rate) * 1000);
+      const seq = Math.max((sequence.get(symbol) ?? 0) + 1, eventTime * 1000);
       sequence.set(symbol, seq);
       const market = marketOfSymbol(symbol)!;
       const topic = market === 'HK' ? topics.ticksHk : topics.ticksAshare;
@@ -321,7 +352,7 @@ async function measureLatency(
         symbol,
         market,
         currency: currencyOfSymbol(symbol)!,
-        eventTime: loadStart + Math.floor((sent / RATE) * 1000),
+        eventTime,
         sequence: seq,
         lastPrice: (cents / 100).toFixed(2),
         volume: '100',
@@ -351,6 +382,71 @@ async function measureLatency(
 }
 
 const show = (p: Percentiles) => `p50 ${p.p50} ms, p99 ${p.p99} ms, p99.9 ${p.p999} ms`;
+// 6. The native client (librdkafka, KAFKA_CLIENT=native) on the same input, the kafkajs
+// calculator stopped meanwhile: raw consume(n), a bare transactional consume → produce loop that
+// publishes as many level messages per record as the drain did (the native transport bound), and
+// a native calculator draining the same records from the start. BENCH_E2E_NATIVE=false skips it.
+const NATIVE = process.env.BENCH_E2E_NATIVE !== 'false' && nativeKafkaAvailable();
+const NATIVE_RATE = Number(process.env.BENCH_E2E_NATIVE_RATE ?? 5_000);
+const nativeGroupId = `indexflow-calculator-${prefix}bench-native`;
+let nativeFigures: Record<string, number> | undefined;
+let nativeLatency: { offered: number; committed: Percentiles; fast: Percentiles } | undefined;
+if (NATIVE) {
+  calculator.kill('SIGTERM');
+  await new Promise((resolve) => calculator.on('exit', resolve));
+  const nativeRawRate = await nativeRawConsume(KAFKA_BROKERS, `${prefix}native-raw`, inputTopics, records);
+  console.log(`raw native consume(n) (no decoding): ${fmt(nativeRawRate)} records/s`);
+  const loopTopic = `${prefix}bench.native-loop`;
+  await admin.createTopics({ topics: [{ topic: loopTopic, numPartitions: 3, replicationFactor: 1 }] });
+  const loop = await nativeConsumeProduceLoop({
+    brokers: KAFKA_BROKERS,
+    groupId: `${prefix}native-loop`,
+    topics: inputTopics,
+    records,
+    outputTopic: loopTopic,
+    samples: sampleMessages,
+    levelsPerRecord,
+    batchRecords: Number(process.env.BENCH_E2E_BATCH ?? 2000),
+  });
+  console.log(
+    `bare native transactional consume → produce loop (no engine): ${fmt(loop.recordsPerSecond)} input records/s (${fmt(loop.messagesProduced)} messages); ratio ${(loop.recordsPerSecond / nativeRawRate).toFixed(3)} of raw native consume`,
+  );
+  const native = startCalculator({ KAFKA_CLIENT: 'native', CALCULATOR_ID: 'bench-native' });
+  const nativeDrain = await drained(nativeGroupId, native.pid);
+  const nativeSeconds = (Date.now() - nativeDrain.first) / 1000;
+  const nativeCalcRate = records / nativeSeconds;
+  const nativeCpu = cpuSeconds(native.pid) - nativeDrain.cpuAtFirst;
+  const nativeLoad = loadavg()[0]!;
+  native.kill('SIGTERM');
+  await new Promise((resolve) => native.on('exit', resolve));
+  console.log(
+    `native calculator drain: ${fmt(nativeCalcRate)} records/s (${((nativeCpu / records) * 1e6).toFixed(1)} µs CPU per record); calculator / raw native consume ${(nativeCalcRate / nativeRawRate).toFixed(3)}; calculator / bare native loop ${(nativeCalcRate / loop.recordsPerSecond).toFixed(3)}; native / kafkajs calculator ${(nativeCalcRate / calcRate).toFixed(2)}; 1-min load ${nativeLoad.toFixed(1)}`,
+  );
+  nativeFigures = {
+    rawConsumeRecordsPerSecond: Math.round(nativeRawRate),
+    bareConsumeProduceRecordsPerSecond: Math.round(loop.recordsPerSecond),
+    calculatorRecordsPerSecond: Math.round(nativeCalcRate),
+    calculatorToRawRatio: Number((nativeCalcRate / nativeRawRate).toFixed(4)),
+    calculatorToBareLoopRatio: Number((nativeCalcRate / loop.recordsPerSecond).toFixed(4)),
+    nativeToKafkajsCalculatorRatio: Number((nativeCalcRate / calcRate).toFixed(3)),
+    calculatorCpuMicrosPerRecord: Number(((nativeCpu / records) * 1e6).toFixed(1)),
+    loadAverage1mDrain: Number(nativeLoad.toFixed(1)),
+  };
+  // Its latency (exactly-once topic, then the fast topic) at NATIVE_RATE, restarted from its state.
+  const nativeFast = startCalculator({
+    KAFKA_CLIENT: 'native',
+    CALCULATOR_ID: 'bench-native',
+    FAST_LEVELS: 'true',
+  });
+  nativeLatency = await measureLatency('native', nativeGroupId, NATIVE_RATE);
+  nativeFast.kill('SIGTERM');
+  await new Promise((resolve) => nativeFast.on('exit', resolve));
+  console.log(
+    `native calculator with FAST_LEVELS=true at ${fmt(nativeLatency.offered)} ticks/s: exactly-once topic ${show(nativeLatency.committed)}; fast topic ${show(nativeLatency.fast)}`,
+  );
+  calculator = startCalculator({});
+}
+
 const latency = await measureLatency('default');
 console.log(
   `latency at ${fmt(latency.offered)} ticks/s offered, exactly-once topic (${fmt(latency.levels)} levels): ${show(latency.committed)}`,
@@ -418,6 +514,16 @@ console.log(
     consumeProduceBoundRecordsPerSecond: Math.round(ioBound),
     calculatorToBoundRatio: Number((calcRate / ioBound).toFixed(4)),
     loadAverage1m: { start: Number(loadAtStart.toFixed(1)), drain: Number(loadDuringDrain.toFixed(1)) },
+    ...(nativeFigures === undefined
+      ? {}
+      : {
+          native: {
+            ...nativeFigures,
+            offeredTicksPerSecond: Math.round(nativeLatency?.offered ?? 0),
+            latencyMs: nativeLatency?.committed,
+            fastTopicLatencyMs: nativeLatency?.fast,
+          },
+        }),
   }),
 );
 process.exit(0);

@@ -1,5 +1,6 @@
 export {
   type AvroSerdes,
+  type AvroSerdesOptions,
   createAvroSerdes,
   createReferenceAvroSerdes,
   createTopicSerdes,
@@ -54,6 +55,17 @@ export {
 } from './kafka-level-sink.js';
 export { createKafkajsLogCreator, type StructuredLogger } from './kafkajs-log-bridge.js';
 export { createLevelSizeGuard, encodedBytes, MAX_LEVEL_RECORD_BYTES } from './level-size-guard.js';
+export {
+  NativeClientUnavailableError,
+  nativeKafka,
+  nativeKafkaAvailable,
+} from './native/native-client.js';
+export { NativeEventSource, type NativeEventSourceOptions } from './native/native-event-source.js';
+export {
+  NativeFastLevelPublisher,
+  type NativeFastLevelPublisherOptions,
+} from './native/native-fast-level-publisher.js';
+export { NativeLevelSink, type NativeLevelSinkOptions } from './native/native-level-sink.js';
 export { NegativeCache } from './negative-cache.js';
 export {
   adjustmentRecordToEvent,
@@ -95,6 +107,7 @@ export {
   type RegisterTopicSchemasOptions,
   registerSchema,
   registerTopicSchemas,
+  SUBJECT_COMPATIBILITY,
 } from './schema-registration.js';
 export { createSchemaRegistryClient, type SchemaRegistryClientOptions } from './schema-registry-client.js';
 export { ensureTopics, fetchPartitionCounts, type TopicToEnsure } from './topic-admin.js';

@@ -89,7 +89,7 @@ const SCHEMA_OF_CATALOGUE_TOPIC: readonly [string, InputTopic['schema']][] = [
   [TOPICS.indexAdjustments.name, 'index-adjustment'],
 ];
 
-const KIND_OF_SCHEMA = {
+export const KIND_OF_SCHEMA = {
   'market-tick': 'tick',
   'fx-rate': 'fx-rate',
   'index-adjustment': 'index-adjustment',
@@ -107,7 +107,7 @@ export function inputTopic(topic: string | InputTopic): InputTopic {
  * Decodes one record value into its event: synchronously once the value's schema id is resolved
  * (every record but the first of each schema), so the per-record path allocates no promise.
  */
-type Decoder = (bytes: Buffer, position: EventPosition) => IndexEvent | Promise<IndexEvent>;
+export type Decoder = (bytes: Buffer, position: EventPosition) => IndexEvent | Promise<IndexEvent>;
 
 function decoderOf<R>(
   serdes: FastAvroSerdes<R>,
@@ -120,7 +120,7 @@ function decoderOf<R>(
   };
 }
 
-function decoderFor(registry: Client, topic: InputTopic): Decoder {
+export function decoderFor(registry: Client, topic: InputTopic): Decoder {
   switch (topic.schema) {
     case 'market-tick':
       return decoderOf(createAvroSerdes<MarketTickRecord>(registry, topic.name), tickRecordToEvent);
@@ -134,7 +134,7 @@ function decoderFor(registry: Client, topic: InputTopic): Decoder {
   }
 }
 
-function undecodable(
+export function undecodable(
   topic: string,
   partition: number,
   message: { readonly offset: string; readonly key: Buffer | null; readonly value: Buffer | null },

@@ -44,7 +44,9 @@ export class KafkaFastLevelPublisher implements FastLane {
 
   constructor(options: KafkaFastLevelPublisherOptions) {
     this.#options = options;
-    this.#serdes = createAvroSerdes<IndexLevelRecord>(options.registry, options.topic);
+    this.#serdes = createAvroSerdes<IndexLevelRecord>(options.registry, options.topic, undefined, {
+      writerSchema: 'index-level',
+    });
     this.#producer = options.kafka.producer({
       idempotent: true,
       maxInFlightRequests: 1,

@@ -1,16 +1,13 @@
 import type { Client } from '@confluentinc/schemaregistry';
 import type { InputOffsets, LevelSink, OutputTransaction } from '@indexflow/pipeline';
-import type { Admin, Kafka, Message, Producer, TopicMessages } from 'kafkajs';
-import { createAvroSerdes, type FastAvroSerdes } from './avro-serdes.js';
+import type { Admin, Kafka, Producer } from 'kafkajs';
 import { createCachedKeyPartitioner } from './cached-key-partitioner.js';
-import { closeToRecord, type IndexCloseRecord, indexCloseKey } from './close-record.js';
 import { retryConcurrentTransactions } from './concurrent-transactions.js';
-import { deadLetterMessage } from './dead-letter-message.js';
 import { KafkaAdapterError, KafkaOperationError, LevelTransactionError } from './kafka-errors.js';
 import type { StructuredLogger } from './kafkajs-log-bridge.js';
+import { LevelTransactionEncoder, offsetEntries } from './level-transaction-messages.js';
 import { chunkTopicMessages } from './produce-chunks.js';
-import { type LevelRecordOptions, levelToRecord } from './record-mapping.js';
-import type { IndexLevelRecord } from './record-types.js';
+import type { LevelRecordOptions } from './record-mapping.js';
 
 export interface KafkaLevelSinkOptions {
   readonly kafka: Kafka;
@@ -41,11 +38,9 @@ function offsetsByTopic(
   offsets: InputOffsets,
 ): { topic: string; partitions: { partition: number; offset: string }[] }[] {
   const byTopic = new Map<string, { partition: number; offset: string }[]>();
-  for (const [key, offset] of Object.entries(offsets)) {
-    const separator = key.lastIndexOf(':');
-    const topic = key.slice(0, separator);
+  for (const { topic, partition, offset } of offsetEntries(offsets)) {
     const partitions = byTopic.get(topic) ?? [];
-    partitions.push({ partition: Number(key.slice(separator + 1)), offset });
+    partitions.push({ partition, offset });
     byTopic.set(topic, partitions);
   }
   return [...byTopic].map(([topic, partitions]) => ({ topic, partitions }));
@@ -58,9 +53,7 @@ function offsetsByTopic(
  */
 export class KafkaLevelSink implements LevelSink {
   readonly #options: KafkaLevelSinkOptions;
-  readonly #serdes: FastAvroSerdes<IndexLevelRecord>;
-  readonly #conflatedSerdes: FastAvroSerdes<IndexLevelRecord> | null;
-  readonly #closesSerdes: FastAvroSerdes<IndexCloseRecord> | null;
+  readonly #encoder: LevelTransactionEncoder;
   readonly #log: StructuredLogger;
   #producer: Promise<Producer> | undefined;
   #admin: Promise<Admin> | undefined;
@@ -69,57 +62,13 @@ export class KafkaLevelSink implements LevelSink {
 
   constructor(options: KafkaLevelSinkOptions) {
     this.#options = options;
-    this.#serdes = createAvroSerdes<IndexLevelRecord>(options.registry, options.levelsTopic);
-    this.#conflatedSerdes =
-      options.conflatedTopic === undefined
-        ? null
-        : createAvroSerdes<IndexLevelRecord>(options.registry, options.conflatedTopic);
-    this.#closesSerdes =
-      options.closesTopic === undefined
-        ? null
-        : createAvroSerdes<IndexCloseRecord>(options.registry, options.closesTopic);
+    this.#encoder = new LevelTransactionEncoder(options.registry, options, options.levelRecord);
     this.#log = options.logger;
   }
 
   async commit(transaction: OutputTransaction, staged?: Promise<void>): Promise<void> {
-    const { levelsTopic, deadLetterTopic, transactionalId, groupId } = this.#options;
-    // Encode before opening the transaction: a level that does not fit the schema is a bug, not
-    // something an abort should have to clean up.
-    const options = this.#options.levelRecord;
-    const topicMessages: TopicMessages[] = [];
-    if (transaction.levels.length > 0) {
-      const encode = await this.#serdes.encoder();
-      const levelMessages = transaction.levels.map(
-        (level): Message => ({ key: level.indexId, value: encode(levelToRecord(level, options)) }),
-      );
-      topicMessages.push({ topic: levelsTopic, messages: levelMessages });
-    }
-    const conflatedSerdes = this.#conflatedSerdes;
-    if (conflatedSerdes !== null && transaction.conflated.length > 0) {
-      const encode = await conflatedSerdes.encoder();
-      topicMessages.push({
-        topic: conflatedSerdes.topic,
-        messages: transaction.conflated.map(
-          (level): Message => ({ key: level.indexId, value: encode(levelToRecord(level, options)) }),
-        ),
-      });
-    }
-    const closesSerdes = this.#closesSerdes;
-    const closes = transaction.closes ?? [];
-    if (closesSerdes !== null && closes.length > 0) {
-      const encode = await closesSerdes.encoder();
-      const currency = this.#options.levelRecord?.currency;
-      topicMessages.push({
-        topic: closesSerdes.topic,
-        messages: closes.map((close): Message => {
-          const record = closeToRecord(close, currency);
-          return { key: indexCloseKey(record), value: encode(record) };
-        }),
-      });
-    }
-    if (transaction.rejected.length > 0) {
-      topicMessages.push({ topic: deadLetterTopic, messages: transaction.rejected.map(deadLetterMessage) });
-    }
+    const { transactionalId, groupId } = this.#options;
+    const topicMessages = await this.#encoder.messages(transaction);
     const topics = offsetsByTopic(transaction.offsets);
     if (topicMessages.length === 0 && topics.length === 0) return;
 

@@ -8,6 +8,7 @@ import { AVRO_TOPICS, valueSubject } from './topics.js';
 /** A client whose register() always fails with `failure`; nothing else is called. */
 function failingClient(failure: unknown): Client {
   return {
+    updateConfig: () => Promise.resolve({}),
     register: () => Promise.reject(failure),
   } as unknown as Client;
 }
@@ -41,6 +42,24 @@ describe('registerTopicSchemas', () => {
     expect(registered).toEqual([
       { subject: 'test.ticks-value', schemaName: 'market-tick', id: expect.any(Number) },
     ]);
+  });
+});
+
+describe('registerSchema compatibility', () => {
+  it('sets BACKWARD_TRANSITIVE on the subject before registering into it', async () => {
+    const calls: string[] = [];
+    const client = {
+      updateConfig: (subject: string, update: { compatibility?: string }) => {
+        calls.push(`config ${subject} ${update.compatibility}`);
+        return Promise.resolve(update);
+      },
+      register: (subject: string) => {
+        calls.push(`register ${subject}`);
+        return Promise.resolve(7);
+      },
+    } as unknown as Client;
+    await registerSchema(client, 'indexflow.fx-value', await loadSchemaFile('fx-rate'));
+    expect(calls).toEqual(['config indexflow.fx-value BACKWARD_TRANSITIVE', 'register indexflow.fx-value']);
   });
 });
 

@@ -1,4 +1,4 @@
-import type { Client } from '@confluentinc/schemaregistry';
+import { type Client, Compatibility } from '@confluentinc/schemaregistry';
 import { SchemaRegistryError } from './kafka-errors.js';
 import { loadSchemaFiles, type SchemaFile, type SchemaName } from './schema-files.js';
 import { AVRO_TOPICS, valueSubject } from './topics.js';
@@ -12,14 +12,27 @@ export interface RegisteredSchema {
 }
 
 /**
- * Registers `schema` under `subject` and returns its id. Registering the same schema again is a
- * no-op that returns the same id.
+ * The rule every subject gets: a new version must read every earlier version's data (consumers
+ * upgrade first, and a replay reads old records). Set per subject because the registry's default
+ * differs between registries (Apicurio enforces none).
+ */
+export const SUBJECT_COMPATIBILITY = Compatibility.BACKWARD_TRANSITIVE;
+
+/**
+ * Sets the subject's compatibility rule, then registers `schema` under `subject` and returns its
+ * id. Registering the same schema again is a no-op that returns the same id; a schema that
+ * breaks the rule is refused (a non-retriable SchemaRegistryError, status 409).
  */
 export async function registerSchema(
   client: Client,
   subject: string,
   schema: SchemaFile,
 ): Promise<RegisteredSchema> {
+  try {
+    await client.updateConfig(subject, { compatibility: SUBJECT_COMPATIBILITY });
+  } catch (cause) {
+    throw new SchemaRegistryError({ subject, cause, operation: 'set compatibility' });
+  }
   try {
     // normalize=false: the file is the contract; the registry must not rewrite it before comparing.
     const id = await client.register(subject, { schemaType: 'AVRO', schema: schema.schema }, false);

@@ -5,9 +5,6 @@ import {
   createLevelSizeGuard,
   createSchemaRegistryClient,
   ensureTopics,
-  KafkaEventSource,
-  KafkaFastLevelPublisher,
-  KafkaLevelSink,
   registerTopicSchemas,
   topicNames,
 } from '@indexflow/kafka';
@@ -18,6 +15,7 @@ import { type Calculator, createCalculator } from './calculator.js';
 import { type CalculatorMetrics, createCalculatorMetrics } from './calculator-metrics.js';
 import type { CalculatorConfig } from './config.js';
 import { loadIndexDefinitions } from './index-definitions.js';
+import { createKafkaAdapters } from './kafka-adapters.js';
 import type { ShardScope } from './shard-scope.js';
 
 export interface CalculatorRuntime {
@@ -63,16 +61,8 @@ export async function createCalculatorRuntime(
   });
   const groupId = calculatorGroupId(config.TOPIC_PREFIX, config.CALCULATOR_ID);
   const inputTopics = [topics.ticksAshare, topics.ticksHk, topics.fx, topics.indexAdjustments];
-  const source = new KafkaEventSource({
-    kafka,
-    registry,
-    groupId,
-    topics: inputTopics,
-    ordering: config.ORDERING,
-    idleTimeoutMs: config.IDLE_TIMEOUT_MS,
-    latenessMs: config.LATENESS_MS,
-    resumeGraceMs: config.RESUME_GRACE_MS,
-    staleAfterMs: config.SOURCE_STALE_MS,
+  const { source, sink, fastLane } = createKafkaAdapters({
+    config,
     onStale: (partition, watermark) => {
       metrics.staleSources.inc({ partition });
       log.warn(
@@ -80,28 +70,19 @@ export async function createCalculatorRuntime(
         'source stale: its producer wrote no watermark for SOURCE_STALE_MS; the merge no longer waits for it, and its later records older than what was published are refused',
       );
     },
-    logger: log.child({ component: 'kafka-event-source' }),
-  });
-  const sink = new KafkaLevelSink({
     kafka,
     registry,
     groupId,
     inputTopics,
-    levelsTopic: topics.indexLevels,
-    ...(config.CONFLATION_INTERVAL_MS > 0 ? { conflatedTopic: topics.indexLevelsConflated } : {}),
-    deadLetterTopic: topics.deadLetter,
-    closesTopic: topics.indexCloses,
-    transactionalId: groupId,
-    logger: log.child({ component: 'kafka-level-sink' }),
+    outputs: {
+      levelsTopic: topics.indexLevels,
+      ...(config.CONFLATION_INTERVAL_MS > 0 ? { conflatedTopic: topics.indexLevelsConflated } : {}),
+      deadLetterTopic: topics.deadLetter,
+      closesTopic: topics.indexCloses,
+      fastTopic: topics.indexLevelsFast,
+    },
+    log,
   });
-  const fastLane = config.FAST_LEVELS
-    ? new KafkaFastLevelPublisher({
-        kafka,
-        registry,
-        topic: topics.indexLevelsFast,
-        logger: log.child({ component: 'kafka-fast-level-publisher' }),
-      })
-    : undefined;
   const redis = new Redis(config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 3 });
   await redis.connect();
   const state = new RedisStateStore({

@@ -39,4 +39,10 @@ describe('loadConfig', () => {
     expect(problems.some((p) => p.startsWith('BATCH_SIZE'))).toBe(true);
     expect(problems.some((p) => p.startsWith('SHARD_INDICES') && p.includes('995365.SSI=2'))).toBe(true);
   });
+
+  it('uses the native client unless KAFKA_CLIENT asks for kafkajs, and refuses any other client', () => {
+    expect(loadConfig(base).KAFKA_CLIENT).toBe('native');
+    expect(loadConfig({ ...base, KAFKA_CLIENT: 'kafkajs' }).KAFKA_CLIENT).toBe('kafkajs');
+    expect(() => loadConfig({ ...base, KAFKA_CLIENT: 'rdkafka' })).toThrow(/KAFKA_CLIENT: .*"rdkafka"/);
+  });
 });

@@ -33,6 +33,8 @@ const schema = z.object({
     .enum(['true', 'false'])
     .default('false')
     .transform((v) => v === 'true'),
+  /** Kafka client of the source, sink and fast lane: kafkajs (pure JS) or native (librdkafka). */
+  KAFKA_CLIENT: z.enum(['kafkajs', 'native']).default('native'),
   FX_MAX_AGE_MS: z.coerce.number().int().positive().optional(),
   // false, as the offline replay: a symbol in no index keeps its last price for a later `add`.
   REJECT_UNKNOWN_SYMBOLS: z

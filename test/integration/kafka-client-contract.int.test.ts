@@ -1,0 +1,290 @@
+// The contract both Kafka clients (KAFKA_CLIENT=kafkajs|native) must keep, on the real broker:
+// the source reads only committed input and releases each partition in offset order, the sink's
+// aborted transactions stay invisible to read_committed readers, and the calculator publishes
+// every level exactly once across a SIGKILL.
+import { Dec, type IndexLevel } from '@indexflow/index-engine';
+import {
+  createAvroSerdes,
+  createKafkaClient,
+  createSchemaRegistryClient,
+  ensureTopics,
+  type IndexLevelFields,
+  LevelTransactionError,
+  loadSchemaFile,
+  type MarketTickRecord,
+  registerSchema,
+  type StructuredLogger,
+  valueSubject,
+} from '@indexflow/kafka';
+import type { EventBatch, EventSource, SourcedEvent } from '@indexflow/pipeline';
+import { uniqueName, waitFor } from '@indexflow/testkit';
+import type { Admin, KafkaMessage } from 'kafkajs';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import {
+  makeDataset,
+  offlineRows,
+  prepareEnvironment,
+  produce,
+  recordAsRow,
+  sortRows,
+} from './support/calculator-environment.js';
+import { serviceEndpoints, trackedCalculators } from './support/calculator-process.js';
+import { clientAdapters, KAFKA_CLIENTS, type KafkaClientName } from './support/client-adapters.js';
+import { readLevels, waitForLevels } from './support/level-reader.js';
+
+const brokers = inject('kafkaBrokers').split(',');
+const registry = createSchemaRegistryClient({ url: inject('schemaRegistryUrl'), maxRetries: 1 });
+const kafka = createKafkaClient({ brokers, clientId: uniqueName('contract') });
+const silent: StructuredLogger = { debug() {}, info() {}, warn() {}, error() {} };
+const start = trackedCalculators();
+
+function tick(partition: number, sequence: number): MarketTickRecord {
+  return {
+    symbol: `60051${partition}.SH`,
+    market: 'SH',
+    currency: 'CNY',
+    eventTime: Date.UTC(2026, 10, 27, 1, 30) + sequence,
+    sequence,
+    lastPrice: `${100 + sequence}.50`,
+    volume: '100',
+    turnover: '10050',
+    bidPrice: null,
+    askPrice: null,
+    tradingPhase: 'CONTINUOUS',
+  };
+}
+
+function level(indexId: string, sequence: number): IndexLevel {
+  const fields: IndexLevelFields = {
+    indexId,
+    eventTime: Date.UTC(2026, 10, 27, 1, 30) + sequence,
+    sequence,
+    level: new Dec('1008.6292988784'),
+    divisor: new Dec('123456.789'),
+    marketValue: new Dec('124523456.7'),
+    trigger: 'tick',
+    symbol: '600519.SH',
+    prevClose: new Dec('1000'),
+    open: new Dec('1001'),
+    high: new Dec('1010'),
+    low: new Dec('999.5'),
+    fxObservationId: null,
+    fxStale: false,
+    totalReturnLevel: null,
+    netTotalReturnLevel: null,
+    contributions: null,
+  };
+  return fields as unknown as IndexLevel;
+}
+
+/** Per index, in the order read (one key, one partition): sequences 1..n, no gap, no repeat. */
+function expectInOrderOnce(rows: readonly string[]) {
+  const last = new Map<string, number>();
+  for (const row of rows) {
+    const [, index, , sequence] = row.split(',');
+    const next = (last.get(index!) ?? 0) + 1;
+    expect(Number(sequence), `${index} sequence`).toBe(next);
+    last.set(index!, next);
+  }
+}
+
+let admin: Admin;
+const closers: (() => Promise<unknown>)[] = [];
+
+beforeAll(async () => {
+  admin = kafka.admin();
+  await admin.connect();
+});
+afterEach(async () => {
+  await Promise.allSettled(closers.splice(0).map((close) => close()));
+});
+afterAll(async () => {
+  await admin?.disconnect();
+});
+
+async function topic(prefix: string, partitions: number, schema: 'market-tick' | 'index-level' | null) {
+  const name = uniqueName(prefix);
+  await ensureTopics(admin, [{ name, partitions, cleanupPolicy: 'delete' }]);
+  if (schema !== null) await registerSchema(registry, valueSubject(name), await loadSchemaFile(schema));
+  return name;
+}
+
+/** Sends ticks in transactions; `abort` lists the transactions (by index) to abort. */
+async function produceInTransactions(name: string, transactions: MarketTickRecord[][], abort: number[]) {
+  const serdes = createAvroSerdes<MarketTickRecord>(registry, name);
+  const producer = kafka.producer({
+    transactionalId: uniqueName('contract-input'),
+    idempotent: true,
+    maxInFlightRequests: 1,
+  });
+  await producer.connect();
+  try {
+    for (const [index, ticks] of transactions.entries()) {
+      const tx = await producer.transaction();
+      const messages = await Promise.all(
+        ticks.map(async (t) => ({
+          key: t.symbol,
+          partition: Number(t.symbol[5]),
+          value: await serdes.serialize(t),
+        })),
+      );
+      await tx.send({ topic: name, messages });
+      await (abort.includes(index) ? tx.abort() : tx.commit());
+    }
+  } finally {
+    await producer.disconnect();
+  }
+}
+
+async function drain(source: EventSource, until: (events: SourcedEvent[], batch: EventBatch) => boolean) {
+  const events: SourcedEvent[] = [];
+  let last: EventBatch | undefined;
+  await waitFor(
+    async () => {
+      last = await source.nextBatch(100, 250);
+      events.push(...last.events);
+      return until(events, last);
+    },
+    { timeoutMs: 30_000, intervalMs: 0, description: 'the source released the expected records' },
+  );
+  return { events, last: last! };
+}
+
+async function readAll(name: string, readUncommitted: boolean, until: (m: KafkaMessage[]) => boolean) {
+  const consumer = kafka.consumer({ groupId: uniqueName('contract-reader'), readUncommitted });
+  closers.push(() => consumer.disconnect());
+  const messages: KafkaMessage[] = [];
+  await consumer.connect();
+  await consumer.subscribe({ topic: name, fromBeginning: true });
+  await consumer.run({ eachMessage: async ({ message }) => void messages.push(message) });
+  await waitFor(() => until(messages), { timeoutMs: 20_000, description: `messages read from ${name}` });
+  return messages;
+}
+
+describe.each(KAFKA_CLIENTS)('Kafka client contract: %s', (client: KafkaClientName) => {
+  function adapters(
+    inputTopic: string,
+    outputs: { levels: string; deadLetters: string },
+    ordering?: 'arrival',
+  ) {
+    const made = clientAdapters(
+      client,
+      {
+        kafka,
+        brokers,
+        registry,
+        groupId: uniqueName('contract-group'),
+        inputTopic,
+        logger: silent,
+        ...(ordering ? { ordering } : {}),
+      },
+      {
+        levelsTopic: outputs.levels,
+        deadLetterTopic: outputs.deadLetters,
+        transactionalId: uniqueName('contract-tx'),
+      },
+    );
+    closers.push(
+      () => made.source.close(),
+      () => made.sink.close(),
+    );
+    return made;
+  }
+
+  it('reads only committed input, and its offsets pass the aborted records and the markers', async () => {
+    const ticks = await topic('contract-ticks', 1, 'market-tick');
+    const outputs = {
+      levels: await topic('contract-levels', 1, 'index-level'),
+      deadLetters: await topic('contract-dl', 1, null),
+    };
+    await produceInTransactions(ticks, [[tick(0, 1), tick(0, 2)], [tick(0, 3)], [tick(0, 4)]], [1]);
+    const { source } = adapters(ticks, outputs);
+    await source.start(null);
+    // 3 committed records + 1 aborted + 3 markers: the partition ends at offset 7.
+    const { events } = await drain(source, (_, batch) => batch.nextOffsets[`${ticks}:0`] === '7');
+    expect(events.map((e) => e.offset)).toEqual(['0', '1', '5']);
+  });
+
+  it('releases every partition in offset order, each record once', async () => {
+    const ticks = await topic('contract-order', 3, 'market-tick');
+    const outputs = {
+      levels: await topic('contract-levels', 1, 'index-level'),
+      deadLetters: await topic('contract-dl', 1, null),
+    };
+    const batches = Array.from({ length: 10 }, (_, b) =>
+      Array.from({ length: 30 }, (_, i) => tick(i % 3, b * 30 + i + 1)),
+    );
+    await produceInTransactions(ticks, batches, []);
+    const { source } = adapters(ticks, outputs, 'arrival');
+    await source.start(null);
+    const { events } = await drain(source, (released) => released.length >= 300);
+    expect(events).toHaveLength(300);
+    for (const partition of [0, 1, 2]) {
+      const offsets = events.filter((e) => e.partition === partition).map((e) => BigInt(e.offset));
+      expect(offsets.length).toBe(100);
+      for (let i = 1; i < offsets.length; i++)
+        expect(offsets[i]! > offsets[i - 1]!, `partition ${partition}`).toBe(true);
+    }
+  });
+
+  it('keeps an aborted transaction invisible to read_committed readers and its offsets uncommitted', async () => {
+    const ticks = await topic('contract-sink-ticks', 1, 'market-tick');
+    const outputs = {
+      levels: await topic('contract-levels', 1, 'index-level'),
+      deadLetters: await topic('contract-dl', 1, null),
+    };
+    await produceInTransactions(ticks, [[tick(0, 1), tick(0, 2)]], []);
+    const { source, sink } = adapters(ticks, outputs);
+    expect(await sink.committedOffsets()).toBeNull();
+    await source.start(null);
+    const staged = Promise.reject(new Error('stage refused'));
+    staged.catch(() => {});
+    const failed = await sink
+      .commit(
+        { levels: [level('995301', 1)], conflated: [], rejected: [], offsets: { [`${ticks}:0`]: '1' } },
+        staged,
+      )
+      .catch((error: unknown) => error);
+    expect(failed).toBeInstanceOf(LevelTransactionError);
+    expect(await sink.committedOffsets()).toBeNull();
+    const offsets = { [`${ticks}:0`]: '3' };
+    await sink.commit(
+      { levels: [level('995302', 1)], conflated: [], rejected: [], offsets },
+      Promise.resolve(),
+    );
+    expect(await sink.committedOffsets()).toEqual(offsets);
+    const committed = await readAll(outputs.levels, false, (m) =>
+      m.some((x) => x.key?.toString() === '995302'),
+    );
+    // Only the committed level: had the sink committed despite the failed stage, 995301 would be
+    // here. (Whether the aborted level reached the log at all differs: librdkafka's abort purges
+    // records it has not sent yet, so a read_uncommitted reader may or may not see it.)
+    expect(committed.map((m) => m.key?.toString())).toEqual(['995302']);
+  });
+
+  it('publishes every level exactly once, in order per index, across a SIGKILL of the calculator', async () => {
+    const datasetDir = makeDataset('simulated-day');
+    const expected = offlineRows(datasetDir);
+    const environment = await prepareEnvironment({ ...serviceEndpoints(), datasetDir });
+    await produce(environment, datasetDir);
+    const reader = await readLevels(environment, environment.topics.indexLevels);
+    const env = { ...environment.env, KAFKA_CLIENT: client };
+    let calculator = start(env);
+    await waitForLevels(
+      reader,
+      Math.floor(expected.length * (0.2 + Math.random() * 0.3)),
+      calculator,
+      180_000,
+    );
+    calculator.child.kill('SIGKILL');
+    await calculator.exited;
+    calculator = start(env);
+    await waitForLevels(reader, expected.length, calculator, 240_000);
+    calculator.child.kill('SIGTERM');
+    expect(await calculator.exited).toBe(0);
+    await reader.stop();
+    const rows = reader.records.map(recordAsRow);
+    expectInOrderOnce(rows);
+    expect(sortRows(rows)).toEqual(expected);
+  }, 600_000);
+});
