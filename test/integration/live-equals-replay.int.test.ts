@@ -208,3 +208,28 @@ describe('live equals replay: a rebalance whose new member trades before its add
     expect(await runProcedure(scenario, dayByDay(), expected)).toEqual(expected);
   }, 240_000);
 });
+
+describe('live equals replay: a dataset with bad rows among the good ones', () => {
+  const scenario = buildScenarioDataset({ badRows: true });
+  const expected = offlineRows(scenario.dir);
+
+  it('refuses every kind of bad row offline (the comparison is not vacuous)', () => {
+    const summary = replayDataset(scenario.dir, { onLevel: () => {} });
+    expect(Object.keys(summary.rejectedByReason).sort()).toEqual([
+      'duplicate_sequence',
+      'malformed_price',
+      'malformed_row',
+      'non_positive_price',
+      'out_of_order',
+      'price_out_of_range',
+    ]);
+  });
+
+  it('(a) every action imported first, then the whole dataset', async () => {
+    expect(await runProcedure(scenario, allFirstThenWhole, expected)).toEqual(expected);
+  }, 240_000);
+
+  it('(b) day by day', async () => {
+    expect(await runProcedure(scenario, dayByDay(), expected)).toEqual(expected);
+  }, 240_000);
+});

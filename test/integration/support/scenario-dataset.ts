@@ -110,6 +110,31 @@ export interface ScenarioOptions {
    * on day 3 names no reference price, so it takes the last price the engine kept for it.
    */
   readonly preAddTrading?: boolean;
+  /**
+   * Bad rows among the good ones, on every day: a negative, a malformed and an out-of-range price,
+   * an unparsable time, a row earlier than the one before it, a repeated sequence, and a symbol
+   * no index holds. Each is refused (or, the last, kept without output) offline and live alike.
+   */
+  readonly badRows?: boolean;
+}
+
+function withBadRows(lines: readonly string[]): string[] {
+  const out = [lines[0]!];
+  for (const [i, line] of lines.slice(1).entries()) {
+    out.push(line);
+    if (i % 97 !== 50) continue;
+    const [ts, symbol, , sequence] = line.split(',');
+    out.push(
+      `${ts},${symbol},-1.00,`,
+      `${ts},${symbol},abc,`,
+      `${ts},${symbol},1e309,`,
+      `not-a-time,${symbol},10.00,`,
+      `${ts!.replace(/T\d\d/, 'T00')},${symbol},10.00,`,
+      `${ts},${symbol},12.34,${sequence}`,
+      `${ts},600000.SH,10.00,`,
+    );
+  }
+  return out;
 }
 
 export function buildScenarioDataset(options: ScenarioOptions = {}): ScenarioDataset {
@@ -162,7 +187,8 @@ export function buildScenarioDataset(options: ScenarioOptions = {}): ScenarioDat
       allActions.push(...actions);
     }
   });
-  writeFileSync(join(dir, 'ticks.csv'), `${tickLines.join('\n')}\n`);
+  const ticks = options.badRows ? withBadRows(tickLines) : tickLines;
+  writeFileSync(join(dir, 'ticks.csv'), `${ticks.join('\n')}\n`);
   const fxAll = [...fxByDay.values()].flat();
   writeFileSync(
     join(dir, 'fx.csv'),
