@@ -428,9 +428,10 @@ export class EventMerge {
     return false;
   }
 
-  // A partition can still deliver an event that sorts before `candidate` unless it is caught up
-  // and idle, or the next event it can deliver (time ≥ its latest, its topic's kind, its source)
-  // sorts after the candidate. Partitions are assumed to be in event-time order.
+  // A partition can still deliver an event that sorts before `candidate` unless it is idle or
+  // stale, or the next event it can deliver (time ≥ its watermark, then kind, then symbol) sorts
+  // after the candidate. Each partition is assumed to be in canonical order, as producers that
+  // merged their input by compareEvents write it. Scheduled partitions never hold others back.
   #blocked(
     candidate: SourcedEvent,
     own: PartitionState,

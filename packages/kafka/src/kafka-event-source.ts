@@ -31,8 +31,12 @@ import { readWatermark } from './watermark-record.js';
  * event that sorts before it: each partition's *watermark* is the latest event time it has
  * delivered (buffered or released; partitions are event-time ordered per key), and the head must
  * sort before every other partition's watermark (ties broken as compareEvents does: kind, then
- * source). A partition that has reached the high watermark of its last fetch and received nothing
- * for `idleTimeoutMs` stops holding the others back. Each partition releases in offset order, so
+ * symbol). Watermark records (watermark-record.ts) raise a partition's watermark without an event;
+ * a partition whose producer writes them stops holding the others back only when it goes stale
+ * (`staleAfterMs`), never after a final one; one whose producer writes none stops once it has
+ * reached the high watermark of its last fetch and received nothing for `idleTimeoutMs`.
+ * Index-adjustment partitions never hold the others back; their events wait until a tick or FX
+ * partition has passed them (see EventMerge). Each partition releases in offset order, so
  * `nextOffsets` (the first unreleased offset per partition) never skips a buffered record.
  *
  * Latency the watermark costs: an event waits until every other busy partition has delivered a
