@@ -14,6 +14,7 @@ import {
   UnknownInputTopicError,
 } from './kafka-errors.js';
 import type { StructuredLogger } from './kafkajs-log-bridge.js';
+import { MergeWaiter } from './merge-waiter.js';
 import { adjustmentRecordToEvent, fxRecordToEvent, tickRecordToEvent } from './record-mapping.js';
 import type { FxRateRecord, IndexAdjustmentRecord, MarketTickRecord } from './record-types.js';
 import { TOPICS } from './topics.js';
@@ -163,13 +164,13 @@ export class KafkaEventSource implements EventSource {
   readonly #schemaOf: ReadonlyMap<string, InputTopic['schema']>;
   readonly #now: () => number;
   readonly #maxBuffered: number;
+  readonly #waiter: MergeWaiter;
   #merge: EventMerge | undefined;
   #consumer: Consumer | undefined;
   #admin: Admin | undefined;
   /** Per partition: the resume function of a partition paused for backpressure. */
   readonly #paused = new Map<string, () => void>();
   #failure: KafkaAdapterError | undefined;
-  #wake: (() => void) | undefined;
   #closed = false;
 
   constructor(options: KafkaEventSourceOptions) {
@@ -179,6 +180,7 @@ export class KafkaEventSource implements EventSource {
     this.#schemaOf = new Map(this.#topics.map((topic) => [topic.name, topic.schema]));
     this.#now = options.now ?? Date.now;
     this.#maxBuffered = options.maxBufferedPerPartition ?? 10_000;
+    this.#waiter = new MergeWaiter(this.#now);
   }
 
   async start(from: InputOffsets | null): Promise<void> {
@@ -311,22 +313,12 @@ export class KafkaEventSource implements EventSource {
         target: this.#options.groupId,
         cause: new Error('start() was not called'),
       });
-    const deadline = this.#now() + maxWaitMs;
-    for (;;) {
-      if (this.#failure !== undefined) throw this.#failure;
-      const now = this.#now();
-      const released = merge.release(maxEvents, now);
-      this.#resumeDrained(merge);
-      if (released.events.length > 0 || released.undecodable.length > 0 || now >= deadline || this.#closed) {
-        return {
-          events: released.events,
-          undecodable: released.undecodable,
-          nextOffsets: merge.nextOffsets(),
-        };
-      }
-      const idleAt = merge.nextIdleAt(now);
-      await this.#sleep(Math.min(deadline, idleAt ?? deadline) - now);
-    }
+    return this.#waiter.nextBatch(merge, maxEvents, maxWaitMs, {
+      failure: () => this.#failure,
+      closed: () => this.#closed,
+      held: () => false,
+      released: () => this.#resumeDrained(merge),
+    });
   }
 
   async close(): Promise<void> {
@@ -433,23 +425,6 @@ export class KafkaEventSource implements EventSource {
   }
 
   #signal(): void {
-    const wake = this.#wake;
-    this.#wake = undefined;
-    wake?.();
-  }
-
-  #sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, Math.max(0, ms));
-      const previous = this.#wake;
-      function done() {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.#wake = () => {
-        previous?.();
-        done();
-      };
-    });
+    this.#waiter.signal();
   }
 }

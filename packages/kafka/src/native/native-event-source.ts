@@ -11,7 +11,7 @@ import {
   KIND_OF_SCHEMA,
 } from '../kafka-event-source.js';
 import type { StructuredLogger } from '../kafkajs-log-bridge.js';
-import { MergeWaiter } from './merge-waiter.js';
+import { MergeWaiter } from '../merge-waiter.js';
 import {
   baseConfig,
   connectNative,

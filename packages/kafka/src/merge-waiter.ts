@@ -1,5 +1,5 @@
 import type { EventBatch } from '@indexflow/pipeline';
-import type { EventMerge } from '../event-merge.js';
+import type { EventMerge } from './event-merge.js';
 
 /**
  * The waiting half of an event source: `nextBatch` releases what the merge allows, and otherwise
