@@ -412,6 +412,12 @@ describe('stale FX flag', () => {
       { type: 'add', symbol: 'EEE.SZ', indexId: 'TV', shares: '100', price: '10' },
     ]);
     expect(h.rejections.map((r) => r.reason)).toEqual(['invalid_action']);
-    expect(h.engine.describeIndex('TV')!.constituents).toEqual([]);
+    // The whole rebalance is withheld: TV keeps its four constituents rather than none.
+    expect(h.engine.describeIndex('TV')!.constituents.map((c) => c.symbol)).toEqual([
+      'AAA.SH',
+      'BBB.SZ',
+      'CCC.SZ',
+      'DDD.HK',
+    ]);
   });
 });

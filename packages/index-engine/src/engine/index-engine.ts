@@ -8,10 +8,13 @@ import {
   WITHHOLDING_BOUND,
 } from '../bounds.js';
 import { applyIndexAdjustment } from '../corporate-actions/action-effects.js';
+import { actionsOutside, indicesOf } from '../corporate-actions/adjustment-scope.js';
+import type { CorporateAction } from '../corporate-actions/corporate-action.js';
 import { Dec, ONE, ZERO } from '../decimal.js';
 import {
   assertNever,
   type FxRateEvent,
+  type IndexAdjustmentEvent,
   type IndexEvent,
   type SessionEvent,
   type TickEvent,
@@ -168,12 +171,15 @@ function buildBook(definition: IndexDefinition): IndexBook {
  * clock, no randomness; the same events always give the same levels.
  */
 export class IndexEngine {
-  readonly #state: EngineState;
+  // Not readonly: a refused adjustment puts back the state from before it (see #applyAdjustment).
+  #state: EngineState;
   readonly #options: EngineOptions;
-  readonly #closes: CloseState;
+  #closes: CloseState;
+  readonly #definitions: readonly IndexDefinition[];
 
   constructor(definitions: readonly IndexDefinition[], options: EngineOptions = {}) {
     this.#options = options;
+    this.#definitions = definitions;
     this.#state = {
       books: new Map(),
       routing: new Map(),
@@ -262,38 +268,92 @@ export class IndexEngine {
         return this.#applyTick(event);
       case 'fx-rate':
         return this.#applyFx(event);
-      case 'index-adjustment': {
-        const applied = this.#state.adjustments;
-        if (event.adjustmentId !== undefined) {
-          if (applied.time === event.eventTime && applied.ids.has(event.adjustmentId)) {
-            return this.#reject(
-              event,
-              'duplicate_adjustment',
-              `adjustment ${event.adjustmentId} was already applied`,
-              event.adjustmentId,
-            );
-          }
-          if (applied.time !== event.eventTime) {
-            applied.time = event.eventTime;
-            applied.ids.clear();
-          }
-          applied.ids.add(event.adjustmentId);
-        }
-        this.#state.lastEventTime = event.eventTime;
-        const levels: IndexLevel[] = [];
-        const rejections = applyIndexAdjustment(this.#state, event, (affected) => {
-          for (const book of affected)
-            this.#emitIfReady(book, event.eventTime, 'index-adjustment', undefined, levels);
-        });
-        // An added or deleted HKD constituent can move an index's default close time.
-        this.#closes.refresh(this.#state);
-        return { levels, rejections };
-      }
+      case 'index-adjustment':
+        return this.#applyAdjustment(event);
       case 'session':
         return this.#applySession(event);
       default:
         return assertNever(event);
     }
+  }
+
+  /**
+   * Each index takes an adjustment whole or not at all: when an action fails (an `add` without a
+   * price, a delete of a symbol the index does not hold), the state from before the adjustment is
+   * put back and it is applied again without any action that touches the indices the failure
+   * concerns, so no index carries half a rebalance (its delete without its add). Other indices
+   * take their actions as usual. Every failing action is reported, naming what was withheld.
+   */
+  #applyAdjustment(event: IndexAdjustmentEvent): ApplyResult {
+    const applied = this.#state.adjustments;
+    if (
+      event.adjustmentId !== undefined &&
+      applied.time === event.eventTime &&
+      applied.ids.has(event.adjustmentId)
+    ) {
+      return this.#reject(
+        event,
+        'duplicate_adjustment',
+        `adjustment ${event.adjustmentId} was already applied`,
+        event.adjustmentId,
+      );
+    }
+    // Adjustments are rare (one per ex-date); a snapshot is the exact, tested way back.
+    const before = this.snapshot();
+    const refused = new Set<string>();
+    const failures: Array<{ rejection: Rejection; touched: string[] }> = [];
+    let actions: readonly CorporateAction[] = event.actions;
+    for (;;) {
+      const attempt = this.#adjust({ ...event, actions });
+      if (attempt.rejections.length === 0) {
+        failures.sort((x, y) => (x.rejection.actionIndex ?? 0) - (y.rejection.actionIndex ?? 0));
+        return { levels: attempt.levels, rejections: failures.map((f) => withheldNote(event, f, refused)) };
+      }
+      this.#putBack(before);
+      const dropped = new Set<CorporateAction>();
+      for (const rejection of attempt.rejections) {
+        const action = actions[rejection.actionIndex ?? -1];
+        // Not an action's failure: nothing can be kept apart, the adjustment is refused whole.
+        if (action === undefined) return { levels: NO_LEVELS, rejections: attempt.rejections };
+        const touched = indicesOf(this.#state, action);
+        for (const id of touched) refused.add(id);
+        dropped.add(action);
+        failures.push({ rejection: { ...rejection, actionIndex: event.actions.indexOf(action) }, touched });
+      }
+      actions = actionsOutside(
+        this.#state,
+        actions.filter((a) => !dropped.has(a)),
+        refused,
+      );
+    }
+  }
+
+  /** One attempt at an adjustment's actions on the live state. */
+  #adjust(event: IndexAdjustmentEvent): ApplyResult {
+    if (event.adjustmentId !== undefined) {
+      const applied = this.#state.adjustments;
+      if (applied.time !== event.eventTime) {
+        applied.time = event.eventTime;
+        applied.ids.clear();
+      }
+      applied.ids.add(event.adjustmentId);
+    }
+    this.#state.lastEventTime = event.eventTime;
+    const levels: IndexLevel[] = [];
+    const rejections = applyIndexAdjustment(this.#state, event, (affected) => {
+      for (const book of affected)
+        this.#emitIfReady(book, event.eventTime, 'index-adjustment', undefined, levels);
+    });
+    // An added or deleted HKD constituent can move an index's default close time.
+    this.#closes.refresh(this.#state);
+    return { levels, rejections };
+  }
+
+  /** Returns to a `snapshot()` of this engine, as `IndexEngine.restore` would build it. */
+  #putBack(snapshot: EngineSnapshot): void {
+    const restored = IndexEngine.restore(this.#definitions, snapshot, this.#options);
+    this.#state = restored.#state;
+    this.#closes = restored.#closes;
   }
 
   #reject(event: IndexEvent, reason: Rejection['reason'], detail: string, value?: string): ApplyResult {
@@ -576,4 +636,18 @@ export function createIndexEngine(
   options: EngineOptions = {},
 ): IndexEngine {
   return new IndexEngine(definitions, options);
+}
+
+/** A failing action's rejection, saying which indices were left as they were before the adjustment. */
+function withheldNote(
+  event: IndexAdjustmentEvent,
+  failure: { readonly rejection: Rejection; readonly touched: readonly string[] },
+  refused: ReadonlySet<string>,
+): Rejection {
+  const kept = failure.touched.filter((id) => refused.has(id));
+  if (kept.length === 0) return failure.rejection;
+  return {
+    ...failure.rejection,
+    detail: `${failure.rejection.detail}; ${kept.join(', ')} left as before the adjustment of ${event.effectiveDate}: none of its actions there applied`,
+  };
 }
