@@ -22,7 +22,6 @@ export {
   deadLetterMessage,
 } from './dead-letter-message.js';
 export { DECODE_REJECT_REASONS, decodeRejectReason } from './decode-rejection.js';
-export { EventMerge, type EventOrdering } from './event-merge.js';
 export { createKafkaClient, type KafkaClientOptions } from './kafka-client.js';
 export {
   AvroDeserializationError,

@@ -1,11 +1,19 @@
 import type { Client } from '@confluentinc/schemaregistry';
 import { type EventPosition, type IndexEvent, STREAM_KIND_RANK } from '@indexflow/index-engine';
-import type { EventBatch, EventSource, InputOffsets, RejectedRecord } from '@indexflow/pipeline';
+import {
+  type EventBatch,
+  EventMerge,
+  type EventOrdering,
+  type EventSource,
+  type InputOffsets,
+  type MergeEntry,
+  MergeWaiter,
+  type RejectedRecord,
+} from '@indexflow/pipeline';
 import type { Admin, Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import { createAvroSerdes, type FastAvroSerdes } from './avro-serdes.js';
 import { cutText, DEAD_LETTER_BOUNDS } from './dead-letter-message.js';
 import { DECODE_REJECT_REASONS, decodeRejectReason } from './decode-rejection.js';
-import { EventMerge, type EventOrdering, type MergeEntry } from './event-merge.js';
 import {
   EventSourceStartError,
   KafkaAdapterError,
@@ -14,7 +22,6 @@ import {
   UnknownInputTopicError,
 } from './kafka-errors.js';
 import type { StructuredLogger } from './kafkajs-log-bridge.js';
-import { MergeWaiter } from './merge-waiter.js';
 import { adjustmentRecordToEvent, fxRecordToEvent, tickRecordToEvent } from './record-mapping.js';
 import type { FxRateRecord, IndexAdjustmentRecord, MarketTickRecord } from './record-types.js';
 import { TOPICS } from './topics.js';

@@ -1,6 +1,16 @@
 export { LevelConflation } from './level-conflation.js';
 export { canonicalOffsets, isBefore, isBehind, sameOffsets } from './offsets.js';
 export {
+  EventMerge,
+  type EventMergeOptions,
+  type EventOrdering,
+  type MergeEntry,
+  type MergeWatermark,
+  type PartitionAssignment,
+  type ReleasedRecords,
+} from './order/event-merge.js';
+export { MergeWaiter } from './order/merge-waiter.js';
+export {
   cutDetail,
   DETAIL_CHARS,
   errorText,

@@ -1,7 +1,14 @@
 import type { Client } from '@confluentinc/schemaregistry';
 import { STREAM_KIND_RANK } from '@indexflow/index-engine';
-import type { EventBatch, EventSource, InputOffsets } from '@indexflow/pipeline';
-import { EventMerge, type EventOrdering, type PartitionAssignment } from '../event-merge.js';
+import {
+  type EventBatch,
+  EventMerge,
+  type EventOrdering,
+  type EventSource,
+  type InputOffsets,
+  MergeWaiter,
+  type PartitionAssignment,
+} from '@indexflow/pipeline';
 import { EventSourceStartError, KafkaOperationError, SchemaRegistryError } from '../kafka-errors.js';
 import {
   type Decoder,
@@ -11,7 +18,6 @@ import {
   KIND_OF_SCHEMA,
 } from '../kafka-event-source.js';
 import type { StructuredLogger } from '../kafkajs-log-bridge.js';
-import { MergeWaiter } from '../merge-waiter.js';
 import {
   baseConfig,
   connectNative,

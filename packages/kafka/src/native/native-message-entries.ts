@@ -1,5 +1,5 @@
+import type { MergeEntry } from '@indexflow/pipeline';
 import { decodeRejectReason } from '../decode-rejection.js';
-import type { MergeEntry } from '../event-merge.js';
 import { type Decoder, undecodable } from '../kafka-event-source.js';
 import { readWatermark } from '../watermark-record.js';
 import type { RdKafka } from './native-client.js';

@@ -1,6 +1,6 @@
 import type { IndexEvent } from '@indexflow/index-engine';
-import type { SourcedEvent } from '@indexflow/pipeline';
 import { describe, expect, it } from 'vitest';
+import type { SourcedEvent } from '../ports.js';
 import { EventMerge, type MergeEntry } from './event-merge.js';
 
 const TICKS = 'ticks';

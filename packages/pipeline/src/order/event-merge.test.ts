@@ -1,6 +1,6 @@
 import { compareEvents, type IndexEvent } from '@indexflow/index-engine';
-import type { RejectedRecord, SourcedEvent } from '@indexflow/pipeline';
 import { describe, expect, it } from 'vitest';
+import type { RejectedRecord, SourcedEvent } from '../ports.js';
 import { EventMerge, type EventOrdering, type MergeEntry } from './event-merge.js';
 
 function tickAt(topic: string, partition: number, offset: number, eventTime: number): MergeEntry {

@@ -1,5 +1,5 @@
 import { compareEvents, eventSubject, kindRank } from '@indexflow/index-engine';
-import type { InputOffsets, RejectedRecord, SourcedEvent } from '@indexflow/pipeline';
+import type { InputOffsets, RejectedRecord, SourcedEvent } from '../ports.js';
 
 /**
  * How the source orders events across partitions. `canonical`: the watermark merge below, the

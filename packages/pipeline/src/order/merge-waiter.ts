@@ -1,4 +1,4 @@
-import type { EventBatch } from '@indexflow/pipeline';
+import type { EventBatch } from '../ports.js';
 import type { EventMerge } from './event-merge.js';
 
 /**
