@@ -10,6 +10,7 @@ export {
   type ReleasedRecords,
 } from './order/event-merge.js';
 export { MergeWaiter } from './order/merge-waiter.js';
+export { canonicalTies, mergeOrdered } from './order/ordered-streams.js';
 export {
   cutDetail,
   DETAIL_CHARS,
