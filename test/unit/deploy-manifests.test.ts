@@ -23,6 +23,7 @@ interface ComposeService {
   depends_on?: Record<string, { condition: string }>;
   restart?: string;
   volumes?: string[];
+  ports?: string[];
 }
 
 const compose = parse(readFileSync(at('docker-compose.yml'), 'utf8'), { merge: true }) as {
@@ -92,6 +93,14 @@ describe('docker-compose.yml', () => {
         'service_completed_successfully',
       );
     }
+  });
+
+  it('publishes every port on the host loopback only (Kafka, registry and Redis have no auth here)', () => {
+    const published = Object.entries(compose.services).flatMap(([name, s]) =>
+      (s.ports ?? []).map((port) => [name, port] as const),
+    );
+    expect(published.length).toBeGreaterThan(0);
+    for (const [name, port] of published) expect(port, name).toMatch(/^127\.0\.0\.1:\d+:\d+$/);
   });
 
   it('keeps Redis persistent: append-only file on a named volume', () => {
@@ -276,6 +285,11 @@ describe.each(['local', 'production'])(
       const secretEnv = Object.fromEntries(
         Object.entries(secret!.data ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')]),
       );
+      if (overlay !== 'local') {
+        // Production refuses the development values (tested below); stand in values of its own.
+        secretEnv.JWT_SECRET = 'a-production-secret-of-at-least-32-characters';
+        secretEnv.GATEWAY_DESKS = secretEnv.GATEWAY_DESKS!.replace(/[0-9a-f]{64}/, 'b'.repeat(64));
+      }
       for (const deployment of of('Deployment')) {
         const container = deployment.spec.template.spec.containers[0]!;
         const refs = container.envFrom.map((e) => e.configMapRef?.name ?? e.secretRef?.name);
@@ -320,6 +334,37 @@ describe.each(['local', 'production'])(
         // Sharded: replicas share the shards, never more replicas than shards.
         expect(hpa?.spec.maxReplicas).toBeGreaterThan(1);
         expect(hpa?.spec.maxReplicas).toBeLessThanOrEqual(shards);
+      }
+    });
+
+    it('pins the gateway to AUTH_MODE=required, and refuses development secrets outside the local overlay', async () => {
+      const gateway = of('Deployment').find((d) => d.metadata.name === 'gateway')!;
+      const env = gateway.spec.template.spec.containers[0]!.env ?? [];
+      expect(env.find((e) => e.name === 'AUTH_MODE')?.value).toBe('required');
+      const config = of('ConfigMap').find((c) => c.metadata.name === 'indexflow-config')!;
+      expect(config.data?.ALLOW_DEVELOPMENT_SECRETS === 'true').toBe(overlay === 'local');
+    });
+
+    it('denies all ingress by default and opens only the desk port of the gateway to any client', () => {
+      const policies = of('NetworkPolicy') as unknown as {
+        metadata: { name: string };
+        spec: {
+          podSelector: { matchLabels: Record<string, string> };
+          ingress?: { from?: unknown[]; ports?: { port: string }[] }[];
+        };
+      }[];
+      const selects = (policy: (typeof policies)[number], labels: Record<string, string>) =>
+        Object.entries(policy.spec.podSelector.matchLabels).every(([k, v]) => labels[k] === v);
+      for (const workload of [...of('Deployment'), ...of('Job')]) {
+        const labels = workload.spec.template.metadata.labels;
+        const mine = policies.filter((p) => selects(p, labels));
+        expect(
+          mine.some((p) => p.spec.ingress === undefined),
+          `${workload.metadata.name}: default deny`,
+        ).toBe(true);
+        const openToAll = mine.flatMap((p) => p.spec.ingress ?? []).filter((rule) => rule.from === undefined);
+        const ports = openToAll.flatMap((rule) => rule.ports?.map((p) => p.port) ?? ['every port']);
+        expect(ports, workload.metadata.name).toEqual(workload.metadata.name === 'gateway' ? ['http'] : []);
       }
     });
 

@@ -4,6 +4,21 @@ import type { DeskConfig } from './entitlements.js';
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
 
+const flag = z
+  .enum(['true', 'false'])
+  .default('false')
+  .transform((v) => v === 'true');
+
+/** Published in the repository's local set-up: anyone can read them, so only a local run may use them. */
+export const DEVELOPMENT_JWT_SECRET = 'local-development-jwt-secret-not-for-production';
+export const DEVELOPMENT_API_KEY_SHA256 = 'ed5a18fb8f807f996d649e379d3f35f39c543a91bdbf88c492f2ebd10d4df86c';
+
+/** 127.0.0.0/8, ::1 and localhost: hosts only this machine can reach. */
+export function isLoopbackHost(host: string): boolean {
+  const bare = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return bare === 'localhost' || bare === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(bare);
+}
+
 const deskSchema = z.object({
   desk: z.string().regex(/^[A-Za-z0-9._-]+$/),
   apiKeySha256: z.array(z.string().regex(/^[0-9a-fA-F]{64}$/, 'a hex SHA-256 digest')).default([]),
@@ -61,6 +76,16 @@ const schema = z.object({
   AUTH_MODE: z.enum(['required', 'open']).default('required'),
   GATEWAY_DESKS: desksJson.default([]),
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** Every token's `aud` must name this (tokens minted for another service are refused). */
+  JWT_AUDIENCE: z.string().min(1).default('indexflow-gateway'),
+  /** When set, every token's `iss` must equal it. */
+  JWT_ISSUER: z.string().min(1).optional(),
+  JWT_MAX_LIFETIME_S: positiveInt(12 * 3600),
+  JWT_CLOCK_SKEW_S: z.coerce.number().int().min(0).max(600).default(60),
+  /** Serve AUTH_MODE=open on a non-loopback HOST anyway (logged as a warning at every start). */
+  AUTH_OPEN_ON_NETWORK: flag,
+  /** Accept the development JWT secret and API key the local overlay publishes. */
+  ALLOW_DEVELOPMENT_SECRETS: flag,
   RATE_LIMIT_MAX: positiveInt(600),
   RATE_LIMIT_WINDOW_MS: positiveInt(60_000),
   WS_MAX_MESSAGES_PER_SECOND: positiveInt(20),
@@ -88,7 +113,29 @@ function crossKeyProblems(env: Record<string, string | undefined>): { key: strin
   } catch {
     // The per-key schema reports malformed JSON.
   }
-  if ((env.AUTH_MODE ?? 'required') === 'required' && Array.isArray(desks) && desks.length === 0) {
+  const open = env.AUTH_MODE === 'open';
+  const host = env.HOST ?? '127.0.0.1';
+  if (open && !isLoopbackHost(host) && env.AUTH_OPEN_ON_NETWORK !== 'true') {
+    problems.push({
+      key: 'AUTH_MODE',
+      message: `AUTH_MODE=open serves every index to anyone who reaches HOST ${host}; use a loopback HOST (127.0.0.1), AUTH_MODE=required, or set AUTH_OPEN_ON_NETWORK=true behind a network you trust`,
+    });
+  }
+  if (env.ALLOW_DEVELOPMENT_SECRETS !== 'true') {
+    if (env.JWT_SECRET === DEVELOPMENT_JWT_SECRET)
+      problems.push({
+        key: 'JWT_SECRET',
+        message:
+          'is the published development secret; generate one (openssl rand -hex 32), or set ALLOW_DEVELOPMENT_SECRETS=true for a local run',
+      });
+    if ((env.GATEWAY_DESKS ?? '').toLowerCase().includes(DEVELOPMENT_API_KEY_SHA256))
+      problems.push({
+        key: 'GATEWAY_DESKS',
+        message:
+          'holds the published development API key; issue new keys, or set ALLOW_DEVELOPMENT_SECRETS=true for a local run',
+      });
+  }
+  if (!open && Array.isArray(desks) && desks.length === 0) {
     problems.push({
       key: 'GATEWAY_DESKS',
       message: 'AUTH_MODE=required needs at least one desk (or set AUTH_MODE=open for a local run)',
@@ -109,9 +156,13 @@ export class ConfigError extends Error {
 
 const SECRET = /PASSWORD|SECRET|TOKEN|KEY/;
 
+/** A URL's user and password, wherever one appears in a value (REDIS_URL=redis://:pw@host). */
+const USER_INFO = /(\b[a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/gi;
+
 function shown(key: string, value: unknown): string {
   if (value === undefined) return 'missing';
-  return SECRET.test(key) ? 'was set (hidden)' : `was ${JSON.stringify(value)}`;
+  if (SECRET.test(key) || key === 'GATEWAY_DESKS') return 'was set (hidden)';
+  return `was ${JSON.stringify(String(value).replace(USER_INFO, '$1***@').slice(0, 200))}`;
 }
 
 export function loadConfig(env: Record<string, string | undefined>): GatewayConfig {

@@ -15,11 +15,14 @@ const OTHER_SECRET = 'another-secret-nobody-configured-9876543210';
 const A = '995365.SSI';
 const B = '995366.SSI';
 const C = '995367.SSI';
+const AUDIENCE = 'indexflow-gateway';
+// `expiresIn` below is in seconds (fast-jwt): 60_000 s is under a day.
+const POLICY = { audience: AUDIENCE, maxLifetimeSeconds: 24 * 3600, clockSkewSeconds: 60 };
 
 /** A token issuer, as a desk's identity service would run one. */
-async function issuer(secret: string): Promise<FastifyInstance> {
+async function issuer(secret: string, aud = AUDIENCE): Promise<FastifyInstance> {
   const app = Fastify();
-  await app.register(fastifyJwt, { secret });
+  await app.register(fastifyJwt, { secret, sign: { aud } });
   await app.ready();
   return app;
 }
@@ -30,6 +33,7 @@ describe('JWT access (HS256) against the running gateway app', () => {
   let gateway: DeskApp;
   let signer: FastifyInstance;
   let forger: FastifyInstance;
+  let otherService: FastifyInstance;
   const tokens: string[] = [];
   /** Signs with the gateway's secret and remembers the token, so the log check covers every one. */
   const sign = (payload: Record<string, unknown>, options?: { algorithm?: 'HS512'; expiresIn?: number }) => {
@@ -43,6 +47,7 @@ describe('JWT access (HS256) against the running gateway app', () => {
   beforeAll(async () => {
     signer = await issuer(SECRET);
     forger = await issuer(OTHER_SECRET);
+    otherService = await issuer(SECRET, 'some-other-service');
     gateway = await startDeskApp({
       logger: memory.logger,
       levels,
@@ -53,7 +58,7 @@ describe('JWT access (HS256) against the running gateway app', () => {
           { desk: 'eq', apiKeySha256: [sha256Hex('unused-eq-key')], indices: [A, B] },
           { desk: 'hk', apiKeySha256: [], indices: [C] },
         ]),
-        verifyJwt: await createJwtVerifier(SECRET),
+        verifyJwt: await createJwtVerifier(SECRET, POLICY),
       },
     });
     // Every index has a level, so a refusal can only come from entitlements, never from a 404.
@@ -64,6 +69,7 @@ describe('JWT access (HS256) against the running gateway app', () => {
     await gateway?.close();
     await signer?.close();
     await forger?.close();
+    await otherService?.close();
   });
 
   it('a token for desk eq with indices [A] reads A over REST and is refused B with 403', async () => {
@@ -127,7 +133,7 @@ describe('JWT access (HS256) against the running gateway app', () => {
     }
   });
 
-  it('refuses an expired token, one signed with another secret, one with another algorithm, and an unknown desk (401)', async () => {
+  it('refuses expired, forged, HS512, unknown-desk, never-expiring, too long-lived, issued-ahead and other-audience tokens (401)', async () => {
     const now = Math.floor(Date.now() / 1000);
     const refused = {
       expired: sign({ desk: 'eq', indices: [A], iat: now - 120, exp: now - 60 }),
@@ -135,8 +141,13 @@ describe('JWT access (HS256) against the running gateway app', () => {
       hs512: sign({ desk: 'eq', indices: [A] }, { algorithm: 'HS512', expiresIn: 60_000 }),
       unknownDesk: sign({ desk: 'nobody', indices: [A] }, { expiresIn: 60_000 }),
       garbage: 'not.a.jwt',
+      neverExpires: sign({ desk: 'eq', indices: [A] }),
+      year9999: sign({ desk: 'eq', indices: [A], iat: now, exp: Date.parse('9999-01-01') / 1000 }),
+      tooLong: sign({ desk: 'eq', indices: [A] }, { expiresIn: 3 * 24 * 3600 }),
+      issuedAhead: sign({ desk: 'eq', indices: [A], iat: now + 3600, exp: now + 3700 }),
+      otherAudience: otherService.jwt.sign({ desk: 'eq', indices: [A] }, { expiresIn: 60_000 }),
     };
-    tokens.push(refused.forged);
+    tokens.push(refused.forged, refused.otherAudience);
     // A control: the same claims, validly signed, are accepted, so each refusal is about its defect.
     expect(
       (await get(`/v1/indices/${A}`, sign({ desk: 'eq', indices: [A] }, { expiresIn: 60_000 }))).status,

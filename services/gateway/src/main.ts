@@ -4,7 +4,7 @@
  * a live dashboard. The only file that reads the environment or handles signals.
  */
 import { createRootLogger } from '@indexflow/observability';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, isLoopbackHost, loadConfig } from './config.js';
 import { startGateway } from './runtime.js';
 
 async function main(): Promise<void> {
@@ -21,6 +21,13 @@ async function main(): Promise<void> {
   const log = createRootLogger({ name: 'gateway', level: config.LOG_LEVEL }).child({
     gatewayId: config.GATEWAY_ID,
   });
+  if (config.AUTH_MODE === 'open' && !isLoopbackHost(config.HOST))
+    log.warn(
+      { host: config.HOST, override: 'AUTH_OPEN_ON_NETWORK=true' },
+      'UNAUTHENTICATED: every index is served to anyone who reaches this host',
+    );
+  if (config.ALLOW_DEVELOPMENT_SECRETS)
+    log.warn('ALLOW_DEVELOPMENT_SECRETS=true: the published development JWT secret and API key are accepted');
   const gateway = await startGateway(config, log);
   log.info(
     {

@@ -96,7 +96,16 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
       auth: {
         mode: config.AUTH_MODE,
         directory: new DeskDirectory(config.GATEWAY_DESKS),
-        ...(config.JWT_SECRET === undefined ? {} : { verifyJwt: await createJwtVerifier(config.JWT_SECRET) }),
+        ...(config.JWT_SECRET === undefined
+          ? {}
+          : {
+              verifyJwt: await createJwtVerifier(config.JWT_SECRET, {
+                audience: config.JWT_AUDIENCE,
+                ...(config.JWT_ISSUER === undefined ? {} : { issuer: config.JWT_ISSUER }),
+                maxLifetimeSeconds: config.JWT_MAX_LIFETIME_S,
+                clockSkewSeconds: config.JWT_CLOCK_SKEW_S,
+              }),
+            }),
       },
       rateLimit: { max: config.RATE_LIMIT_MAX, windowMs: config.RATE_LIMIT_WINDOW_MS },
       policy: {
