@@ -6,6 +6,7 @@ import fastifyWebsocket from '@fastify/websocket';
 import type { Logger } from '@indexflow/observability';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import { type AuthOptions, installAuth } from './auth.js';
+import { installBrowserGuard } from './browser-guard.js';
 import type { OutboxPolicy } from './client-outbox.js';
 import { registerDashboardRoutes } from './dashboard-routes.js';
 import type { FeedHub } from './feed-hub.js';
@@ -29,6 +30,11 @@ export interface GatewayAppOptions {
   readonly counters: SessionCounters;
   readonly projection: Omit<RestDeps, 'hub'>;
   readonly https?: { readonly cert: Buffer; readonly key: Buffer };
+  /**
+   * Refuse requests whose Host or Origin is not loopback (an open gateway on a loopback address;
+   * see browser-guard.ts). Default: on exactly when `auth.mode` is open.
+   */
+  readonly loopbackOnly?: boolean;
 }
 
 export async function buildGatewayApp(options: GatewayAppOptions): Promise<FastifyInstance> {
@@ -64,8 +70,11 @@ export async function buildGatewayApp(options: GatewayAppOptions): Promise<Fasti
     );
   });
 
+  installBrowserGuard(app, { loopbackOnly: options.loopbackOnly ?? options.auth.mode === 'open' });
   installAuth(app, options.auth);
   await app.register(fastifyRateLimit, {
+    // Not onRequest (the default): a WebSocket upgrade refused there leaves its socket open.
+    hook: 'preHandler',
     max: options.rateLimit.max,
     timeWindow: options.rateLimit.windowMs,
     // Authenticated requests count per desk; anonymous ones (e.g. key guessing) per address.

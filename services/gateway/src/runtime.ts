@@ -107,6 +107,8 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
               }),
             }),
       },
+      // An open gateway allowed onto the network (AUTH_OPEN_ON_NETWORK) is reached by other names.
+      loopbackOnly: config.AUTH_MODE === 'open' && !config.AUTH_OPEN_ON_NETWORK,
       rateLimit: { max: config.RATE_LIMIT_MAX, windowMs: config.RATE_LIMIT_WINDOW_MS },
       policy: {
         highWaterBytes: config.SLOW_HIGH_WATER_BYTES,
