@@ -10,6 +10,7 @@ import { installBrowserGuard } from './browser-guard.js';
 import type { OutboxPolicy } from './client-outbox.js';
 import { registerDashboardRoutes } from './dashboard-routes.js';
 import type { FeedHub } from './feed-hub.js';
+import { type FeedLimits, KnownIndices } from './feed-limits.js';
 import type { SessionCounters } from './feed-session.js';
 import { GatewayError } from './gateway-errors.js';
 import { constituentsSchema, errorSchema, levelSchema } from './openapi-schemas.js';
@@ -35,7 +36,13 @@ export interface GatewayAppOptions {
    * see browser-guard.ts). Default: on exactly when `auth.mode` is open.
    */
   readonly loopbackOnly?: boolean;
+  /** Caps per session and desk (defaults: 256 subscriptions, 100 connections). */
+  readonly limits?: Partial<Omit<FeedLimits, 'isKnownIndex'>>;
+  /** How often the known index ids are re-read from the projection (default 5000 ms). */
+  readonly knownIndicesRefreshMs?: number;
 }
+
+export const DEFAULT_FEED_LIMITS = { maxSubscriptionsPerSession: 256, maxConnectionsPerDesk: 100 } as const;
 
 export async function buildGatewayApp(options: GatewayAppOptions): Promise<FastifyInstance> {
   const app = Fastify({
@@ -112,7 +119,17 @@ export async function buildGatewayApp(options: GatewayAppOptions): Promise<Fasti
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   registerRestRoutes(app, { hub: options.hub, ...options.projection });
   registerClosesRoute(app, { hub: options.hub, ...options.projection });
+  const known = new KnownIndices(options.hub, options.projection.projectedIndexIds);
+  await known.start(options.knownIndicesRefreshMs ?? 5000, (error) =>
+    app.log.warn({ err: error }, 'known index ids not refreshed from the projection'),
+  );
+  app.addHook('onClose', async () => known.stop());
   const feedDeps = {
+    limits: {
+      ...DEFAULT_FEED_LIMITS,
+      ...options.limits,
+      isKnownIndex: (id: string) => known.has(id),
+    },
     hub: options.hub,
     sessions: options.sessions,
     policy: options.policy,

@@ -94,6 +94,8 @@ const schema = z.object({
   SLOW_MAX_BUFFERED_BYTES: positiveInt(4 * 1024 * 1024),
   SLOW_MAX_BEHIND_MS: positiveInt(10_000),
   CONSTITUENTS_REFRESH_MS: positiveInt(1000),
+  MAX_SUBSCRIPTIONS_PER_SESSION: positiveInt(256),
+  MAX_CONNECTIONS_PER_DESK: positiveInt(100),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

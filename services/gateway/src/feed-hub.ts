@@ -127,6 +127,7 @@ export class FeedHub {
     const subscribers = this.#subscribers.get(indexId);
     if (!subscribers) return;
     subscribers.delete(subscriber);
+    // An index nobody watches any more holds no memory (clients may subscribe to many ids).
     if (subscribers.size === 0) this.#subscribers.delete(indexId);
   }
 

@@ -4,7 +4,8 @@
 import { ClientOutbox, type OutboxPolicy, type TooSlowVerdict } from './client-outbox.js';
 import type { Entitlements } from './entitlements.js';
 import type { FeedHub, Subscriber } from './feed-hub.js';
-import { NotEntitledError } from './gateway-errors.js';
+import { type FeedLimits, TooManySubscriptionsError } from './feed-limits.js';
+import { NotEntitledError, UnknownIndexError } from './gateway-errors.js';
 import { mergeOutbound, type Outbound, outboxKey, type ServerMessage } from './protocol.js';
 
 export interface SessionTransport {
@@ -29,6 +30,8 @@ export interface FeedSessionOptions {
   readonly flushIntervalMs?: number;
   readonly counters?: SessionCounters;
   readonly now?: () => number;
+  /** Known ids and the subscription cap; absent: any id, no cap (unit tests of the outbox). */
+  readonly limits?: Pick<FeedLimits, 'isKnownIndex' | 'maxSubscriptionsPerSession' | 'onRefused'>;
 }
 
 export class FeedSession implements Subscriber {
@@ -39,6 +42,7 @@ export class FeedSession implements Subscriber {
   readonly #subscriptions = new Set<string>();
   readonly #flushIntervalMs: number;
   readonly #counters: SessionCounters;
+  readonly #limits: FeedSessionOptions['limits'];
   #flushTimer: ReturnType<typeof setInterval> | null = null;
   #closed = false;
 
@@ -48,6 +52,7 @@ export class FeedSession implements Subscriber {
     this.#transport = options.transport;
     this.#flushIntervalMs = options.flushIntervalMs ?? 50;
     this.#counters = options.counters ?? {};
+    this.#limits = options.limits;
     this.#outbox = new ClientOutbox<Outbound>({
       sink: {
         bufferedBytes: () => this.#transport.bufferedBytes(),
@@ -71,16 +76,38 @@ export class FeedSession implements Subscriber {
     return this.#closed;
   }
 
-  /** Subscribes to every entitled index of `indices`; throws NotEntitledError for the first that is not. */
+  /**
+   * Subscribes to all of `indices` or none: throws NotEntitledError, UnknownIndexError or
+   * TooManySubscriptionsError for the request as a whole.
+   */
   subscribe(indices: readonly string[]): void {
-    const refused = indices.find((id) => !this.#entitlements.allows(id));
-    if (refused !== undefined) throw new NotEntitledError(this.#entitlements.desk, refused);
-    const added = indices.filter((id) => !this.#subscriptions.has(id));
+    const added = this.admit(indices);
     this.deliver({ message: { type: 'subscribed', indices: added }, text: null });
     for (const id of added) {
       this.#subscriptions.add(id);
       this.#hub.subscribe(this, id);
     }
+  }
+
+  /** The ids `subscribe(indices)` would add, or the error it would throw; changes nothing. */
+  admit(indices: readonly string[]): string[] {
+    const refused = indices.find((id) => !this.#entitlements.allows(id));
+    if (refused !== undefined) throw new NotEntitledError(this.#entitlements.desk, refused);
+    const added = indices.filter((id) => !this.#subscriptions.has(id));
+    const limits = this.#limits;
+    if (limits !== undefined) {
+      const unknown = added.find((id) => !limits.isKnownIndex(id));
+      if (unknown !== undefined) {
+        limits.onRefused?.('unknown_index');
+        throw new UnknownIndexError(unknown.slice(0, 200));
+      }
+      const total = this.#subscriptions.size + added.length;
+      if (total > limits.maxSubscriptionsPerSession) {
+        limits.onRefused?.('too_many_subscriptions');
+        throw new TooManySubscriptionsError(limits.maxSubscriptionsPerSession, total);
+      }
+    }
+    return added;
   }
 
   unsubscribe(indices: readonly string[]): void {

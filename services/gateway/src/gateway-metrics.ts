@@ -42,6 +42,12 @@ export function createGatewayMetrics() {
       help: 'Clients disconnected by the slow-client policy',
       registers: [registry],
     }),
+    feedRefusals: new Counter({
+      name: 'indexflow_gateway_feed_refusals_total',
+      help: 'Subscriptions and connections refused by the feed limits, by reason',
+      labelNames: ['reason'] as const,
+      registers: [registry],
+    }),
     fanOut: new Histogram({
       name: 'indexflow_gateway_fan_out_seconds',
       help: 'Time to hand one level to every subscribed client',

@@ -110,6 +110,11 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
       // An open gateway allowed onto the network (AUTH_OPEN_ON_NETWORK) is reached by other names.
       loopbackOnly: config.AUTH_MODE === 'open' && !config.AUTH_OPEN_ON_NETWORK,
       rateLimit: { max: config.RATE_LIMIT_MAX, windowMs: config.RATE_LIMIT_WINDOW_MS },
+      limits: {
+        maxSubscriptionsPerSession: config.MAX_SUBSCRIPTIONS_PER_SESSION,
+        maxConnectionsPerDesk: config.MAX_CONNECTIONS_PER_DESK,
+        onRefused: (reason) => metrics.feedRefusals.inc({ reason }),
+      },
       policy: {
         highWaterBytes: config.SLOW_HIGH_WATER_BYTES,
         maxBufferedBytes: config.SLOW_MAX_BUFFERED_BYTES,

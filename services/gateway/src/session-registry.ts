@@ -28,6 +28,13 @@ export class SessionRegistry {
     return n;
   }
 
+  /** Open sessions of one desk (the per-desk connection cap). */
+  countDesk(desk: string): number {
+    let n = 0;
+    for (const entry of this.#entries) if (entry.session.desk === desk) n += 1;
+    return n;
+  }
+
   add(entry: RegisteredSession): void {
     this.#entries.add(entry);
     if (this.#timer === null) {

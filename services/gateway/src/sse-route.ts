@@ -7,7 +7,7 @@ import { FeedSession } from './feed-session.js';
 import { BadQueryError, NotEntitledError } from './gateway-errors.js';
 import { type Outbound, type ServerMessage, textOf } from './protocol.js';
 import type { RegisteredSession } from './session-registry.js';
-import type { FeedRouteDeps } from './ws-route.js';
+import { connectionCap, type FeedRouteDeps } from './ws-route.js';
 
 /** One SSE frame of a message. */
 export function sseFrame(message: ServerMessage, json: string): string {
@@ -30,7 +30,7 @@ export function registerSseRoute(app: FastifyInstance, deps: FeedRouteDeps): voi
   app.get(
     '/v1/stream',
     {
-      preHandler: requireDesk,
+      preHandler: [requireDesk, connectionCap(deps)],
       schema: {
         summary: 'Live levels as Server-Sent Events',
         description:
@@ -52,6 +52,24 @@ export function registerSseRoute(app: FastifyInstance, deps: FeedRouteDeps): voi
       const refused = indices.find((id) => !entitlements.allows(id));
       if (refused !== undefined) throw new NotEntitledError(entitlements.desk, refused);
       const log = request.log.child({ desk: entitlements.desk, transport: 'sse' });
+      const session = new FeedSession({
+        hub: deps.hub,
+        entitlements,
+        policy: deps.policy,
+        counters: deps.counters,
+        limits: deps.limits,
+        transport: {
+          bufferedBytes: () => reply.raw.writableLength,
+          write: (outbound) => reply.raw.write(sseFrame(outbound.message, textOf(outbound))),
+          dropTooSlow: (message) => {
+            log.warn({ ...message }, 'slow client disconnected');
+            reply.raw.end(sseFrame(message, JSON.stringify(message)));
+            setTimeout(() => reply.raw.destroy(), 1000).unref();
+          },
+        },
+      });
+      // Refused (unknown id, too many) while the reply can still be a JSON error.
+      session.admit(indices);
       reply.hijack();
       const raw = reply.raw;
       raw.writeHead(200, {
@@ -59,22 +77,6 @@ export function registerSseRoute(app: FastifyInstance, deps: FeedRouteDeps): voi
         'cache-control': 'no-cache',
         connection: 'keep-alive',
         'x-accel-buffering': 'no',
-      });
-      const write = (outbound: Outbound) => raw.write(sseFrame(outbound.message, textOf(outbound)));
-      const session = new FeedSession({
-        hub: deps.hub,
-        entitlements,
-        policy: deps.policy,
-        counters: deps.counters,
-        transport: {
-          bufferedBytes: () => raw.writableLength,
-          write,
-          dropTooSlow: (message) => {
-            log.warn({ ...message }, 'slow client disconnected');
-            raw.end(sseFrame(message, JSON.stringify(message)));
-            setTimeout(() => raw.destroy(), 1000).unref();
-          },
-        },
       });
       const entry: RegisteredSession = { session, transport: 'sse', shutdown: () => raw.end() };
       deps.sessions.add(entry);

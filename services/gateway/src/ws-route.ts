@@ -3,10 +3,11 @@
 // heartbeat and terminates a client that did not pong since the previous one.
 
 import type { WebSocket } from '@fastify/websocket';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { entitlementsOf, requireDesk } from './auth.js';
 import type { OutboxPolicy } from './client-outbox.js';
 import type { FeedHub } from './feed-hub.js';
+import { type FeedLimits, TooManyConnectionsError } from './feed-limits.js';
 import { FeedSession, type SessionCounters } from './feed-session.js';
 import { GatewayError } from './gateway-errors.js';
 import { bytesOf, parseClientMessage } from './protocol.js';
@@ -26,12 +27,23 @@ export interface FeedRouteDeps {
   readonly heartbeatMs: number;
   readonly maxMessagesPerSecond: number;
   readonly counters: SessionCounters;
+  readonly limits: FeedLimits;
+}
+
+/** A preHandler (after requireDesk) refusing a desk's connection over `maxConnectionsPerDesk`. */
+export function connectionCap(deps: FeedRouteDeps) {
+  return async (request: FastifyRequest): Promise<void> => {
+    const desk = entitlementsOf(request).desk;
+    if (deps.sessions.countDesk(desk) < deps.limits.maxConnectionsPerDesk) return;
+    deps.limits.onRefused?.('too_many_connections');
+    throw new TooManyConnectionsError(desk, deps.limits.maxConnectionsPerDesk);
+  };
 }
 
 export function registerWsRoute(app: FastifyInstance, deps: FeedRouteDeps): void {
   app.get(
     '/v1/ws',
-    { websocket: true, preHandler: requireDesk, schema: { hide: true } },
+    { websocket: true, preHandler: [requireDesk, connectionCap(deps)], schema: { hide: true } },
     (socket: WebSocket, request) => {
       const entitlements = entitlementsOf(request);
       const log = request.log.child({ desk: entitlements.desk, transport: 'ws' });
@@ -40,6 +52,7 @@ export function registerWsRoute(app: FastifyInstance, deps: FeedRouteDeps): void
         entitlements,
         policy: deps.policy,
         counters: deps.counters,
+        limits: deps.limits,
         transport: {
           bufferedBytes: () => socket.bufferedAmount,
           // Shared bytes, sent as a text frame: one UTF-8 encoding per fan-out, not per client.
@@ -76,7 +89,10 @@ export function registerWsRoute(app: FastifyInstance, deps: FeedRouteDeps): void
 
       let windowStart = Date.now();
       let messagesInWindow = 0;
+      let flooded = false;
       socket.on('message', (data, isBinary) => {
+        // Frames still arriving while a flooding client's close completes: read, not logged again.
+        if (flooded) return;
         const now = Date.now();
         if (now - windowStart >= 1000) {
           windowStart = now;
@@ -84,8 +100,10 @@ export function registerWsRoute(app: FastifyInstance, deps: FeedRouteDeps): void
         }
         messagesInWindow += 1;
         if (messagesInWindow > deps.maxMessagesPerSecond) {
+          flooded = true;
           log.warn({ messagesInWindow }, 'client exceeded the message rate; closing');
           socket.close(CLOSE_POLICY_VIOLATION, 'too many messages');
+          setTimeout(() => socket.terminate(), 1000).unref();
           return;
         }
         try {

@@ -9,7 +9,7 @@ import { levelToRecord } from '@indexflow/kafka';
 import type { Logger } from '@indexflow/observability';
 import { SAMPLE_DIR } from '@indexflow/seed-indices';
 import type { FastifyInstance } from 'fastify';
-import { buildGatewayApp } from '../app.js';
+import { buildGatewayApp, type GatewayAppOptions } from '../app.js';
 import type { AuthOptions } from '../auth.js';
 import { FeedHub } from '../feed-hub.js';
 import { IntradayHistory } from '../intraday-history.js';
@@ -45,6 +45,7 @@ export async function startDeskApp(options: {
   readonly levels?: readonly IndexLevel[];
   /** Official closes by index, standing in for the close-history store. */
   readonly closes?: Readonly<Record<string, readonly { tradingDate: string }[]>>;
+  readonly limits?: GatewayAppOptions['limits'];
 }): Promise<DeskApp> {
   const hub = new FeedHub({ history: new IntradayHistory({ maxPointsPerDay: 10_000, maxDays: 2 }) });
   for (const level of options.levels ?? []) hub.apply(levelToRecord(level));
@@ -70,6 +71,7 @@ export async function startDeskApp(options: {
         ),
     },
     ...(options.https === undefined ? {} : { https: options.https }),
+    ...(options.limits === undefined ? {} : { limits: options.limits }),
   });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const port = (app.server.address() as AddressInfo).port;
