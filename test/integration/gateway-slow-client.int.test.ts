@@ -65,6 +65,32 @@ describe('gateway slow-client policy on real Kafka', () => {
       }),
       createMemoryLogger('warn').logger,
     );
+    const serdes = createAvroSerdes<IndexLevelRecord>(environment.registry, environment.topics.indexLevels);
+    const producer = environment.kafka.producer();
+    await producer.connect();
+    const produce = async (from: number, to: number) => {
+      for (let first = from; first <= to; first += 2500) {
+        const batch = Array.from({ length: Math.min(2500, to - first + 1) }, (_, i) => level(first + i));
+        await producer.send({
+          topic: environment.topics.indexLevels,
+          messages: await Promise.all(
+            batch.map(async (r) => ({ key: INDEX, value: await serdes.serialize(r) })),
+          ),
+        });
+      }
+    };
+    // The gateway serves known indices only: its first level makes INDEX one.
+    await produce(1, 1);
+    const started = gateway;
+    await waitFor(
+      async () =>
+        (
+          await fetch(`http://127.0.0.1:${started.port}/v1/indices/${INDEX}`, {
+            headers: { 'x-api-key': KEY },
+          })
+        ).status === 200,
+      { timeoutMs: 30_000, description: 'the gateway to know the index' },
+    );
     const url = `ws://127.0.0.1:${gateway.port}/v1/ws`;
     const reader = new FeedClient(url, { headers: { 'x-api-key': KEY } });
     const stalled = new FeedClient(url, { headers: { 'x-api-key': KEY } });
@@ -74,18 +100,7 @@ describe('gateway slow-client policy on real Kafka', () => {
     // The stalled client stops reading its socket, as a hung desk application would.
     (stalled.socket as unknown as { _socket: { pause(): void } })._socket.pause();
 
-    const serdes = createAvroSerdes<IndexLevelRecord>(environment.registry, environment.topics.indexLevels);
-    const producer = environment.kafka.producer();
-    await producer.connect();
-    for (let first = 1; first <= LEVELS; first += 2500) {
-      const batch = Array.from({ length: Math.min(2500, LEVELS - first + 1) }, (_, i) => level(first + i));
-      await producer.send({
-        topic: environment.topics.indexLevels,
-        messages: await Promise.all(
-          batch.map(async (r) => ({ key: INDEX, value: await serdes.serialize(r) })),
-        ),
-      });
-    }
+    await produce(2, LEVELS);
     await producer.disconnect();
 
     const running = gateway;
@@ -107,7 +122,8 @@ describe('gateway slow-client policy on real Kafka', () => {
     const last = await reader.waitFor('level', (m) => m.sequence === LEVELS, 45_000);
     expect(last.sequence).toBe(LEVELS);
     const levels = reader.of('level');
-    let expected = 1;
+    // Level 1 came in the snapshot.
+    let expected = 2;
     for (const m of levels) {
       expect(m.sequence).toBe(expected + m.conflated);
       expected = m.sequence + 1;
