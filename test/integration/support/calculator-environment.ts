@@ -15,6 +15,7 @@ import {
   type FxRateRecord,
   fetchPartitionCounts,
   type IndexLevelRecord,
+  kafkajsRecordProducer,
   type MarketTickRecord,
   registerTopicSchemas,
   topicNames,
@@ -148,7 +149,7 @@ export async function produce(environment: CalculatorEnvironment, datasetDir: st
   const tickSerdes = new Map<string, ReturnType<typeof createAvroSerdes<MarketTickRecord>>>();
   const summary = await produceDataset({
     datasetDir,
-    producer,
+    producer: kafkajsRecordProducer(producer),
     topics: environment.topics,
     tickSerdes: (topic) => {
       let serdes = tickSerdes.get(topic);
