@@ -123,6 +123,8 @@ export async function prepareEnvironment(endpoints: {
       TOPIC_PREFIX: prefix,
       CALCULATOR_ID: 'it',
       INDEX_DEFINITIONS_DIR: endpoints.datasetDir,
+      // Unset: every service's default (native); KAFKA_CLIENT=kafkajs runs a test file on kafkajs.
+      ...(process.env.KAFKA_CLIENT ? { KAFKA_CLIENT: process.env.KAFKA_CLIENT } : {}),
     },
   };
 }
