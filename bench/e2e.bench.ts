@@ -41,6 +41,7 @@ import {
   type FxRateRecord,
   fetchPartitionCounts,
   type IndexLevelRecord,
+  kafkajsRecordProducer,
   type MarketTickRecord,
   nativeKafkaAvailable,
   registerTopicSchemas,
@@ -130,7 +131,7 @@ const serdesFor = (topic: string) => {
 };
 const produced = await produceDataset({
   datasetDir,
-  producer,
+  producer: kafkajsRecordProducer(producer),
   topics,
   tickSerdes: serdesFor,
   fxSerdes: createAvroSerdes<FxRateRecord>(registry, topics.fx),

@@ -18,6 +18,7 @@ import {
   type FxRateRecord,
   type IndexAdjustmentRecord,
   type IndexLevelRecord,
+  kafkajsRecordProducer,
   levelToRecord,
   type MarketTickRecord,
   readWatermark,
@@ -198,7 +199,7 @@ describe('corporate-actions & FX service: three days through the running service
       });
       await produceDataset({
         datasetDir: scenario.ticksOnlyDir,
-        producer,
+        producer: kafkajsRecordProducer(producer),
         topics,
         partitions: (topic) => partitions.get(topic) ?? 1,
         from: shanghaiMidnight(day)!,

@@ -1,24 +1,31 @@
 // The contract both Kafka clients (KAFKA_CLIENT=kafkajs|native) must keep, on the real broker:
 // the source reads only committed input and releases each partition in offset order, the sink's
-// aborted transactions stay invisible to read_committed readers, and the calculator publishes
-// every level exactly once across a SIGKILL.
+// aborted transactions stay invisible to read_committed readers, the calculator publishes
+// every level exactly once across a SIGKILL, and the plain record producer and reader (replay
+// --kafka, subscribe, the gateway, the close history) key, order, time-seek and commit alike.
 import { Dec, type IndexLevel } from '@indexflow/index-engine';
 import {
+  type ConsumedRecord,
   createAvroSerdes,
   createKafkaClient,
+  createRecordReader,
   createSchemaRegistryClient,
   ensureTopics,
   type IndexLevelFields,
   LevelTransactionError,
   loadSchemaFile,
   type MarketTickRecord,
+  openRecordProducer,
+  type RecordReader,
+  readWatermark,
   registerSchema,
   type StructuredLogger,
   valueSubject,
+  watermarkHeaders,
 } from '@indexflow/kafka';
 import type { EventBatch, EventSource, SourcedEvent } from '@indexflow/pipeline';
 import { uniqueName, waitFor } from '@indexflow/testkit';
-import type { Admin, KafkaMessage } from 'kafkajs';
+import { type Admin, type KafkaMessage, Partitioners } from 'kafkajs';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
   makeDataset,
@@ -260,6 +267,135 @@ describe.each(KAFKA_CLIENTS)('Kafka client contract: %s', (client: KafkaClientNa
     // here. (Whether the aborted level reached the log at all differs: librdkafka's abort purges
     // records it has not sent yet, so a read_uncommitted reader may or may not see it.)
     expect(committed.map((m) => m.key?.toString())).toEqual(['995302']);
+  });
+
+  function recordClients() {
+    const options = { client, brokers, clientId: uniqueName('contract-records') };
+    const reader = createRecordReader(options);
+    closers.push(() => reader.close());
+    return { options, reader };
+  }
+
+  /** Every record of `name` from its start, read by this client's reader until `until` holds. */
+  async function readRecords(reader: RecordReader, name: string, until: (r: ConsumedRecord[]) => boolean) {
+    const read: ConsumedRecord[] = [];
+    const starts = (await reader.partitionOffsets(name)).map(({ partition, low }) => ({
+      topic: name,
+      partition,
+      offset: low,
+    }));
+    await reader.readFrom(starts, async (batch) => void read.push(...batch.records));
+    await waitFor(() => until(read), { timeoutMs: 20_000, description: `records read from ${name}` });
+    return read;
+  }
+
+  it('a record producer keys as Java and kafkajs do, keeps per-key order, and sends headers to an explicit partition', async () => {
+    const name = await topic('contract-records', 3, null);
+    const { options, reader } = recordClients();
+    const producer = await openRecordProducer(options);
+    closers.push(() => producer.close());
+    const keyed = (key: string, n: number) => ({ topic: name, key, value: Buffer.from(`${key}-${n}`) });
+    await producer.send([keyed('600519.SH', 1), keyed('0700.HK', 1), keyed('600519.SH', 2)]);
+    await producer.send([
+      ...[0, 1, 2].map((partition) => ({
+        topic: name,
+        partition,
+        key: null,
+        value: null,
+        headers: watermarkHeaders({ time: Date.UTC(2026, 0, 5), final: true }),
+      })),
+      keyed('600519.SH', 3),
+    ]);
+    const read = await readRecords(reader, name, (r) => r.length >= 7);
+    const partitioner = Partitioners.DefaultPartitioner();
+    const partitionMetadata = [0, 1, 2].map((partitionId) => ({
+      partitionId,
+      leader: 0,
+      partitionErrorCode: 0,
+      replicas: [0],
+      isr: [0],
+    }));
+    for (const key of ['600519.SH', '0700.HK']) {
+      const ofKey = read.filter((r) => r.key?.toString() === key);
+      const expected = partitioner({ topic: name, partitionMetadata, message: { key, value: null } });
+      expect(new Set(ofKey.map((r) => r.partition)), key).toEqual(new Set([expected]));
+      expect(ofKey.map((r) => r.value?.toString())).toEqual(
+        key === '0700.HK' ? ['0700.HK-1'] : ['600519.SH-1', '600519.SH-2', '600519.SH-3'],
+      );
+    }
+    const marks = read.filter((r) => r.value === null);
+    expect(marks.map((r) => r.partition).sort()).toEqual([0, 1, 2]);
+    for (const mark of marks)
+      expect(readWatermark(mark.headers)).toEqual({
+        kind: 'watermark',
+        watermark: { time: Date.UTC(2026, 0, 5), final: true },
+      });
+  });
+
+  it('a reader starts at the first record stamped at or after a time, and reaches the end past the markers', async () => {
+    const name = await topic('contract-times', 1, null);
+    // Record times after now: the commit markers are stamped with the broker's clock, so with
+    // earlier record times the first offset at or after `at` would be a marker's.
+    const at = Date.now() + 3_600_000;
+    const producer = kafka.producer({ transactionalId: uniqueName('contract-times'), idempotent: true });
+    await producer.connect();
+    closers.push(() => producer.disconnect());
+    for (const [n, timestamp] of [
+      [1, at - 5_000],
+      [2, at - 1],
+      [3, at],
+      [4, at + 5_000],
+    ] as const) {
+      const tx = await producer.transaction();
+      await tx.send({ topic: name, messages: [{ key: 'k', value: `v${n}`, timestamp: String(timestamp) }] });
+      await tx.commit();
+    }
+    const { reader } = recordClients();
+    // 4 records and 4 commit markers.
+    expect(await reader.partitionOffsets(name)).toEqual([{ partition: 0, low: 0n, high: 8n }]);
+    expect(await reader.offsetsForTime(name, at + 60_000)).toEqual([{ partition: 0, offset: 8n }]);
+    const starts = await reader.offsetsForTime(name, at);
+    expect(starts).toEqual([{ partition: 0, offset: 4n }]);
+    const values: string[] = [];
+    let position = 0n;
+    await reader.readFrom(
+      starts.map(({ partition, offset }) => ({ topic: name, partition, offset })),
+      async (batch) => {
+        values.push(...batch.records.map((r) => r.value!.toString()));
+        position = batch.nextOffset;
+      },
+    );
+    await waitFor(() => position >= 8n, { timeoutMs: 20_000, description: 'the reader reached offset 8' });
+    expect(values).toEqual(['v3', 'v4']);
+  });
+
+  it('a group reader reads a failed batch again and resumes after what it handled', async () => {
+    const name = await topic('contract-group', 1, null);
+    const producer = kafka.producer();
+    await producer.connect();
+    closers.push(() => producer.disconnect());
+    const send = (values: string[]) =>
+      producer.send({ topic: name, messages: values.map((value) => ({ key: 'k', value })) });
+    await send(['a', 'b']);
+    const groupId = uniqueName('contract-group');
+    const first = recordClients().reader;
+    const handled: string[] = [];
+    let failures = 0;
+    await first.readInGroup({ groupId, topics: [name], fromBeginning: true }, async (batch) => {
+      if (batch.records.length > 0 && failures++ === 0) throw new Error('handler failed once');
+      handled.push(...batch.records.map((r) => r.value!.toString()));
+    });
+    await waitFor(() => handled.length >= 2, { timeoutMs: 30_000, description: 'the group read a and b' });
+    await first.close();
+    expect(handled).toEqual(['a', 'b']);
+    await send(['c']);
+    const second = recordClients().reader;
+    const later: string[] = [];
+    await second.readInGroup({ groupId, topics: [name], fromBeginning: true }, async (batch) => {
+      later.push(...batch.records.map((r) => r.value!.toString()));
+    });
+    await waitFor(() => later.length >= 1, { timeoutMs: 30_000, description: 'the group read c' });
+    expect(later).toEqual(['c']);
   });
 
   it('publishes every level exactly once, in order per index, across a SIGKILL of the calculator', async () => {

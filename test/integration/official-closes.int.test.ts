@@ -6,7 +6,13 @@ import { fileURLToPath } from 'node:url';
 import { RedisCloseHistory } from '@indexflow/close-history';
 import { replayDataset } from '@indexflow/dataset-files';
 import { Dec, type IndexLevel, type OfficialClose } from '@indexflow/index-engine';
-import { closeToRecord, createAvroSerdes, type IndexCloseRecord } from '@indexflow/kafka';
+import {
+  closeToRecord,
+  createAvroSerdes,
+  createRecordReader,
+  type IndexCloseRecord,
+  kafkaClientFromEnv,
+} from '@indexflow/kafka';
 import { uniqueName, waitFor } from '@indexflow/testkit';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -75,7 +81,11 @@ describe('official closes on real Kafka, Apicurio and Redis', () => {
     const environment = await prepareEnvironment({ ...serviceEndpoints(), datasetDir });
     const history = new RedisCloseHistory({ redis, prefix: uniqueName('eod') });
     const consumer = await startCloseHistoryConsumer({
-      kafka: environment.kafka,
+      reader: createRecordReader({
+        client: kafkaClientFromEnv(environment.env),
+        brokers: serviceEndpoints().kafkaBrokers.split(','),
+        clientId: uniqueName('eod'),
+      }),
       registry: environment.registry,
       topic: environment.topics.indexCloses,
       groupId: uniqueName('eod'),

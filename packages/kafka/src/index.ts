@@ -24,6 +24,14 @@ export {
 export { DECODE_REJECT_REASONS, decodeRejectReason } from './decode-rejection.js';
 export { createKafkaClient, type KafkaClientOptions } from './kafka-client.js';
 export {
+  DEFAULT_KAFKA_CLIENT,
+  isKafkaClientName,
+  KAFKA_CLIENT_NAMES,
+  type KafkaClientName,
+  kafkaClientFromEnv,
+  UnknownKafkaClientError,
+} from './kafka-client-choice.js';
+export {
   AvroDeserializationError,
   AvroSerializationError,
   EventSourceStartError,
@@ -53,6 +61,7 @@ export {
   type KafkaLevelSinkOptions,
 } from './kafka-level-sink.js';
 export { createKafkajsLogCreator, type StructuredLogger } from './kafkajs-log-bridge.js';
+export { kafkajsRecordProducer, type TransactionalProducerOptions } from './kafkajs-record-producer.js';
 export { createLevelSizeGuard, encodedBytes, MAX_LEVEL_RECORD_BYTES } from './level-size-guard.js';
 export {
   NativeClientUnavailableError,
@@ -67,6 +76,14 @@ export {
 export { NativeLevelSink, type NativeLevelSinkOptions } from './native/native-level-sink.js';
 export { NegativeCache } from './negative-cache.js';
 export {
+  createEventSource,
+  createRecordReader,
+  openRecordProducer,
+  openTransactionalProducer,
+  type RecordClientOptions,
+  requireKafkaClient,
+} from './record-clients.js';
+export {
   adjustmentRecordToEvent,
   fxRecordToEvent,
   type IndexLevelFields,
@@ -74,6 +91,19 @@ export {
   levelToRecord,
   tickRecordToEvent,
 } from './record-mapping.js';
+export type {
+  ConsumedRecord,
+  GroupReadOptions,
+  PartitionOffsets,
+  PartitionStart,
+  ProducedRecord,
+  RecordBatch,
+  RecordHeaders,
+  RecordProducer,
+  RecordReader,
+  RecordTransaction,
+  TransactionalRecordProducer,
+} from './record-ports.js';
 export type {
   ConstituentContributionRecord,
   ConstituentProformaRecord,

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { DatasetError } from '@indexflow/dataset-files';
 import { IndexDefinitionError } from '@indexflow/index-engine';
+import { NativeClientUnavailableError, UnknownKafkaClientError } from '@indexflow/kafka';
 import { Command } from 'commander';
 import { registerActionsCommand } from './commands/actions-command.js';
 import { registerAdminCommand } from './commands/admin-command.js';
@@ -34,7 +35,14 @@ registerBackfillCommand(program);
 program.parseAsync(process.argv).catch((error: unknown) => {
   // A bad dataset or index file is the user's input, not a crash: its message names the file
   // and field (`<file>: <field>: <reason>`), with no stack, and the exit code is 2 in every command.
-  if (error instanceof DatasetError || error instanceof IndexDefinitionError) {
+  // So is a KAFKA_CLIENT that names no client or a native client that did not build: the message
+  // says what to do.
+  if (
+    error instanceof DatasetError ||
+    error instanceof IndexDefinitionError ||
+    error instanceof NativeClientUnavailableError ||
+    error instanceof UnknownKafkaClientError
+  ) {
     process.stderr.write(`indexflow: ${error.message}\n`);
     process.exitCode = 2;
     return;

@@ -1,3 +1,4 @@
+import { DEFAULT_KAFKA_CLIENT, KAFKA_CLIENT_NAMES } from '@indexflow/kafka';
 import { z } from 'zod';
 import type { DeskConfig } from './entitlements.js';
 
@@ -65,6 +66,8 @@ const schema = z.object({
    * latency, at least once; the hub drops a repeated sequence).
    */
   LEVELS_FEED: z.enum(['exactly-once', 'fast']).default('exactly-once'),
+  /** Kafka client of the level feed: native (librdkafka) or kafkajs (pure JS). */
+  KAFKA_CLIENT: z.enum(KAFKA_CLIENT_NAMES).default(DEFAULT_KAFKA_CLIENT),
   HISTORY_MAX_POINTS: positiveInt(100_000),
   HISTORY_MAX_DAYS: positiveInt(2),
   HOST: z.string().default('127.0.0.1'),

@@ -3,6 +3,7 @@
  * gateway: serves the index-level topic to desks over WebSocket, Server-Sent Events and REST, with
  * a live dashboard. The only file that reads the environment or handles signals.
  */
+import { NativeClientUnavailableError, requireKafkaClient } from '@indexflow/kafka';
 import { createRootLogger } from '@indexflow/observability';
 import { ConfigError, isLoopbackHost, loadConfig } from './config.js';
 import { startGateway } from './runtime.js';
@@ -17,6 +18,14 @@ async function main(): Promise<void> {
       process.exit(2);
     }
     throw error;
+  }
+  try {
+    requireKafkaClient(config.KAFKA_CLIENT);
+  } catch (error) {
+    // Not a crash: the message says what to do (build the client, or KAFKA_CLIENT=kafkajs).
+    if (!(error instanceof NativeClientUnavailableError)) throw error;
+    process.stderr.write(`gateway: ${error.message}\n`);
+    process.exit(2);
   }
   const log = createRootLogger({ name: 'gateway', level: config.LOG_LEVEL }).child({
     gatewayId: config.GATEWAY_ID,
@@ -35,6 +44,7 @@ async function main(): Promise<void> {
       opsPort: gateway.opsPort,
       historyFrom: config.HISTORY_FROM,
       authMode: config.AUTH_MODE,
+      kafkaClient: config.KAFKA_CLIENT,
       desks: config.GATEWAY_DESKS.map((d) => d.desk),
     },
     'gateway listening',

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { RedisCloseHistory } from '@indexflow/close-history';
 import {
   createAvroSerdes,
-  createKafkaClient,
+  createRecordReader,
   createSchemaRegistryClient,
   type IndexLevelRecord,
   topicNames,
@@ -142,10 +142,11 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
       },
     });
 
-    const kafka = createKafkaClient({
+    const reader = createRecordReader({
+      client: config.KAFKA_CLIENT,
       brokers: config.KAFKA_BROKERS.split(','),
       clientId: `indexflow-${config.GATEWAY_ID}`,
-      logger: log.child({ component: 'kafkajs' }),
+      logger: log.child({ component: 'kafka-reader' }),
     });
     const levelsTopic = config.LEVELS_FEED === 'fast' ? topics.indexLevelsFast : topics.indexLevels;
     const serdes = createAvroSerdes<IndexLevelRecord>(
@@ -153,11 +154,10 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
       levelsTopic,
     );
     const levels = await startLevelConsumer({
-      kafka,
+      reader,
       topic: levelsTopic,
       serdes,
       from: config.HISTORY_FROM,
-      groupPrefix: `indexflow-${config.GATEWAY_ID}`,
       logger: log.child({ component: 'level-consumer' }),
       onRecord: (record) => {
         metrics.levelsIn.inc();

@@ -1,3 +1,4 @@
+import { DEFAULT_KAFKA_CLIENT, KAFKA_CLIENT_NAMES } from '@indexflow/kafka';
 import { z } from 'zod';
 import { parseShardListing, ShardPlanError } from './shard-plan.js';
 
@@ -34,7 +35,7 @@ const schema = z.object({
     .default('false')
     .transform((v) => v === 'true'),
   /** Kafka client of the source, sink and fast lane: kafkajs (pure JS) or native (librdkafka). */
-  KAFKA_CLIENT: z.enum(['kafkajs', 'native']).default('native'),
+  KAFKA_CLIENT: z.enum(KAFKA_CLIENT_NAMES).default(DEFAULT_KAFKA_CLIENT),
   FX_MAX_AGE_MS: z.coerce.number().int().positive().optional(),
   // false, as the offline replay: a symbol in no index keeps its last price for a later `add`.
   REJECT_UNKNOWN_SYMBOLS: z

@@ -15,6 +15,7 @@ import {
   type FxRateRecord,
   fetchPartitionCounts,
   type IndexLevelRecord,
+  kafkajsRecordProducer,
   type MarketTickRecord,
   registerTopicSchemas,
   topicNames,
@@ -122,6 +123,8 @@ export async function prepareEnvironment(endpoints: {
       TOPIC_PREFIX: prefix,
       CALCULATOR_ID: 'it',
       INDEX_DEFINITIONS_DIR: endpoints.datasetDir,
+      // Unset: every service's default (native); KAFKA_CLIENT=kafkajs runs a test file on kafkajs.
+      ...(process.env.KAFKA_CLIENT ? { KAFKA_CLIENT: process.env.KAFKA_CLIENT } : {}),
     },
   };
 }
@@ -148,7 +151,7 @@ export async function produce(environment: CalculatorEnvironment, datasetDir: st
   const tickSerdes = new Map<string, ReturnType<typeof createAvroSerdes<MarketTickRecord>>>();
   const summary = await produceDataset({
     datasetDir,
-    producer,
+    producer: kafkajsRecordProducer(producer),
     topics: environment.topics,
     tickSerdes: (topic) => {
       let serdes = tickSerdes.get(topic);

@@ -1,4 +1,9 @@
-import { createAvroSerdes, type FxRateRecord, type MarketTickRecord } from '@indexflow/kafka';
+import {
+  createAvroSerdes,
+  type FxRateRecord,
+  kafkajsRecordProducer,
+  type MarketTickRecord,
+} from '@indexflow/kafka';
 import type { Producer } from 'kafkajs';
 import { produceDataset } from '../../../services/cli/src/kafka/produce-dataset.js';
 import type { CalculatorEnvironment } from './calculator-environment.js';
@@ -18,14 +23,15 @@ export async function produceDatasetWith<T>(
   await real.connect();
   let requests = 0;
   let result: { readonly value: T } | undefined;
-  const interleaving = {
-    sendBatch: async (batch: Parameters<Producer['sendBatch']>[0]) => {
+  const interleaving = kafkajsRecordProducer({
+    sendBatch: async (batch) => {
       const sent = await real.sendBatch(batch);
       requests += 1;
       if (requests === afterRequest) result = { value: await between(real) };
       return sent;
     },
-  } as unknown as Producer;
+    disconnect: () => real.disconnect(),
+  });
   const tickSerdes = new Map<string, ReturnType<typeof createAvroSerdes<MarketTickRecord>>>();
   const partitions = await partitionCounts(environment);
   // A variable, not a literal: producers that write watermarks take `partitions`, older ones

@@ -1,11 +1,12 @@
 import type { TopicMessages } from 'kafkajs';
+import type { ProducedRecord, RecordHeaders } from '../record-ports.js';
 import { type RdKafka, viaCallback } from './native-client.js';
 
 const ERR_QUEUE_FULL = -184;
 
-function headerList(
-  headers: TopicMessages['messages'][number]['headers'],
-): RdKafka.MessageHeader[] | undefined {
+type Headers = TopicMessages['messages'][number]['headers'] | RecordHeaders;
+
+function headerList(headers: Headers): RdKafka.MessageHeader[] | undefined {
   if (headers === undefined) return undefined;
   return Object.entries(headers).flatMap(([key, value]) =>
     value === undefined ? [] : [{ [key]: Array.isArray(value) ? String(value[0]) : value }],
@@ -14,6 +15,25 @@ function headerList(
 
 function isQueueFull(error: unknown): boolean {
   return typeof error === 'object' && error !== null && 'code' in error && error.code === ERR_QUEUE_FULL;
+}
+
+function asBuffer(value: string | Buffer | null): Buffer | null {
+  return value === null || Buffer.isBuffer(value) ? value : Buffer.from(value);
+}
+
+type ProduceArgs = Parameters<RdKafka.Producer['produce']>;
+
+/** Hands one message to librdkafka; when its local queue is full, waits for it to drain and retries. */
+async function produceOne(producer: RdKafka.Producer, args: ProduceArgs): Promise<void> {
+  for (;;) {
+    try {
+      producer.produce(...args);
+      return;
+    } catch (error) {
+      if (!isQueueFull(error)) throw error;
+      await viaCallback('flush', args[0], (done) => producer.flush(10_000, done));
+    }
+  }
 }
 
 /**
@@ -29,13 +49,8 @@ export async function produceAll(
   let count = 0;
   for (const { topic, messages } of topicMessages) {
     for (const message of messages) {
-      const value =
-        message.value === null
-          ? null
-          : Buffer.isBuffer(message.value)
-            ? message.value
-            : Buffer.from(message.value);
-      const args = [
+      const value = message.value === null ? null : asBuffer(message.value);
+      await produceOne(producer, [
         topic,
         null,
         value,
@@ -43,18 +58,19 @@ export async function produceAll(
         null,
         opaque?.(topic),
         headerList(message.headers),
-      ] as const;
-      for (;;) {
-        try {
-          producer.produce(...args);
-          break;
-        } catch (error) {
-          if (!isQueueFull(error)) throw error;
-          await viaCallback('flush', topic, (done) => producer.flush(10_000, done));
-        }
-      }
+      ]);
       count++;
     }
   }
   return count;
+}
+
+/** produceAll for client-neutral records, which may name their partition. */
+export async function produceRecords(
+  producer: RdKafka.Producer,
+  records: readonly ProducedRecord[],
+  opaque?: unknown,
+): Promise<void> {
+  for (const { topic, partition, value, key, headers } of records)
+    await produceOne(producer, [topic, partition ?? null, value, key, null, opaque, headerList(headers)]);
 }

@@ -13,6 +13,7 @@ import {
   type CorporateActionRecord,
   createAvroSerdes,
   createKafkaClient,
+  createRecordReader,
   createSchemaRegistryClient,
   ensureTopics,
   type IndexAdjustmentRecord,
@@ -22,6 +23,7 @@ import {
 import { SAMPLE_DIR } from '@indexflow/seed-indices';
 import type { Command } from 'commander';
 import { awaitAdjustments, datesDueNow } from '../kafka/await-adjustments.js';
+import { cliKafkaClient, KAFKA_CLIENT_HELP } from '../kafka/cli-kafka-client.js';
 
 interface ImportFlags {
   readonly indices?: string;
@@ -108,6 +110,9 @@ async function importAction(file: string, flags: ImportFlags): Promise<void> {
       );
     }
     const prefix = process.env.TOPIC_PREFIX ?? '';
+    // The wait for the adjustments reads through the chosen client; topic set-up and the
+    // announcements go through kafkajs.
+    const client = flags.wait ? cliKafkaClient() : 'kafkajs';
     const kafka = createKafkaClient({ brokers: brokers.split(','), clientId: 'indexflow-actions-import' });
     const admin = kafka.admin();
     await admin.connect();
@@ -149,7 +154,11 @@ async function importAction(file: string, flags: ImportFlags): Promise<void> {
     if (flags.wait && due.length > 0) {
       const adjustments = topicNames(prefix).indexAdjustments;
       await awaitAdjustments({
-        kafka,
+        reader: createRecordReader({
+          client,
+          brokers: brokers.split(','),
+          clientId: 'indexflow-actions-import',
+        }),
         topic: adjustments,
         serdes: createAvroSerdes<IndexAdjustmentRecord>(registry, adjustments),
         dates: due,
@@ -182,5 +191,9 @@ export function registerActionsCommand(program: Command): void {
       'return without waiting for the corporate-actions service to publish the adjustments already due (ex-dates whose publication time, PUBLISH_AT on the day before, has passed)',
     )
     .option('--wait-ms <ms>', 'how long to wait for those adjustments', '30000')
+    .addHelpText(
+      'after',
+      `\nThe wait reads the adjustments topic with the chosen client. ${KAFKA_CLIENT_HELP}\n`,
+    )
     .action(importAction);
 }

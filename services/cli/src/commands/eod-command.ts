@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { ActionsFileError } from '@indexflow/corporate-actions';
 import { DatasetError, readIndexDefinitions } from '@indexflow/dataset-files';
 import {
-  createKafkaClient,
+  createRecordReader,
   createSchemaRegistryClient,
   type IndexCloseRecord,
   topicNames,
@@ -19,6 +19,7 @@ import { buildOpeningFile, nextWeekday } from '../eod/opening-file.js';
 import { renderOpeningFile } from '../eod/opening-file-render.js';
 import { readActionsFile } from '../eod/read-actions-file.js';
 import { readCloseFromFile } from '../eod/read-closes-file.js';
+import { cliKafkaClient, KAFKA_CLIENT_HELP } from '../kafka/cli-kafka-client.js';
 
 interface ExportFlags {
   index: string;
@@ -128,10 +129,10 @@ async function consumeAction(): Promise<void> {
   const registryUrl = process.env.SCHEMA_REGISTRY_URL;
   if (!brokers || !registryUrl) throw new EodUsageError('set KAFKA_BROKERS and SCHEMA_REGISTRY_URL');
   const prefix = process.env.TOPIC_PREFIX ?? '';
+  const client = cliKafkaClient();
   const { history, redis } = await openCloseHistory(process.env);
-  const kafka = createKafkaClient({ brokers: brokers.split(','), clientId: 'indexflow-eod' });
   const consumer = await startCloseHistoryConsumer({
-    kafka,
+    reader: createRecordReader({ client, brokers: brokers.split(','), clientId: 'indexflow-eod' }),
     registry: createSchemaRegistryClient({ url: registryUrl }),
     topic: topicNames(prefix).indexCloses,
     groupId: `indexflow-eod-${prefix}history`,
@@ -153,6 +154,7 @@ export function registerEodCommand(program: Command): void {
   eod
     .command('consume')
     .description('copy the index-closes topic into the Redis close history until SIGINT/SIGTERM')
+    .addHelpText('after', `\n${KAFKA_CLIENT_HELP}\n`)
     .action(() => consumeAction().catch(fail));
   eod
     .command('export')

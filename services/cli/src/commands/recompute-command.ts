@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseTimestamp } from '@indexflow/dataset-files';
 import type { Command } from 'commander';
+import { cliKafkaClient, KAFKA_CLIENT_HELP } from '../kafka/cli-kafka-client.js';
 import { RecomputeError, RecomputeInterruptedError } from '../kafka/recompute-errors.js';
 import { recomputeFromKafka } from '../kafka/recompute-from-kafka.js';
 import { formatWindow } from '../kafka/recompute-window.js';
@@ -49,6 +50,7 @@ export function registerRecomputeCommand(program: Command): void {
         'The state at --from is rebuilt from offset 0 of every input partition (the levels at 10:00 depend on',
         'every earlier price, action and FX rate); all levels of one run are one Kafka transaction, tagged',
         'with the header indexflow-recompute-run.',
+        KAFKA_CLIENT_HELP,
         '',
         'Example:',
         '  pnpm indexflow recompute --from 2025-03-21T10:00:00+08:00 --to 2025-03-21T10:05:00+08:00 \\',
@@ -80,6 +82,7 @@ export function registerRecomputeCommand(program: Command): void {
       const rejectUnknown = process.env.REJECT_UNKNOWN_SYMBOLS ?? 'false';
       if (rejectUnknown !== 'true' && rejectUnknown !== 'false')
         return fail(`REJECT_UNKNOWN_SYMBOLS must be true or false, was ${rejectUnknown}`);
+      const client = cliKafkaClient();
       const definitions = flags.definitions ?? process.env.INDEX_DEFINITIONS_DIR;
       const csvPath = flags.out === undefined || flags.out === '-' ? flags.out : resolve(flags.out);
       if (csvPath !== undefined && csvPath !== '-') mkdirSync(dirname(csvPath), { recursive: true });
@@ -92,6 +95,7 @@ export function registerRecomputeCommand(program: Command): void {
       try {
         const summary = await recomputeFromKafka({
           brokers,
+          client,
           registryUrl,
           topicPrefix: process.env.TOPIC_PREFIX ?? '',
           ...(flags.outTopic === undefined ? {} : { outTopic: flags.outTopic }),

@@ -12,6 +12,7 @@ import {
 } from '@indexflow/dataset-files';
 import { FxFilterOptionError, formatFixed, type IndexLevel } from '@indexflow/index-engine';
 import type { Command } from 'commander';
+import { cliKafkaClient, KAFKA_CLIENT_HELP } from '../kafka/cli-kafka-client.js';
 import { replayToKafka } from '../kafka/replay-to-kafka.js';
 
 interface ReplayFlags {
@@ -67,6 +68,7 @@ async function replayKafkaAction(datasetDir: string, flags: ReplayFlags): Promis
   const summary = await replayToKafka({
     datasetDir: resolve(datasetDir),
     brokers,
+    client: cliKafkaClient(),
     registryUrl,
     topicPrefix: process.env.TOPIC_PREFIX ?? '',
     speed,
@@ -117,7 +119,7 @@ export function registerReplayCommand(program: Command): void {
     .option('--to <time>', 'with --kafka: produce events before this time only')
     .addHelpText(
       'after',
-      '\nExamples:\n  pnpm indexflow replay packages/seed-indices/sample --out levels.csv\n  pnpm indexflow replay ./my-dataset --out - --strict > levels.csv\n',
+      `\nWith --kafka: ${KAFKA_CLIENT_HELP}\n\nExamples:\n  pnpm indexflow replay packages/seed-indices/sample --out levels.csv\n  pnpm indexflow replay ./my-dataset --out - --strict > levels.csv\n`,
     )
     .action(async (datasetDir: string, flags: ReplayFlags) => {
       if (flags.kafka) {

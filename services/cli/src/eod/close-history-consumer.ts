@@ -3,12 +3,13 @@ import {
   createAvroSerdes,
   type createSchemaRegistryClient,
   type IndexCloseRecord,
+  type RecordReader,
   requireCloseRecord,
 } from '@indexflow/kafka';
-import type { Kafka } from 'kafkajs';
 
 export interface CloseHistoryConsumerDeps {
-  readonly kafka: Kafka;
+  /** A reader of either client (KAFKA_CLIENT); stop() closes it. */
+  readonly reader: RecordReader;
   readonly registry: ReturnType<typeof createSchemaRegistryClient>;
   /** The (prefixed) index-closes topic. */
   readonly topic: string;
@@ -33,22 +34,23 @@ export async function startCloseHistoryConsumer(
   deps: CloseHistoryConsumerDeps,
 ): Promise<CloseHistoryConsumer> {
   const serdes = createAvroSerdes<IndexCloseRecord>(deps.registry, deps.topic);
-  const consumer = deps.kafka.consumer({ groupId: deps.groupId, readUncommitted: false });
   let stored = 0;
-  await consumer.connect();
-  await consumer.subscribe({ topic: deps.topic, fromBeginning: true });
-  await consumer.run({
-    eachMessage: async ({ message }) => {
-      // A tombstone deletes nothing from the history: the register of closes is append-only.
-      if (message.value === null) return;
-      const close = requireCloseRecord(await serdes.deserialize(message.value));
-      await deps.history.put(close);
-      stored += 1;
-      deps.onStored?.(close);
+  // A batch's offsets are committed only after its handler: a failed put is read again.
+  await deps.reader.readInGroup(
+    { groupId: deps.groupId, topics: [deps.topic], fromBeginning: true },
+    async (batch) => {
+      for (const message of batch.records) {
+        // A tombstone deletes nothing from the history: the register of closes is append-only.
+        if (message.value === null) continue;
+        const close = requireCloseRecord(await serdes.deserialize(message.value));
+        await deps.history.put(close);
+        stored += 1;
+        deps.onStored?.(close);
+      }
     },
-  });
+  );
   return {
     stored: () => stored,
-    stop: () => consumer.disconnect(),
+    stop: () => deps.reader.close(),
   };
 }

@@ -1,6 +1,10 @@
 import { adjustmentEventTime } from '@indexflow/corporate-actions';
-import { type AvroSerdes, type IndexAdjustmentRecord, readWatermark } from '@indexflow/kafka';
-import type { Kafka } from 'kafkajs';
+import {
+  type AvroSerdes,
+  type IndexAdjustmentRecord,
+  type RecordReader,
+  readWatermark,
+} from '@indexflow/kafka';
 
 const DAY_MS = 86_400_000;
 
@@ -35,29 +39,33 @@ export class AdjustmentsNotPublishedError extends Error {
  * service is about to publish: the calculator would then refuse it as `late`.
  */
 export async function awaitAdjustments(deps: {
-  readonly kafka: Kafka;
+  /** A reader of either client (KAFKA_CLIENT); the wait closes it. */
+  readonly reader: RecordReader;
   readonly topic: string;
   readonly serdes: AvroSerdes<IndexAdjustmentRecord>;
   readonly dates: readonly string[];
   readonly timeoutMs: number;
 }): Promise<void> {
+  const { reader, topic } = deps;
   const missing = new Set(deps.dates);
-  if (missing.size === 0) return;
-  const consumer = deps.kafka.consumer({ groupId: `indexflow-actions-import-${process.pid}-${Date.now()}` });
-  let done: () => void = () => {};
-  const published = new Promise<void>((resolve) => {
-    done = resolve;
-  });
-  await consumer.connect();
   try {
-    await consumer.subscribe({ topic: deps.topic, fromBeginning: true });
-    await consumer.run({
-      eachMessage: async ({ message }) => {
-        if (message.value === null || readWatermark(message.headers).kind !== 'none') return;
+    if (missing.size === 0) return;
+    let done: () => void = () => {};
+    const published = new Promise<void>((resolve) => {
+      done = resolve;
+    });
+    const starts = (await reader.partitionOffsets(topic)).map(({ partition, low }) => ({
+      topic,
+      partition,
+      offset: low,
+    }));
+    await reader.readFrom(starts, async (batch) => {
+      for (const message of batch.records) {
+        if (message.value === null || readWatermark(message.headers).kind !== 'none') continue;
         const record = await deps.serdes.deserialize(message.value);
         missing.delete(record.effectiveDate);
-        if (missing.size === 0) done();
-      },
+      }
+      if (missing.size === 0) done();
     });
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<'timeout'>((resolve) => {
@@ -67,6 +75,6 @@ export async function awaitAdjustments(deps: {
     clearTimeout(timer);
     if (outcome === 'timeout') throw new AdjustmentsNotPublishedError([...missing].sort(), deps.timeoutMs);
   } finally {
-    await consumer.disconnect();
+    await reader.close();
   }
 }

@@ -1,7 +1,12 @@
 import { type DatasetIssue, DEFAULT_FX_SOURCE, datasetEvents, TimeSequencer } from '@indexflow/dataset-files';
 import { currencyOfSymbol, marketOfSymbol } from '@indexflow/index-engine';
-import type { AvroSerdes, FxRateRecord, MarketTickRecord } from '@indexflow/kafka';
-import type { Message, Producer } from 'kafkajs';
+import type {
+  AvroSerdes,
+  FxRateRecord,
+  MarketTickRecord,
+  ProducedRecord,
+  RecordProducer,
+} from '@indexflow/kafka';
 import { WatermarkWriter } from './watermark-writer.js';
 
 export interface ProduceDatasetTopics {
@@ -12,7 +17,8 @@ export interface ProduceDatasetTopics {
 
 export interface ProduceDatasetDeps {
   readonly datasetDir: string;
-  readonly producer: Producer;
+  /** Either client's (KAFKA_CLIENT); send() must resolve once the records are acknowledged. */
+  readonly producer: RecordProducer;
   readonly topics: ProduceDatasetTopics;
   readonly tickSerdes: (topic: string) => AvroSerdes<MarketTickRecord>;
   readonly fxSerdes: AvroSerdes<FxRateRecord>;
@@ -60,33 +66,24 @@ export async function produceDataset(deps: ProduceDatasetDeps): Promise<ProduceS
     now: deps.now,
   });
   let lastEventTime: number | undefined;
-  const pending = new Map<string, Message[]>();
-  let pendingCount = 0;
+  let pending: ProducedRecord[] = [];
   let ticks = 0;
   let fxRates = 0;
   let rejected = 0;
   let firstEventTime: number | null = null;
   const flush = async () => {
-    for (const [topic, message] of watermarks.heartbeat(lastEventTime)) enqueue(topic, message);
-    if (pendingCount === 0) return;
-    await deps.producer.sendBatch({
-      topicMessages: [...pending.entries()].map(([topic, messages]) => ({ topic, messages })),
-    });
-    pending.clear();
-    pendingCount = 0;
+    pending.push(...watermarks.heartbeat(lastEventTime));
+    if (pending.length === 0) return;
+    const records = pending;
+    pending = [];
+    await deps.producer.send(records);
     deps.onProgress?.(ticks + fxRates);
-  };
-  const enqueue = (topic: string, message: Message) => {
-    const list = pending.get(topic);
-    if (list) list.push(message);
-    else pending.set(topic, [message]);
-    pendingCount += 1;
   };
   // Waits until `due`, with heartbeats at the next event's time: the quiet spell (a lunch break at
   // speed 1) advances every partition instead of turning it stale.
   const pause = async (nextTime: number, due: number) => {
     for (let wait = due - deps.now(); wait > 0; wait = due - deps.now()) {
-      for (const [topic, message] of watermarks.heartbeat(nextTime)) enqueue(topic, message);
+      pending.push(...watermarks.heartbeat(nextTime));
       await flush();
       await deps.sleep(Math.min(wait, heartbeatMs));
     }
@@ -102,8 +99,7 @@ export async function produceDataset(deps: ProduceDatasetDeps): Promise<ProduceS
     datasetEnd = event.eventTime + 1;
     if (event.kind !== 'tick' && event.kind !== 'fx-rate') continue;
     // The slice's first watermark goes out before its first record, on every partition at once.
-    if (firstEventTime === null)
-      for (const [topic, message] of watermarks.start(deps.from ?? event.eventTime)) enqueue(topic, message);
+    if (firstEventTime === null) pending.push(...watermarks.start(deps.from ?? event.eventTime));
     firstEventTime ??= event.eventTime;
     if (deps.speed !== 'max')
       await pause(event.eventTime, started + (event.eventTime - firstEventTime) / deps.speed);
@@ -133,7 +129,7 @@ export async function produceDataset(deps: ProduceDatasetDeps): Promise<ProduceS
         askPrice: null,
         tradingPhase: 'CONTINUOUS',
       };
-      enqueue(topic, { key: event.symbol, value: await deps.tickSerdes(topic).serialize(record) });
+      pending.push({ topic, key: event.symbol, value: await deps.tickSerdes(topic).serialize(record) });
       ticks += 1;
     } else {
       const sequence = sequences.next(`fx:${event.pair}`, event.eventTime);
@@ -145,14 +141,14 @@ export async function produceDataset(deps: ProduceDatasetDeps): Promise<ProduceS
         source: event.source ?? DEFAULT_FX_SOURCE,
         sequence,
       };
-      enqueue(deps.topics.fx, { key: event.pair, value: await deps.fxSerdes.serialize(record) });
+      pending.push({ topic: deps.topics.fx, key: event.pair, value: await deps.fxSerdes.serialize(record) });
       fxRates += 1;
     }
     lastEventTime = event.eventTime;
-    if (pendingCount >= batchSize) await flush();
+    if (pending.length >= batchSize) await flush();
   }
   const end = deps.to ?? datasetEnd ?? deps.from;
-  if (end !== undefined) for (const [topic, message] of watermarks.final(end)) enqueue(topic, message);
+  if (end !== undefined) pending.push(...watermarks.final(end));
   await flush();
   return { ticks, fxRates, rejected, durationMs: deps.now() - started };
 }

@@ -4,11 +4,13 @@ import { LevelsCsvWriter, readIndexDefinitions } from '@indexflow/dataset-files'
 import { type EngineOptions, IndexEngine } from '@indexflow/index-engine';
 import {
   createAvroSerdes,
+  createEventSource,
   createKafkaClient,
   createSchemaRegistryClient,
   ensureTopics,
   type IndexLevelRecord,
-  KafkaEventSource,
+  type KafkaClientName,
+  openTransactionalProducer,
   registerTopicSchemas,
   TOPICS,
   type TopicKey,
@@ -17,7 +19,7 @@ import {
 import { createPipelineStats, offsetKey, runPipeline } from '@indexflow/pipeline';
 import { SAMPLE_DIR } from '@indexflow/seed-indices';
 import cliProgress from 'cli-progress';
-import { type Admin, Partitioners } from 'kafkajs';
+import type { Admin } from 'kafkajs';
 import pino from 'pino';
 import { BoundedEventSource } from './recompute-bounded-source.js';
 import {
@@ -33,6 +35,8 @@ import type { RecomputeWindow } from './recompute-window.js';
 
 export interface RecomputeFromKafkaOptions {
   readonly brokers: string;
+  /** Client of the source and the output transaction; topic set-up goes through kafkajs's admin. */
+  readonly client: KafkaClientName;
   readonly registryUrl: string;
   readonly topicPrefix: string;
   /** Where the window's levels go; default `<prefix>indexflow.index-levels.recompute`. */
@@ -166,8 +170,10 @@ export async function recomputeFromKafka(options: RecomputeFromKafkaOptions): Pr
   });
 
   const source = new BoundedEventSource(
-    new KafkaEventSource({
-      kafka,
+    createEventSource({
+      client: options.client,
+      brokers: options.brokers.split(','),
+      clientId,
       registry,
       // A group of its own, whose offsets are never committed: the live group is never moved.
       groupId: clientId,
@@ -182,15 +188,14 @@ export async function recomputeFromKafka(options: RecomputeFromKafkaOptions): Pr
       endOffsets: bounds.end,
     },
   );
-  const producer = kafka.producer({
+  // The whole window is one transaction; 10 min stays under the broker's default 15 min maximum.
+  // Either client partitions by Java's murmur2: an index's levels land where a Java client's would.
+  const producer = await openTransactionalProducer({
+    client: options.client,
+    brokers: options.brokers.split(','),
+    clientId,
     transactionalId: clientId,
-    idempotent: true,
-    maxInFlightRequests: 1,
-    // The whole window is one transaction; 10 min stays under the broker's default 15 min maximum.
-    transactionTimeout: 600_000,
-    allowAutoTopicCreation: false,
-    // Java's murmur2, as every other IndexFlow producer: an index's levels land where a Java client's would.
-    createPartitioner: Partitioners.DefaultPartitioner,
+    transactionTimeoutMs: 600_000,
   });
   const toStdout = options.csvPath === '-';
   const csvPartial = options.csvPath === undefined || toStdout ? null : `${options.csvPath}.partial`;
@@ -232,7 +237,6 @@ export async function recomputeFromKafka(options: RecomputeFromKafkaOptions): Pr
   const stats = createPipelineStats();
   let completed = false;
   try {
-    await producer.connect();
     await source.start(null);
     await runPipeline({
       engine: new IndexEngine(definitions, options.engineOptions),
@@ -267,7 +271,7 @@ export async function recomputeFromKafka(options: RecomputeFromKafkaOptions): Pr
       else rmSync(csvPartial, { force: true });
     }
     await source.close();
-    await producer.disconnect();
+    await producer.close();
   }
   const counts = source.counts;
   return {

@@ -1,7 +1,13 @@
 import type { IndexLevel } from '@indexflow/index-engine';
-import { type AvroSerdes, type IndexLevelRecord, levelToRecord } from '@indexflow/kafka';
+import {
+  type AvroSerdes,
+  type IndexLevelRecord,
+  levelToRecord,
+  type RecordHeaders,
+  type RecordTransaction,
+  type TransactionalRecordProducer,
+} from '@indexflow/kafka';
 import type { InputOffsets, LevelSink, OutputTransaction } from '@indexflow/pipeline';
-import type { IHeaders, Producer, Transaction } from 'kafkajs';
 import { levelInWindow, type RecomputeWindow } from './recompute-window.js';
 
 /** Record headers that tell one recompute run's levels from another's on the shared output topic. */
@@ -12,8 +18,8 @@ export const RECOMPUTE_HEADERS = {
 } as const;
 
 export interface RecomputeLevelSinkOptions {
-  /** A transactional producer (connected); the sink owns its transaction, not its lifetime. */
-  readonly producer: Producer;
+  /** A transactional producer of either client; the sink owns its transaction, not its lifetime. */
+  readonly producer: TransactionalRecordProducer;
   readonly serdes: AvroSerdes<IndexLevelRecord>;
   readonly window: RecomputeWindow;
   readonly runId: string;
@@ -30,8 +36,8 @@ export interface RecomputeLevelSinkOptions {
  */
 export class RecomputeLevelSink implements LevelSink {
   readonly #options: RecomputeLevelSinkOptions;
-  readonly #headers: IHeaders;
-  #transaction: Transaction | undefined;
+  readonly #headers: RecordHeaders;
+  #transaction: RecordTransaction | undefined;
   #published = 0;
   readonly #byIndex = new Map<string, number>();
 
@@ -50,15 +56,16 @@ export class RecomputeLevelSink implements LevelSink {
     const levels = transaction.levels.filter((level) => levelInWindow(this.#options.window, level));
     if (levels.length === 0) return;
     const { serdes } = this.#options;
-    const messages = await Promise.all(
+    const records = await Promise.all(
       levels.map(async (level) => ({
+        topic: serdes.topic,
         key: level.indexId,
         value: await serdes.serialize(levelToRecord(level)),
         headers: this.#headers,
       })),
     );
-    this.#transaction ??= await this.#options.producer.transaction();
-    await this.#transaction.send({ topic: serdes.topic, messages });
+    this.#transaction ??= await this.#options.producer.begin();
+    await this.#transaction.send(records);
     for (const level of levels) {
       this.#options.onLevel?.(level);
       this.#byIndex.set(level.indexId, (this.#byIndex.get(level.indexId) ?? 0) + 1);

@@ -11,7 +11,9 @@ import {
   ensureTopics,
   type FxRateRecord,
   fetchPartitionCounts,
+  type KafkaClientName,
   type MarketTickRecord,
+  openRecordProducer,
   registerTopicSchemas,
   topicNames,
 } from '@indexflow/kafka';
@@ -39,6 +41,8 @@ function countRows(path: string): number {
 export interface ReplayToKafkaOptions {
   readonly datasetDir: string;
   readonly brokers: string;
+  /** Client of the data path (the producer); topic set-up goes through kafkajs's admin either way. */
+  readonly client: KafkaClientName;
   readonly registryUrl: string;
   readonly topicPrefix: string;
   readonly speed: number | 'max';
@@ -64,8 +68,11 @@ export async function replayToKafka(options: ReplayToKafkaOptions): Promise<Prod
   await registerTopicSchemas(registry, {
     topics: AVRO_TOPICS.map((t) => ({ name: `${options.topicPrefix}${t.name}`, schema: t.schema })),
   });
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-  await producer.connect();
+  const producer = await openRecordProducer({
+    client: options.client,
+    brokers: options.brokers.split(','),
+    clientId: 'indexflow-replay',
+  });
   const total =
     countRows(join(options.datasetDir, 'ticks.csv')) + countRows(join(options.datasetDir, 'fx.csv'));
   const bar = options.progress
@@ -111,6 +118,6 @@ export async function replayToKafka(options: ReplayToKafkaOptions): Promise<Prod
     });
   } finally {
     bar?.stop();
-    await producer.disconnect();
+    await producer.close();
   }
 }

@@ -14,13 +14,13 @@ function writer() {
     now: () => now,
   });
   const read = (records: ReturnType<WatermarkWriter['start']>) =>
-    records.map(([topic, message]) => {
-      const mark = readWatermark(message.headers as Record<string, string>);
+    records.map((record) => {
+      const mark = readWatermark(record.headers as Record<string, string>);
       const shown =
         mark.kind === 'watermark'
           ? `${mark.watermark.time - T}${mark.watermark.final ? 'F' : ''}`
           : mark.kind;
-      return `${topic}/${message.partition}:${shown}`;
+      return `${record.topic}/${record.partition}:${shown}`;
     });
   return { w, read, advance: (ms: number) => (now += ms) };
 }
@@ -30,7 +30,7 @@ describe('WatermarkWriter', () => {
     const { w, read } = writer();
     const records = w.start(T + 1_000);
     expect(read(records)).toEqual(['ticks/0:1000', 'ticks/1:1000', 'ticks/2:1000', 'fx/0:1000']);
-    expect(records.every(([, m]) => m.value === null)).toBe(true);
+    expect(records.every((r) => r.value === null)).toBe(true);
   });
 
   it('heartbeats only every heartbeatMs of wall clock, never backwards, and nothing after the final one', () => {

@@ -1,5 +1,4 @@
-import { watermarkHeaders } from '@indexflow/kafka';
-import type { Message } from 'kafkajs';
+import { type ProducedRecord, watermarkHeaders } from '@indexflow/kafka';
 
 export interface WatermarkWriterOptions {
   readonly topics: readonly string[];
@@ -24,33 +23,33 @@ export class WatermarkWriter {
     this.#options = options;
   }
 
-  start(time: number): [string, Message][] {
+  start(time: number): ProducedRecord[] {
     return this.#write(time, false);
   }
 
   /** Heartbeat records when `heartbeatMs` has passed since the last watermark; none otherwise. */
-  heartbeat(time: number | undefined): [string, Message][] {
+  heartbeat(time: number | undefined): ProducedRecord[] {
     if (time === undefined || this.#options.now() - this.#lastAt < this.#options.heartbeatMs) return [];
     return this.#write(time, false);
   }
 
-  final(time: number): [string, Message][] {
+  final(time: number): ProducedRecord[] {
     const records = this.#write(time, true);
     this.#ended = true;
     return records;
   }
 
-  #write(time: number, final: boolean): [string, Message][] {
+  #write(time: number, final: boolean): ProducedRecord[] {
     if (this.#ended) return [];
     // A watermark never goes back: a heartbeat after a later start time would promise less.
     const at = this.#lastTime === undefined ? time : Math.max(time, this.#lastTime);
     this.#lastTime = at;
     this.#lastAt = this.#options.now();
     const headers = watermarkHeaders({ time: at, final });
-    const records: [string, Message][] = [];
+    const records: ProducedRecord[] = [];
     for (const topic of this.#options.topics) {
       for (let partition = 0; partition < this.#options.partitions(topic); partition += 1)
-        records.push([topic, { partition, key: null, value: null, headers }]);
+        records.push({ topic, partition, key: null, value: null, headers });
     }
     return records;
   }
