@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { entitlementsOf, requireDesk } from './auth.js';
 import { FeedSession } from './feed-session.js';
 import { BadQueryError, NotEntitledError } from './gateway-errors.js';
-import { type Outbound, type ServerMessage, textOf } from './protocol.js';
+import { type ServerMessage, textOf } from './protocol.js';
 import type { RegisteredSession } from './session-registry.js';
 import { connectionCap, type FeedRouteDeps } from './ws-route.js';
 
