@@ -37,7 +37,8 @@ export async function produceAll(
             : Buffer.from(message.value);
       const args = [
         topic,
-        null,
+        // An explicit partition (a watermark for each one); otherwise the key's partition.
+        message.partition ?? null,
         value,
         message.key ?? null,
         null,
