@@ -22,6 +22,7 @@ import {
   levelToRecord,
   type MarketTickRecord,
   readWatermark,
+  watermarkHeaders,
 } from '@indexflow/kafka';
 import { waitFor } from '@indexflow/testkit';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -331,4 +332,159 @@ describe('corporate-actions & FX service: three days through the running service
     expect(dividendDrops).toBeGreaterThan(0);
     expect(published.every((a) => a.proforma.length > 0)).toBe(true);
   }, 600_000);
+});
+
+/** Raw quotes and watermark records, in the order (and so at the offsets) they are produced. */
+type RawRecord =
+  | { readonly quote: FxRateRecord }
+  | { readonly watermark: { readonly time: number; readonly final: boolean } };
+
+/** A day of HKDCNY quotes with one fat-fingered jump and a USD cross, watermarks every 50 quotes. */
+function rawFeed(from: number, count: number, final: boolean): RawRecord[] {
+  const records: RawRecord[] = [];
+  const start = Date.UTC(2025, 2, 24, 1, 30);
+  for (let i = from; i < from + count; i += 1) {
+    const eventTime = start + i * 1000;
+    const rate = i === 7 ? '1.38' : (0.92 + (i % 5) * 0.0001).toFixed(4);
+    records.push({ quote: { pair: 'HKDCNY', rate, eventTime, source: 'FEED', sequence: i + 1 } });
+    if (i === from + 30) {
+      // The USD legs: crossed, the newer rate wins until the next direct quote.
+      records.push({ quote: { pair: 'USDCNY', rate: '7.2', eventTime, source: 'FEED', sequence: i + 1 } });
+      records.push({
+        quote: { pair: 'USDHKD', rate: '7.8', eventTime: eventTime + 1, source: 'FEED', sequence: i + 1 },
+      });
+    }
+    if ((i + 1) % 50 === 0) records.push({ watermark: { time: eventTime + 1, final: false } });
+  }
+  const last = start + (from + count) * 1000;
+  records.push({ watermark: { time: last, final } });
+  return records;
+}
+
+/** The FX records the service must publish for `raw`: the filter offline, numbered by raw offset. */
+function expectedRates(raw: readonly RawRecord[]): string[] {
+  const filter = new FxRateFilter({ maxJump: FX_MAX_JUMP });
+  const out: string[] = [];
+  for (const [offset, record] of raw.entries()) {
+    if (!('quote' in record)) continue;
+    const q = record.quote;
+    const result = filter.accept({ ...q, observationId: `${q.source}:${q.pair}:${q.sequence}` });
+    if (!result.accepted || result.published === null) continue;
+    const p = result.published;
+    const source = p.direct ? q.source : `fx-filter:${p.derivation}`;
+    out.push(`${p.pair} ${p.rate}@${p.eventTime} ${source} #${offset + 1}`);
+  }
+  return out;
+}
+
+describe.each(['native', 'kafkajs'])('FX filter on the pipeline (%s client)', (client) => {
+  const readers: TopicReader<unknown>[] = [];
+  afterAll(async () => {
+    for (const reader of readers) await reader.stop();
+  });
+
+  it('forwards the raw watermarks to the fx topic and publishes every rate, refusal and watermark once across a SIGKILL', async () => {
+    const scenario = buildScenarioDataset();
+    const environment = await prepareEnvironment({ ...serviceEndpoints(), datasetDir: scenario.dir });
+    const { kafka, registry, topics, env, prefix } = environment;
+    const serviceEnv = {
+      ...env,
+      SERVICE_ID: 'wm',
+      PUBLISH_MODE: 'immediate',
+      FX_MAX_JUMP,
+      KAFKA_CLIENT: client,
+      // Small batches, so the kill lands between transactions of one feed.
+      FX_BATCH_SIZE: '10',
+    };
+    const fxOut = await new TopicReader<FxRateRecord>(kafka, registry, topics.fx).start();
+    const deadLetters = await new TopicReader<unknown>(kafka, registry, topics.deadLetter, false).start();
+    readers.push(fxOut, deadLetters);
+    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    await producer.connect();
+    const admin = kafka.admin();
+    await admin.connect();
+    const serdes = createAvroSerdes<FxRateRecord>(registry, topics.fxRaw);
+    const send = async (records: readonly RawRecord[]) => {
+      const messages = [];
+      for (const record of records) {
+        messages.push(
+          'quote' in record
+            ? { key: record.quote.pair, value: await serdes.serialize(record.quote) }
+            : { partition: 0, key: null, value: null, headers: watermarkHeaders(record.watermark) },
+        );
+      }
+      await producer.send({ topic: topics.fxRaw, messages });
+    };
+    const committed = async () => {
+      const [offsets] = await admin.fetchOffsets({
+        groupId: `indexflow-corporate-actions-${prefix}wm-fx`,
+        topics: [topics.fxRaw],
+      });
+      return Number(offsets?.partitions[0]?.offset ?? -1);
+    };
+    let service = startService(serviceEnv);
+    const diagnostics = () => `\nservice:\n${service.output().slice(-3000)}`;
+    const wait = async (what: string, condition: () => boolean | Promise<boolean>) => {
+      try {
+        await waitFor(condition, { timeoutMs: 60_000, intervalMs: 50 });
+      } catch (error) {
+        throw new Error(`${what}: ${(error as Error).message}${diagnostics()}`);
+      }
+    };
+
+    const first = rawFeed(0, 400, false);
+    await send(first);
+    // Killed part-way through the first feed: some transactions committed, others not yet.
+    await wait('first transactions', async () => (await committed()) > 0);
+    service.child.kill('SIGKILL');
+    await service.exited;
+    const second = rawFeed(400, 100, true);
+    await send(second);
+    service = startService(serviceEnv);
+    const raw = [...first, ...second];
+    await wait('every raw record consumed', async () => (await committed()) >= raw.length);
+    const lastWatermark = second.at(-1)!;
+    const isFinal = (r: (typeof fxOut.records)[number]) => {
+      const mark = readWatermark(r.headers);
+      return mark.kind === 'watermark' && mark.watermark.final;
+    };
+    await wait('final watermark forwarded', () => fxOut.records.some(isFinal));
+    service.child.kill('SIGTERM');
+    await service.exited;
+    await producer.disconnect();
+    await admin.disconnect();
+
+    // Every rate once, in raw order, exactly the records the filter gives offline.
+    const rates = fxOut.records
+      .filter((r) => readWatermark(r.headers).kind === 'none')
+      .map(
+        (r) =>
+          `${r.value!.pair} ${r.value!.rate}@${r.value!.eventTime} ${r.value!.source} #${r.value!.sequence}`,
+      );
+    const expected = expectedRates(raw);
+    expect(expected.some((r) => r.includes('fx-filter:'))).toBe(true);
+    expect(rates).toEqual(expected);
+    // The jump refused once; no watermark record was taken for an undecodable one.
+    const reasons = deadLetters.records.map((r) => String(r.headers[DEAD_LETTER_HEADERS.rejectReason]));
+    expect(reasons).toEqual(['fx_jump']);
+
+    // Watermarks: each one a raw watermark the output had passed, rising, none twice, the final
+    // one last; and no rate after a watermark is older than it.
+    const marks: { time: number; final: boolean; at: number }[] = [];
+    for (const [at, r] of fxOut.records.entries()) {
+      const mark = readWatermark(r.headers);
+      if (mark.kind === 'watermark') marks.push({ ...mark.watermark, at });
+    }
+    const rawMarks = new Set(raw.flatMap((r) => ('watermark' in r ? [r.watermark.time] : [])));
+    expect(marks.length).toBeGreaterThan(1);
+    expect(marks.every((m) => rawMarks.has(m.time))).toBe(true);
+    for (const [i, m] of marks.entries()) if (i > 0) expect(m.time).toBeGreaterThan(marks[i - 1]!.time);
+    expect(marks.at(-1)).toMatchObject(
+      'watermark' in lastWatermark ? { time: lastWatermark.watermark.time, final: true } : {},
+    );
+    for (const m of marks) {
+      const later = fxOut.records.slice(m.at + 1).filter((r) => readWatermark(r.headers).kind === 'none');
+      expect(later.every((r) => r.value!.eventTime >= m.time)).toBe(true);
+    }
+  }, 240_000);
 });

@@ -1,5 +1,11 @@
-import type { IndexLevel, OfficialClose } from '@indexflow/index-engine';
-import type { InputOffsets, LevelSink, OutputTransaction, RejectedRecord } from '@indexflow/pipeline';
+import type { IndexEvent, IndexLevel, OfficialClose } from '@indexflow/index-engine';
+import type {
+  InputOffsets,
+  InputWatermark,
+  LevelSink,
+  OutputTransaction,
+  RejectedRecord,
+} from '@indexflow/pipeline';
 
 /**
  * A LevelSink whose "topic" is an array: a commit appends all of a batch's levels and dead
@@ -11,6 +17,8 @@ export class InMemoryLevelSink implements LevelSink {
   readonly conflated: IndexLevel[] = [];
   readonly closes: OfficialClose[] = [];
   readonly deadLetters: RejectedRecord[] = [];
+  readonly derived: IndexEvent[] = [];
+  readonly watermarks: InputWatermark[] = [];
   #offsets: InputOffsets | null = null;
   /** Makes the next commit fail before anything is visible (a crash inside the transaction). */
   failNext = false;
@@ -25,6 +33,8 @@ export class InMemoryLevelSink implements LevelSink {
     this.conflated.push(...transaction.conflated);
     this.closes.push(...(transaction.closes ?? []));
     this.deadLetters.push(...transaction.rejected);
+    this.derived.push(...(transaction.derived ?? []));
+    if (transaction.watermark !== undefined) this.watermarks.push(transaction.watermark);
     this.#offsets = transaction.offsets;
   }
 

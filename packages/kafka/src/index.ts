@@ -22,6 +22,8 @@ export {
   deadLetterMessage,
 } from './dead-letter-message.js';
 export { DECODE_REJECT_REASONS, decodeRejectReason } from './decode-rejection.js';
+export { DerivedMessageEncoder } from './derived-messages.js';
+export { fxEventToRecord, fxObservationId, fxObservationSequence } from './fx-rate-record.js';
 export { createKafkaClient, type KafkaClientOptions } from './kafka-client.js';
 export {
   DEFAULT_KAFKA_CLIENT,

@@ -98,6 +98,8 @@ const SCHEMA_OF_CATALOGUE_TOPIC: readonly [string, InputTopic['schema']][] = [
   [TOPICS.ticksAshare.name, 'market-tick'],
   [TOPICS.ticksHk.name, 'market-tick'],
   [TOPICS.fx.name, 'fx-rate'],
+  // Raw quotes: the FX filter's input.
+  [TOPICS.fxRaw.name, 'fx-rate'],
   [TOPICS.indexAdjustments.name, 'index-adjustment'],
 ];
 

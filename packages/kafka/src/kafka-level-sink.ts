@@ -3,6 +3,7 @@ import type { InputOffsets, LevelSink, OutputTransaction } from '@indexflow/pipe
 import type { Admin, Kafka, Producer } from 'kafkajs';
 import { createCachedKeyPartitioner } from './cached-key-partitioner.js';
 import { retryConcurrentTransactions } from './concurrent-transactions.js';
+import { DerivedMessageEncoder } from './derived-messages.js';
 import { KafkaAdapterError, KafkaOperationError, LevelTransactionError } from './kafka-errors.js';
 import type { StructuredLogger } from './kafkajs-log-bridge.js';
 import { LevelTransactionEncoder, offsetEntries } from './level-transaction-messages.js';
@@ -22,6 +23,11 @@ export interface KafkaLevelSinkOptions {
   readonly deadLetterTopic: string;
   /** Where `transaction.closes` go (index-close.avsc, key `<indexId>:<tradingDate>`); omitted: closes are dropped. */
   readonly closesTopic?: string;
+  /**
+   * Where `transaction.derived` events go (fx-rate.avsc, keyed by pair), and `transaction.watermark`
+   * to each of its partitions; omitted: both are dropped.
+   */
+  readonly derivedTopic?: string;
   /** Stable per calculator instance (e.g. `indexflow-calculator-<id>`): fences a zombie predecessor. */
   readonly transactionalId: string;
   /** Must not exceed the broker's transaction.max.timeout.ms. Default 60 000. */
@@ -54,6 +60,8 @@ function offsetsByTopic(
 export class KafkaLevelSink implements LevelSink {
   readonly #options: KafkaLevelSinkOptions;
   readonly #encoder: LevelTransactionEncoder;
+  readonly #derived: DerivedMessageEncoder | null;
+  readonly #partitionCounts = new Map<string, Promise<number>>();
   readonly #log: StructuredLogger;
   #producer: Promise<Producer> | undefined;
   #admin: Promise<Admin> | undefined;
@@ -63,12 +71,19 @@ export class KafkaLevelSink implements LevelSink {
   constructor(options: KafkaLevelSinkOptions) {
     this.#options = options;
     this.#encoder = new LevelTransactionEncoder(options.registry, options, options.levelRecord);
+    this.#derived =
+      options.derivedTopic === undefined
+        ? null
+        : new DerivedMessageEncoder(options.registry, options.derivedTopic, (topic) =>
+            this.#partitionCount(topic),
+          );
     this.#log = options.logger;
   }
 
   async commit(transaction: OutputTransaction, staged?: Promise<void>): Promise<void> {
     const { transactionalId, groupId } = this.#options;
     const topicMessages = await this.#encoder.messages(transaction);
+    if (this.#derived !== null) topicMessages.push(...(await this.#derived.messages(transaction)));
     const topics = offsetsByTopic(transaction.offsets);
     if (topicMessages.length === 0 && topics.length === 0) return;
 
@@ -221,6 +236,22 @@ export class KafkaLevelSink implements LevelSink {
         cause,
       });
     });
+  }
+
+  /** Partitions of an output topic, asked once (a watermark goes to each of them). */
+  #partitionCount(topic: string): Promise<number> {
+    let count = this.#partitionCounts.get(topic);
+    if (count === undefined) {
+      count = this.#connectedAdmin()
+        .then((admin) => admin.fetchTopicMetadata({ topics: [topic] }))
+        .then((metadata) => metadata.topics[0]?.partitions.length ?? 0)
+        .catch((cause: unknown) => {
+          this.#partitionCounts.delete(topic);
+          throw new KafkaOperationError({ operation: 'fetch topic metadata', target: topic, cause });
+        });
+      this.#partitionCounts.set(topic, count);
+    }
+    return count;
   }
 
   #connectedAdmin(): Promise<Admin> {

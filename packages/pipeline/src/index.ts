@@ -1,4 +1,5 @@
-export { LevelConflation } from './level-conflation.js';
+export type { EventProcessor, ProcessorFactory, ProcessorResult } from './event-processor.js';
+export { ConflationUnsupportedError, LevelConflation, type LevelHistory } from './level-conflation.js';
 export { canonicalOffsets, isBefore, isBehind, sameOffsets } from './offsets.js';
 export {
   EventMerge,
@@ -25,6 +26,7 @@ export type {
   EventSource,
   FastLane,
   InputOffsets,
+  InputWatermark,
   LevelSink,
   OutputTransaction,
   RejectedRecord,
@@ -37,6 +39,8 @@ export type {
 export { offsetKey } from './ports.js';
 export type { Recovery } from './recover-engine.js';
 export { recoverEngine } from './recover-engine.js';
+export { recoverProcessor } from './recover-processor.js';
 export { decideRestart, type RestartRecord } from './restart-decision.js';
 export type { PipelineDeps, PipelineLogger } from './run-pipeline.js';
 export { runPipeline } from './run-pipeline.js';
+export { WatermarkProgress } from './watermark-progress.js';

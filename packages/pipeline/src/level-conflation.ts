@@ -1,4 +1,14 @@
-import type { IndexEngine, IndexLevel } from '@indexflow/index-engine';
+import type { IndexLevel } from '@indexflow/index-engine';
+
+/** The last level time per index, as `IndexEngine` keeps it (its snapshot restores it). */
+export interface LevelHistory {
+  readonly indexIds: readonly string[];
+  lastLevelTime(indexId: string): number | null;
+}
+
+export function hasLevelHistory(value: object): value is LevelHistory {
+  return 'indexIds' in value && 'lastLevelTime' in value && typeof value.lastLevelTime === 'function';
+}
 
 /**
  * Conflation for desks that want fewer updates: at most one level per index per interval of
@@ -12,7 +22,7 @@ export class LevelConflation {
 
   constructor(
     private readonly intervalMs: number,
-    engine: IndexEngine,
+    engine: LevelHistory,
   ) {
     for (const id of engine.indexIds) {
       const time = engine.lastLevelTime(id);
@@ -28,5 +38,13 @@ export class LevelConflation {
       previous === undefined ||
       Math.floor(level.eventTime / this.intervalMs) > Math.floor(previous / this.intervalMs)
     );
+  }
+}
+
+/** Conflation was asked of a processor that publishes no levels (see LevelHistory). */
+export class ConflationUnsupportedError extends Error {
+  constructor(readonly processor: string) {
+    super(`level conflation needs a processor with a level history; ${processor.slice(0, 200)} has none`);
+    this.name = 'ConflationUnsupportedError';
   }
 }

@@ -43,6 +43,25 @@ export interface EventBatch {
   readonly events: readonly SourcedEvent[];
   readonly undecodable: readonly RejectedRecord[];
   readonly nextOffsets: InputOffsets;
+  /**
+   * The input's progress once this batch is taken: no later event can have an earlier time.
+   * Present only when every input partition has stated its progress (see InputWatermark).
+   */
+  readonly watermark?: InputWatermark;
+}
+
+/**
+ * What an input's producers promise about everything the source has not released yet: no later
+ * event has an event time before `time`. `final` when every producer's run ended there.
+ */
+export interface InputWatermark {
+  readonly time: number;
+  readonly final: boolean;
+  /**
+   * Per `topic:partition`, the offset of the watermark record the promise rests on: after a
+   * rebuild, a watermark whose records all lie before the committed point was published already.
+   */
+  readonly records: InputOffsets;
 }
 
 export interface EventSource {
@@ -62,6 +81,10 @@ export interface OutputTransaction {
   readonly closes?: readonly OfficialClose[];
   readonly rejected: readonly RejectedRecord[];
   readonly offsets: InputOffsets;
+  /** Events the processor derived for downstream stages (e.g. filtered FX rates); absent: none. */
+  readonly derived?: readonly IndexEvent[];
+  /** The input watermark the output has passed, when it moved in this transaction (see EventBatch). */
+  readonly watermark?: InputWatermark;
 }
 
 export interface LevelSink {

@@ -1,5 +1,6 @@
-import type { IndexEngine, IndexLevel, OfficialClose, Rejection } from '@indexflow/index-engine';
-import { LevelConflation } from './level-conflation.js';
+import type { IndexEvent, IndexLevel, OfficialClose, Rejection } from '@indexflow/index-engine';
+import type { EventProcessor, ProcessorResult } from './event-processor.js';
+import { ConflationUnsupportedError, hasLevelHistory, LevelConflation } from './level-conflation.js';
 import { isBefore, isBehind, sameOffsets } from './offsets.js';
 import { errorText, PIPELINE_REJECT_REASONS, rejectSourced } from './pipeline-rejections.js';
 import type { PipelineStats } from './pipeline-stats.js';
@@ -8,12 +9,14 @@ import type {
   EventSource,
   FastLane,
   InputOffsets,
+  InputWatermark,
   LevelSink,
   RejectedRecord,
   SourcedEvent,
   StateStore,
 } from './ports.js';
 import { offsetKey } from './ports.js';
+import { WatermarkProgress } from './watermark-progress.js';
 
 export interface PipelineLogger {
   info(obj: object, msg: string): void;
@@ -21,7 +24,8 @@ export interface PipelineLogger {
 }
 
 export interface PipelineDeps {
-  readonly engine: IndexEngine;
+  /** The state machine the events go through: the index engine, or a filter (see EventProcessor). */
+  readonly engine: EventProcessor;
   readonly source: EventSource;
   readonly sink: LevelSink;
   readonly state: StateStore;
@@ -90,6 +94,7 @@ interface ComputedBatch {
   readonly levels: IndexLevel[];
   readonly conflated: IndexLevel[];
   readonly closes: OfficialClose[];
+  readonly derived: IndexEvent[];
   readonly rejected: RejectedRecord[];
   readonly receivedAt: number[];
   readonly offsets: InputOffsets;
@@ -99,6 +104,8 @@ interface ComputedBatch {
   readonly behind: boolean;
   /** The fast lane's acknowledgement of `levels`, when there is a fast lane. */
   fastPublished?: Promise<void>;
+  /** The input watermark this batch moved, published with it (see WatermarkProgress). */
+  watermark?: InputWatermark;
 }
 
 /**
@@ -121,9 +128,8 @@ export async function runPipeline(deps: PipelineDeps): Promise<void> {
   const { engine, source, sink, state, stats } = deps;
   let version = deps.startVersion;
   let lastOffsets: InputOffsets | null = deps.startOffsets ?? null;
-  const conflation = deps.conflationIntervalMs
-    ? new LevelConflation(deps.conflationIntervalMs, engine)
-    : null;
+  const conflation = deps.conflationIntervalMs ? conflationOf(engine, deps.conflationIntervalMs) : null;
+  const watermarks = new WatermarkProgress(deps.alreadyPublished);
   const maxPending = Math.max(1, deps.maxPendingBatches ?? 8);
   const pending: ComputedBatch[] = [];
   let committing: Promise<void> | null = null;
@@ -156,9 +162,12 @@ export async function runPipeline(deps: PipelineDeps): Promise<void> {
             levels: group.flatMap((b) => b.levels),
             conflated: group.flatMap((b) => b.conflated),
             closes: group.flatMap((b) => b.closes),
+            derived: group.flatMap((b) => b.derived),
             rejected: group.flatMap((b) => b.rejected),
             receivedAt: group.flatMap((b) => b.receivedAt),
           };
+    let watermark: InputWatermark | undefined;
+    for (const batch of group) watermark = batch.watermark ?? watermark;
     // No gap on the fast lane: these offsets may be committed only once their levels are on it.
     for (const batch of group) if (batch.fastPublished !== undefined) await batch.fastPublished;
     version += 1;
@@ -173,6 +182,8 @@ export async function runPipeline(deps: PipelineDeps): Promise<void> {
         closes: transaction.closes,
         rejected: transaction.rejected,
         offsets: last.offsets,
+        ...(transaction.derived.length > 0 ? { derived: transaction.derived } : {}),
+        ...(watermark === undefined ? {} : { watermark }),
       },
       staged,
     );
@@ -229,6 +240,7 @@ export async function runPipeline(deps: PipelineDeps): Promise<void> {
           ? poisonBatch(deps, batch, rejectSourced(pill, PIPELINE_REJECT_REASONS.poisonPill, poison.detail))
           : computeBatch(deps, batch, conflation);
       if (pill !== undefined) poison = undefined;
+      const watermark = watermarks.offer(batch.watermark);
       if (computed.behind && pending.length === 0) {
         // Rebuilding, and still before what Kafka committed: nothing to publish, and committing
         // these offsets would move the group back, so a crash now would republish levels from here
@@ -242,6 +254,10 @@ export async function runPipeline(deps: PipelineDeps): Promise<void> {
         computed.fastPublished = deps.fastLane.publish(computed.levels);
         // Awaited (and its failure raised) by the commit of this batch.
         computed.fastPublished.catch(() => {});
+      }
+      if (watermark !== undefined) {
+        computed.watermark = watermark;
+        watermarks.published(watermark);
       }
       pending.push(computed);
       lastOffsets = batch.nextOffsets;
@@ -276,13 +292,14 @@ function computeBatch(
   const levels: IndexLevel[] = [];
   const conflated: IndexLevel[] = [];
   const closes: OfficialClose[] = [];
+  const derived: IndexEvent[] = [];
   const receivedAt: number[] = [];
   // Records dead-lettered before the committed point (a rebuild) were already published.
   const rejected: RejectedRecord[] = batch.undecodable.filter(
     (r) => !isBefore(deps.alreadyPublished, offsetKey(r.topic, r.partition), r.offset),
   );
   for (const sourced of batch.events) {
-    let result: ReturnType<IndexEngine['apply']>;
+    let result: ProcessorResult;
     try {
       result = engine.apply(sourced.event);
     } catch (error) {
@@ -303,6 +320,7 @@ function computeBatch(
     } else {
       // Closes ride with the event that made them due, so a rebuild suppresses them like its levels.
       if (result.closes !== undefined) closes.push(...result.closes);
+      if (result.derived !== undefined) derived.push(...result.derived);
       let refused: string | null = null;
       for (const level of result.levels) {
         const problem = deps.levelGuard?.(level) ?? null;
@@ -336,12 +354,14 @@ function computeBatch(
     behind:
       levels.length === 0 &&
       closes.length === 0 &&
+      derived.length === 0 &&
       rejected.length === 0 &&
       deps.alreadyPublished !== null &&
       isBehind(batch.nextOffsets, deps.alreadyPublished),
     levels,
     conflated,
     closes,
+    derived,
     rejected,
     receivedAt,
     offsets: batch.nextOffsets,
@@ -363,10 +383,17 @@ function poisonBatch(deps: PipelineDeps, batch: EventBatch, pill: RejectedRecord
     levels: [],
     conflated: [],
     closes: [],
+    derived: [],
     rejected,
     receivedAt: [],
     offsets: batch.nextOffsets,
     events: 0,
     records: batch.events.length + batch.undecodable.length,
   };
+}
+
+/** Conflation needs each index's last level time, which only a level-producing processor has. */
+function conflationOf(engine: EventProcessor, intervalMs: number): LevelConflation {
+  if (!hasLevelHistory(engine)) throw new ConflationUnsupportedError(engine.constructor.name);
+  return new LevelConflation(intervalMs, engine);
 }

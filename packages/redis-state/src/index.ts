@@ -26,4 +26,4 @@ export {
   type RedisRestartTrackerOptions,
 } from './redis-restart-tracker.js';
 export type { RedisStateStoreOptions } from './redis-state-store.js';
-export { RedisStateStore } from './redis-state-store.js';
+export { EMPTY_PROJECTION, RedisStateStore } from './redis-state-store.js';

@@ -27,12 +27,22 @@ export interface RedisStateStoreOptions {
   /** First part of every key; default `indexflow`. Tests pass a unique name. */
   readonly prefix?: string;
   readonly logger?: PipelineLogger;
+  /**
+   * The read projection of a snapshot (default: the index engine's, see projection.ts). A
+   * processor whose state has no index, symbol or FX-pair view to offer (the FX filter) passes
+   * `() => EMPTY_PROJECTION`.
+   */
+  readonly projection?: (engine: unknown, version: number) => Projection;
 }
+
+/** No projection keys: promote rewrites (and leaves) none. */
+export const EMPTY_PROJECTION: Projection = { indices: [], symbols: [], fx: [] };
 
 export class RedisStateStore implements StateStore {
   readonly keys: KeyLayout;
   private readonly redis: ScriptedRedis;
   private readonly logger: PipelineLogger | undefined;
+  private readonly project: (engine: unknown, version: number) => Projection;
   // What this instance staged last, so promote need not read back what it just wrote.
   private staged: {
     readonly version: number;
@@ -45,6 +55,7 @@ export class RedisStateStore implements StateStore {
     this.keys = createKeyLayout({ calculatorId: options.calculatorId, prefix: options.prefix });
     this.redis = defineStateScripts(options.redis);
     this.logger = options.logger;
+    this.project = options.projection ?? buildProjection;
   }
 
   async stage(snapshot: StateSnapshot): Promise<void> {
@@ -52,7 +63,7 @@ export class RedisStateStore implements StateStore {
     const encoded = encodeSnapshot(snapshot);
     // Built before anything is written: an engine JSON the projection cannot read must be refused
     // now, not at promote, when Kafka has already committed the batch and recovery would be stuck.
-    const projection = buildProjection(snapshot.engine, snapshot.version);
+    const projection = this.project(snapshot.engine, snapshot.version);
     const { committed, pending } = this.keys;
     await this.run('stage', pending, snapshot.version, () =>
       this.redis.indexflowStateStage(
@@ -166,7 +177,7 @@ export class RedisStateStore implements StateStore {
 
   private async promoteStored(pending: StoredSnapshot): Promise<void> {
     const { version, engine } = pending.snapshot;
-    await this.promoteProjection(version, pending.digest, buildProjection(engine, version));
+    await this.promoteProjection(version, pending.digest, this.project(engine, version));
   }
 
   private async promoteProjection(version: number, digest: string, projection: Projection): Promise<void> {

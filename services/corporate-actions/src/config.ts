@@ -37,6 +37,17 @@ const schema = z.object({
     .regex(/^\d+(\.\d+)?$/, 'a decimal fraction such as 0.05')
     .default('0.05'),
   SCHEDULE_CHECK_MS: positiveInt(1000),
+  /** Kafka client of the FX filter's source and sink: native (librdkafka) or kafkajs (pure JS). */
+  KAFKA_CLIENT: z.enum(['kafkajs', 'native']).default('native'),
+  /** Raw FX quotes per FX-filter batch at most, and how long a batch waits for them. */
+  FX_BATCH_SIZE: positiveInt(500),
+  FX_BATCH_WAIT_MS: positiveInt(20),
+  /** How long a raw-quote partition may be silent before it stops holding the filter's merge back. */
+  FX_IDLE_TIMEOUT_MS: positiveInt(200),
+  /** How long a raw-quote partition whose producer writes watermarks may be silent before it is stale. */
+  FX_SOURCE_STALE_MS: positiveInt(10_000),
+  /** A raw quote that crashed the FX filter this many times is dead-lettered as poison_pill. */
+  POISON_PILL_RESTARTS: z.coerce.number().int().min(2).default(3),
   HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(9465),
   HTTP_HOST: z.string().default('127.0.0.1'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

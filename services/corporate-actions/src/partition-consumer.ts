@@ -13,8 +13,7 @@ export interface PartitionConsumer {
 /**
  * Consumes partition 0 of a single-partition topic from `startOffset` (null: the earliest): the
  * service's own state says where it stopped, so the consumer seeks there on every group join.
- * Offsets are never committed by the consumer (the FX filter commits them in its transactions,
- * to `groupId` itself).
+ * Offsets are never committed: the actions register's state in Redis holds its position.
  */
 export async function startPartitionConsumer(options: {
   kafka: Kafka;

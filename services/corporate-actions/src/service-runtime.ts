@@ -9,18 +9,20 @@ import {
   topicNames,
 } from '@indexflow/kafka';
 import type { Logger } from '@indexflow/observability';
+import { EMPTY_PROJECTION, RedisRestartTracker, RedisStateStore } from '@indexflow/redis-state';
 import { SAMPLE_DIR } from '@indexflow/seed-indices';
 import { Redis } from 'ioredis';
 import { ActionService } from './action-service.js';
 import { readCalculatorEngine } from './calculator-state.js';
 import type { ServiceConfig } from './config.js';
-import { FxFilterService } from './fx-filter-service.js';
+import { createFxFilter, type FxFilter } from './fx-filter.js';
+import { createFxKafkaAdapters } from './fx-kafka-adapters.js';
 import { createServiceMetrics, type ServiceMetrics } from './service-metrics.js';
 import { ServiceStateStore } from './service-state-store.js';
 
 export interface ServiceRuntime {
   readonly actions: ActionService;
-  readonly fx: FxFilterService;
+  readonly fx: FxFilter;
   readonly metrics: ServiceMetrics;
   readonly ready: () => boolean;
   close(): Promise<void>;
@@ -83,21 +85,49 @@ export async function createServiceRuntime(
     metrics,
     onFailure,
   });
-  const fx = new FxFilterService({
+  const fxLog = log.child({ component: 'fx' });
+  const fxAdapters = createFxKafkaAdapters({
+    config,
     kafka,
     registry,
-    store,
     groupId: `${group}-fx`,
     rawTopic: topics.fxRaw,
     fxTopic: topics.fx,
     deadLetterTopic: topics.deadLetter,
+    onStale: (partition, watermark) =>
+      fxLog.warn(
+        { partition, watermark: watermark === undefined ? null : new Date(watermark).toISOString() },
+        'raw FX source stale: its producer wrote no watermark for FX_SOURCE_STALE_MS; the filter no longer waits for it',
+      ),
+    log: fxLog,
+  });
+  // The filter's own state id: its keys never meet a calculator's or the actions register's.
+  const fxStateId = `ca:${config.SERVICE_ID}:fx`;
+  const fx = createFxFilter({
     maxJump: config.FX_MAX_JUMP,
-    log: log.child({ component: 'fx' }),
+    ...fxAdapters,
+    state: new RedisStateStore({
+      redis,
+      calculatorId: fxStateId,
+      ...(prefix ? { prefix } : {}),
+      logger: fxLog,
+      projection: () => EMPTY_PROJECTION,
+    }),
+    restarts: new RedisRestartTracker({
+      redis,
+      calculatorId: fxStateId,
+      ...(prefix ? { prefix } : {}),
+      restarts: config.POISON_PILL_RESTARTS,
+    }),
     metrics,
-    onFailure,
+    log: fxLog,
+    batchSize: config.FX_BATCH_SIZE,
+    batchWaitMs: config.FX_BATCH_WAIT_MS,
   });
   await actions.start();
-  await fx.start();
+  const fxRun = fx.run();
+  // A failed run must restart the process: recovery is from Redis and Kafka's committed offsets.
+  fxRun.catch(onFailure);
   return {
     actions,
     fx,
@@ -114,7 +144,12 @@ export async function createServiceRuntime(
         }
       };
       await step('actions', () => actions.stop());
-      await step('fx', () => fx.stop());
+      await step('fx', async () => {
+        fx.stop();
+        await fxRun.catch(() => {});
+      });
+      await step('fx source', () => fxAdapters.source.close());
+      await step('fx sink', () => fxAdapters.sink.close());
       await step('redis', () => redis.quit());
     },
   };

@@ -1,11 +1,11 @@
 import type { Redis } from 'ioredis';
 
-// Where the corporate-actions & FX service keeps its state. Every key carries the hash tag
+// Where the corporate-actions service keeps its register's state (the FX filter keeps its state in
+// the pipeline's two-phase store, under the id `ca:<serviceId>:fx`; see fx-filter.ts). Every key carries the hash tag
 // `{ca:<serviceId>}`, so the Lua script that writes several of them works on Redis Cluster, and no
 // key is shared with a calculator (whose keys are tagged `{<calculatorId>}`): each key has one writer.
 //
 //   <prefix>:{ca:<id>}:register            hash  version, offset (next actions-topic offset), snapshot (JSON)
-//   <prefix>:{ca:<id>}:fx                  hash  version, offset (next fx.raw offset), snapshot (JSON)
 //   <prefix>:{ca:<id>}:adjustment:<date>   hash  record (the published IndexAdjustment, JSON)
 //   <prefix>:{ca:<id>}:proforma:<date>     hash  <indexId> → pro-forma JSON (old/new divisor, shares, prices)
 //
@@ -29,7 +29,7 @@ end
 return next
 `;
 
-export type StateName = 'register' | 'fx';
+export type StateName = 'register';
 
 export interface StoredState<T> {
   readonly version: number;

@@ -1,5 +1,6 @@
 import type { Client } from '@confluentinc/schemaregistry';
 import type { InputOffsets, LevelSink, OutputTransaction } from '@indexflow/pipeline';
+import { DerivedMessageEncoder } from '../derived-messages.js';
 import { KafkaOperationError, LevelTransactionError } from '../kafka-errors.js';
 import type { StructuredLogger } from '../kafkajs-log-bridge.js';
 import { LevelTransactionEncoder, offsetEntries } from '../level-transaction-messages.js';
@@ -27,6 +28,8 @@ export interface NativeLevelSinkOptions {
   readonly conflatedTopic?: string;
   readonly deadLetterTopic: string;
   readonly closesTopic?: string;
+  /** Where derived events and the input watermark go (see KafkaLevelSinkOptions.derivedTopic). */
+  readonly derivedTopic?: string;
   readonly transactionalId: string;
   /** Must not exceed the broker's transaction.max.timeout.ms. Default 60 000. */
   readonly transactionTimeoutMs?: number;
@@ -45,6 +48,8 @@ const TIMEOUT_MS = 30_000;
 export class NativeLevelSink implements LevelSink {
   readonly #options: NativeLevelSinkOptions;
   readonly #encoder: LevelTransactionEncoder;
+  readonly #derived: DerivedMessageEncoder | null;
+  readonly #partitionCounts = new Map<string, Promise<number>>();
   readonly #log: StructuredLogger;
   #producer: Promise<RdKafka.Producer> | undefined;
   #offsetsReader: Promise<RdKafka.KafkaConsumer> | undefined;
@@ -52,12 +57,19 @@ export class NativeLevelSink implements LevelSink {
   constructor(options: NativeLevelSinkOptions) {
     this.#options = options;
     this.#encoder = new LevelTransactionEncoder(options.registry, options, options.levelRecord);
+    this.#derived =
+      options.derivedTopic === undefined
+        ? null
+        : new DerivedMessageEncoder(options.registry, options.derivedTopic, (topic) =>
+            this.#partitionCount(topic),
+          );
     this.#log = options.logger;
   }
 
   async commit(transaction: OutputTransaction, staged?: Promise<void>): Promise<void> {
     const { transactionalId } = this.#options;
     const topicMessages = await this.#encoder.messages(transaction);
+    if (this.#derived !== null) topicMessages.push(...(await this.#derived.messages(transaction)));
     const offsets = offsetEntries(transaction.offsets);
     if (topicMessages.length === 0 && offsets.length === 0) return;
     const producer = await this.#connectedProducer();
@@ -225,6 +237,23 @@ export class NativeLevelSink implements LevelSink {
       });
     }
     return this.#offsetsReader;
+  }
+
+  /** Partitions of an output topic, asked once (a watermark goes to each of them). */
+  #partitionCount(topic: string): Promise<number> {
+    let count = this.#partitionCounts.get(topic);
+    if (count === undefined) {
+      count = (async () => {
+        const reader = await this.#connectedOffsetsReader();
+        const metadata = await viaCallback<RdKafka.Metadata>('fetch metadata', topic, (done) =>
+          reader.getMetadata({ topic, timeout: TIMEOUT_MS }, done),
+        );
+        return metadata.topics.find((t) => t.name === topic)?.partitions.length ?? 0;
+      })();
+      count.catch(() => this.#partitionCounts.delete(topic));
+      this.#partitionCounts.set(topic, count);
+    }
+    return count;
   }
 
   async #inputPartitions(reader: RdKafka.KafkaConsumer): Promise<RdKafka.TopicPartition[]> {

@@ -52,7 +52,8 @@ export async function produceAll(
       const value = message.value === null ? null : asBuffer(message.value);
       await produceOne(producer, [
         topic,
-        null,
+        // An explicit partition (a watermark for each one); otherwise the key's partition.
+        message.partition ?? null,
         value,
         message.key ?? null,
         null,

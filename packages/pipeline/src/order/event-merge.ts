@@ -1,5 +1,6 @@
 import { compareEvents, eventSubject, kindRank } from '@indexflow/index-engine';
-import type { InputOffsets, RejectedRecord, SourcedEvent } from '../ports.js';
+import type { InputOffsets, InputWatermark, RejectedRecord, SourcedEvent } from '../ports.js';
+import { PassedWatermarks } from './passed-watermarks.js';
 
 /**
  * How the source orders events across partitions. `canonical`: the watermark merge below, the
@@ -154,6 +155,7 @@ export class EventMerge {
   readonly #roundsByNode = new Map<string, number>();
   #arrivals = 0;
   #watermarksSeen = false;
+  readonly #passed = new PassedWatermarks();
 
   constructor(options: EventMergeOptions) {
     this.#options = options;
@@ -196,6 +198,7 @@ export class EventMerge {
       // Revoked: whoever owns it now resumes at the first record this instance did not release.
       state.assigned = false;
       state.position = this.#firstUnreleased(state);
+      this.#passed.forget(state.key);
       state.queue.length = 0;
       state.head = 0;
     }
@@ -231,6 +234,7 @@ export class EventMerge {
       if (entry.watermark !== undefined) {
         if (!this.#watermarksSeen) this.#firstWatermark(now);
         this.#acceptWatermark(state, entry.watermark);
+        this.#passed.received(key, entry.offset, entry.watermark);
         state.position = entry.offset + 1n;
         continue;
       }
@@ -307,6 +311,20 @@ export class EventMerge {
     for (const state of this.#partitions.values())
       offsets[state.key] = this.#firstUnreleased(state).toString();
     return offsets;
+  }
+
+  /**
+   * How far the released output has carried the input's watermark records: the lowest watermark
+   * passed over the assigned progress partitions (scheduled ones promise nothing about time), or
+   * undefined until each has passed one.
+   */
+  inputWatermark(): InputWatermark | undefined {
+    const progress = [];
+    for (const state of this.#partitions.values()) {
+      if (!state.assigned || state.scheduled) continue;
+      progress.push({ key: state.key, firstUnreleased: this.#firstUnreleased(state), final: state.final });
+    }
+    return this.#passed.inputWatermark(progress);
   }
 
   /**

@@ -27,7 +27,7 @@ export class MergeWaiter {
       const now = this.#now();
       if (state.held()) {
         if (now >= deadline || state.closed())
-          return { events: [], undecodable: [], nextOffsets: merge.nextOffsets() };
+          return withWatermark(merge, { events: [], undecodable: [], nextOffsets: merge.nextOffsets() });
         await this.#sleep(deadline - now);
         continue;
       }
@@ -39,11 +39,11 @@ export class MergeWaiter {
         now >= deadline ||
         state.closed()
       ) {
-        return {
+        return withWatermark(merge, {
           events: released.events,
           undecodable: released.undecodable,
           nextOffsets: merge.nextOffsets(),
-        };
+        });
       }
       const idleAt = merge.nextIdleAt(now);
       await this.#sleep(Math.min(deadline, idleAt ?? deadline) - now);
@@ -70,4 +70,10 @@ export class MergeWaiter {
       };
     });
   }
+}
+
+/** The batch with the merge's input watermark after it, when the input has stated one. */
+function withWatermark(merge: EventMerge, batch: EventBatch): EventBatch {
+  const watermark = merge.inputWatermark();
+  return watermark === undefined ? batch : { ...batch, watermark };
 }
