@@ -1,3 +1,4 @@
+import { DEFAULT_KAFKA_CLIENT, KAFKA_CLIENT_NAMES } from '@indexflow/kafka';
 import { z } from 'zod';
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
@@ -38,7 +39,7 @@ const schema = z.object({
     .default('0.05'),
   SCHEDULE_CHECK_MS: positiveInt(1000),
   /** Kafka client of the FX filter's source and sink: native (librdkafka) or kafkajs (pure JS). */
-  KAFKA_CLIENT: z.enum(['kafkajs', 'native']).default('native'),
+  KAFKA_CLIENT: z.enum(KAFKA_CLIENT_NAMES).default(DEFAULT_KAFKA_CLIENT),
   /** Raw FX quotes per FX-filter batch at most, and how long a batch waits for them. */
   FX_BATCH_SIZE: positiveInt(500),
   FX_BATCH_WAIT_MS: positiveInt(20),
