@@ -62,6 +62,14 @@ export {
   KafkaLevelSink,
   type KafkaLevelSinkOptions,
 } from './kafka-level-sink.js';
+export {
+  KAFKA_SASL_MECHANISMS,
+  KAFKA_SECURITY_PROTOCOLS,
+  type KafkaSecurity,
+  KafkaSecurityConfigError,
+  kafkaSecurityFromEnv,
+  kafkaSecurityProblem,
+} from './kafka-security.js';
 export { createKafkajsLogCreator, type StructuredLogger } from './kafkajs-log-bridge.js';
 export { kafkajsRecordProducer, type TransactionalProducerOptions } from './kafkajs-record-producer.js';
 export { createLevelSizeGuard, encodedBytes, MAX_LEVEL_RECORD_BYTES } from './level-size-guard.js';

@@ -12,10 +12,27 @@ export interface SchemaRegistryClientOptions {
   readonly cacheLatestTtlSecs?: number;
 }
 
-/** Returns a Schema Registry client for `url`. */
+/**
+ * The URL without its user info, and that user info as basic-auth credentials: a registry that
+ * wants a password takes it as `https://user:password@host/…`, and the password then never
+ * reaches a log line that prints the base URL.
+ */
+export function splitRegistryUrl(url: string): { baseUrl: string; userInfo?: string } {
+  if (url.startsWith('mock://')) return { baseUrl: url };
+  const parsed = new URL(url);
+  if (parsed.username === '' && parsed.password === '') return { baseUrl: url };
+  const userInfo = `${decodeURIComponent(parsed.username)}:${decodeURIComponent(parsed.password)}`;
+  parsed.username = '';
+  parsed.password = '';
+  return { baseUrl: parsed.toString().replace(/\/$/, ''), userInfo };
+}
+
+/** Returns a Schema Registry client for `url` (basic auth from its user info, if any). */
 export function createSchemaRegistryClient(options: SchemaRegistryClientOptions): Client {
+  const { baseUrl, userInfo } = splitRegistryUrl(options.url);
   return SchemaRegistryClient.newClient({
-    baseURLs: [options.url],
+    baseURLs: [baseUrl],
+    ...(userInfo === undefined ? {} : { basicAuthCredentials: { credentialsSource: 'USER_INFO', userInfo } }),
     ...(options.maxRetries === undefined ? {} : { maxRetries: options.maxRetries }),
     ...(options.cacheLatestTtlSecs === undefined ? {} : { cacheLatestTtlSecs: options.cacheLatestTtlSecs }),
   });

@@ -1,3 +1,4 @@
+export { shownConfigValue } from './config-value.js';
 export type { OpsServer } from './ops-server.js';
 export { startOpsServer } from './ops-server.js';
 export type { Logger } from './root-logger.js';

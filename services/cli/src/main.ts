@@ -1,7 +1,11 @@
 #!/usr/bin/env node
 import { DatasetError } from '@indexflow/dataset-files';
 import { IndexDefinitionError } from '@indexflow/index-engine';
-import { NativeClientUnavailableError, UnknownKafkaClientError } from '@indexflow/kafka';
+import {
+  KafkaSecurityConfigError,
+  NativeClientUnavailableError,
+  UnknownKafkaClientError,
+} from '@indexflow/kafka';
 import { Command } from 'commander';
 import { registerActionsCommand } from './commands/actions-command.js';
 import { registerAdminCommand } from './commands/admin-command.js';
@@ -41,7 +45,8 @@ program.parseAsync(process.argv).catch((error: unknown) => {
     error instanceof DatasetError ||
     error instanceof IndexDefinitionError ||
     error instanceof NativeClientUnavailableError ||
-    error instanceof UnknownKafkaClientError
+    error instanceof UnknownKafkaClientError ||
+    error instanceof KafkaSecurityConfigError
   ) {
     process.stderr.write(`indexflow: ${error.message}\n`);
     process.exitCode = 2;

@@ -1,4 +1,5 @@
-import { DEFAULT_KAFKA_CLIENT, KAFKA_CLIENT_NAMES } from '@indexflow/kafka';
+import { DEFAULT_KAFKA_CLIENT, KAFKA_CLIENT_NAMES, kafkaSecurityProblem } from '@indexflow/kafka';
+import { shownConfigValue } from '@indexflow/observability';
 import { z } from 'zod';
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
@@ -66,14 +67,14 @@ export class ConfigError extends Error {
 
 export function loadConfig(env: Record<string, string | undefined>): ServiceConfig {
   const result = schema.safeParse(env);
-  if (!result.success) {
-    throw new ConfigError(
-      result.error.issues.map((issue) => {
+  const problems = result.success
+    ? []
+    : result.error.issues.map((issue) => {
         const key = String(issue.path[0]);
-        const value = env[key];
-        return `${key}: ${issue.message} (${value === undefined ? 'missing' : `was ${JSON.stringify(value)}`})`;
-      }),
-    );
-  }
+        return `${key}: ${issue.message} (${shownConfigValue(key, env[key])})`;
+      });
+  const kafkaSecurity = kafkaSecurityProblem(env);
+  if (kafkaSecurity !== null) problems.push(kafkaSecurity);
+  if (!result.success || problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(result.data);
 }

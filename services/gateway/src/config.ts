@@ -1,4 +1,5 @@
-import { DEFAULT_KAFKA_CLIENT, KAFKA_CLIENT_NAMES } from '@indexflow/kafka';
+import { DEFAULT_KAFKA_CLIENT, KAFKA_CLIENT_NAMES, kafkaSecurityProblem } from '@indexflow/kafka';
+import { shownConfigValue } from '@indexflow/observability';
 import { z } from 'zod';
 import type { DeskConfig } from './entitlements.js';
 
@@ -140,6 +141,11 @@ function crossKeyProblems(env: Record<string, string | undefined>): { key: strin
           'holds the published development API key; issue new keys, or set ALLOW_DEVELOPMENT_SECRETS=true for a local run',
       });
   }
+  const kafkaSecurity = kafkaSecurityProblem(env);
+  if (kafkaSecurity !== null) {
+    const [key, ...rest] = kafkaSecurity.split(': ');
+    problems.push({ key: key!, message: rest.join(': ') });
+  }
   if (!open && Array.isArray(desks) && desks.length === 0) {
     problems.push({
       key: 'GATEWAY_DESKS',
@@ -159,17 +165,6 @@ export class ConfigError extends Error {
   }
 }
 
-const SECRET = /PASSWORD|SECRET|TOKEN|KEY/;
-
-/** A URL's user and password, wherever one appears in a value (REDIS_URL=redis://:pw@host). */
-const USER_INFO = /(\b[a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/gi;
-
-function shown(key: string, value: unknown): string {
-  if (value === undefined) return 'missing';
-  if (SECRET.test(key) || key === 'GATEWAY_DESKS') return 'was set (hidden)';
-  return `was ${JSON.stringify(String(value).replace(USER_INFO, '$1***@').slice(0, 200))}`;
-}
-
 export function loadConfig(env: Record<string, string | undefined>): GatewayConfig {
   const result = schema.safeParse(env);
   const problems = [
@@ -179,7 +174,9 @@ export function loadConfig(env: Record<string, string | undefined>): GatewayConf
     ...crossKeyProblems(env),
   ];
   if (problems.length > 0 || !result.success) {
-    throw new ConfigError(problems.map(({ key, message }) => `${key}: ${message} (${shown(key, env[key])})`));
+    throw new ConfigError(
+      problems.map(({ key, message }) => `${key}: ${message} (${shownConfigValue(key, env[key])})`),
+    );
   }
   return Object.freeze(result.data);
 }

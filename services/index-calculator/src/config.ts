@@ -1,4 +1,5 @@
-import { DEFAULT_KAFKA_CLIENT, KAFKA_CLIENT_NAMES } from '@indexflow/kafka';
+import { DEFAULT_KAFKA_CLIENT, KAFKA_CLIENT_NAMES, kafkaSecurityProblem } from '@indexflow/kafka';
+import { shownConfigValue } from '@indexflow/observability';
 import { z } from 'zod';
 import { parseShardListing, ShardPlanError } from './shard-plan.js';
 
@@ -62,20 +63,13 @@ export class ConfigError extends Error {
   }
 }
 
-const SECRET = /PASSWORD|SECRET|TOKEN/;
-
-function shown(key: string, value: unknown): string {
-  if (value === undefined) return 'missing';
-  return SECRET.test(key) ? 'was set (hidden)' : `was ${JSON.stringify(value)}`;
-}
-
 export function loadConfig(env: Record<string, string | undefined>): CalculatorConfig {
   const result = schema.safeParse(env);
   const problems = result.success
     ? []
     : result.error.issues.map((issue) => {
         const key = String(issue.path[0]);
-        return `${key}: ${issue.message} (${shown(key, env[key])})`;
+        return `${key}: ${issue.message} (${shownConfigValue(key, env[key])})`;
       });
   // Checked against the raw SHARDS too, so a bad listing is reported beside any other bad key.
   const shards = Number(env.SHARDS ?? 1);
@@ -87,6 +81,8 @@ export function loadConfig(env: Record<string, string | undefined>): CalculatorC
       problems.push(`SHARD_INDICES: ${error.message}`);
     }
   }
+  const kafkaSecurity = kafkaSecurityProblem(env);
+  if (kafkaSecurity !== null) problems.push(kafkaSecurity);
   if (!result.success || problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(result.data);
 }

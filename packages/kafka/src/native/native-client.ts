@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import type * as RdKafka from '@confluentinc/kafka-javascript';
 import { KafkaAdapterError, KafkaOperationError } from '../kafka-errors.js';
+import { nativeSecurity, processKafkaSecurity } from '../kafka-security.js';
 
 export type NativeKafka = typeof RdKafka;
 export type { RdKafka };
@@ -78,9 +79,13 @@ export function viaCallback<T = void>(
   });
 }
 
-/** Base configuration of every native client: brokers and a client id. */
+/** Base configuration of every native client: brokers, a client id and this process's TLS/SASL. */
 export function baseConfig(brokers: readonly string[], clientId: string): Record<string, string> {
-  return { 'metadata.broker.list': brokers.join(','), 'client.id': clientId };
+  return {
+    'metadata.broker.list': brokers.join(','),
+    'client.id': clientId,
+    ...nativeSecurity(processKafkaSecurity()),
+  };
 }
 
 /** Connects a native client (producer or consumer); the promise settles on `ready` or the error. */
