@@ -1,4 +1,5 @@
 export { LevelConflation } from './level-conflation.js';
+export { NoRecoveryStateStore } from './no-recovery-state-store.js';
 export { canonicalOffsets, isBefore, isBehind, sameOffsets } from './offsets.js';
 export {
   cutDetail,

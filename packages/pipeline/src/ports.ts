@@ -20,6 +20,13 @@ export interface RejectedRecord {
   readonly value: Buffer | null;
   readonly reason: string;
   readonly detail: string;
+  /**
+   * The event refused, when the record was decoded (absent for an undecodable one). Dead letters
+   * never carry it; a file sink reports its position (file and line) from it.
+   */
+  readonly event?: IndexEvent;
+  /** Which action of a multi-action event the engine refused (`Rejection.actionIndex`). */
+  readonly actionIndex?: number;
 }
 
 /** An event decoded from one input record, with where it came from. */

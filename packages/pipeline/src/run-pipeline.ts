@@ -326,6 +326,8 @@ function computeBatch(
           value: sourced.value,
           reason: rejection.reason,
           detail: rejection.detail,
+          event: sourced.event,
+          ...(rejection.actionIndex === undefined ? {} : { actionIndex: rejection.actionIndex }),
         });
       }
       if (refused !== null)
