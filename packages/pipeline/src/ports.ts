@@ -110,6 +110,11 @@ export interface StateSnapshot {
  * returns the committed snapshot. Kafka's transaction is the single decider.
  */
 export interface StateStore {
+  /**
+   * False for a store that keeps nothing (a run that never resumes, such as the offline replay):
+   * the pipeline then takes no engine snapshot and stages `engine: null`. Absent: true.
+   */
+  readonly keepsSnapshots?: boolean;
   stage(snapshot: StateSnapshot): Promise<void>;
   promote(version: number): Promise<void>;
   recover(kafkaOffsets: InputOffsets | null): Promise<StateSnapshot | null>;
