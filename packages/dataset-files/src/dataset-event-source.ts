@@ -29,9 +29,11 @@ export class DatasetResumeError extends Error {
   }
 }
 
+const NONE: readonly RejectedRecord[] = [];
+
 /** Events read, and what was reported while reading them, waiting for the next batch. */
 interface Held {
-  readonly issues: RejectedRecord[];
+  readonly issues: readonly RejectedRecord[];
   readonly event: SourcedEvent | null;
 }
 
@@ -112,7 +114,7 @@ export class DatasetEventSource implements EventSource {
           ? null
           : this.#sourced(event);
       if (sourced === null) this.#ended = true;
-      const issues = this.#reported.splice(0, this.#reported.length);
+      const issues = this.#reported.length === 0 ? NONE : this.#reported.splice(0, this.#reported.length);
       if (issues.length > 0 && events.length > 0) {
         this.#held = { issues, event: sourced };
         break;

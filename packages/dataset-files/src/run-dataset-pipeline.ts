@@ -4,10 +4,12 @@ import type { DatasetEventSource } from './dataset-event-source.js';
 import type { DatasetLevelSink } from './dataset-level-sink.js';
 
 /**
- * Events per batch. A dataset is read synchronously, so a batch is cut only where a bad row was
- * reported or at this size; large, so the run takes few engine snapshots (one per commit).
+ * Events per batch. Small on purpose: a batch's levels live until its commit, and measured on a
+ * 434,000-tick replay, 1,024 events per batch cost +40 % CPU and 8,192 +75 % over the old
+ * one-event loop (the levels outlive young-generation collections), 128 about +6 %. The state
+ * store takes no snapshots (NoRecoveryStateStore), so small batches cost no engine snapshots.
  */
-export const DATASET_BATCH_SIZE = 8192;
+export const DATASET_BATCH_SIZE = 128;
 
 const SILENT = { info() {}, warn() {} };
 
