@@ -103,7 +103,7 @@ console.log(
 
 const replayDir = writeReplayDataset(seedDefinitions, makeTicks(seedSymbols, REPLAY_TICKS, 3, START));
 let rows = 0;
-const summary = replayDataset(replayDir, {
+const summary = await replayDataset(replayDir, {
   onLevel: () => {
     rows += 1;
   },

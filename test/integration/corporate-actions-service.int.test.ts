@@ -48,11 +48,11 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const startCalculator = trackedCalculators();
 const startService = trackedCorporateActions();
 
-function offline(dir: string) {
+async function offline(dir: string) {
   const rows: string[] = [];
   const stale = new Set<string>();
   const fx = new Map<string, FxObservationRecord | null>();
-  replayDataset(dir, {
+  await replayDataset(dir, {
     onLevel: (level) => {
       rows.push(formatLevelRow(level));
       fx.set(`${level.indexId}#${level.sequence}`, levelToRecord(level).fxObservation);
@@ -66,9 +66,9 @@ function offline(dir: string) {
 
 const nextDayStart = (day: string) => shanghaiMidnight(day)! + 86_400_000;
 
-describe('corporate-actions & FX service: three days through the running services', () => {
+describe('corporate-actions & FX service: three days through the running services', async () => {
   const scenario = buildScenarioDataset();
-  const expected = offline(scenario.dir);
+  const expected = await offline(scenario.dir);
   const readers: TopicReader<unknown>[] = [];
   afterAll(async () => {
     for (const reader of readers) await reader.stop();

@@ -10,7 +10,7 @@ import { offlineRows } from './support/calculator-environment.js';
 const EMBEDDED = fileURLToPath(new URL('../../services/embedded/src/main.ts', import.meta.url));
 
 describe('pnpm start with KAFKA_BROKERS, SCHEMA_REGISTRY_URL and REDIS_URL set', () => {
-  it('runs the simulated day through the real calculator and Kafka, and reads back the offline levels', () => {
+  it('runs the simulated day through the real calculator and Kafka, and reads back the offline levels', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'indexflow-embedded-real-'));
     const out = join(dir, 'levels.csv');
     const dataset = join(dir, 'dataset');
@@ -46,7 +46,7 @@ describe('pnpm start with KAFKA_BROKERS, SCHEMA_REGISTRY_URL and REDIS_URL set',
     );
     expect(run.status, run.stderr).toBe(0);
     expect(run.stderr).toContain('on real services');
-    const expected = offlineRows(dataset);
+    const expected = await offlineRows(dataset);
     expect(expected.length).toBeGreaterThan(1000);
     const written = readFileSync(out, 'utf8').trim().split('\n');
     expect(written.slice(1)).toEqual(expected);

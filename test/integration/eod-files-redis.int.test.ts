@@ -34,9 +34,9 @@ afterAll(async () => {
 });
 
 describe('end-of-day files on the Redis close history', () => {
-  it('backfills from closing prices, then stats --index and eod export --opening read the same closes', () => {
+  it('backfills from closing prices, then stats --index and eod export --opening read the same closes', async () => {
     const replayed: OfficialClose[] = [];
-    replayDataset(SAMPLE_DIR, { onLevel: () => {}, onClose: (c) => replayed.push(c) });
+    await replayDataset(SAMPLE_DIR, { onLevel: () => {}, onClose: (c) => replayed.push(c) });
     const prices = new Map(
       replayed.flatMap((c) => c.constituents.map((k) => [`${c.tradingDate},${k.symbol}`, k.price])),
     );

@@ -78,7 +78,7 @@ function expectDeadLetters(
 /** Runs the calculator over the sample day with `hostile` records before and between its ticks. */
 async function runWithHostileInput(corpus: (env: CalculatorEnvironment) => Promise<HostileRecord[]>) {
   const datasetDir = makeDataset('sample');
-  const expected = offlineRows(datasetDir);
+  const expected = await offlineRows(datasetDir);
   const environment = await prepareEnvironment({ ...serviceEndpoints(), datasetDir });
   const levels = await readLevels(environment, environment.topics.indexLevels);
   const letters = await new TopicReader<unknown>(

@@ -29,7 +29,7 @@ function expectGapFree(rows: string[]) {
 describe('index-calculator crash safety on real Kafka, Apicurio and Redis', () => {
   it('survives three SIGKILLs at random points of a ~200,000-tick day: no gap, no duplicate, same levels; the fast topic repeats only identical levels', async () => {
     const datasetDir = makeDataset('simulated-day');
-    const expected = offlineRows(datasetDir);
+    const expected = await offlineRows(datasetDir);
     const environment = await prepareEnvironment({ ...endpoints(), datasetDir });
     const ticks = await produce(environment, datasetDir);
     expect(ticks).toBeGreaterThan(150_000);
@@ -71,7 +71,7 @@ describe('index-calculator crash safety on real Kafka, Apicurio and Redis', () =
 
   it('rebuilds its state when Redis loses it mid-run, and still publishes the offline levels exactly once', async () => {
     const datasetDir = makeDataset('sample');
-    const expected = offlineRows(datasetDir);
+    const expected = await offlineRows(datasetDir);
     const environment = await prepareEnvironment({ ...endpoints(), datasetDir });
     await produce(environment, datasetDir);
     const reader = await readLevels(environment, environment.topics.indexLevels);

@@ -40,7 +40,7 @@ function expectGapFree(rows: string[]) {
  */
 async function runThroughRedisRestart(appendOnly: boolean) {
   const datasetDir = makeDataset('sample');
-  const expected = offlineRows(datasetDir);
+  const expected = await offlineRows(datasetDir);
   const redis = await PrivateRedis.start({ appendOnly });
   servers.push(redis);
   const environment = await prepareEnvironment({ ...serviceEndpoints(), redisUrl: redis.url, datasetDir });

@@ -56,7 +56,7 @@ async function produceGarbage(environment: CalculatorEnvironment): Promise<void>
 describe('sharded index-calculator on real Kafka, Apicurio and Redis', () => {
   it('three instances share 12 shards; one SIGKILLed mid-stream: levels equal the offline replay, no gap, no duplicate', async () => {
     const datasetDir = makeDataset('sample');
-    const expected = offlineRows(datasetDir);
+    const expected = await offlineRows(datasetDir);
     const environment = await prepareEnvironment({ ...serviceEndpoints(), datasetDir });
     // Everything is in the topics before the instances start, as in the single calculator's
     // crash tests: input produced while a caught-up calculator idles would interleave partitions

@@ -18,7 +18,7 @@ const start = trackedCalculators();
 describe('index-calculator on real Kafka, Apicurio and Redis', () => {
   it('publishes, byte for byte, the levels the offline replay computes for the same dataset', async () => {
     const datasetDir = makeDataset('sample');
-    const expected = offlineRows(datasetDir);
+    const expected = await offlineRows(datasetDir);
     const environment = await prepareEnvironment({ ...endpoints(), datasetDir });
     await produce(environment, datasetDir);
     const reader = await readLevels(environment, environment.topics.indexLevels);
@@ -51,7 +51,7 @@ describe('index-calculator with bad input', () => {
   it('dead-letters garbage, wrong-schema, non-positive, malformed and unknown-symbol records, counts them, and keeps the clean levels', async () => {
     const { createAvroSerdes } = await import('@indexflow/kafka');
     const datasetDir = makeDataset('sample');
-    const expected = offlineRows(datasetDir);
+    const expected = await offlineRows(datasetDir);
     const environment = await prepareEnvironment({ ...endpoints(), datasetDir });
     const t0 = Date.parse('2025-03-20T09:25:00+08:00');
     const tickSerdes = createAvroSerdes<import('@indexflow/kafka').MarketTickRecord>(

@@ -400,7 +400,7 @@ describe.each(KAFKA_CLIENTS)('Kafka client contract: %s', (client: KafkaClientNa
 
   it('publishes every level exactly once, in order per index, across a SIGKILL of the calculator', async () => {
     const datasetDir = makeDataset('simulated-day');
-    const expected = offlineRows(datasetDir);
+    const expected = await offlineRows(datasetDir);
     const environment = await prepareEnvironment({ ...serviceEndpoints(), datasetDir });
     await produce(environment, datasetDir);
     const reader = await readLevels(environment, environment.topics.indexLevels);

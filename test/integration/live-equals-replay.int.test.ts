@@ -36,9 +36,9 @@ const FIRST_DAY = SCENARIO_DAYS[0];
 const dayStart = (day: string) => new Date(shanghaiMidnight(day)!).toISOString();
 const dayEnd = (day: string) => new Date(shanghaiMidnight(day)! + 86_400_000).toISOString();
 
-function offlineRows(dir: string): string[] {
+async function offlineRows(dir: string): Promise<string[]> {
   const rows: string[] = [];
-  replayDataset(dir, { onLevel: (level) => rows.push(formatLevelRow(level)) });
+  await replayDataset(dir, { onLevel: (level) => rows.push(formatLevelRow(level)) });
   return sortRows(rows);
 }
 
@@ -161,9 +161,9 @@ function firstMismatch(live: string[], expected: string[]): string {
   return at < 0 ? 'no mismatch' : `first mismatch at ${at}: live ${live[at]} vs offline ${expected[at]}`;
 }
 
-describe('live equals replay: history replayed into running services, by the README procedure', () => {
+describe('live equals replay: history replayed into running services, by the README procedure', async () => {
   const scenario = buildScenarioDataset();
-  const expected = offlineRows(scenario.dir);
+  const expected = await offlineRows(scenario.dir);
 
   it('has levels on every day and a level for every applied action (the comparison is not vacuous)', () => {
     for (const day of SCENARIO_DAYS) expect(expected.some((row) => row.startsWith(day))).toBe(true);
@@ -189,12 +189,12 @@ describe('live equals replay: history replayed into running services, by the REA
   }, 240_000);
 });
 
-describe('live equals replay: a rebalance whose new member trades before its add', () => {
+describe('live equals replay: a rebalance whose new member trades before its add', async () => {
   const scenario = buildScenarioDataset({ preAddTrading: true });
-  const expected = offlineRows(scenario.dir);
+  const expected = await offlineRows(scenario.dir);
 
-  it('adds the member at its last kept price, offline (the comparison is not vacuous)', () => {
-    const summary = replayDataset(scenario.dir, { onLevel: () => {} });
+  it('adds the member at its last kept price, offline (the comparison is not vacuous)', async () => {
+    const summary = await replayDataset(scenario.dir, { onLevel: () => {} });
     expect(summary.rejectedByReason).toEqual({});
     expect(expected.some((row) => row.startsWith('2025-03-26') && row.endsWith(',tick,9618.HK'))).toBe(true);
     expect(expected.some((row) => row.startsWith('2025-03-25') && row.endsWith(',tick,9618.HK'))).toBe(false);
@@ -209,12 +209,12 @@ describe('live equals replay: a rebalance whose new member trades before its add
   }, 240_000);
 });
 
-describe('live equals replay: a dataset with bad rows among the good ones', () => {
+describe('live equals replay: a dataset with bad rows among the good ones', async () => {
   const scenario = buildScenarioDataset({ badRows: true });
-  const expected = offlineRows(scenario.dir);
+  const expected = await offlineRows(scenario.dir);
 
-  it('refuses every kind of bad row offline (the comparison is not vacuous)', () => {
-    const summary = replayDataset(scenario.dir, { onLevel: () => {} });
+  it('refuses every kind of bad row offline (the comparison is not vacuous)', async () => {
+    const summary = await replayDataset(scenario.dir, { onLevel: () => {} });
     expect(Object.keys(summary.rejectedByReason).sort()).toEqual([
       'duplicate_sequence',
       'malformed_price',

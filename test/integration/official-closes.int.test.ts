@@ -56,7 +56,7 @@ describe('official closes on real Kafka, Apicurio and Redis', () => {
     const datasetDir = twoSimulatedDays();
     const levels: IndexLevel[] = [];
     const offline: OfficialClose[] = [];
-    replayDataset(datasetDir, {
+    await replayDataset(datasetDir, {
       onLevel: (level) => levels.push(level),
       onClose: (close) => offline.push(close),
       engine: { rejectUnknownSymbols: true },

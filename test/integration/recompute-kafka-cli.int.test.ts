@@ -36,7 +36,7 @@ describe('indexflow recompute on real Kafka and Apicurio', () => {
     await produce(environment, datasetDir);
 
     const expected: IndexLevel[] = [];
-    replayDataset(datasetDir, {
+    await replayDataset(datasetDir, {
       onLevel: (level) => {
         const inWindow = level.eventTime >= Date.parse(FROM) && level.eventTime < Date.parse(TO);
         if (inWindow && INDICES.includes(level.indexId)) expected.push(level);

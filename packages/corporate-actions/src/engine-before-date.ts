@@ -1,4 +1,9 @@
-import { datasetEvents, readIndexDefinitions } from '@indexflow/dataset-files';
+import {
+  DatasetEventSource,
+  DatasetLevelSink,
+  readIndexDefinitions,
+  runDatasetPipeline,
+} from '@indexflow/dataset-files';
 import {
   createIndexEngine,
   type EngineOptions,
@@ -9,19 +14,17 @@ import { adjustmentEventTime } from './adjustment-time.js';
 
 /**
  * The engine state at the last event before 00:00 Asia/Shanghai of `date`: the previous close,
- * with every earlier action applied. Replays the dataset with the same engine as everywhere else.
+ * with every earlier action applied. Replays the dataset up to there through the same pipeline and
+ * engine as everywhere else; its levels and reports are not needed.
  */
-export function engineBeforeDate(
+export async function engineBeforeDate(
   datasetDir: string,
   date: string,
   options: EngineOptions = {},
-): { definitions: IndexDefinition[]; engine: IndexEngine } {
+): Promise<{ definitions: IndexDefinition[]; engine: IndexEngine }> {
   const definitions = readIndexDefinitions(datasetDir);
   const engine = createIndexEngine(definitions, options);
-  const cutoff = adjustmentEventTime(date);
-  for (const event of datasetEvents(datasetDir, () => {})) {
-    if (event.eventTime >= cutoff) break;
-    engine.apply(event);
-  }
+  const source = new DatasetEventSource(datasetDir, { before: adjustmentEventTime(date) });
+  await runDatasetPipeline(engine, source, new DatasetLevelSink({ onLevel: () => {} }));
   return { definitions, engine };
 }

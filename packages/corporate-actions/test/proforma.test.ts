@@ -7,14 +7,14 @@ import { computeProforma, proformaChanges } from '../src/proforma.js';
 
 const DATE = '2025-03-21';
 
-describe('computeProforma on the bundled sample (bonus 0.4 on 300017.SZ, dividend on 600050.SH)', () => {
-  const { definitions, engine } = engineBeforeDate(SAMPLE_DIR, DATE);
+describe('computeProforma on the bundled sample (bonus 0.4 on 300017.SZ, dividend on 600050.SH)', async () => {
+  const { definitions, engine } = await engineBeforeDate(SAMPLE_DIR, DATE);
   const adjustment = readActions(SAMPLE_DIR, () => {}).find((a) => a.effectiveDate === DATE)!;
   const proformas = computeProforma(definitions, engine, adjustment);
 
-  it('gives the divisor the replay then uses, for every index', () => {
+  it('gives the divisor the replay then uses, for every index', async () => {
     const adjustmentLevels = new Map<string, IndexLevel>();
-    replayDataset(SAMPLE_DIR, {
+    await replayDataset(SAMPLE_DIR, {
       onLevel: (level) => {
         if (level.trigger === 'index-adjustment') adjustmentLevels.set(level.indexId, level);
       },

@@ -1,7 +1,11 @@
 export { CLOSES_CSV_HEADER, ClosesFileWriter, formatCloseRow } from './closes-file-writer.js';
 export { csvField, csvRow } from './csv-field.js';
 export { splitCsvLine } from './csv-line.js';
+export type { DatasetEventSourceOptions } from './dataset-event-source.js';
+export { DatasetEventSource, DatasetResumeError } from './dataset-event-source.js';
 export { datasetEvents } from './dataset-events.js';
+export type { DatasetLevelSinkOptions } from './dataset-level-sink.js';
+export { DatasetLevelSink, issueOf } from './dataset-level-sink.js';
 export type { DatasetIssue } from './dataset-report.js';
 export { DatasetError, formatIssue, IndexFileError } from './dataset-report.js';
 export { filterFxEvents } from './filter-fx-events.js';
@@ -13,6 +17,7 @@ export { parseIndexDefinition, readIndexDefinitions, validateIndexDefinition } f
 export { DEFAULT_FX_SOURCE, readFxRates, readTicks } from './read-market-events.js';
 export type { ReplayOptions, ReplaySummary } from './replay-dataset.js';
 export { replayDataset } from './replay-dataset.js';
+export { DATASET_BATCH_SIZE, runDatasetPipeline } from './run-dataset-pipeline.js';
 export { TimeSequencer } from './time-sequence.js';
 export {
   EARLIEST_TIME,

@@ -3,10 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { type DatasetIssue, formatLevelRow, replayDataset } from '../src/index.js';
 import { TV_INDEX, writeDataset } from './dataset-builder.js';
 
-function replay(dir: string) {
+async function replay(dir: string) {
   const rows: string[] = [];
   const issues: DatasetIssue[] = [];
-  const summary = replayDataset(dir, {
+  const summary = await replayDataset(dir, {
     onLevel: (l) => rows.push(formatLevelRow(l)),
     onIssue: (i) => issues.push(i),
   });
@@ -28,8 +28,8 @@ const TV_TICKS = [
 const TV_FX = ['ts,pair,rate', '2025-01-06T09:00:00+08:00,HKDCNY,0.9200'];
 
 describe('offline replay of the public dataset format', () => {
-  it('reproduces TV1 → TV2 and writes ISO UTC timestamps with fixed decimals', () => {
-    const { rows, issues } = replay(writeDataset({ indices: [TV_INDEX], ticks: TV_TICKS, fx: TV_FX }));
+  it('reproduces TV1 → TV2 and writes ISO UTC timestamps with fixed decimals', async () => {
+    const { rows, issues } = await replay(writeDataset({ indices: [TV_INDEX], ticks: TV_TICKS, fx: TV_FX }));
     expect(issues).toEqual([]);
     expect(rows).toEqual([
       '2025-01-06T01:30:00.000Z,TV,1000.0000000000,1,tick,DDD.HK',
@@ -41,7 +41,7 @@ describe('offline replay of the public dataset format', () => {
     ]);
   });
 
-  it('applies actions at 00:00 Asia/Shanghai of the ex-date (TV5 replacement) and prices an added symbol', () => {
+  it('applies actions at 00:00 Asia/Shanghai of the ex-date (TV5 replacement) and prices an added symbol', async () => {
     const dir = writeDataset({
       indices: [TV_INDEX],
       ticks: [...TV_TICKS, '2025-01-07T09:30:00+08:00,EEE.SZ,13.00'],
@@ -52,7 +52,7 @@ describe('offline replay of the public dataset format', () => {
         '2025-01-07,add,EEE.SZ,TV,,12.50,,600000',
       ],
     });
-    const { rows, issues } = replay(dir);
+    const { rows, issues } = await replay(dir);
     expect(issues).toEqual([]);
     expect(rows.slice(-3)).toEqual([
       '2025-01-06T16:00:00.000Z,TV,1005.6400000000,7,index-adjustment,',
@@ -61,7 +61,7 @@ describe('offline replay of the public dataset format', () => {
     ]);
   });
 
-  it('uses the last price of a symbol in no index for a later add, and emits nothing for it before', () => {
+  it('uses the last price of a symbol in no index for a later add, and emits nothing for it before', async () => {
     const dir = writeDataset({
       indices: [TV_INDEX],
       ticks: [
@@ -76,12 +76,12 @@ describe('offline replay of the public dataset format', () => {
         '2025-01-07,add,EEE.SZ,TV,,,,600000',
       ],
     });
-    const { rows } = replay(dir);
+    const { rows } = await replay(dir);
     expect(rows.filter((r) => r.includes(',tick,EEE.SZ')).length).toBe(1);
     expect(rows.at(-1)).toBe('2025-01-07T01:30:00.000Z,TV,1008.6292988784,9,tick,EEE.SZ');
   });
 
-  it('reports malformed, non-positive and out-of-order rows with file and line, and they never change a level', () => {
+  it('reports malformed, non-positive and out-of-order rows with file and line, and they never change a level', async () => {
     const bad = [
       ...TV_TICKS.slice(0, 6),
       '2025-01-06T09:31:30+08:00,BBB.SZ,-1.00',
@@ -92,8 +92,8 @@ describe('offline replay of the public dataset format', () => {
       '2025-01-06T09:31:33+08:00,BBB.SZ,0',
       ...TV_TICKS.slice(6),
     ];
-    const clean = replay(writeDataset({ indices: [TV_INDEX], ticks: TV_TICKS, fx: TV_FX }));
-    const dirty = replay(
+    const clean = await replay(writeDataset({ indices: [TV_INDEX], ticks: TV_TICKS, fx: TV_FX }));
+    const dirty = await replay(
       writeDataset({
         indices: [TV_INDEX],
         ticks: bad,
@@ -121,12 +121,12 @@ describe('offline replay of the public dataset format', () => {
     });
   });
 
-  it('refuses an HK tick that arrives before any HKDCNY rate', () => {
-    const { issues } = replay(writeDataset({ indices: [TV_INDEX], ticks: TV_TICKS }));
+  it('refuses an HK tick that arrives before any HKDCNY rate', async () => {
+    const { issues } = await replay(writeDataset({ indices: [TV_INDEX], ticks: TV_TICKS }));
     expect(issues.map((i) => i.reason)).toEqual(['missing_fx', 'missing_fx']);
   });
 
-  it('accepts epoch milliseconds, extra columns and quoted fields', () => {
+  it('accepts epoch milliseconds, extra columns and quoted fields', async () => {
     const ticks = [
       'ts,symbol,name,price',
       ...TV_TICKS.slice(1).map((row) => {
@@ -134,14 +134,14 @@ describe('offline replay of the public dataset format', () => {
         return `${Date.parse(ts!)},${symbol},"Name, Inc.",${price}`;
       }),
     ];
-    const a = replay(writeDataset({ indices: [TV_INDEX], ticks, fx: TV_FX }));
-    const b = replay(writeDataset({ indices: [TV_INDEX], ticks: TV_TICKS, fx: TV_FX }));
+    const a = await replay(writeDataset({ indices: [TV_INDEX], ticks, fx: TV_FX }));
+    const b = await replay(writeDataset({ indices: [TV_INDEX], ticks: TV_TICKS, fx: TV_FX }));
     expect(a.issues).toEqual([]);
     expect(a.rows).toEqual(b.rows);
   });
 
-  it('with a given divisor emits nothing until every constituent is priced', () => {
-    const { rows } = replay(
+  it('with a given divisor emits nothing until every constituent is priced', async () => {
+    const { rows } = await replay(
       writeDataset({
         indices: [{ ...TV_INDEX, initialLevel: undefined, divisor: '100000' }],
         ticks: TV_TICKS,
@@ -151,10 +151,10 @@ describe('offline replay of the public dataset format', () => {
     expect(rows[0]).toBe('2025-01-06T01:30:00.000Z,TV,1000.0000000000,1,tick,DDD.HK');
   });
 
-  it('is byte-for-byte deterministic on the bundled sample and matches its golden file', () => {
+  it('is byte-for-byte deterministic on the bundled sample and matches its golden file', async () => {
     const sample = new URL('../../seed-indices/sample', import.meta.url).pathname;
-    const first = replay(sample);
-    const second = replay(sample);
+    const first = await replay(sample);
+    const second = await replay(sample);
     expect(first.issues).toEqual([]);
     expect(first.rows.join('\n')).toBe(second.rows.join('\n'));
     const golden = readFileSync(new URL('./golden/sample-levels.csv', import.meta.url), 'utf8')
@@ -165,10 +165,10 @@ describe('offline replay of the public dataset format', () => {
 });
 
 describe('canonical order of simultaneous rows', () => {
-  it('gives the same levels whatever the order of rows with the same timestamp', () => {
+  it('gives the same levels whatever the order of rows with the same timestamp', async () => {
     const tie = ['2025-01-06T09:36:00+08:00,BBB.SZ,25.10', '2025-01-06T09:36:00+08:00,AAA.SH,101.90'];
-    const a = replay(writeDataset({ indices: [TV_INDEX], ticks: [...TV_TICKS, ...tie], fx: TV_FX }));
-    const b = replay(
+    const a = await replay(writeDataset({ indices: [TV_INDEX], ticks: [...TV_TICKS, ...tie], fx: TV_FX }));
+    const b = await replay(
       writeDataset({ indices: [TV_INDEX], ticks: [...TV_TICKS, tie[1]!, tie[0]!], fx: TV_FX }),
     );
     expect(b.issues).toEqual([]);
@@ -179,14 +179,14 @@ describe('canonical order of simultaneous rows', () => {
 });
 
 describe('sequence column', () => {
-  it('refuses a duplicate sequence and reports a malformed one instead of ignoring it', () => {
+  it('refuses a duplicate sequence and reports a malformed one instead of ignoring it', async () => {
     const ticks = [
       'ts,symbol,price,sequence',
       ...TV_TICKS.slice(1).map((row, i) => `${row},${i + 1}`),
       '2025-01-06T09:36:00+08:00,CCC.SZ,8.50,9',
       '2025-01-06T09:37:00+08:00,CCC.SZ,8.60,1.5',
     ];
-    const { issues } = replay(writeDataset({ indices: [TV_INDEX], ticks, fx: TV_FX }));
+    const { issues } = await replay(writeDataset({ indices: [TV_INDEX], ticks, fx: TV_FX }));
     expect(issues.map((i) => `${i.line}:${i.reason}`).sort()).toEqual([
       '11:duplicate_sequence',
       '12:malformed_row',

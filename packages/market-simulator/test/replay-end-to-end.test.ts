@@ -11,7 +11,7 @@ vi.setConfig({ testTimeout: 120_000 });
 import { type IndexFileContent, simulateMarket, writeDataset } from '../src/index.js';
 
 describe('replay of a simulated day of the seed indices', () => {
-  it('has zero rejections and levels for all three indices', () => {
+  it('has zero rejections and levels for all three indices', async () => {
     const indicesDir = join(SAMPLE_DIR, 'indices');
     const indices = readdirSync(indicesDir)
       .sort()
@@ -39,7 +39,7 @@ describe('replay of a simulated day of the seed indices', () => {
     expect(written.symbols).toBe(prices.size);
     const levelsByIndex = new Map<string, number>();
     const issues: string[] = [];
-    const summary = replayDataset(dir, {
+    const summary = await replayDataset(dir, {
       onLevel: (level) => levelsByIndex.set(level.indexId, (levelsByIndex.get(level.indexId) ?? 0) + 1),
       onIssue: (issue) => issues.push(`${issue.file}:${issue.line}: ${issue.reason}: ${issue.detail}`),
     });

@@ -30,6 +30,7 @@ export function rejectSourced(sourced: SourcedEvent, reason: string, detail: str
     value: sourced.value,
     reason,
     detail: cutDetail(detail),
+    event: sourced.event,
   };
 }
 

@@ -20,6 +20,13 @@ export interface RejectedRecord {
   readonly value: Buffer | null;
   readonly reason: string;
   readonly detail: string;
+  /**
+   * The event refused, when the record was decoded (absent for an undecodable one). Dead letters
+   * never carry it; a file sink reports its position (file and line) from it.
+   */
+  readonly event?: IndexEvent;
+  /** Which action of a multi-action event the engine refused (`Rejection.actionIndex`). */
+  readonly actionIndex?: number;
 }
 
 /** An event decoded from one input record, with where it came from. */
@@ -126,6 +133,11 @@ export interface StateSnapshot {
  * returns the committed snapshot. Kafka's transaction is the single decider.
  */
 export interface StateStore {
+  /**
+   * False for a store that keeps nothing (a run that never resumes, such as the offline replay):
+   * the pipeline then takes no engine snapshot and stages `engine: null`. Absent: true.
+   */
+  readonly keepsSnapshots?: boolean;
   stage(snapshot: StateSnapshot): Promise<void>;
   promote(version: number): Promise<void>;
   recover(kafkaOffsets: InputOffsets | null): Promise<StateSnapshot | null>;

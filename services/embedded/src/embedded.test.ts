@@ -111,7 +111,7 @@ describe('pnpm start (embedded pipeline)', () => {
     expect(readFileSync(join(dataset, 'actions.csv'), 'utf8').trim().split('\n')).toHaveLength(3);
 
     const offline = [LEVELS_CSV_HEADER];
-    const summary = replayDataset(dataset, {
+    const summary = await replayDataset(dataset, {
       onLevel: (level) => offline.push(formatLevelRow(level)),
       engine: { rejectUnknownSymbols: true },
       fxFilter: { maxJump: FX_MAX_JUMP },

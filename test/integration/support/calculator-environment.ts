@@ -70,9 +70,9 @@ export function makeDataset(kind: 'sample' | 'simulated-day'): string {
 }
 
 /** What the offline replay computes for a dataset: the rows every live run must equal. */
-export function offlineRows(datasetDir: string): string[] {
+export async function offlineRows(datasetDir: string): Promise<string[]> {
   const rows: string[] = [];
-  replayDataset(datasetDir, {
+  await replayDataset(datasetDir, {
     onLevel: (level) => rows.push(formatLevelRow(level)),
     engine: { rejectUnknownSymbols: true },
   });

@@ -26,11 +26,11 @@ interface BackfillFlags {
 }
 
 /** The closes of either source: a dataset replayed tick by tick, or one closing price per symbol and day. */
-function computeCloses(
+async function computeCloses(
   datasetDir: string | undefined,
   flags: BackfillFlags,
   onIssue: (i: DatasetIssue) => void,
-) {
+): Promise<OfficialClose[]> {
   if ((datasetDir === undefined) === (flags.closingPrices === undefined))
     throw new EodUsageError(
       'give a <dataset-dir> of ticks, or --closing-prices <file.csv> with --indices <dataset-dir>',
@@ -39,7 +39,7 @@ function computeCloses(
     if (flags.indices !== undefined || flags.fx !== undefined)
       throw new EodUsageError('--indices and --fx go with --closing-prices');
     const closes: OfficialClose[] = [];
-    replayDataset(resolve(datasetDir!), { onLevel: () => {}, onClose: (c) => closes.push(c), onIssue });
+    await replayDataset(resolve(datasetDir!), { onLevel: () => {}, onClose: (c) => closes.push(c), onIssue });
     return closes;
   }
   if (flags.indices === undefined)
@@ -129,7 +129,7 @@ export function registerBackfillCommand(program: Command): void {
           );
         const sink = await openSink(flags.out);
         try {
-          const closes = computeCloses(datasetDir, flags, (issue) => {
+          const closes = await computeCloses(datasetDir, flags, (issue) => {
             if (!flags.quiet) process.stderr.write(`${formatIssue(issue)}\n`);
           });
           for (const close of closes) await sink.put(close);

@@ -22,10 +22,10 @@ async function cli(...args: string[]): Promise<number | string | undefined> {
 }
 
 /** The sample's replay closes as `replay --closes` writes them, and their closing prices and FX. */
-function sampleFiles(): { dir: string; closes: OfficialClose[] } {
+async function sampleFiles(): Promise<{ dir: string; closes: OfficialClose[] }> {
   const dir = mkdtempSync(join(tmpdir(), 'indexflow-eod-cli-'));
   const closes: OfficialClose[] = [];
-  replayDataset(SAMPLE_DIR, { onLevel: () => {}, onClose: (c) => closes.push(c) });
+  await replayDataset(SAMPLE_DIR, { onLevel: () => {}, onClose: (c) => closes.push(c) });
   writeFileSync(join(dir, 'closes.jsonl'), closes.map((c) => `${JSON.stringify(c)}\n`).join(''));
   const prices = new Map(
     closes.flatMap((c) => c.constituents.map((k) => [`${c.tradingDate},${k.symbol}`, k.price])),
@@ -61,7 +61,7 @@ describe('indexflow backfill --closing-prices and eod export --opening (files, n
   });
 
   it('backfills closes from closing prices into --out, the dates and prices of the replay closes', async () => {
-    const { dir, closes } = sampleFiles();
+    const { dir, closes } = await sampleFiles();
     const out = join(dir, 'out.jsonl');
     const code = await cli(
       'backfill',
@@ -92,7 +92,7 @@ describe('indexflow backfill --closing-prices and eod export --opening (files, n
   });
 
   it('refuses an unset REDIS_URL before computing, and a mixed or missing source', async () => {
-    const { dir } = sampleFiles();
+    const { dir } = await sampleFiles();
     vi.stubEnv('REDIS_URL', '');
     expect(await cli('backfill', '--closing-prices', join(dir, 'prices.csv'), '--indices', SAMPLE_DIR)).toBe(
       2,
@@ -112,7 +112,7 @@ describe('indexflow backfill --closing-prices and eod export --opening (files, n
   });
 
   it('writes the opening file of the next date from a close and the sample actions', async () => {
-    const { dir, closes } = sampleFiles();
+    const { dir, closes } = await sampleFiles();
     const close = closes.find((c) => c.indexId === '995365.SSI' && c.tradingDate === '2025-03-20')!;
     const code = await cli(
       'eod',
@@ -159,7 +159,7 @@ describe('indexflow backfill --closing-prices and eod export --opening (files, n
   });
 
   it('says which dates the closes file has when the close is missing', async () => {
-    const { dir } = sampleFiles();
+    const { dir } = await sampleFiles();
     const code = await cli(
       'eod',
       'export',

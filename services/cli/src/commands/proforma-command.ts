@@ -56,10 +56,10 @@ export function formatProformaTable(p: IndexProforma): string {
   return `${p.indexId} pro-forma for ${p.effectiveDate} (weights at previous close / reference prices)\n${lines.join('\n')}\n`;
 }
 
-function proformaAction(flags: ProformaFlags): void {
+async function proformaAction(flags: ProformaFlags): Promise<void> {
   if (!isCalendarDate(flags.date))
     throw new Error(`--date must be YYYY-MM-DD, was ${JSON.stringify(flags.date)}`);
-  const { definitions, engine } = engineBeforeDate(flags.dataset, flags.date);
+  const { definitions, engine } = await engineBeforeDate(flags.dataset, flags.date);
   if (!engine.indexIds.includes(flags.index)) {
     throw new Error(
       `--index ${flags.index} is not in ${join(flags.dataset, 'indices')} (${engine.indexIds.join(', ')})`,

@@ -145,9 +145,9 @@ export function registerReplayCommand(program: Command): void {
         process.exitCode = 2;
         return;
       }
-      let summary: ReturnType<typeof replayDataset>;
+      let summary: Awaited<ReturnType<typeof replayDataset>>;
       try {
-        summary = replayDataset(resolve(datasetDir), {
+        summary = await replayDataset(resolve(datasetDir), {
           onLevel: (level) => {
             writer.write(level);
             closes.set(`${shanghaiDate(level.eventTime)}|${level.indexId}`, level);

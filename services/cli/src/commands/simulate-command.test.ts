@@ -40,7 +40,7 @@ describe('indexflow simulate', () => {
     expect(readFileSync(join(out, 'ticks.csv'), 'utf8').split('\n', 1)[0]).toBe(
       'ts,symbol,price,volume,turnover,phase',
     );
-    const summary = replayDataset(out, { onLevel: () => {} });
+    const summary = await replayDataset(out, { onLevel: () => {} });
     expect(summary.rejected).toBe(0);
     expect(summary.levels).toBeGreaterThan(0);
   });

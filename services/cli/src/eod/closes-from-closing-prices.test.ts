@@ -14,9 +14,9 @@ import { closesFromClosingPrices } from './closes-from-closing-prices.js';
 import { EodInputError } from './eod-errors.js';
 import { readClosingFx, readClosingPrices } from './read-closing-prices.js';
 
-function replayCloses(dir: string): OfficialClose[] {
+async function replayCloses(dir: string): Promise<OfficialClose[]> {
   const closes: OfficialClose[] = [];
-  replayDataset(dir, { onLevel: () => {}, onClose: (c) => closes.push(c) });
+  await replayDataset(dir, { onLevel: () => {}, onClose: (c) => closes.push(c) });
   return closes;
 }
 
@@ -25,8 +25,8 @@ function replayCloses(dir: string): OfficialClose[] {
  * a run that sees only closing prices has the same base. (With `initialLevel` it would base the
  * index at the first date's closing prices instead of the first intraday moment all are priced.)
  */
-function sampleWithFixedDivisors(): { dir: string; replayed: OfficialClose[] } {
-  const original = replayCloses(SAMPLE_DIR);
+async function sampleWithFixedDivisors(): Promise<{ dir: string; replayed: OfficialClose[] }> {
+  const original = await replayCloses(SAMPLE_DIR);
   const dir = mkdtempSync(join(tmpdir(), 'indexflow-closing-prices-'));
   cpSync(SAMPLE_DIR, dir, { recursive: true });
   for (const name of readdirSync(join(dir, 'indices'))) {
@@ -35,7 +35,7 @@ function sampleWithFixedDivisors(): { dir: string; replayed: OfficialClose[] } {
     const first = original.find((c) => c.indexId === json.id)!;
     writeFileSync(path, JSON.stringify({ ...json, divisor: first.divisor }));
   }
-  const replayed = replayCloses(dir);
+  const replayed = await replayCloses(dir);
   // Same base, same events: the variant's replay is the sample's, close for close.
   expect(replayed).toEqual(original);
   return { dir, replayed };
@@ -88,9 +88,9 @@ const comparable = (c: OfficialClose) => ({
   fx: c.fx === null ? null : { ...c.fx, eventTime: undefined },
 });
 
-function run(dir: string, pricesPath: string, fxPath?: string) {
+async function run(dir: string, pricesPath: string, fxPath?: string) {
   const issues: DatasetIssue[] = [];
-  const closes = closesFromClosingPrices({
+  const closes = await closesFromClosingPrices({
     definitions: readIndexDefinitions(dir),
     prices: readClosingPrices(pricesPath),
     fx: fxPath === undefined ? [] : readClosingFx(fxPath),
@@ -102,41 +102,41 @@ function run(dir: string, pricesPath: string, fxPath?: string) {
 }
 
 describe('closes from closing prices', () => {
-  it('equal the offline replay closes of the sample when the prices are its closing prices', () => {
-    const { dir, replayed } = sampleWithFixedDivisors();
+  it('equal the offline replay closes of the sample when the prices are its closing prices', async () => {
+    const { dir, replayed } = await sampleWithFixedDivisors();
     const dates = [...new Set(replayed.map((c) => c.tradingDate))];
     expect(dates).toEqual(['2025-03-20', '2025-03-21']);
     for (const fxColumn of [true, false]) {
       const { pricesPath, fxPath } = closingPriceFiles(replayed, dir, fxColumn);
-      const { closes, issues } = run(dir, pricesPath, fxColumn ? undefined : fxPath);
+      const { closes, issues } = await run(dir, pricesPath, fxColumn ? undefined : fxPath);
       expect(issues).toEqual([]);
       expect(closes.map(comparable)).toEqual(replayed.map(comparable));
       for (const c of closes) expect([c.open, c.high, c.low]).toEqual([c.level, c.level, c.level]);
     }
   });
 
-  it("bases an initialLevel index at its first date's closing prices, and reports an unpriced constituent", () => {
-    const { dir, replayed } = sampleWithFixedDivisors();
+  it("bases an initialLevel index at its first date's closing prices, and reports an unpriced constituent", async () => {
+    const { dir, replayed } = await sampleWithFixedDivisors();
     const { pricesPath } = closingPriceFiles(replayed, dir, true);
     const lines = readFileSync(pricesPath, 'utf8').trim().split('\n');
     const dropped = lines.find((l) => l.startsWith('2025-03-21,688041.SH,'))!;
     writeFileSync(pricesPath, `${lines.filter((l) => l !== dropped).join('\n')}\n`);
-    const { closes, issues } = run(SAMPLE_DIR, pricesPath);
+    const { closes, issues } = await run(SAMPLE_DIR, pricesPath);
     const first = closes.filter((c) => c.tradingDate === '2025-03-20');
     expect(first.map((c) => c.level)).toEqual(first.map(() => '1000.000000000000000000000000'));
     expect(issues.map((i) => i.reason)).toContain('missing_closing_price');
     expect(issues.find((i) => i.reason === 'missing_closing_price')!.detail).toMatch(/688041\.SH/);
   });
 
-  it('ignores a rate of a date without closing prices', () => {
-    const { dir, replayed } = sampleWithFixedDivisors();
+  it('ignores a rate of a date without closing prices', async () => {
+    const { dir, replayed } = await sampleWithFixedDivisors();
     const { pricesPath, fxPath } = closingPriceFiles(replayed, dir, false);
-    const before = run(dir, pricesPath, fxPath).closes;
+    const before = (await run(dir, pricesPath, fxPath)).closes;
     writeFileSync(fxPath, `${readFileSync(fxPath, 'utf8')}2025-03-22,HKDCNY,0.95\n2025-03-19,HKDCNY,0.9\n`);
-    expect(run(dir, pricesPath, fxPath).closes).toEqual(before);
+    expect((await run(dir, pricesPath, fxPath)).closes).toEqual(before);
   });
 
-  it('refuses a second price of a symbol on one date, and HKDCNY given twice', () => {
+  it('refuses a second price of a symbol on one date, and HKDCNY given twice', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'indexflow-closing-prices-'));
     const path = join(dir, 'p.csv');
     writeFileSync(path, 'date,symbol,price\n2025-03-20,600000.SH,10\n2025-03-20,600000.SH,11\n');
@@ -145,6 +145,6 @@ describe('closes from closing prices', () => {
       /:3: 600000\.SH already has a price on 2025-03-20 \(line 2\)/,
     );
     writeFileSync(path, 'date,symbol,price,HKDCNY\n2025-03-20,0700.HK,500,0.92\n2025-03-20,0020.HK,2,0.93\n');
-    expect(() => run(SAMPLE_DIR, path)).toThrow(/one closing rate per date/);
+    await expect(run(SAMPLE_DIR, path)).rejects.toThrow(/one closing rate per date/);
   });
 });

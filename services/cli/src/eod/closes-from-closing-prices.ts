@@ -1,4 +1,5 @@
 import type { DatasetIssue } from '@indexflow/dataset-files';
+import { InMemoryEventSource, InMemoryLevelSink } from '@indexflow/in-memory';
 import {
   ASHARE_CLOSE_MS,
   compareEvents,
@@ -14,6 +15,7 @@ import {
   parseCloseTime,
   tradingDayOf,
 } from '@indexflow/index-engine';
+import { createPipelineStats, NoRecoveryStateStore, runPipeline } from '@indexflow/pipeline';
 import { EodInputError } from './eod-errors.js';
 import type { ClosingFxRow, ClosingPriceRow } from './read-closing-prices.js';
 
@@ -83,7 +85,7 @@ function rowFxRates(input: ClosingPricesInput): ClosingFxRow[] {
  * Closing prices carry no intraday path, so each close's open, high and low are its level: the
  * levels the engine publishes between one day's ticks are artefacts of their order.
  */
-export function closesFromClosingPrices(input: ClosingPricesInput): OfficialClose[] {
+export async function closesFromClosingPrices(input: ClosingPricesInput): Promise<OfficialClose[]> {
   const fromRows = rowFxRates(input);
   if (fromRows.length > 0 && input.fx.length > 0)
     throw new EodInputError({
@@ -143,22 +145,42 @@ export function closesFromClosingPrices(input: ClosingPricesInput): OfficialClos
     eventTime: tradingDayOf(at(lastDate)).end - 1,
   });
 
-  const engine = new IndexEngine(input.definitions, input.engine ?? {});
-  const closes: OfficialClose[] = [];
-  for (const event of events) {
-    const result = engine.apply(event);
-    for (const rejection of result.rejections)
-      input.onIssue({
-        file: event.position?.source ?? 'closing-prices',
-        line: event.position?.offset ?? 0,
-        reason: rejection.reason,
-        detail: rejection.detail,
-      });
-    for (const close of result.closes ?? [])
-      closes.push({ ...close, open: close.level, high: close.level, low: close.level });
-  }
+  const closes = await runClosingEvents(input, events);
   reportUnpriced(input, closes);
   return closes;
+}
+
+/**
+ * The events through the one pipeline, on in-memory ports: the closes (open, high and low set to
+ * the level) and each rejection reported at its event's file and line, in event order.
+ */
+async function runClosingEvents(
+  input: ClosingPricesInput,
+  events: readonly IndexEvent[],
+): Promise<OfficialClose[]> {
+  const source = new InMemoryEventSource(events);
+  const sink = new InMemoryLevelSink();
+  await runPipeline({
+    engine: new IndexEngine(input.definitions, input.engine ?? {}),
+    source,
+    sink,
+    state: new NoRecoveryStateStore(),
+    stats: createPipelineStats(),
+    logger: { info() {}, warn() {} },
+    batchSize: events.length + 1,
+    batchWaitMs: 0,
+    startVersion: 0,
+    alreadyPublished: null,
+    isStopping: () => source.exhausted,
+  });
+  for (const record of sink.deadLetters)
+    input.onIssue({
+      file: record.event?.position?.source ?? 'closing-prices',
+      line: record.event?.position?.offset ?? 0,
+      reason: record.reason,
+      detail: record.detail,
+    });
+  return sink.closes.map((close) => ({ ...close, open: close.level, high: close.level, low: close.level }));
 }
 
 /** A constituent without a closing price on a date keeps its previous price: said, never silent. */
