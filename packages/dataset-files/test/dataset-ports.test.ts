@@ -104,7 +104,8 @@ describe('the offline replay on file ports through runPipeline', () => {
       'actions.csv:3 unknown_symbol',
       'ticks.csv:15 non_positive_price',
     ]);
-    expect(levels.length).toBeGreaterThan(5);
+    // The refused delete withholds TV's whole 2025-01-07 adjustment (split and bonus too).
+    expect(levels.length).toBeGreaterThanOrEqual(5);
   });
 
   it.each([1, 2, 3, 128])(
