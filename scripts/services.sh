@@ -534,13 +534,63 @@ cmd_status() {
   return "$all_ready"
 }
 
+# A second, throw-away broker that speaks only SASL/SCRAM-SHA-256, for the credentials test:
+#   services.sh kafka-sasl <state-dir> <port> <controller-port> <user> <password>
+# Formats <state-dir> with SCRAM credentials for <user> (and an inter-broker admin), starts the
+# broker detached, waits until it is up and prints its pid. The caller kills it.
+cmd_kafka_sasl() {
+  local dir=$1 port=$2 controller=$3 user=$4 password=$5
+  install_kafka
+  KAFKA_JAVA=$(kafka_java)
+  rm -rf "$dir" && mkdir -p "$dir"
+  cat >"$dir/server.properties" <<EOF2
+process.roles=broker,controller
+node.id=1
+controller.quorum.voters=1@$HOST:$controller
+listeners=SASL_PLAINTEXT://$HOST:$port,CONTROLLER://$HOST:$controller
+advertised.listeners=SASL_PLAINTEXT://$HOST:$port
+listener.security.protocol.map=SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT
+controller.listener.names=CONTROLLER
+inter.broker.listener.name=SASL_PLAINTEXT
+sasl.enabled.mechanisms=SCRAM-SHA-256
+sasl.mechanism.inter.broker.protocol=SCRAM-SHA-256
+listener.name.sasl_plaintext.scram-sha-256.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="broker-admin" password="broker-admin-secret";
+log.dirs=$dir/data
+num.partitions=1
+offsets.topic.replication.factor=1
+offsets.topic.num.partitions=1
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+transaction.state.log.num.partitions=1
+group.initial.rebalance.delay.ms=0
+auto.create.topics.enable=false
+EOF2
+  local class status=1
+  for class in kafka.tools.StorageTool org.apache.kafka.tools.StorageTool; do
+    "$KAFKA_JAVA" -Xmx256m $(kafka_log_opts) -cp "$KAFKA_DIR/*" "$class" format -t "$(kafka_cluster_id)" \
+      -c "$dir/server.properties" --add-scram "SCRAM-SHA-256=[name=broker-admin,password=broker-admin-secret]" \
+      --add-scram "SCRAM-SHA-256=[name=$user,password=$password]" >"$dir/format.log" 2>&1 && { status=0; break; }
+  done
+  ((status == 0)) || { cat "$dir/format.log" >&2; die "kafka-sasl: storage format failed"; }
+  # shellcheck disable=SC2086
+  start_detached "$dir/kafka.pid" "$dir/kafka.log" "$KAFKA_JAVA" -Xms256m -Xmx512m -XX:+UseG1GC \
+    -Djava.awt.headless=true "$(kafka_log_opts)" -cp "$KAFKA_DIR/*" kafka.Kafka "$dir/server.properties"
+  local deadline=$(($(now) + 90))
+  until grep -q 'Kafka Server started' "$dir/kafka.log" 2>/dev/null; do
+    (($(now) < deadline)) || { tail -20 "$dir/kafka.log" >&2; die "kafka-sasl: not started in 90 s"; }
+    sleep 0.5
+  done
+  cat "$dir/kafka.pid"
+}
+
 case "${1:-}" in
+  kafka-sasl) shift; cmd_kafka_sasl "$@" ;;
   up) cmd_up ;;
   down) cmd_down ;;
   env) cmd_env ;;
   status) cmd_status ;;
   *)
-    echo "usage: $0 up|down|env|status" >&2
+    echo "usage: $0 up|down|env|status|kafka-sasl <dir> <port> <controller-port> <user> <password>" >&2
     exit 2
     ;;
 esac

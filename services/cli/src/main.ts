@@ -6,6 +6,7 @@ import {
   NativeClientUnavailableError,
   UnknownKafkaClientError,
 } from '@indexflow/kafka';
+import { RedisCredentialsError } from '@indexflow/redis-state';
 import { Command } from 'commander';
 import { registerActionsCommand } from './commands/actions-command.js';
 import { registerAdminCommand } from './commands/admin-command.js';
@@ -46,7 +47,8 @@ program.parseAsync(process.argv).catch((error: unknown) => {
     error instanceof IndexDefinitionError ||
     error instanceof NativeClientUnavailableError ||
     error instanceof UnknownKafkaClientError ||
-    error instanceof KafkaSecurityConfigError
+    error instanceof KafkaSecurityConfigError ||
+    error instanceof RedisCredentialsError
   ) {
     process.stderr.write(`indexflow: ${error.message}\n`);
     process.exitCode = 2;

@@ -11,7 +11,7 @@ import {
   topicNames,
 } from '@indexflow/kafka';
 import { type Logger, type OpsServer, startOpsServer } from '@indexflow/observability';
-import { Redis } from 'ioredis';
+import { openRedis } from '@indexflow/redis-state';
 import { buildGatewayApp } from './app.js';
 import type { GatewayConfig } from './config.js';
 import { ConstituentsRefresher } from './constituents-refresher.js';
@@ -55,8 +55,7 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
     // Read first: a bad certificate or key stops the start before any connection is opened.
     const https = tlsFilesOf(config);
     const topics = topicNames(config.TOPIC_PREFIX);
-    const redis = new Redis(config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 3 });
-    await redis.connect();
+    const redis = await openRedis(config.REDIS_URL);
     steps.push({ name: 'redis', close: async () => void (await redis.quit()) });
     const closeHistory = new RedisCloseHistory({
       redis,

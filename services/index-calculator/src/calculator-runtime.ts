@@ -9,8 +9,7 @@ import {
   topicNames,
 } from '@indexflow/kafka';
 import type { Logger } from '@indexflow/observability';
-import { RedisRestartTracker, RedisStateStore } from '@indexflow/redis-state';
-import { Redis } from 'ioredis';
+import { openRedis, RedisRestartTracker, RedisStateStore } from '@indexflow/redis-state';
 import { type Calculator, createCalculator } from './calculator.js';
 import { type CalculatorMetrics, createCalculatorMetrics } from './calculator-metrics.js';
 import type { CalculatorConfig } from './config.js';
@@ -83,8 +82,7 @@ export async function createCalculatorRuntime(
     },
     log,
   });
-  const redis = new Redis(config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 3 });
-  await redis.connect();
+  const redis = await openRedis(config.REDIS_URL);
   const state = new RedisStateStore({
     redis,
     calculatorId: config.CALCULATOR_ID,

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { createKafkaClient, ensureTopics, TOPICS } from '@indexflow/kafka';
 import type { Logger } from '@indexflow/observability';
-import { Redis } from 'ioredis';
+import { openRedis } from '@indexflow/redis-state';
+import type { Redis } from 'ioredis';
 import type { Admin, Consumer } from 'kafkajs';
 import type { CalculatorMetrics } from './calculator-metrics.js';
 import { calculatorGroupId, createCalculatorRuntime } from './calculator-runtime.js';
@@ -102,8 +103,7 @@ export class ShardSupervisor {
     const admin = kafka.admin();
     this.#admin = admin;
     await admin.connect();
-    this.#redis = new Redis(config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 3 });
-    await this.#redis.connect();
+    this.#redis = await openRedis(config.REDIS_URL);
     await ensureTopics(admin, [
       { name: this.#topic, partitions: config.SHARDS, cleanupPolicy: TOPICS.calculatorShards.cleanupPolicy },
     ]);

@@ -20,6 +20,8 @@ export async function freePort(): Promise<number> {
 export interface PrivateRedisOptions {
   /** Append-only file with fsync on every write: a restart reloads everything acknowledged. */
   readonly appendOnly: boolean;
+  /** Require AUTH with this password (`requirepass`); the URL then carries it. */
+  readonly password?: string;
 }
 
 /**
@@ -48,7 +50,8 @@ export class PrivateRedis {
   }
 
   get url(): string {
-    return `redis://127.0.0.1:${this.port}`;
+    const auth = this.options.password === undefined ? '' : `:${encodeURIComponent(this.options.password)}@`;
+    return `redis://${auth}127.0.0.1:${this.port}`;
   }
 
   /** SIGKILL, as a crash or an OOM kill would end it: no shutdown save, connections dropped. */
@@ -88,6 +91,7 @@ export class PrivateRedis {
       'always',
       '--daemonize',
       'no',
+      ...(this.options.password === undefined ? [] : ['--requirepass', this.options.password]),
     ];
     this.#output = '';
     const child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });

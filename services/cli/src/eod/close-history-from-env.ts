@@ -1,5 +1,6 @@
 import { RedisCloseHistory } from '@indexflow/close-history';
-import { Redis } from 'ioredis';
+import { openRedis } from '@indexflow/redis-state';
+import type { Redis } from 'ioredis';
 
 /** A usage problem of the EOD commands; printed as `error: …` with exit code 2. */
 export class EodUsageError extends Error {
@@ -15,8 +16,7 @@ export async function openCloseHistory(
 ): Promise<{ history: RedisCloseHistory; redis: Redis }> {
   const url = env.REDIS_URL;
   if (!url) throw new EodUsageError('set REDIS_URL (e.g. eval "$(bash scripts/services.sh env)")');
-  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2 });
-  await redis.connect();
+  const redis = await openRedis(url, { maxRetriesPerRequest: 2 });
   const prefix = env.TOPIC_PREFIX ? env.TOPIC_PREFIX : undefined;
   return { history: new RedisCloseHistory({ redis, ...(prefix === undefined ? {} : { prefix }) }), redis };
 }

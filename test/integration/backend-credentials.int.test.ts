@@ -1,0 +1,141 @@
+// Back-end credentials end to end: a broker that speaks only SASL/SCRAM and a Redis that requires
+// AUTH, reached by the CLI through the same environment keys the services read; wrong or missing
+// credentials fail with the key named and the password never printed.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createKafkaClient, topicNames } from '@indexflow/kafka';
+import { uniqueName } from '@indexflow/testkit';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { freePort, PrivateRedis } from './support/private-redis.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const CLI = join(ROOT, 'services/cli/src/main.ts');
+const SAMPLE = join(ROOT, 'packages/seed-indices/sample');
+const USER = 'desk-feed';
+const PASSWORD = 'scram-pass-5f1c-never-printed';
+const REDIS_PASSWORD = 'redis-pass-77aa-never-printed';
+
+function cli(args: string[], env: Record<string, string>, timeout = 120_000) {
+  return spawnSync(process.execPath, ['--import', 'tsx', CLI, ...args], {
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+    timeout,
+  });
+}
+
+describe('back-end credentials on a SASL/SCRAM broker and a password-protected Redis', () => {
+  let brokerDir: string;
+  let brokerPid: number | undefined;
+  let brokers: string;
+  let redis: PrivateRedis;
+
+  beforeAll(async () => {
+    brokerDir = mkdtempSync(join(tmpdir(), 'indexflow-kafka-sasl-'));
+    const [port, controller] = [await freePort(), await freePort()];
+    const out = execFileSync(
+      'bash',
+      [
+        join(ROOT, 'scripts/services.sh'),
+        'kafka-sasl',
+        brokerDir,
+        String(port),
+        String(controller),
+        USER,
+        PASSWORD,
+      ],
+      { encoding: 'utf8' },
+    );
+    brokerPid = Number(out.trim().split('\n').at(-1));
+    brokers = `127.0.0.1:${port}`;
+    redis = await PrivateRedis.start({ appendOnly: false, password: REDIS_PASSWORD });
+  }, 120_000);
+
+  afterAll(async () => {
+    if (brokerPid !== undefined) {
+      try {
+        process.kill(brokerPid, 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+    }
+    rmSync(brokerDir, { recursive: true, force: true });
+    await redis?.stop();
+  });
+
+  const sasl = (password: string) => ({
+    KAFKA_BROKERS: brokers,
+    SCHEMA_REGISTRY_URL: inject('schemaRegistryUrl'),
+    KAFKA_SECURITY_PROTOCOL: 'sasl_plaintext',
+    KAFKA_SASL_MECHANISM: 'scram-sha-256',
+    KAFKA_SASL_USERNAME: USER,
+    KAFKA_SASL_PASSWORD: password,
+  });
+
+  it.each(['native', 'kafkajs'])(
+    'creates the topics and replays the sample onto them with SCRAM (%s client)',
+    async (client) => {
+      const prefix = `${uniqueName('sasl')}.`;
+      const env = { ...sasl(PASSWORD), TOPIC_PREFIX: prefix, KAFKA_CLIENT: client };
+      const init = cli(['admin', 'init'], env);
+      expect(init.status, init.stderr).toBe(0);
+      const replay = cli(['replay', SAMPLE, '--kafka', '--quiet'], env);
+      expect(replay.status, replay.stderr).toBe(0);
+      const ticks = Number(/(\d+) ticks/.exec(replay.stderr)?.[1]);
+      expect(ticks).toBeGreaterThan(9000);
+      // Read back with credentials: every tick is there (plus the watermark records).
+      const kafka = createKafkaClient({
+        brokers: [brokers],
+        clientId: 'check',
+        security: {
+          protocol: 'sasl_plaintext',
+          sasl: { mechanism: 'scram-sha-256', username: USER, password: PASSWORD },
+        },
+      });
+      const admin = kafka.admin();
+      await admin.connect();
+      const topics = topicNames(prefix);
+      let records = 0;
+      for (const topic of [topics.ticksAshare, topics.ticksHk])
+        for (const p of await admin.fetchTopicOffsets(topic)) records += Number(p.high) - Number(p.low);
+      await admin.disconnect();
+      expect(records).toBeGreaterThan(ticks);
+    },
+    180_000,
+  );
+
+  it('fails on a wrong or missing password, naming the problem and never printing a password', () => {
+    const wrong = 'wrong-pass-31d9-never-printed';
+    const refused = cli(
+      ['admin', 'init'],
+      { ...sasl(wrong), TOPIC_PREFIX: `${uniqueName('sasl')}.` },
+      90_000,
+    );
+    expect(refused.status).not.toBe(0);
+    expect(refused.stderr + refused.stdout).toMatch(/authentication failed/i);
+    expect(refused.stderr + refused.stdout).not.toContain(wrong);
+    const missing = cli(['replay', SAMPLE, '--kafka', '--quiet'], { ...sasl(''), KAFKA_SASL_PASSWORD: '' });
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toContain(
+      'KAFKA_SASL_PASSWORD: is required with KAFKA_SECURITY_PROTOCOL=sasl_plaintext',
+    );
+  }, 120_000);
+
+  it('writes and reads the close history in a Redis that requires AUTH, and refuses a wrong password', () => {
+    const prefix = uniqueName('auth');
+    const env = { REDIS_URL: redis.url, TOPIC_PREFIX: prefix };
+    const backfill = cli(['backfill', SAMPLE], env);
+    expect(backfill.status, backfill.stderr).toBe(0);
+    const history = cli(['history', '--index', '995365.SSI'], env);
+    expect(history.status, history.stderr).toBe(0);
+    expect(history.stdout).toMatch(/2025-03-20/);
+    const wrongUrl = redis.url.replace(encodeURIComponent(REDIS_PASSWORD), 'not-the-password-9c2e');
+    const refused = cli(['history', '--index', '995365.SSI'], { ...env, REDIS_URL: wrongUrl }, 60_000);
+    expect(refused.status, refused.stderr).toBe(2);
+    expect(refused.stderr).toMatch(/refused the credentials in REDIS_URL \(WRONGPASS/);
+    expect(refused.stderr).not.toContain('not-the-password-9c2e');
+    expect(refused.stderr).not.toContain(REDIS_PASSWORD);
+  }, 120_000);
+});
