@@ -27,6 +27,7 @@ export {
   performanceStats,
   periodStats,
   sharpeRatio,
+  shortOfAYear,
   type YearStats,
 } from './performance-stats.js';
 export { renderStatsCsv, renderStatsJson, renderStatsTable } from './stats-table.js';

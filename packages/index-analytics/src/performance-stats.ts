@@ -20,11 +20,14 @@ export interface PeriodStats {
   readonly tradingDays: number;
   readonly calendarDays: number;
   readonly return: Dec;
-  readonly annualisedReturn: Dec;
-  /** Null with fewer than two daily returns: a standard deviation needs two. */
+  /** Null over less than a year (see `notAnnualised`): a single day's move raised to 365 means nothing. */
+  readonly annualisedReturn: Dec | null;
+  /** Null over less than a year, or with fewer than two daily returns (a standard deviation needs two). */
   readonly annualisedVolatility: Dec | null;
-  /** Null when the volatility is null or zero. */
+  /** Null when either of the above is null, or the volatility is zero. */
   readonly sharpeRatio: Dec | null;
+  /** Why the annualised figures are null, or null when they are given. */
+  readonly notAnnualised: string | null;
   readonly maxDrawdown: Drawdown;
 }
 
@@ -128,6 +131,31 @@ export function maxDrawdown(closes: readonly DailyClose[]): Drawdown {
   return worst;
 }
 
+/**
+ * A year's closes may start and end on the last trading days before weekends and holidays, so "a
+ * year" is 365 calendar days (or the convention's trading days) less two weeks of slack.
+ */
+const YEAR_SLACK_CALENDAR_DAYS = 14;
+const YEAR_SLACK_TRADING_DAYS = 10;
+
+/** Why a period is too short to annualise, or null when it spans a year. */
+export function shortOfAYear(
+  calendarDays: number,
+  tradingDays: number,
+  convention: AnnualisationConvention,
+): string | null {
+  if (convention.returnBasis === 'calendar-days') {
+    const needed = convention.daysPerYear - YEAR_SLACK_CALENDAR_DAYS;
+    return calendarDays >= needed
+      ? null
+      : `annualised only over a year of closes (${needed}+ calendar days); this period has ${calendarDays}`;
+  }
+  const needed = convention.tradingDaysPerYear - YEAR_SLACK_TRADING_DAYS;
+  return tradingDays >= needed
+    ? null
+    : `annualised only over a year of closes (${needed}+ trading days); this period has ${tradingDays}`;
+}
+
 /** Returns the statistics of `closes` measured from its first close. Needs at least two closes. */
 export function periodStats(
   closes: readonly DailyClose[],
@@ -143,12 +171,17 @@ export function periodStats(
   const tradingDays = closes.length - 1;
   const calendarDays = calendarDaysBetween(base.date, last.date);
   const periodReturn = last.close.div(base.close).minus(ONE);
+  const notAnnualised = shortOfAYear(calendarDays, tradingDays, convention);
   const annualisedReturn =
-    convention.returnBasis === 'calendar-days'
-      ? annualiseReturn(periodReturn, calendarDays, convention.daysPerYear)
-      : annualiseReturn(periodReturn, tradingDays, convention.tradingDaysPerYear);
-  const volatility = annualisedVolatility(logReturns, convention.tradingDaysPerYear);
+    notAnnualised !== null
+      ? null
+      : convention.returnBasis === 'calendar-days'
+        ? annualiseReturn(periodReturn, calendarDays, convention.daysPerYear)
+        : annualiseReturn(periodReturn, tradingDays, convention.tradingDaysPerYear);
+  const volatility =
+    notAnnualised !== null ? null : annualisedVolatility(logReturns, convention.tradingDaysPerYear);
   return {
+    notAnnualised,
     baseDate: base.date,
     endDate: last.date,
     tradingDays,
@@ -156,7 +189,7 @@ export function periodStats(
     return: periodReturn,
     annualisedReturn,
     annualisedVolatility: volatility,
-    sharpeRatio: sharpeRatio(annualisedReturn, volatility, riskFreeRate),
+    sharpeRatio: annualisedReturn === null ? null : sharpeRatio(annualisedReturn, volatility, riskFreeRate),
     maxDrawdown: maxDrawdown(closes),
   };
 }

@@ -94,8 +94,10 @@ export function renderStatsTable(stats: readonly PerformanceStats[]): string {
   );
   lines.splice(1, 0, widths.map((w) => '-'.repeat(w)).join('  '));
   const periods = stats.map((s) => `${s.indexId} ${s.total.baseDate} to ${s.total.endDate}`).join('; ');
+  const short = stats.filter((s) => s.total.notAnnualised !== null);
   const footer = [
     ...[...notes.values()].map((note) => `* ${note}`),
+    ...short.map((s) => `— ${s.indexId}: ${s.total.notAnnualised}`),
     `Period: ${periods}`,
     `Conventions: ${describeConventions(first.convention, first.riskFreeRate)}`,
   ];
@@ -174,7 +176,8 @@ function periodJson(stats: PeriodStats) {
     tradingDays: stats.tradingDays,
     calendarDays: stats.calendarDays,
     return: stats.return.toFixed(),
-    annualisedReturn: stats.annualisedReturn.toFixed(),
+    annualisedReturn: stats.annualisedReturn?.toFixed() ?? null,
+    notAnnualised: stats.notAnnualised,
     annualisedVolatility: stats.annualisedVolatility?.toFixed() ?? null,
     sharpeRatio: stats.sharpeRatio?.toFixed() ?? null,
     maxDrawdown: {

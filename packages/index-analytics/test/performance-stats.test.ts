@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_ANNUALISATION } from '../src/annualisation-convention.js';
 import {
   annualisedVolatility,
   annualiseReturn,
@@ -9,6 +10,7 @@ import {
   performanceStats,
   periodStats,
   sharpeRatio,
+  shortOfAYear,
 } from '../src/index.js';
 
 function closes(...rows: [string, string][]): DailyClose[] {
@@ -65,8 +67,9 @@ describe('volatility and Sharpe', () => {
   });
 
   it('uses the configured risk-free rate in periodStats', () => {
-    const withRf = periodStats(series, new Dec('0.015'));
-    const withoutRf = periodStats(series, new Dec(0));
+    const year = closes(['2024-01-02', '100'], ['2024-07-01', '101'], ['2024-12-31', '100.5']);
+    const withRf = periodStats(year, new Dec('0.015'));
+    const withoutRf = periodStats(year, new Dec(0));
     const difference = withoutRf.sharpeRatio!.minus(withRf.sharpeRatio!);
     expect(difference.minus(new Dec('0.015').div(withRf.annualisedVolatility!)).abs().lt('1e-35')).toBe(true);
   });
@@ -99,5 +102,29 @@ describe('annualiseReturn and yearly rows', () => {
     ]);
     expect(stats.total.return.toFixed()).toBe('0.21');
     expect(stats.years[1]!.baseDate).toBe('2023-12-29');
+  });
+});
+
+describe('annualised figures need a year of closes', () => {
+  it('gives none for a single day (a 0.55% day is not a 647% year), with the reason', () => {
+    const day = periodStats(closes(['2025-03-19', '1000'], ['2025-03-20', '1005.5']), new Dec(0));
+    expect(day.return.toFixed()).toBe('0.0055');
+    expect([day.annualisedReturn, day.annualisedVolatility, day.sharpeRatio]).toEqual([null, null, null]);
+    expect(day.notAnnualised).toBe(
+      'annualised only over a year of closes (351+ calendar days); this period has 1',
+    );
+  });
+
+  it('gives them from a year less two weeks of slack, under either basis', () => {
+    const almost = closes(['2024-01-02', '100'], ['2024-06-03', '103'], ['2024-12-17', '104']);
+    expect(periodStats(almost, new Dec(0)).annualisedReturn).toBeNull();
+    const year = closes(['2024-01-02', '100'], ['2024-06-03', '103'], ['2024-12-18', '104']);
+    const stats = periodStats(year, new Dec(0));
+    expect(stats.notAnnualised).toBeNull();
+    expect(stats.annualisedReturn).not.toBeNull();
+    expect(shortOfAYear(0, 242, { ...DEFAULT_ANNUALISATION, returnBasis: 'trading-days' })).toBeNull();
+    expect(shortOfAYear(400, 241, { ...DEFAULT_ANNUALISATION, returnBasis: 'trading-days' })).toMatch(
+      /242\+ trading days\); this period has 241/,
+    );
   });
 });

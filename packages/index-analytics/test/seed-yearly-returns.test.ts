@@ -92,9 +92,9 @@ describe('the seed fact sheet yearly-returns table (图表8)', () => {
       return {
         indexId: row.indexId,
         printed: new Dec(row.annualised).times(100).toFixed(2),
-        act365: statsOf(row.indexId).total.annualisedReturn.times(100).toFixed(2),
+        act365: statsOf(row.indexId).total.annualisedReturn!.times(100).toFixed(2),
         tradingDays252: performanceStats(s, { convention: tradingDays })
-          .total.annualisedReturn.times(100)
+          .total.annualisedReturn!.times(100)
           .toFixed(2),
       };
     });
@@ -116,6 +116,6 @@ describe('the seed fact sheet yearly-returns table (图表8)', () => {
     expect(total.calendarDays).toBe(1539);
     expect(total.tradingDays).toBe(1099);
     const expected = new Dec(1).plus(total.return).pow(new Dec(365).div(1539)).minus(1);
-    expect(total.annualisedReturn.minus(expected).abs().lt('1e-30')).toBe(true);
+    expect(total.annualisedReturn!.minus(expected).abs().lt('1e-30')).toBe(true);
   });
 });
