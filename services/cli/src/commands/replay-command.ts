@@ -10,7 +10,13 @@ import {
   replayDataset,
   shanghaiDate,
 } from '@indexflow/dataset-files';
-import { FxFilterOptionError, formatFixed, type IndexLevel } from '@indexflow/index-engine';
+import {
+  Dec,
+  FxFilterOptionError,
+  formatFixed,
+  type IndexLevel,
+  type OfficialClose,
+} from '@indexflow/index-engine';
 import type { Command } from 'commander';
 import { cliKafkaClient, KAFKA_CLIENT_HELP } from '../kafka/cli-kafka-client.js';
 import { replayToKafka } from '../kafka/replay-to-kafka.js';
@@ -29,16 +35,28 @@ interface ReplayFlags {
   rejectUnknownSymbols?: boolean;
 }
 
-/** Last level of each (index, trading date): the closes table printed after a replay. */
-function closesTable(closes: Map<string, IndexLevel>): string {
-  const rows = [...closes.entries()].sort(([a], [b]) => (a < b ? -1 : 1));
-  const lines = ['date        index         close          sequence'];
-  for (const [key, level] of rows) {
-    const [date, index] = key.split('|');
+/**
+ * The closes table printed after a replay: each (trading date, index) with its official close
+ * (the engine's close record, at the close instant with the closing FX) and the previous official
+ * close; a date whose close was not reached by the data shows its last level, marked.
+ */
+function closesTable(official: Map<string, OfficialClose>, last: Map<string, IndexLevel>): string {
+  const rows = [...last.keys()].sort();
+  const lines = ['date        index         close           prev close      basis        sequence'];
+  let marked = false;
+  for (const key of rows) {
+    const [date, index] = key.split('|') as [string, string];
+    const close = official.get(key);
+    const level = last.get(key)!;
+    const shown = close === undefined ? formatFixed(level.level, 4) : formatFixed(new Dec(close.level), 4);
+    const prev = close?.prevClose == null ? '—' : formatFixed(new Dec(close.prevClose), 4);
+    if (close === undefined) marked = true;
     lines.push(
-      `${date}  ${index!.padEnd(12)}  ${formatFixed(level.level, 4).padStart(12)}  ${String(level.sequence).padStart(9)}`,
+      `${date}  ${index.padEnd(12)}  ${shown.padStart(14)}  ${prev.padStart(14)}  ${(close === undefined ? 'last level*' : 'official').padEnd(11)}  ${String(level.sequence).padStart(9)}`,
     );
   }
+  if (marked)
+    lines.push("* the data ends before this date's close instant: its last level, not an official close");
   return lines.join('\n');
 }
 
@@ -135,7 +153,8 @@ export function registerReplayCommand(program: Command): void {
         mkdirSync(dirname(closesPath), { recursive: true });
         closesWriter = new ClosesFileWriter(closesPath);
       }
-      const closes = new Map<string, IndexLevel>();
+      const lastLevels = new Map<string, IndexLevel>();
+      const officialCloses = new Map<string, OfficialClose>();
       const interactive = process.stderr.isTTY && !flags.quiet;
       const maxAge = flags.fxMaxAgeMs === undefined ? undefined : Number(flags.fxMaxAgeMs);
       if (maxAge !== undefined && !(Number.isFinite(maxAge) && maxAge >= 0)) {
@@ -150,9 +169,12 @@ export function registerReplayCommand(program: Command): void {
         summary = await replayDataset(resolve(datasetDir), {
           onLevel: (level) => {
             writer.write(level);
-            closes.set(`${shanghaiDate(level.eventTime)}|${level.indexId}`, level);
+            lastLevels.set(`${shanghaiDate(level.eventTime)}|${level.indexId}`, level);
           },
-          ...(closesWriter === null ? {} : { onClose: (close) => closesWriter.write(close) }),
+          onClose: (close) => {
+            officialCloses.set(`${close.tradingDate}|${close.indexId}`, close);
+            closesWriter?.write(close);
+          },
           onIssue: (issue: DatasetIssue) => {
             if (!flags.quiet) process.stderr.write(`${formatIssue(issue)}\n`);
           },
@@ -188,7 +210,7 @@ export function registerReplayCommand(program: Command): void {
           ` in ${seconds.toFixed(2)} s (${rate.toLocaleString('en-US')} ticks/s); rejected ${summary.rejected}${reasons ? ` (${reasons})` : ''}\n`,
       );
       if (!flags.quiet && out !== '-')
-        process.stdout.write(`${closesTable(closes)}\nlevels written to ${out}\n`);
+        process.stdout.write(`${closesTable(officialCloses, lastLevels)}\nlevels written to ${out}\n`);
       if (flags.strict && summary.rejected > 0) process.exitCode = 1;
     });
 }
