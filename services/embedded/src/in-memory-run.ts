@@ -128,6 +128,6 @@ async function runDay(
   const rejected = [...stats.rejectedByReason.values()].reduce((a, b) => a + b, 0);
   options.stdout.write(`\n${closes.table()}\n`);
   options.log(
-    `embedded: ${stats.events.toLocaleString('en-US')} events → ${stats.levelsOut.toLocaleString('en-US')} levels in ${stats.batches} batches; rejected ${rejected}${reasons ? ` (${reasons})` : ''}; levels in ${options.out}`,
+    `embedded: ${stats.events.toLocaleString('en-US')} events → ${stats.levelsOut.toLocaleString('en-US')} levels (${stats.batches} transactions, a count that depends on timing); rejected ${rejected}${reasons ? ` (${reasons})` : ''}; levels in ${options.out}`,
   );
 }
