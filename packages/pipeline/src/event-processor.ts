@@ -1,13 +1,13 @@
 import type { IndexEvent, IndexLevel, OfficialClose, Rejection } from '@indexflow/index-engine';
 
 /** What one event gives: levels, refusals, official closes that fell due, derived events. */
-export interface ProcessorResult {
+export interface ProcessorResult<D = IndexEvent> {
   readonly levels: readonly IndexLevel[];
   readonly rejections: readonly Rejection[];
   /** Official closes that fell due with this event; absent or empty: none. */
   readonly closes?: readonly OfficialClose[];
   /** Events for downstream stages, published in the same transaction (e.g. filtered FX rates). */
-  readonly derived?: readonly IndexEvent[];
+  readonly derived?: readonly D[];
 }
 
 /**
@@ -15,13 +15,13 @@ export interface ProcessorResult {
  * events). `apply` must depend on nothing but the event and the state; `snapshot` is what the state
  * store keeps (JSON-serialisable), and the processor's factory restores it (see recoverProcessor).
  */
-export interface EventProcessor {
-  apply(event: IndexEvent): ProcessorResult;
+export interface EventProcessor<E = IndexEvent, D = IndexEvent> {
+  apply(event: E): ProcessorResult<D>;
   snapshot(): unknown;
 }
 
 /** Builds a processor fresh or from a snapshot of an earlier one. */
-export interface ProcessorFactory<P extends EventProcessor> {
+export interface ProcessorFactory<P extends EventProcessor<never, unknown>> {
   fresh(): P;
   restore(snapshot: unknown): P;
 }

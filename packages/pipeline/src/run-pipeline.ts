@@ -23,11 +23,15 @@ export interface PipelineLogger {
   warn(obj: object, msg: string): void;
 }
 
-export interface PipelineDeps {
+/**
+ * What runPipeline drives. `E` is the input's event type and `D` the derived events' (both index
+ * events by default: the calculator and the FX filter); another stage brings its own (see ports.ts).
+ */
+export interface PipelineDeps<E = IndexEvent, D = IndexEvent> {
   /** The state machine the events go through: the index engine, or a filter (see EventProcessor). */
-  readonly engine: EventProcessor;
-  readonly source: EventSource;
-  readonly sink: LevelSink;
+  readonly engine: EventProcessor<E, D>;
+  readonly source: EventSource<E>;
+  readonly sink: LevelSink<D>;
   readonly state: StateStore;
   readonly stats: PipelineStats;
   readonly logger: PipelineLogger;
@@ -54,7 +58,7 @@ export interface PipelineDeps {
    * of them writes each dead letter.
    */
   readonly rejectionsToPublish?: (
-    sourced: SourcedEvent,
+    sourced: SourcedEvent<E>,
     rejections: readonly Rejection[],
   ) => readonly Rejection[];
   /**
@@ -90,11 +94,11 @@ export interface PipelineDeps {
 }
 
 /** One computed batch waiting for its transaction. */
-interface ComputedBatch {
+interface ComputedBatch<D> {
   readonly levels: IndexLevel[];
   readonly conflated: IndexLevel[];
   readonly closes: OfficialClose[];
-  readonly derived: IndexEvent[];
+  readonly derived: D[];
   readonly rejected: RejectedRecord[];
   readonly receivedAt: number[];
   readonly offsets: InputOffsets;
@@ -124,14 +128,14 @@ interface ComputedBatch {
  * the last committed batch's offsets. The snapshot is taken when the commit starts; the compute
  * stage only yields between whole batches, so at that instant the engine sits at those offsets.
  */
-export async function runPipeline(deps: PipelineDeps): Promise<void> {
+export async function runPipeline<E = IndexEvent, D = IndexEvent>(deps: PipelineDeps<E, D>): Promise<void> {
   const { engine, source, sink, state, stats } = deps;
   let version = deps.startVersion;
   let lastOffsets: InputOffsets | null = deps.startOffsets ?? null;
   const conflation = deps.conflationIntervalMs ? conflationOf(engine, deps.conflationIntervalMs) : null;
   const watermarks = new WatermarkProgress(deps.alreadyPublished);
   const maxPending = Math.max(1, deps.maxPendingBatches ?? 8);
-  const pending: ComputedBatch[] = [];
+  const pending: ComputedBatch<D>[] = [];
   let committing: Promise<void> | null = null;
   let failure: { readonly error: unknown } | null = null;
 
@@ -153,7 +157,7 @@ export async function runPipeline(deps: PipelineDeps): Promise<void> {
     );
   };
 
-  const commitGroup = async (group: readonly ComputedBatch[], snapshot: unknown): Promise<void> => {
+  const commitGroup = async (group: readonly ComputedBatch<D>[], snapshot: unknown): Promise<void> => {
     const last = group[group.length - 1]!;
     const transaction =
       group.length === 1
@@ -241,6 +245,12 @@ export async function runPipeline(deps: PipelineDeps): Promise<void> {
           : computeBatch(deps, batch, conflation);
       if (pill !== undefined) poison = undefined;
       const watermark = watermarks.offer(batch.watermark);
+      if (watermark === undefined && isEmpty(computed) && sameOffsets(batch.nextOffsets, lastOffsets)) {
+        // Events that neither moved the input nor gave anything to publish (a clock tick with
+        // nothing due): there is no transaction to commit. A processor changes no state on such
+        // events, so the next commit's snapshot is still the one of these offsets.
+        continue;
+      }
       if (computed.behind && pending.length === 0) {
         // Rebuilding, and still before what Kafka committed: nothing to publish, and committing
         // these offsets would move the group back, so a crash now would republish levels from here
@@ -282,24 +292,34 @@ export async function runPipeline(deps: PipelineDeps): Promise<void> {
   if (failure !== null) throw (failure as { readonly error: unknown }).error;
 }
 
+/** Nothing to publish: no level, close, derived event or dead letter. */
+function isEmpty(batch: ComputedBatch<unknown>): boolean {
+  return (
+    batch.levels.length === 0 &&
+    batch.closes.length === 0 &&
+    batch.derived.length === 0 &&
+    batch.rejected.length === 0
+  );
+}
+
 /** Applies one batch to the engine. */
-function computeBatch(
-  deps: PipelineDeps,
-  batch: EventBatch,
+function computeBatch<E, D>(
+  deps: PipelineDeps<E, D>,
+  batch: EventBatch<E>,
   conflation: LevelConflation | null,
-): ComputedBatch {
+): ComputedBatch<D> {
   const { engine, stats } = deps;
   const levels: IndexLevel[] = [];
   const conflated: IndexLevel[] = [];
   const closes: OfficialClose[] = [];
-  const derived: IndexEvent[] = [];
+  const derived: D[] = [];
   const receivedAt: number[] = [];
   // Records dead-lettered before the committed point (a rebuild) were already published.
   const rejected: RejectedRecord[] = batch.undecodable.filter(
     (r) => !isBefore(deps.alreadyPublished, offsetKey(r.topic, r.partition), r.offset),
   );
   for (const sourced of batch.events) {
-    let result: ProcessorResult;
+    let result: ProcessorResult<D>;
     try {
       result = engine.apply(sourced.event);
     } catch (error) {
@@ -371,7 +391,11 @@ function computeBatch(
 }
 
 /** A batch whose one event is a poison pill: dead-lettered with the batch's other rejects, not applied. */
-function poisonBatch(deps: PipelineDeps, batch: EventBatch, pill: RejectedRecord): ComputedBatch {
+function poisonBatch<E, D>(
+  deps: PipelineDeps<E, D>,
+  batch: EventBatch<E>,
+  pill: RejectedRecord,
+): ComputedBatch<D> {
   const rejected = [
     pill,
     ...batch.undecodable.filter(
@@ -393,7 +417,7 @@ function poisonBatch(deps: PipelineDeps, batch: EventBatch, pill: RejectedRecord
 }
 
 /** Conflation needs each index's last level time, which only a level-producing processor has. */
-function conflationOf(engine: EventProcessor, intervalMs: number): LevelConflation {
+function conflationOf(engine: EventProcessor<never, unknown>, intervalMs: number): LevelConflation {
   if (!hasLevelHistory(engine)) throw new ConflationUnsupportedError(engine.constructor.name);
   return new LevelConflation(intervalMs, engine);
 }
