@@ -1,5 +1,10 @@
 import type { IndexEvent, IndexLevel, OfficialClose, Rejection } from '@indexflow/index-engine';
-import type { EventProcessor, ProcessorResult } from './event-processor.js';
+import type {
+  EventProcessor,
+  ProcessorRejection,
+  ProcessorResult,
+  SomeProcessor,
+} from './event-processor.js';
 import { ConflationUnsupportedError, hasLevelHistory, LevelConflation } from './level-conflation.js';
 import { isBefore, isBehind, sameOffsets } from './offsets.js';
 import { errorText, PIPELINE_REJECT_REASONS, rejectSourced } from './pipeline-rejections.js';
@@ -27,9 +32,9 @@ export interface PipelineLogger {
  * What runPipeline drives. `E` is the input's event type and `D` the derived events' (both index
  * events by default: the calculator and the FX filter); another stage brings its own (see ports.ts).
  */
-export interface PipelineDeps<E = IndexEvent, D = IndexEvent> {
+export interface PipelineDeps<E = IndexEvent, D = IndexEvent, R extends ProcessorRejection = Rejection> {
   /** The state machine the events go through: the index engine, or a filter (see EventProcessor). */
-  readonly engine: EventProcessor<E, D>;
+  readonly engine: EventProcessor<E, D, R>;
   readonly source: EventSource<E>;
   readonly sink: LevelSink<D>;
   readonly state: StateStore;
@@ -57,10 +62,7 @@ export interface PipelineDeps<E = IndexEvent, D = IndexEvent> {
    * Several pipelines that each see every record (calculator shards) use it so that exactly one
    * of them writes each dead letter.
    */
-  readonly rejectionsToPublish?: (
-    sourced: SourcedEvent<E>,
-    rejections: readonly Rejection[],
-  ) => readonly Rejection[];
+  readonly rejectionsToPublish?: (sourced: SourcedEvent<E>, rejections: readonly R[]) => readonly R[];
   /**
    * Batches the engine may compute ahead of the transaction in flight (default 8); they are all
    * committed by the next transaction.
@@ -128,7 +130,9 @@ interface ComputedBatch<D> {
  * the last committed batch's offsets. The snapshot is taken when the commit starts; the compute
  * stage only yields between whole batches, so at that instant the engine sits at those offsets.
  */
-export async function runPipeline<E = IndexEvent, D = IndexEvent>(deps: PipelineDeps<E, D>): Promise<void> {
+export async function runPipeline<E = IndexEvent, D = IndexEvent, R extends ProcessorRejection = Rejection>(
+  deps: PipelineDeps<E, D, R>,
+): Promise<void> {
   const { engine, source, sink, state, stats } = deps;
   let version = deps.startVersion;
   let lastOffsets: InputOffsets | null = deps.startOffsets ?? null;
@@ -303,8 +307,8 @@ function isEmpty(batch: ComputedBatch<unknown>): boolean {
 }
 
 /** Applies one batch to the engine. */
-function computeBatch<E, D>(
-  deps: PipelineDeps<E, D>,
+function computeBatch<E, D, R extends ProcessorRejection>(
+  deps: PipelineDeps<E, D, R>,
   batch: EventBatch<E>,
   conflation: LevelConflation | null,
 ): ComputedBatch<D> {
@@ -319,7 +323,7 @@ function computeBatch<E, D>(
     (r) => !isBefore(deps.alreadyPublished, offsetKey(r.topic, r.partition), r.offset),
   );
   for (const sourced of batch.events) {
-    let result: ProcessorResult<D>;
+    let result: ProcessorResult<D, R>;
     try {
       result = engine.apply(sourced.event);
     } catch (error) {
@@ -391,8 +395,8 @@ function computeBatch<E, D>(
 }
 
 /** A batch whose one event is a poison pill: dead-lettered with the batch's other rejects, not applied. */
-function poisonBatch<E, D>(
-  deps: PipelineDeps<E, D>,
+function poisonBatch<E, D, R extends ProcessorRejection>(
+  deps: PipelineDeps<E, D, R>,
   batch: EventBatch<E>,
   pill: RejectedRecord,
 ): ComputedBatch<D> {
@@ -417,7 +421,7 @@ function poisonBatch<E, D>(
 }
 
 /** Conflation needs each index's last level time, which only a level-producing processor has. */
-function conflationOf(engine: EventProcessor<never, unknown>, intervalMs: number): LevelConflation {
+function conflationOf(engine: SomeProcessor, intervalMs: number): LevelConflation {
   if (!hasLevelHistory(engine)) throw new ConflationUnsupportedError(engine.constructor.name);
   return new LevelConflation(intervalMs, engine);
 }
