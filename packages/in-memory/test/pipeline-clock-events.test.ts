@@ -42,7 +42,7 @@ const sourced = (event: Input, offset: number): SourcedEvent<Input> => ({
   receivedAt: 0,
 });
 
-/** Batches from a script; clock events carry the offsets of the record before them. */
+/** Batches from a script; a clock tick moves the `clock:0` position to its time. */
 class Script implements EventSource<Input> {
   readonly #batches: { events: SourcedEvent<Input>[]; next: number }[];
   constructor(batches: { events: SourcedEvent<Input>[]; next: number }[]) {
@@ -54,13 +54,21 @@ class Script implements EventSource<Input> {
   async start(_from: InputOffsets | null): Promise<void> {}
   async nextBatch(): Promise<EventBatch<Input>> {
     const batch = this.#batches.shift() ?? { events: [], next: 2 };
-    return { events: batch.events, undecodable: [], nextOffsets: { 'notes:0': String(batch.next) } };
+    const tick = batch.events.find((e) => e.event.kind === 'clock')?.event;
+    if (tick?.kind === 'clock') this.#clock = tick.now;
+    return {
+      events: batch.events,
+      undecodable: [],
+      nextOffsets: { 'notes:0': String(batch.next), 'clock:0': String(this.#clock) },
+      clock: 'clock:0',
+    };
   }
+  #clock = 0;
   async close(): Promise<void> {}
 }
 
 describe('runPipeline with its own event type and clock events', () => {
-  it('commits a clock tick only when something fell due, with the offsets it follows', async () => {
+  it('commits a clock tick only when something fell due, moving the clock position with it', async () => {
     const source = new Script([
       { events: [sourced({ kind: 'note', due: 10 }, 0), sourced({ kind: 'note', due: 20 }, 1)], next: 2 },
       { events: [sourced({ kind: 'clock', now: 5 }, 1)], next: 2 },
@@ -94,7 +102,7 @@ describe('runPipeline with its own event type and clock events', () => {
     // The notes' batch, then only the tick at 15; the ticks at 5 and 16 published nothing.
     expect(commits).toEqual([[], [10]]);
     expect(sink.derived).toEqual([10]);
-    expect(await sink.committedOffsets()).toEqual({ 'notes:0': '2' });
-    expect((await state.recover({ 'notes:0': '2' }))?.engine).toEqual({ pending: [20] });
+    expect(await sink.committedOffsets()).toEqual({ 'notes:0': '2', 'clock:0': '15' });
+    expect((await state.recover({ 'notes:0': '2', 'clock:0': '15' }))?.engine).toEqual({ pending: [20] });
   });
 });

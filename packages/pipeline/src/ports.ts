@@ -52,6 +52,14 @@ export interface EventBatch<E = IndexEvent> {
    * Present only when every input partition has stated its progress (see InputWatermark).
    */
   readonly watermark?: InputWatermark;
+  /**
+   * The key of `nextOffsets` that holds a clock's position rather than a partition's: a source
+   * that emits clock ticks (scheduled output, see the corporate-actions register) moves it with
+   * each tick, so that a transaction publishing what a tick made due moves the offsets Kafka
+   * commits and the state store can tell it happened. A batch that publishes nothing and moves
+   * nothing but this key commits nothing (the position moves with the next transaction).
+   */
+  readonly clock?: string;
 }
 
 /**

@@ -249,10 +249,9 @@ export async function runPipeline<E = IndexEvent, D = IndexEvent, R extends Proc
           : computeBatch(deps, batch, conflation);
       if (pill !== undefined) poison = undefined;
       const watermark = watermarks.offer(batch.watermark);
-      if (watermark === undefined && isEmpty(computed) && sameOffsets(batch.nextOffsets, lastOffsets)) {
-        // Events that neither moved the input nor gave anything to publish (a clock tick with
-        // nothing due): there is no transaction to commit. A processor changes no state on such
-        // events, so the next commit's snapshot is still the one of these offsets.
+      if (watermark === undefined && isEmpty(computed) && onlyClockMoved(batch, lastOffsets)) {
+        // A clock tick with nothing due: no transaction to commit. A processor changes no state on
+        // such a tick, so the next commit's snapshot still matches what it commits.
         continue;
       }
       if (computed.behind && pending.length === 0) {
@@ -294,6 +293,15 @@ export async function runPipeline<E = IndexEvent, D = IndexEvent, R extends Proc
   commitPending();
   await drained();
   if (failure !== null) throw (failure as { readonly error: unknown }).error;
+}
+
+/** The batch moved no input partition from `last`, at most its clock (see EventBatch.clock). */
+function onlyClockMoved(batch: EventBatch<unknown>, last: InputOffsets | null): boolean {
+  const clock = batch.clock;
+  if (clock === undefined || last === null) return false;
+  const { [clock]: _moved, ...next } = batch.nextOffsets;
+  const { [clock]: _before, ...before } = last;
+  return sameOffsets(next, before);
 }
 
 /** Nothing to publish: no level, close, derived event or dead letter. */
