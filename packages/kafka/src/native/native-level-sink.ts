@@ -22,8 +22,13 @@ export interface NativeLevelSinkOptions<D = IndexEvent> {
   readonly clientId: string;
   readonly registry: Client;
   readonly groupId: string;
-  /** The source's group member: sendOffsetsToTransaction needs its group metadata (KIP-447). */
-  readonly groupConsumer: () => RdKafka.KafkaConsumer | undefined;
+  /**
+   * The source's group member: sendOffsetsToTransaction needs its group metadata (KIP-447).
+   * Omitted for a source that joins no group (it assigns its partitions itself, a single writer
+   * by its transactional id): the offsets are then committed by group id alone, with the metadata
+   * of the sink's own offsets reader, which never joins the group.
+   */
+  readonly groupConsumer?: () => RdKafka.KafkaConsumer | undefined;
   readonly inputTopics: readonly (string | { readonly name: string })[];
   readonly levelsTopic: string;
   readonly conflatedTopic?: string;
@@ -150,7 +155,10 @@ export class NativeLevelSink<D = IndexEvent> implements LevelSink<D> {
   }
 
   async #sendOffsets(producer: RdKafka.Producer, offsets: ReturnType<typeof offsetEntries>): Promise<void> {
-    const consumer = this.#options.groupConsumer();
+    const consumer =
+      this.#options.groupConsumer === undefined
+        ? await this.#connectedOffsetsReader()
+        : this.#options.groupConsumer();
     if (consumer === undefined) {
       throw new KafkaOperationError({
         operation: 'send offsets',
