@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { shanghaiDate } from '@indexflow/dataset-files';
 import type { IndexAdjustmentRecord } from '@indexflow/kafka';
+import { createKeyLayout } from '@indexflow/redis-state';
 import { waitFor } from '@indexflow/testkit';
+import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { prepareEnvironment } from './support/calculator-environment.js';
 import { serviceEndpoints } from './support/calculator-process.js';
@@ -21,7 +23,7 @@ describe.each(['native', 'kafkajs'])('corporate-actions register on the pipeline
     for (const reader of readers) await reader.stop();
   });
 
-  it('publishes a scheduled date exactly once when killed between import and publication, and after it', async () => {
+  it('publishes a scheduled date exactly once when killed between import and publication, after it, and when Redis lost its state', async () => {
     const scenario = buildScenarioDataset();
     const environment = await prepareEnvironment({ ...serviceEndpoints(), datasetDir: scenario.dir });
     const { kafka, registry, topics, env, prefix } = environment;
@@ -97,6 +99,18 @@ describe.each(['native', 'kafkajs'])('corporate-actions register on the pipeline
     service = startService(serviceEnv('00:00'));
     await wait('register recovered', () => service.output().includes('corporate-actions running'));
     // Several schedule checks after the restart.
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    service.child.kill('SIGTERM');
+    await service.exited;
+
+    // Redis loses the register's state: it is rebuilt from the actions topic, and the date the
+    // adjustments topic holds stays published.
+    const redis = new Redis(env.REDIS_URL!);
+    const keys = createKeyLayout({ calculatorId: 'ca:once:actions', prefix });
+    expect(await redis.del(keys.committed, keys.pending)).toBeGreaterThan(0);
+    await redis.quit();
+    service = startService(serviceEnv('00:00'));
+    await wait('register rebuilt', () => service.output().includes(`"reconciled":["${exDate}"]`));
     await new Promise((resolve) => setTimeout(resolve, 2000));
     service.child.kill('SIGTERM');
     await service.exited;

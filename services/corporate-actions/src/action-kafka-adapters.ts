@@ -30,8 +30,8 @@ export interface ActionKafkaSettings {
 export interface ActionKafkaAdapters {
   readonly source: AnnouncementSource;
   readonly sink: LevelSink<IndexAdjustmentRecord>;
-  /** Reads the adjustments topic back (see readPublishedDates). */
-  readonly reader: RecordReader;
+  /** A reader of the adjustments topic, opened when the register starts without state (see readPublishedDates). */
+  readonly openReader: () => RecordReader;
 }
 
 /**
@@ -75,5 +75,5 @@ export function createActionKafkaAdapters(settings: ActionKafkaSettings): Action
           ...sinkOptions,
         })
       : new KafkaLevelSink<IndexAdjustmentRecord>({ kafka: settings.kafka, ...sinkOptions });
-  return { source, sink, reader: createRecordReader(client) };
+  return { source, sink, openReader: () => createRecordReader(client) };
 }

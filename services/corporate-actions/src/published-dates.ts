@@ -13,6 +13,7 @@ import type { Logger } from '@indexflow/observability';
  * The ex-dates whose date-wide adjustment the adjustments topic holds, read to its end at call
  * time. Only for a register that starts without its state (first start, or Redis lost it): which
  * dates were published is not in the announcements, and a date must never be published twice.
+ * Closes `reader` when done.
  */
 export async function readPublishedDates(options: {
   readonly reader: RecordReader;
@@ -20,6 +21,15 @@ export async function readPublishedDates(options: {
   readonly topic: string;
   readonly log: Logger;
 }): Promise<string[]> {
+  try {
+    return await readDates(options);
+  } finally {
+    // Read once at start: the reader must not keep a consumer on the topic for the process's life.
+    await options.reader.close();
+  }
+}
+
+async function readDates(options: Parameters<typeof readPublishedDates>[0]): Promise<string[]> {
   const { reader, topic, log } = options;
   const serdes = createAvroSerdes<IndexAdjustmentRecord>(options.registry, topic);
   const ends = new Map<number, bigint>();

@@ -108,7 +108,7 @@ export async function createServiceRuntime(
     }),
     publishedDates: () =>
       readPublishedDates({
-        reader: actionAdapters.reader,
+        reader: actionAdapters.openReader(),
         registry,
         topic: topics.indexAdjustments,
         log: actionsLog,
@@ -183,7 +183,6 @@ export async function createServiceRuntime(
       });
       await step('actions source', () => actionAdapters.source.close());
       await step('actions sink', () => actionAdapters.sink.close());
-      await step('actions reader', () => actionAdapters.reader.close());
       await step('fx', async () => {
         fx.stop();
         await fxRun.catch(() => {});
