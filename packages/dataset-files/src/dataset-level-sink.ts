@@ -1,4 +1,4 @@
-import type { IndexLevel, OfficialClose } from '@indexflow/index-engine';
+import type { IndexEvent, IndexLevel, OfficialClose } from '@indexflow/index-engine';
 import type { InputOffsets, LevelSink, OutputTransaction, RejectedRecord } from '@indexflow/pipeline';
 import type { DatasetIssue } from './dataset-report.js';
 import { actionLineOf } from './read-actions.js';
@@ -46,7 +46,8 @@ export class DatasetLevelSink implements LevelSink {
  * file, that action's line), else the record's topic (the file) and offset (the line of a bad row).
  */
 export function issueOf(record: RejectedRecord): DatasetIssue {
-  const { event } = record;
+  // The file pipeline's events are index events; the port types them as unknown.
+  const event = record.event as IndexEvent | undefined;
   if (event === undefined)
     return { file: record.topic, line: Number(record.offset), reason: record.reason, detail: record.detail };
   const actionLine = record.actionIndex === undefined ? undefined : actionLineOf(event, record.actionIndex);

@@ -10,20 +10,20 @@ import type {
 /**
  * A LevelSink whose "topic" is an array: a commit appends all of a batch's levels and dead
  * letters and moves the committed offsets, or (when `failNext` is set) nothing at all, as an
- * aborted Kafka transaction would.
+ * aborted Kafka transaction would. `D`: the derived events' type (see OutputTransaction).
  */
-export class InMemoryLevelSink implements LevelSink {
+export class InMemoryLevelSink<D = IndexEvent> implements LevelSink<D> {
   readonly levels: IndexLevel[] = [];
   readonly conflated: IndexLevel[] = [];
   readonly closes: OfficialClose[] = [];
   readonly deadLetters: RejectedRecord[] = [];
-  readonly derived: IndexEvent[] = [];
+  readonly derived: D[] = [];
   readonly watermarks: InputWatermark[] = [];
   #offsets: InputOffsets | null = null;
   /** Makes the next commit fail before anything is visible (a crash inside the transaction). */
   failNext = false;
 
-  async commit(transaction: OutputTransaction, staged?: Promise<void>): Promise<void> {
+  async commit(transaction: OutputTransaction<D>, staged?: Promise<void>): Promise<void> {
     await staged;
     if (this.failNext) {
       this.failNext = false;

@@ -1,42 +1,72 @@
 import type { Client } from '@confluentinc/schemaregistry';
+import type { IndexEvent } from '@indexflow/index-engine';
 import type { OutputTransaction } from '@indexflow/pipeline';
 import type { Message, TopicMessages } from 'kafkajs';
-import { createAvroSerdes, type FastAvroSerdes } from './avro-serdes.js';
+import { createAvroSerdes } from './avro-serdes.js';
 import { fxEventToRecord } from './fx-rate-record.js';
 import { RecordShapeError } from './kafka-errors.js';
-import type { FxRateRecord } from './record-types.js';
+import { ALL_INDICES, type FxRateRecord, type IndexAdjustmentRecord } from './record-types.js';
 import { watermarkHeaders } from './watermark-record.js';
+
+/** The topic a processor's derived events go to, and their records (key and value), in order. */
+export interface DerivedRecords<D> {
+  readonly topic: string;
+  encode(events: readonly D[]): Promise<Message[]>;
+}
+
+/** FX rates derived by the FX filter: fx-rate.avsc, keyed by pair. */
+export function fxRateRecords(registry: Client, topic: string): DerivedRecords<IndexEvent> {
+  const serdes = createAvroSerdes<FxRateRecord>(registry, topic, undefined, { writerSchema: 'fx-rate' });
+  return {
+    topic,
+    async encode(events) {
+      const encode = await serdes.encoder();
+      return events.map((event) => {
+        if (event.kind !== 'fx-rate')
+          throw new RecordShapeError({ schema: 'fx-rate', field: 'kind', value: event.kind });
+        const record = fxEventToRecord(event);
+        return { key: record.pair, value: encode(record) };
+      });
+    },
+  };
+}
+
+/**
+ * Date-wide adjustments published by the corporate-actions register: index-adjustment.avsc, keyed
+ * `ALL_INDICES`, as the calculators read them.
+ */
+export function adjustmentRecords(registry: Client, topic: string): DerivedRecords<IndexAdjustmentRecord> {
+  const serdes = createAvroSerdes<IndexAdjustmentRecord>(registry, topic);
+  return {
+    topic,
+    async encode(records) {
+      const encode = await serdes.encoder();
+      return records.map((record) => ({ key: ALL_INDICES, value: encode(record) }));
+    },
+  };
+}
 
 /**
  * The records of a transaction's derived events and input watermark, on the topic a processor
- * derives (today FX rates: fx-rate.avsc, keyed by pair). The watermark goes to every partition of
- * that topic, so each of its readers learns the input's progress (see watermark-record.ts).
+ * derives. The watermark goes to every partition of that topic, so each of its readers learns the
+ * input's progress (see watermark-record.ts).
  */
-export class DerivedMessageEncoder {
-  readonly #serdes: FastAvroSerdes<FxRateRecord>;
+export class DerivedMessageEncoder<D> {
+  readonly #records: DerivedRecords<D>;
   readonly #partitions: (topic: string) => Promise<number>;
 
-  constructor(registry: Client, topic: string, partitions: (topic: string) => Promise<number>) {
-    this.#serdes = createAvroSerdes<FxRateRecord>(registry, topic, undefined, { writerSchema: 'fx-rate' });
+  constructor(records: DerivedRecords<D>, partitions: (topic: string) => Promise<number>) {
+    this.#records = records;
     this.#partitions = partitions;
   }
 
   get topic(): string {
-    return this.#serdes.topic;
+    return this.#records.topic;
   }
 
-  async messages(transaction: OutputTransaction): Promise<TopicMessages[]> {
+  async messages(transaction: OutputTransaction<D>): Promise<TopicMessages[]> {
     const derived = transaction.derived ?? [];
-    const messages: Message[] = [];
-    if (derived.length > 0) {
-      const encode = await this.#serdes.encoder();
-      for (const event of derived) {
-        if (event.kind !== 'fx-rate')
-          throw new RecordShapeError({ schema: 'fx-rate', field: 'kind', value: event.kind });
-        const record = fxEventToRecord(event);
-        messages.push({ key: record.pair, value: encode(record) });
-      }
-    }
+    const messages: Message[] = derived.length > 0 ? await this.#records.encode(derived) : [];
     const watermark = transaction.watermark;
     if (watermark !== undefined) {
       const headers = watermarkHeaders({ time: watermark.time, final: watermark.final });

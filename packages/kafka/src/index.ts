@@ -22,7 +22,12 @@ export {
   deadLetterMessage,
 } from './dead-letter-message.js';
 export { DECODE_REJECT_REASONS, decodeRejectReason } from './decode-rejection.js';
-export { DerivedMessageEncoder } from './derived-messages.js';
+export {
+  adjustmentRecords,
+  DerivedMessageEncoder,
+  type DerivedRecords,
+  fxRateRecords,
+} from './derived-messages.js';
 export { fxEventToRecord, fxObservationId, fxObservationSequence } from './fx-rate-record.js';
 export { createKafkaClient, type KafkaClientOptions } from './kafka-client.js';
 export {

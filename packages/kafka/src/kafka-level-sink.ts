@@ -1,16 +1,17 @@
 import type { Client } from '@confluentinc/schemaregistry';
+import type { IndexEvent } from '@indexflow/index-engine';
 import type { InputOffsets, LevelSink, OutputTransaction } from '@indexflow/pipeline';
 import type { Admin, Kafka, Producer } from 'kafkajs';
 import { createCachedKeyPartitioner } from './cached-key-partitioner.js';
 import { retryConcurrentTransactions } from './concurrent-transactions.js';
-import { DerivedMessageEncoder } from './derived-messages.js';
+import { DerivedMessageEncoder, type DerivedRecords } from './derived-messages.js';
 import { KafkaAdapterError, KafkaOperationError, LevelTransactionError } from './kafka-errors.js';
 import type { StructuredLogger } from './kafkajs-log-bridge.js';
 import { LevelTransactionEncoder, offsetEntries } from './level-transaction-messages.js';
 import { chunkTopicMessages } from './produce-chunks.js';
 import type { LevelRecordOptions } from './record-mapping.js';
 
-export interface KafkaLevelSinkOptions {
+export interface KafkaLevelSinkOptions<D = IndexEvent> {
   readonly kafka: Kafka;
   readonly registry: Client;
   /** Consumer group of the event source; the transaction commits the input offsets for it. */
@@ -24,10 +25,10 @@ export interface KafkaLevelSinkOptions {
   /** Where `transaction.closes` go (index-close.avsc, key `<indexId>:<tradingDate>`); omitted: closes are dropped. */
   readonly closesTopic?: string;
   /**
-   * Where `transaction.derived` events go (fx-rate.avsc, keyed by pair), and `transaction.watermark`
-   * to each of its partitions; omitted: both are dropped.
+   * Where and how `transaction.derived` events go (e.g. fxRateRecords), and `transaction.watermark`
+   * to each partition of that topic; omitted: both are dropped.
    */
-  readonly derivedTopic?: string;
+  readonly derived?: DerivedRecords<D>;
   /** Stable per calculator instance (e.g. `indexflow-calculator-<id>`): fences a zombie predecessor. */
   readonly transactionalId: string;
   /** Must not exceed the broker's transaction.max.timeout.ms. Default 60 000. */
@@ -57,10 +58,10 @@ function offsetsByTopic(
  * input offsets it consumed in one Kafka transaction, so read_committed readers and the consumer
  * group see all of it or none of it.
  */
-export class KafkaLevelSink implements LevelSink {
-  readonly #options: KafkaLevelSinkOptions;
+export class KafkaLevelSink<D = IndexEvent> implements LevelSink<D> {
+  readonly #options: KafkaLevelSinkOptions<D>;
   readonly #encoder: LevelTransactionEncoder;
-  readonly #derived: DerivedMessageEncoder | null;
+  readonly #derived: DerivedMessageEncoder<D> | null;
   readonly #partitionCounts = new Map<string, Promise<number>>();
   readonly #log: StructuredLogger;
   #producer: Promise<Producer> | undefined;
@@ -68,19 +69,17 @@ export class KafkaLevelSink implements LevelSink {
   /** Offsets of this instance's last committed transaction, to wait for in committedOffsets(). */
   #lastCommitted: InputOffsets | undefined;
 
-  constructor(options: KafkaLevelSinkOptions) {
+  constructor(options: KafkaLevelSinkOptions<D>) {
     this.#options = options;
     this.#encoder = new LevelTransactionEncoder(options.registry, options, options.levelRecord);
     this.#derived =
-      options.derivedTopic === undefined
+      options.derived === undefined
         ? null
-        : new DerivedMessageEncoder(options.registry, options.derivedTopic, (topic) =>
-            this.#partitionCount(topic),
-          );
+        : new DerivedMessageEncoder(options.derived, (topic) => this.#partitionCount(topic));
     this.#log = options.logger;
   }
 
-  async commit(transaction: OutputTransaction, staged?: Promise<void>): Promise<void> {
+  async commit(transaction: OutputTransaction<D>, staged?: Promise<void>): Promise<void> {
     const { transactionalId, groupId } = this.#options;
     const topicMessages = await this.#encoder.messages(transaction);
     if (this.#derived !== null) topicMessages.push(...(await this.#derived.messages(transaction)));

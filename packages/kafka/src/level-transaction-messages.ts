@@ -43,7 +43,7 @@ export class LevelTransactionEncoder {
         : createAvroSerdes(registry, topics.closesTopic, undefined, { writerSchema: 'index-close' });
   }
 
-  async messages(transaction: OutputTransaction): Promise<TopicMessages[]> {
+  async messages(transaction: OutputTransaction<unknown>): Promise<TopicMessages[]> {
     const options = this.#levelRecord;
     const topicMessages: TopicMessages[] = [];
     if (transaction.levels.length > 0) {

@@ -1,4 +1,10 @@
-export type { EventProcessor, ProcessorFactory, ProcessorResult } from './event-processor.js';
+export type {
+  EventProcessor,
+  ProcessorFactory,
+  ProcessorRejection,
+  ProcessorResult,
+  SomeProcessor,
+} from './event-processor.js';
 export { ConflationUnsupportedError, LevelConflation, type LevelHistory } from './level-conflation.js';
 export { NoRecoveryStateStore } from './no-recovery-state-store.js';
 export { canonicalOffsets, isBefore, isBehind, sameOffsets } from './offsets.js';

@@ -21,7 +21,11 @@ export function cutDetail(text: string): string {
 }
 
 /** The dead letter of a decoded event refused for `reason`. */
-export function rejectSourced(sourced: SourcedEvent, reason: string, detail: string): RejectedRecord {
+export function rejectSourced(
+  sourced: SourcedEvent<unknown>,
+  reason: string,
+  detail: string,
+): RejectedRecord {
   return {
     topic: sourced.topic,
     partition: sourced.partition,

@@ -22,16 +22,21 @@ export interface RejectedRecord {
   readonly detail: string;
   /**
    * The event refused, when the record was decoded (absent for an undecodable one). Dead letters
-   * never carry it; a file sink reports its position (file and line) from it.
+   * never carry it; a file sink reports its position (file and line) from it. Of the pipeline's
+   * input event type, which the record does not name.
    */
-  readonly event?: IndexEvent;
+  readonly event?: unknown;
   /** Which action of a multi-action event the engine refused (`Rejection.actionIndex`). */
   readonly actionIndex?: number;
 }
 
-/** An event decoded from one input record, with where it came from. */
-export interface SourcedEvent {
-  readonly event: IndexEvent;
+/**
+ * An event decoded from one input record, with where it came from. `E` is the input's event type:
+ * the index events of the calculator and the FX filter by default, or another stage's own (the
+ * corporate-actions register reads announcements).
+ */
+export interface SourcedEvent<E = IndexEvent> {
+  readonly event: E;
   readonly topic: string;
   readonly partition: number;
   readonly offset: string;
@@ -46,8 +51,8 @@ export interface SourcedEvent {
  * decode, and the input offsets after the batch. Sources merge partitions so that the same
  * records always come out in the same order.
  */
-export interface EventBatch {
-  readonly events: readonly SourcedEvent[];
+export interface EventBatch<E = IndexEvent> {
+  readonly events: readonly SourcedEvent<E>[];
   readonly undecodable: readonly RejectedRecord[];
   readonly nextOffsets: InputOffsets;
   /**
@@ -55,6 +60,14 @@ export interface EventBatch {
    * Present only when every input partition has stated its progress (see InputWatermark).
    */
   readonly watermark?: InputWatermark;
+  /**
+   * The key of `nextOffsets` that holds a clock's position rather than a partition's: a source
+   * that emits clock ticks (scheduled output, see the corporate-actions register) moves it with
+   * each tick, so that a transaction publishing what a tick made due moves the offsets Kafka
+   * commits and the state store can tell it happened. A batch that publishes nothing and moves
+   * nothing but this key commits nothing (the position moves with the next transaction).
+   */
+  readonly clock?: string;
 }
 
 /**
@@ -71,16 +84,19 @@ export interface InputWatermark {
   readonly records: InputOffsets;
 }
 
-export interface EventSource {
+export interface EventSource<E = IndexEvent> {
   /** Starts consuming from `from` (or the earliest offsets when null). */
   start(from: InputOffsets | null): Promise<void>;
   /** Waits up to `maxWaitMs` and returns at most `maxEvents` events (possibly none). */
-  nextBatch(maxEvents: number, maxWaitMs: number): Promise<EventBatch>;
+  nextBatch(maxEvents: number, maxWaitMs: number): Promise<EventBatch<E>>;
   close(): Promise<void>;
 }
 
-/** What one batch publishes, atomically: levels, dead letters and the input offsets they consumed. */
-export interface OutputTransaction {
+/**
+ * What one batch publishes, atomically: levels, dead letters and the input offsets they consumed.
+ * `D` is the type of the derived events (FX rates by default).
+ */
+export interface OutputTransaction<D = IndexEvent> {
   readonly levels: readonly IndexLevel[];
   /** The subset of `levels` for the conflated topic (see LevelConflation); empty when off. */
   readonly conflated: readonly IndexLevel[];
@@ -89,19 +105,19 @@ export interface OutputTransaction {
   readonly rejected: readonly RejectedRecord[];
   readonly offsets: InputOffsets;
   /** Events the processor derived for downstream stages (e.g. filtered FX rates); absent: none. */
-  readonly derived?: readonly IndexEvent[];
+  readonly derived?: readonly D[];
   /** The input watermark the output has passed, when it moved in this transaction (see EventBatch). */
   readonly watermark?: InputWatermark;
 }
 
-export interface LevelSink {
+export interface LevelSink<D = IndexEvent> {
   /**
    * Publishes a batch's output and input offsets in one transaction; all or nothing. `staged` is
    * the state store's stage of the snapshot at these offsets, still running: the sink may send
    * meanwhile (the two are independent round trips) but must not commit before it resolves, and
    * fails without committing when it rejects.
    */
-  commit(transaction: OutputTransaction, staged?: Promise<void>): Promise<void>;
+  commit(transaction: OutputTransaction<D>, staged?: Promise<void>): Promise<void>;
   /** The offsets last committed for the calculator's consumer group (the recovery point), or null. */
   committedOffsets(): Promise<InputOffsets | null>;
   close(): Promise<void>;

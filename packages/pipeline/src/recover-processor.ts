@@ -1,8 +1,8 @@
-import type { EventProcessor, ProcessorFactory } from './event-processor.js';
+import type { ProcessorFactory, SomeProcessor } from './event-processor.js';
 import type { InputOffsets, LevelSink, StateStore } from './ports.js';
 import type { PipelineLogger } from './run-pipeline.js';
 
-export interface Recovery<P extends EventProcessor> {
+export interface Recovery<P extends SomeProcessor> {
   readonly engine: P;
   /** State version the processor is at; the next batch stages version + 1. */
   readonly version: number;
@@ -18,9 +18,9 @@ export interface Recovery<P extends EventProcessor> {
  * from the start of the input and the output already in Kafka is recomputed but not published
  * again. Startup and crash recovery are this one code path.
  */
-export async function recoverProcessor<P extends EventProcessor>(deps: {
+export async function recoverProcessor<P extends SomeProcessor>(deps: {
   readonly factory: ProcessorFactory<P>;
-  readonly sink: LevelSink;
+  readonly sink: Pick<LevelSink<unknown>, 'committedOffsets'>;
   readonly state: StateStore;
   readonly logger: PipelineLogger;
 }): Promise<Recovery<P>> {

@@ -1,5 +1,6 @@
 import {
   type createSchemaRegistryClient,
+  fxRateRecords,
   KafkaEventSource,
   KafkaLevelSink,
   NativeEventSource,
@@ -51,7 +52,7 @@ function sinkOptions({ registry, groupId, rawTopic, fxTopic, deadLetterTopic, lo
     groupId,
     inputTopics: [rawTopic],
     levelsTopic: fxTopic,
-    derivedTopic: fxTopic,
+    derived: fxRateRecords(registry, fxTopic),
     deadLetterTopic,
     transactionalId: groupId,
     logger: log.child({ component: 'kafka-fx-sink' }),

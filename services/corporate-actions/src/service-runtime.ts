@@ -12,23 +12,29 @@ import type { Logger } from '@indexflow/observability';
 import { EMPTY_PROJECTION, RedisRestartTracker, RedisStateStore } from '@indexflow/redis-state';
 import { SAMPLE_DIR } from '@indexflow/seed-indices';
 import { Redis } from 'ioredis';
-import { ActionService } from './action-service.js';
+import { createActionKafkaAdapters } from './action-kafka-adapters.js';
+import { type ActionRegisterLoop, createActionRegister } from './action-register.js';
+import { ActionSink } from './action-sink.js';
 import { readCalculatorEngine } from './calculator-state.js';
 import type { ServiceConfig } from './config.js';
 import { createFxFilter, type FxFilter } from './fx-filter.js';
 import { createFxKafkaAdapters } from './fx-kafka-adapters.js';
+import { readPublishedDates } from './published-dates.js';
 import { createServiceMetrics, type ServiceMetrics } from './service-metrics.js';
-import { ServiceStateStore } from './service-state-store.js';
 
 export interface ServiceRuntime {
-  readonly actions: ActionService;
+  readonly actions: ActionRegisterLoop;
   readonly fx: FxFilter;
   readonly metrics: ServiceMetrics;
   readonly ready: () => boolean;
   close(): Promise<void>;
 }
 
-/** Wires Kafka, the registry and Redis around the two loops (actions register, FX filter). */
+/** Announcements per register batch at most, and how long a batch waits for them. */
+const ACTIONS_BATCH_SIZE = 500;
+const ACTIONS_BATCH_WAIT_MS = 100;
+
+/** Wires Kafka, the registry and Redis around the two pipelines (actions register, FX filter). */
 export async function createServiceRuntime(
   config: ServiceConfig,
   log: Logger,
@@ -59,31 +65,58 @@ export async function createServiceRuntime(
   const redis = new Redis(config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 3 });
   await redis.connect();
   const prefix = config.TOPIC_PREFIX || undefined;
-  const store = new ServiceStateStore(redis, { serviceId: config.SERVICE_ID, ...(prefix ? { prefix } : {}) });
   const group = `indexflow-corporate-actions-${config.TOPIC_PREFIX}${config.SERVICE_ID}`;
-  const actions = new ActionService({
+  const actionsLog = log.child({ component: 'actions' });
+  const actionAdapters = createActionKafkaAdapters({
+    config,
     kafka,
     registry,
-    store,
-    definitions,
     groupId: `${group}-actions`,
     actionsTopic: topics.corporateActions,
     adjustmentsTopic: topics.indexAdjustments,
     deadLetterTopic: topics.deadLetter,
-    mode: config.PUBLISH_MODE,
-    publishAt: config.PUBLISH_AT,
-    ...(config.AS_OF_DATE ? { asOfDate: config.AS_OF_DATE } : {}),
-    scheduleCheckMs: config.SCHEDULE_CHECK_MS,
-    calculatorEngine: () =>
-      readCalculatorEngine(redis, {
-        calculatorId: config.CALCULATOR_ID,
-        definitions,
-        ...(prefix ? { prefix } : {}),
-      }),
     now: Date.now,
-    log: log.child({ component: 'actions' }),
+    log: actionsLog,
+  });
+  // The register's own state id: its keys never meet a calculator's or the FX filter's.
+  const actionsStateId = `ca:${config.SERVICE_ID}:actions`;
+  const actions = createActionRegister({
+    definitions,
+    schedule: {
+      mode: config.PUBLISH_MODE,
+      publishAt: config.PUBLISH_AT,
+      ...(config.AS_OF_DATE ? { asOfDate: config.AS_OF_DATE } : {}),
+    },
+    source: actionAdapters.source,
+    sink: new ActionSink(actionAdapters.sink, {
+      definitions,
+      calculatorEngine: () =>
+        readCalculatorEngine(redis, {
+          calculatorId: config.CALCULATOR_ID,
+          definitions,
+          ...(prefix ? { prefix } : {}),
+        }),
+      metrics,
+      log: actionsLog,
+    }),
+    state: new RedisStateStore({
+      redis,
+      calculatorId: actionsStateId,
+      ...(prefix ? { prefix } : {}),
+      logger: actionsLog,
+      projection: () => EMPTY_PROJECTION,
+    }),
+    publishedDates: () =>
+      readPublishedDates({
+        reader: actionAdapters.openReader(),
+        registry,
+        topic: topics.indexAdjustments,
+        log: actionsLog,
+      }),
     metrics,
-    onFailure,
+    log: actionsLog,
+    batchSize: ACTIONS_BATCH_SIZE,
+    batchWaitMs: ACTIONS_BATCH_WAIT_MS,
   });
   const fxLog = log.child({ component: 'fx' });
   const fxAdapters = createFxKafkaAdapters({
@@ -124,9 +157,10 @@ export async function createServiceRuntime(
     batchSize: config.FX_BATCH_SIZE,
     batchWaitMs: config.FX_BATCH_WAIT_MS,
   });
-  await actions.start();
+  const actionsRun = actions.run();
   const fxRun = fx.run();
   // A failed run must restart the process: recovery is from Redis and Kafka's committed offsets.
+  actionsRun.catch(onFailure);
   fxRun.catch(onFailure);
   return {
     actions,
@@ -143,7 +177,12 @@ export async function createServiceRuntime(
           log.warn({ step: name, err: error }, 'close failed');
         }
       };
-      await step('actions', () => actions.stop());
+      await step('actions', async () => {
+        actions.stop();
+        await actionsRun.catch(() => {});
+      });
+      await step('actions source', () => actionAdapters.source.close());
+      await step('actions sink', () => actionAdapters.sink.close());
       await step('fx', async () => {
         fx.stop();
         await fxRun.catch(() => {});

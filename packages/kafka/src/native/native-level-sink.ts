@@ -1,6 +1,7 @@
 import type { Client } from '@confluentinc/schemaregistry';
+import type { IndexEvent } from '@indexflow/index-engine';
 import type { InputOffsets, LevelSink, OutputTransaction } from '@indexflow/pipeline';
-import { DerivedMessageEncoder } from '../derived-messages.js';
+import { DerivedMessageEncoder, type DerivedRecords } from '../derived-messages.js';
 import { KafkaOperationError, LevelTransactionError } from '../kafka-errors.js';
 import type { StructuredLogger } from '../kafkajs-log-bridge.js';
 import { LevelTransactionEncoder, offsetEntries } from '../level-transaction-messages.js';
@@ -16,20 +17,25 @@ import {
 } from './native-client.js';
 import { produceAll } from './native-produce.js';
 
-export interface NativeLevelSinkOptions {
+export interface NativeLevelSinkOptions<D = IndexEvent> {
   readonly brokers: readonly string[];
   readonly clientId: string;
   readonly registry: Client;
   readonly groupId: string;
-  /** The source's group member: sendOffsetsToTransaction needs its group metadata (KIP-447). */
-  readonly groupConsumer: () => RdKafka.KafkaConsumer | undefined;
+  /**
+   * The source's group member: sendOffsetsToTransaction needs its group metadata (KIP-447).
+   * Omitted for a source that joins no group (it assigns its partitions itself, a single writer
+   * by its transactional id): the offsets are then committed by group id alone, with the metadata
+   * of the sink's own offsets reader, which never joins the group.
+   */
+  readonly groupConsumer?: () => RdKafka.KafkaConsumer | undefined;
   readonly inputTopics: readonly (string | { readonly name: string })[];
   readonly levelsTopic: string;
   readonly conflatedTopic?: string;
   readonly deadLetterTopic: string;
   readonly closesTopic?: string;
-  /** Where derived events and the input watermark go (see KafkaLevelSinkOptions.derivedTopic). */
-  readonly derivedTopic?: string;
+  /** Where derived events and the input watermark go (see KafkaLevelSinkOptions.derived). */
+  readonly derived?: DerivedRecords<D>;
   readonly transactionalId: string;
   /** Must not exceed the broker's transaction.max.timeout.ms. Default 60 000. */
   readonly transactionTimeoutMs?: number;
@@ -45,28 +51,26 @@ const TIMEOUT_MS = 30_000;
  * (`staged`) must succeed before the commit. Any failure aborts and starts over with a new
  * producer (initTransactions bumps the epoch and aborts whatever the old one left open).
  */
-export class NativeLevelSink implements LevelSink {
-  readonly #options: NativeLevelSinkOptions;
+export class NativeLevelSink<D = IndexEvent> implements LevelSink<D> {
+  readonly #options: NativeLevelSinkOptions<D>;
   readonly #encoder: LevelTransactionEncoder;
-  readonly #derived: DerivedMessageEncoder | null;
+  readonly #derived: DerivedMessageEncoder<D> | null;
   readonly #partitionCounts = new Map<string, Promise<number>>();
   readonly #log: StructuredLogger;
   #producer: Promise<RdKafka.Producer> | undefined;
   #offsetsReader: Promise<RdKafka.KafkaConsumer> | undefined;
 
-  constructor(options: NativeLevelSinkOptions) {
+  constructor(options: NativeLevelSinkOptions<D>) {
     this.#options = options;
     this.#encoder = new LevelTransactionEncoder(options.registry, options, options.levelRecord);
     this.#derived =
-      options.derivedTopic === undefined
+      options.derived === undefined
         ? null
-        : new DerivedMessageEncoder(options.registry, options.derivedTopic, (topic) =>
-            this.#partitionCount(topic),
-          );
+        : new DerivedMessageEncoder(options.derived, (topic) => this.#partitionCount(topic));
     this.#log = options.logger;
   }
 
-  async commit(transaction: OutputTransaction, staged?: Promise<void>): Promise<void> {
+  async commit(transaction: OutputTransaction<D>, staged?: Promise<void>): Promise<void> {
     const { transactionalId } = this.#options;
     const topicMessages = await this.#encoder.messages(transaction);
     if (this.#derived !== null) topicMessages.push(...(await this.#derived.messages(transaction)));
@@ -151,7 +155,10 @@ export class NativeLevelSink implements LevelSink {
   }
 
   async #sendOffsets(producer: RdKafka.Producer, offsets: ReturnType<typeof offsetEntries>): Promise<void> {
-    const consumer = this.#options.groupConsumer();
+    const consumer =
+      this.#options.groupConsumer === undefined
+        ? await this.#connectedOffsetsReader()
+        : this.#options.groupConsumer();
     if (consumer === undefined) {
       throw new KafkaOperationError({
         operation: 'send offsets',

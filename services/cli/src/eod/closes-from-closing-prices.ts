@@ -173,13 +173,15 @@ async function runClosingEvents(
     alreadyPublished: null,
     isStopping: () => source.exhausted,
   });
-  for (const record of sink.deadLetters)
+  for (const record of sink.deadLetters) {
+    const event = record.event as IndexEvent | undefined;
     input.onIssue({
-      file: record.event?.position?.source ?? 'closing-prices',
-      line: record.event?.position?.offset ?? 0,
+      file: event?.position?.source ?? 'closing-prices',
+      line: event?.position?.offset ?? 0,
       reason: record.reason,
       detail: record.detail,
     });
+  }
   return sink.closes.map((close) => ({ ...close, open: close.level, high: close.level, low: close.level }));
 }
 
