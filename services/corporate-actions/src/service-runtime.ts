@@ -9,9 +9,8 @@ import {
   topicNames,
 } from '@indexflow/kafka';
 import type { Logger } from '@indexflow/observability';
-import { EMPTY_PROJECTION, RedisRestartTracker, RedisStateStore } from '@indexflow/redis-state';
+import { EMPTY_PROJECTION, openRedis, RedisRestartTracker, RedisStateStore } from '@indexflow/redis-state';
 import { SAMPLE_DIR } from '@indexflow/seed-indices';
-import { Redis } from 'ioredis';
 import { createActionKafkaAdapters } from './action-kafka-adapters.js';
 import { type ActionRegisterLoop, createActionRegister } from './action-register.js';
 import { ActionSink } from './action-sink.js';
@@ -62,8 +61,7 @@ export async function createServiceRuntime(
   await registerTopicSchemas(registry, {
     topics: AVRO_TOPICS.map((t) => ({ name: `${config.TOPIC_PREFIX}${t.name}`, schema: t.schema })),
   });
-  const redis = new Redis(config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 3 });
-  await redis.connect();
+  const redis = await openRedis(config.REDIS_URL);
   const prefix = config.TOPIC_PREFIX || undefined;
   const group = `indexflow-corporate-actions-${config.TOPIC_PREFIX}${config.SERVICE_ID}`;
   const actionsLog = log.child({ component: 'actions' });
