@@ -50,4 +50,5 @@ export { recoverProcessor } from './recover-processor.js';
 export { decideRestart, type RestartRecord } from './restart-decision.js';
 export type { PipelineDeps, PipelineLogger } from './run-pipeline.js';
 export { runPipeline } from './run-pipeline.js';
+export { type RecoveredRunOptions, runRecovered } from './run-recovered.js';
 export { WatermarkProgress } from './watermark-progress.js';

@@ -26,6 +26,7 @@ import { WatermarkProgress } from './watermark-progress.js';
 export interface PipelineLogger {
   info(obj: object, msg: string): void;
   warn(obj: object, msg: string): void;
+  error?(obj: object, msg: string): void;
 }
 
 /**

@@ -5,7 +5,7 @@ import {
   type EventSource,
   type LevelSink,
   recoverProcessor,
-  runPipeline,
+  runRecovered,
   type StateStore,
 } from '@indexflow/pipeline';
 import type { ActionInput, DueAdjustment } from './action-inputs.js';
@@ -77,10 +77,8 @@ export function createActionRegister(deps: ActionRegisterDeps): ActionRegisterLo
         'register recovered',
       );
       try {
-        await deps.source.start(recovery.from);
-        ready = true;
-        await runPipeline({
-          engine: recovery.engine,
+        await runRecovered({
+          recovery,
           source: deps.source,
           sink: deps.sink,
           state: deps.state,
@@ -88,10 +86,11 @@ export function createActionRegister(deps: ActionRegisterDeps): ActionRegisterLo
           logger: log,
           batchSize: deps.batchSize,
           batchWaitMs: deps.batchWaitMs,
-          startVersion: recovery.version,
-          startOffsets: recovery.from,
-          alreadyPublished: recovery.alreadyPublished,
           isStopping: () => stopping,
+          stage: 'the corporate-actions register',
+          onStarted: () => {
+            ready = true;
+          },
         });
       } finally {
         ready = false;

@@ -3,12 +3,9 @@ import {
   createPipelineStats,
   type EventSource,
   type LevelSink,
-  type PipelineDeps,
-  type RejectedRecord,
   type RestartTracker,
-  type RestartVerdict,
   recoverProcessor,
-  runPipeline,
+  runRecovered,
   type StateStore,
 } from '@indexflow/pipeline';
 import { fxFilterFactory } from './fx-filter-processor.js';
@@ -60,16 +57,11 @@ export function createFxFilter(deps: FxFilterDeps): FxFilter {
         state: deps.state,
         logger: log,
       });
-      const verdict = await deps.restarts.begin(recovery.from);
-      if (verdict.mode !== 'normal')
-        log.warn({ ...verdict, offsets: recovery.from }, 'previous runs crashed at these offsets');
       const stats = createPipelineStats();
       let recordsSeen = 0;
       try {
-        await deps.source.start(recovery.from);
-        ready = true;
-        await runPipeline({
-          engine: recovery.engine,
+        await runRecovered({
+          recovery,
           source: deps.source,
           sink,
           state: deps.state,
@@ -77,55 +69,20 @@ export function createFxFilter(deps: FxFilterDeps): FxFilter {
           logger: log,
           batchSize: deps.batchSize,
           batchWaitMs: deps.batchWaitMs,
-          startVersion: recovery.version,
-          startOffsets: recovery.from,
-          alreadyPublished: recovery.alreadyPublished,
           isStopping: () => stopping,
-          ...restartOptions(deps, verdict),
+          stage: 'the FX filter',
+          restarts: deps.restarts,
+          onStarted: () => {
+            ready = true;
+          },
           onCommitted: () => {
             deps.metrics.fxIn.inc(stats.recordsIn - recordsSeen);
             recordsSeen = stats.recordsIn;
           },
         });
-        await deps.restarts.end().catch((error) => log.warn({ err: error }, 'restart counter not cleared'));
-      } catch (error) {
-        // An outage is not the input's fault: it must not count towards a poison pill.
-        if (isRetriable(error)) await deps.restarts.outage().catch(() => {});
-        throw error;
       } finally {
         ready = false;
       }
     },
   };
-}
-
-/** The pipeline options of a restart verdict: isolated records, or the poison pill to dead-letter. */
-function restartOptions(deps: FxFilterDeps, verdict: RestartVerdict): Partial<PipelineDeps> {
-  const tracker = deps.restarts;
-  if (verdict.mode === 'normal') return {};
-  if (verdict.mode === 'isolate') {
-    return {
-      isolatedRecords: deps.batchSize,
-      onIsolationDone: () => {
-        tracker
-          .isolationDone()
-          .catch((error) => deps.log.warn({ err: error }, 'restart counter not updated'));
-      },
-    };
-  }
-  return {
-    poisonFirstEvent: {
-      detail: `crashed the FX filter ${verdict.crashes} times in a row, the last time alone`,
-    },
-    onPoisonPill: (record: RejectedRecord) => {
-      deps.log.error(
-        { topic: record.topic, partition: record.partition, offset: record.offset, crashes: verdict.crashes },
-        'poison pill dead-lettered and skipped',
-      );
-    },
-  };
-}
-
-function isRetriable(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && 'retriable' in error && error.retriable === true;
 }

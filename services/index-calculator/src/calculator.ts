@@ -7,11 +7,9 @@ import {
   type LevelSink,
   type PipelineDeps,
   type PipelineStats,
-  type RejectedRecord,
   type RestartTracker,
-  type RestartVerdict,
   recoverEngine,
-  runPipeline,
+  runRecovered,
   type StateStore,
 } from '@indexflow/pipeline';
 import type { CalculatorMetrics } from './calculator-metrics.js';
@@ -64,15 +62,10 @@ export function createCalculator(deps: CalculatorDeps): Calculator {
     },
     async run() {
       const recovery = await recoverEngine(deps);
-      const verdict = (await deps.restarts?.begin(recovery.from)) ?? { mode: 'normal', crashes: 0 };
-      if (verdict.mode !== 'normal')
-        deps.logger.warn({ ...verdict, offsets: recovery.from }, 'previous runs crashed at these offsets');
+      let previous = { records: 0, levels: 0, suppressed: 0, rejected: new Map<string, number>() };
       try {
-        await deps.source.start(recovery.from);
-        ready = true;
-        let previous = { records: 0, levels: 0, suppressed: 0, rejected: new Map<string, number>() };
-        await runPipeline({
-          engine: recovery.engine,
+        await runRecovered({
+          recovery,
           source: deps.source,
           sink: deps.sink,
           state: deps.state,
@@ -80,15 +73,17 @@ export function createCalculator(deps: CalculatorDeps): Calculator {
           logger: deps.logger,
           batchSize: deps.batchSize,
           batchWaitMs: deps.batchWaitMs,
-          startVersion: recovery.version,
-          startOffsets: recovery.from,
-          alreadyPublished: recovery.alreadyPublished,
           isStopping: () => stopping,
+          stage: 'the service',
+          ...(deps.restarts ? { restarts: deps.restarts } : {}),
+          onStarted: () => {
+            ready = true;
+          },
+          onPoisonPill: () => metrics.poisonPills.inc(),
           conflationIntervalMs: deps.conflationIntervalMs,
           ...(deps.rejectionsToPublish ? { rejectionsToPublish: deps.rejectionsToPublish } : {}),
           ...(deps.fastLane ? { fastLane: deps.fastLane } : {}),
           ...(deps.levelGuard ? { levelGuard: deps.levelGuard } : {}),
-          ...restartOptions(deps, verdict),
           onCommitted: (_levels, receivedAt) => {
             const now = deps.now();
             for (const t of receivedAt) metrics.tickToPublish.observe((now - t) / 1000);
@@ -108,49 +103,9 @@ export function createCalculator(deps: CalculatorDeps): Calculator {
             };
           },
         });
-        // A clean stop whatever Redis says now; a record left behind counts one crash too many.
-        await deps.restarts
-          ?.end()
-          .catch((error) => deps.logger.warn({ err: error }, 'restart counter not cleared'));
-      } catch (error) {
-        // An outage is not the input's fault: it must not count towards a poison pill.
-        if (isRetriable(error)) await deps.restarts?.outage().catch(() => {});
-        throw error;
       } finally {
         ready = false;
       }
     },
   };
-}
-
-/** The pipeline options of a restart verdict: isolated records, or the poison pill to dead-letter. */
-function restartOptions(deps: CalculatorDeps, verdict: RestartVerdict): Partial<PipelineDeps> {
-  const tracker = deps.restarts;
-  if (tracker === undefined || verdict.mode === 'normal') return {};
-  if (verdict.mode === 'isolate') {
-    return {
-      isolatedRecords: deps.batchSize,
-      onIsolationDone: () => {
-        tracker
-          .isolationDone()
-          .catch((error) => deps.logger.warn({ err: error }, 'restart counter not updated'));
-      },
-    };
-  }
-  return {
-    poisonFirstEvent: {
-      detail: `crashed the service ${verdict.crashes} times in a row, the last time alone`,
-    },
-    onPoisonPill: (record: RejectedRecord) => {
-      deps.metrics.poisonPills.inc();
-      deps.logger.error(
-        { topic: record.topic, partition: record.partition, offset: record.offset, crashes: verdict.crashes },
-        'poison pill dead-lettered and skipped',
-      );
-    },
-  };
-}
-
-function isRetriable(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && 'retriable' in error && error.retriable === true;
 }
