@@ -272,6 +272,21 @@ install_redis() {
 # ---------------------------------------------------------------------------------------------
 # Kafka
 
+# What a one-broker cluster needs: every internal topic with one replica and one partition.
+kafka_single_node_properties() {
+  cat <<EOF
+num.partitions=1
+default.replication.factor=1
+min.insync.replicas=1
+offsets.topic.replication.factor=1
+offsets.topic.num.partitions=1
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+transaction.state.log.num.partitions=1
+group.initial.rebalance.delay.ms=0
+EOF
+}
+
 kafka_write_config() {
   mkdir -p "$KAFKA_STATE"
   cat >"$KAFKA_STATE/server.properties" <<EOF
@@ -285,15 +300,7 @@ listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
 controller.listener.names=CONTROLLER
 inter.broker.listener.name=PLAINTEXT
 log.dirs=$KAFKA_STATE/data
-num.partitions=1
-default.replication.factor=1
-min.insync.replicas=1
-offsets.topic.replication.factor=1
-offsets.topic.num.partitions=1
-transaction.state.log.replication.factor=1
-transaction.state.log.min.isr=1
-transaction.state.log.num.partitions=1
-group.initial.rebalance.delay.ms=0
+$(kafka_single_node_properties)
 auto.create.topics.enable=true
 delete.topic.enable=true
 log.retention.hours=24
@@ -556,13 +563,7 @@ sasl.enabled.mechanisms=SCRAM-SHA-256
 sasl.mechanism.inter.broker.protocol=SCRAM-SHA-256
 listener.name.sasl_plaintext.scram-sha-256.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="broker-admin" password="broker-admin-secret";
 log.dirs=$dir/data
-num.partitions=1
-offsets.topic.replication.factor=1
-offsets.topic.num.partitions=1
-transaction.state.log.replication.factor=1
-transaction.state.log.min.isr=1
-transaction.state.log.num.partitions=1
-group.initial.rebalance.delay.ms=0
+$(kafka_single_node_properties)
 auto.create.topics.enable=false
 EOF2
   local class status=1
