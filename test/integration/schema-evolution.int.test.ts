@@ -99,4 +99,17 @@ describe('schema evolution (BACKWARD_TRANSITIVE per subject)', () => {
     expect(await pinned.deserialize(v2Bytes)).toMatchObject({ note: 'rebalanced' });
     expect(await latest.deserialize(v1Bytes)).toMatchObject({ indexId: '995365' });
   });
+
+  it('registers one subject from several processes at once (the registry creates its rule once)', async () => {
+    const subject = valueSubject(uniqueName('race'));
+    const file = await loadSchemaFile('index-level');
+    // Separate clients, as separate processes (a calculator and `admin init`) would be.
+    const clients = Array.from({ length: 6 }, () =>
+      createSchemaRegistryClient({ url: inject('schemaRegistryUrl'), maxRetries: 1 }),
+    );
+    const results = await Promise.all(clients.map((client) => registerSchema(client, subject, file)));
+    expect(new Set(results.map((r) => r.id)).size).toBe(1);
+    const config = await registry.getConfig(subject);
+    expect(config.compatibilityLevel ?? config.compatibility).toBe(SUBJECT_COMPATIBILITY);
+  });
 });

@@ -28,17 +28,33 @@ export async function registerSchema(
   subject: string,
   schema: SchemaFile,
 ): Promise<RegisteredSchema> {
-  try {
-    await client.updateConfig(subject, { compatibility: SUBJECT_COMPATIBILITY });
-  } catch (cause) {
-    throw new SchemaRegistryError({ subject, cause, operation: 'set compatibility' });
-  }
+  await setCompatibility(client, subject);
   try {
     // normalize=false: the file is the contract; the registry must not rewrite it before comparing.
     const id = await client.register(subject, { schemaType: 'AVRO', schema: schema.schema }, false);
     return { subject, schemaName: schema.name, id };
   } catch (cause) {
     throw new SchemaRegistryError({ subject, cause, operation: 'register' });
+  }
+}
+
+/**
+ * Apicurio answers 409 "A rule named 'COMPATIBILITY' already exists" when two processes (a
+ * calculator and `admin init`, say) create a subject's rule at the same moment: the other one
+ * created it between this one's check and insert. The rule exists then; setting it again updates it.
+ */
+const RULE_CREATED_CONCURRENTLY = /rule named 'COMPATIBILITY' already exists/i;
+
+async function setCompatibility(client: Client, subject: string): Promise<void> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await client.updateConfig(subject, { compatibility: SUBJECT_COMPATIBILITY });
+      return;
+    } catch (cause) {
+      const raced =
+        attempt < 3 && RULE_CREATED_CONCURRENTLY.test(cause instanceof Error ? cause.message : '');
+      if (!raced) throw new SchemaRegistryError({ subject, cause, operation: 'set compatibility' });
+    }
   }
 }
 
