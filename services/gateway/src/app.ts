@@ -7,6 +7,7 @@ import type { Logger } from '@indexflow/observability';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import { type AuthOptions, installAuth } from './auth.js';
 import { installBrowserGuard } from './browser-guard.js';
+import { clientErrorHandler } from './client-error.js';
 import type { OutboxPolicy } from './client-outbox.js';
 import { registerDashboardRoutes } from './dashboard-routes.js';
 import type { FeedHub } from './feed-hub.js';
@@ -49,6 +50,7 @@ export async function buildGatewayApp(options: GatewayAppOptions): Promise<Fasti
     loggerInstance: options.logger,
     // Fastify's request log writes the URL, which may carry ?apiKey= or ?access_token=.
     logController: new LogController({ disableRequestLogging: true }),
+    clientErrorHandler: clientErrorHandler(options.logger),
     ...(options.https === undefined ? {} : { https: options.https }),
   }) as unknown as FastifyInstance;
 

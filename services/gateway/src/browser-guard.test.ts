@@ -1,6 +1,7 @@
 // The gateway against browsers: security headers, a 404 that echoes nothing, and an open gateway
 // that serves loopback names and same-origin pages only (DNS rebinding).
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { loopbackRequest } from './browser-guard.js';
@@ -41,12 +42,26 @@ function upgrade(url: string, origin: string): Promise<number> {
   });
 }
 
+/** Sends raw bytes and returns what came back before the server closed the connection. */
+function raw(port: number, bytes: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => socket.write(bytes));
+    let answer = '';
+    socket.on('data', (chunk) => {
+      answer += chunk;
+    });
+    socket.on('close', () => resolve(answer));
+    socket.on('error', reject);
+  });
+}
+
 describe('browser guard', () => {
   let open: DeskApp;
   let required: DeskApp;
+  const memory = createMemoryLogger('trace');
   beforeAll(async () => {
     const directory = new DeskDirectory([]);
-    const logger = createMemoryLogger('info').logger;
+    const logger = memory.logger;
     open = await startDeskApp({ logger, levels: sampleLevels(10), auth: { mode: 'open', directory } });
     required = await startDeskApp({ logger, auth: { mode: 'required', directory } });
   });
@@ -102,5 +117,18 @@ describe('browser guard', () => {
     expect(loopbackRequest(undefined, undefined)).toBe('host');
     expect(loopbackRequest('localhost:8080', 'null')).toBe('origin');
     expect(loopbackRequest('localhost:8080', 'http://localhost:9999')).toBe('origin');
+  });
+
+  it('answers malformed HTTP with 400 and never logs its bytes, even at trace level', async () => {
+    const key = 'key-in-a-malformed-request-7d1e';
+    const answer = await raw(
+      required.port,
+      `GET /v1/indices HTTP/1.1\r\nx-api-key: ${key}\r\nbad header line\r\n\r\n`,
+    );
+    expect(answer).toMatch(/^HTTP\/1\.1 400 Bad Request/);
+    // Fastify's own handler logs the parser error, whose rawPacket holds the request's bytes.
+    expect(memory.text()).not.toMatch(/rawPacket/);
+    expect(memory.text()).not.toContain(key);
+    expect(memory.text()).toContain('malformed request refused');
   });
 });
