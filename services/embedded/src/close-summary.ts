@@ -1,34 +1,49 @@
-import { formatFixed, tradingDayOf } from '@indexflow/index-engine';
+import { Dec, formatFixed, type OfficialClose, tradingDayOf } from '@indexflow/index-engine';
 import type { BoardLevel } from './live-board.js';
 
-type DayLevels = { close: BoardLevel; high: BoardLevel; low: BoardLevel };
+type DayLevels = { last: BoardLevel; high: BoardLevel; low: BoardLevel };
 
-/** Each (trading date, index)'s last level, high and low, as levels arrive; printed at the end. */
+/**
+ * Each (trading date, index)'s official close, with the day's high and low, printed at the end.
+ * The official close is the engine's close record (the state at the close instant, with the
+ * closing FX); a date the run ended before closing shows its last level instead, marked.
+ */
 export class CloseSummary {
   readonly #days = new Map<string, DayLevels>();
+  readonly #official = new Map<string, OfficialClose>();
 
   add(level: BoardLevel): void {
     const key = `${tradingDayOf(level.eventTime).date}|${level.indexId}`;
     const day = this.#days.get(key);
-    if (!day) this.#days.set(key, { close: level, high: level, low: level });
+    if (!day) this.#days.set(key, { last: level, high: level, low: level });
     else {
-      if (level.sequence > day.close.sequence) day.close = level;
+      if (level.sequence > day.last.sequence) day.last = level;
       if (level.level.gt(day.high.level)) day.high = level;
       if (level.level.lt(day.low.level)) day.low = level;
     }
   }
 
+  addClose(close: OfficialClose): void {
+    this.#official.set(`${close.tradingDate}|${close.indexId}`, close);
+  }
+
   table(): string {
-    const lines = ['date        index              close    change %        high         low'];
+    const lines = ['date        index              close    change %        high         low  basis'];
+    let marked = false;
     const sorted = [...this.#days.entries()].sort(([a], [b]) => (a < b ? -1 : 1));
-    for (const [key, { close, high, low }] of sorted) {
+    for (const [key, { last, high, low }] of sorted) {
       const [date, index] = key.split('|');
-      const prev = close.prevClose;
-      const pct = prev === null ? '' : `${formatFixed(close.level.minus(prev).div(prev).times(100), 2)}%`;
+      const official = this.#official.get(key);
+      const close = official === undefined ? last.level : new Dec(official.level);
+      const prevText = official === undefined ? last.prevClose?.toFixed() : official.prevClose;
+      const prev = prevText === null || prevText === undefined ? null : new Dec(prevText);
+      const pct = prev === null ? '' : `${formatFixed(close.minus(prev).div(prev).times(100), 2)}%`;
+      if (official === undefined) marked = true;
       lines.push(
-        `${date}  ${index!.padEnd(12)} ${formatFixed(close.level, 4).padStart(12)} ${pct.padStart(9)} ${formatFixed(high.level, 4).padStart(11)} ${formatFixed(low.level, 4).padStart(11)}`,
+        `${date}  ${index!.padEnd(12)} ${formatFixed(close, 4).padStart(12)} ${pct.padStart(9)} ${formatFixed(high.level, 4).padStart(11)} ${formatFixed(low.level, 4).padStart(11)}  ${official === undefined ? 'last level*' : 'official'}`,
       );
     }
+    if (marked) lines.push("* the run ended before this date's close: its last level, not an official close");
     return lines.join('\n');
   }
 }

@@ -114,6 +114,7 @@ async function runDay(
         writer.write(level);
         closes.add(level);
       }
+      for (const close of sink.closes) closes.addClose(close);
       gateway?.publish(levels);
       // Only the committed levels are shown, and the in-memory topic need not grow all day.
       sink.levels.length = 0;

@@ -18,7 +18,7 @@ function row(level: BoardLevel): string {
     prev === null || change === ''
       ? '        '
       : `${formatFixed(change.div(prev).times(100), 2)}%`.padStart(8);
-  return `${level.indexId.padEnd(12)} ${formatFixed(level.level, 4).padStart(12)} ${changeText} ${pct}  #${level.sequence}`;
+  return `${level.indexId.padEnd(12)} ${formatFixed(level.level, 4).padStart(12)} ${changeText} ${pct}  ${String(level.sequence).padStart(8)}`;
 }
 
 /**
@@ -49,7 +49,7 @@ export class LiveBoard {
       .toISOString()
       .slice(0, 19)
       .replace('T', ' ');
-    const lines = [`${time} Asia/Shanghai    level      change       %`, ...levels.map(row)];
+    const lines = [`${time} Asia/Shanghai    level      change       %  sequence`, ...levels.map(row)];
     if (this.out.isTTY && this.#drawnLines > 0) this.out.write(`\x1b[${this.#drawnLines}A`);
     this.out.write(`${lines.map((l) => `${l}\x1b[K`).join('\n')}\n`);
     this.#drawnLines = this.out.isTTY ? lines.length : 0;
