@@ -2,7 +2,7 @@
 // checks, recovery decided by Kafka's offsets, the read projection, and the one-slot key layout.
 
 // Relative until the root package.json lists @indexflow/redis-state among its devDependencies.
-import { RedisStateStore, StateOutOfSyncError, VersionConflictError } from '@indexflow/redis-state';
+import { RedisStateStore, VersionConflictError } from '@indexflow/redis-state';
 import { uniqueName } from '@indexflow/testkit';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -179,23 +179,17 @@ describe('RedisStateStore', () => {
     expect(await redis.exists(store.keys.pending)).toBe(0);
   });
 
-  it('detects a committed snapshot out of sync with Kafka', async () => {
+  it('returns a committed snapshot behind Kafka as it is, for the pipeline to resume from', async () => {
     const store = newStore();
     await commit(store, snapshot(1, '10'));
     await commit(store, snapshot(2, '20'));
-    // As if Redis came back from a backup taken at version 1 while Kafka moved on to offset 20.
-    const behind = store.recover({ 'ticks.sh:0': '30', 'fx:0': '3' });
-    await expect(behind).rejects.toBeInstanceOf(StateOutOfSyncError);
-    await expect(behind).rejects.toMatchObject({
-      calculatorId: store.keys.calculatorId,
-      redisOffsets: { 'fx:0': '3', 'ticks.sh:0': '20' },
-      kafkaOffsets: { 'ticks.sh:0': '30', 'fx:0': '3' },
-      retriable: false,
-    });
-    await expect(store.recover(null)).rejects.toMatchObject({
-      name: 'StateOutOfSyncError',
-      kafkaOffsets: null,
-    });
+    // As if Redis came back from a backup taken at version 2 while Kafka moved on to offset 30.
+    const behind = await store.recover({ 'ticks.sh:0': '30', 'fx:0': '3' });
+    expect(behind).toMatchObject({ version: 2, offsets: { 'fx:0': '3', 'ticks.sh:0': '20' } });
+    // The next stage continues its version line: version 3 on top of the committed 2.
+    await store.stage(snapshot(3, '30'));
+    await store.promote(3);
+    expect(await store.recover({ 'ticks.sh:0': '30', 'fx:0': '3' })).toMatchObject({ version: 3 });
   });
 
   it('writes the projection of the promoted snapshot', async () => {

@@ -146,7 +146,9 @@ export interface StateSnapshot {
  * the committed version is `version - 1`); after the Kafka transaction commits, `promote` makes it
  * the committed one. On restart `recover(kafkaOffsets)` promotes a pending snapshot whose offsets
  * equal what Kafka committed (the crash came between the two steps) and discards any other, then
- * returns the committed snapshot. Kafka's transaction is the single decider.
+ * returns the committed snapshot, wherever it sits: `recoverProcessor` compares it with Kafka's
+ * offsets (in sync, behind after a restore from an older file, or unusable). Kafka's transaction
+ * is the single decider.
  */
 export interface StateStore {
   /**

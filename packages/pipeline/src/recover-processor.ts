@@ -1,4 +1,5 @@
 import type { ProcessorFactory, SomeProcessor } from './event-processor.js';
+import { sameOffsets } from './offsets.js';
 import type { InputOffsets, LevelSink, StateStore } from './ports.js';
 import type { PipelineLogger } from './run-pipeline.js';
 
@@ -14,9 +15,11 @@ export interface Recovery<P extends SomeProcessor> {
 
 /**
  * Restores a processor to the point Kafka last committed. The state store normally holds that
- * snapshot; if it lost it (e.g. Redis restarted without persistence), the processor is rebuilt
- * from the start of the input and the output already in Kafka is recomputed but not published
- * again. Startup and crash recovery are this one code path.
+ * snapshot. If it holds an older one (Redis restored from a file written before its last
+ * commits), the processor resumes from it; if it lost it (Redis restarted without persistence)
+ * or holds one Kafka never committed, it is rebuilt from the start of the input. Either way the
+ * output already in Kafka is recomputed but not published again. Startup and crash recovery are
+ * this one code path, and the only place that compares the store with Kafka.
  */
 export async function recoverProcessor<P extends SomeProcessor>(deps: {
   readonly factory: ProcessorFactory<P>;
@@ -26,7 +29,7 @@ export async function recoverProcessor<P extends SomeProcessor>(deps: {
 }): Promise<Recovery<P>> {
   const kafkaOffsets = await deps.sink.committedOffsets();
   const snapshot = await deps.state.recover(kafkaOffsets);
-  if (snapshot !== null) {
+  if (snapshot !== null && sameOffsets(snapshot.offsets, kafkaOffsets)) {
     deps.logger.info(
       { version: snapshot.version, offsets: snapshot.offsets },
       'state restored from snapshot',
@@ -38,6 +41,33 @@ export async function recoverProcessor<P extends SomeProcessor>(deps: {
       alreadyPublished: null,
     };
   }
+  if (snapshot !== null && kafkaOffsets !== null && notAhead(snapshot.offsets, kafkaOffsets)) {
+    // The store came back older than Kafka (Redis restored from an AOF or RDB written before its
+    // last commits): resume from it and recompute, without republishing, up to what Kafka has.
+    deps.logger.warn(
+      { version: snapshot.version, snapshotOffsets: snapshot.offsets, kafkaOffsets },
+      'state snapshot behind Kafka: resuming from it without republishing up to the committed offsets',
+    );
+    return {
+      engine: deps.factory.restore(snapshot.engine),
+      version: snapshot.version,
+      from: snapshot.offsets,
+      alreadyPublished: kafkaOffsets,
+    };
+  }
+  if (snapshot !== null) {
+    // Ahead of Kafka, or of other partitions: nothing in the input can bring it back in line.
+    deps.logger.warn(
+      { version: snapshot.version, snapshotOffsets: snapshot.offsets, kafkaOffsets },
+      'state snapshot ahead of or inconsistent with Kafka: rebuilding from the start of the input without republishing',
+    );
+    return {
+      engine: deps.factory.fresh(),
+      version: snapshot.version,
+      from: null,
+      alreadyPublished: kafkaOffsets,
+    };
+  }
   if (kafkaOffsets !== null) {
     deps.logger.warn(
       { kafkaOffsets },
@@ -47,4 +77,12 @@ export async function recoverProcessor<P extends SomeProcessor>(deps: {
     deps.logger.info({}, 'fresh start: no committed offsets and no snapshot');
   }
   return { engine: deps.factory.fresh(), version: 0, from: null, alreadyPublished: kafkaOffsets };
+}
+
+/** Every partition of `snapshot` is at or before Kafka's committed offset for it. */
+function notAhead(snapshot: InputOffsets, kafka: InputOffsets): boolean {
+  return Object.entries(snapshot).every(([key, offset]) => {
+    const committed = kafka[key];
+    return committed !== undefined && BigInt(offset) <= BigInt(committed);
+  });
 }

@@ -16,7 +16,6 @@ export {
   isRetriableRedisFailure,
   RedisOperationError,
   RedisStateError,
-  StateOutOfSyncError,
   StateStoreClosedError,
   StoredStateError,
   VersionConflictError,

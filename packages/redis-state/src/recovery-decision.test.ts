@@ -1,7 +1,6 @@
 import type { StateSnapshot } from '@indexflow/pipeline';
 import { describe, expect, it } from 'vitest';
-import { assertInSync, decidePending } from './recovery-decision.js';
-import { StateOutOfSyncError } from './redis-errors.js';
+import { decidePending } from './recovery-decision.js';
 import { decodeSnapshot, encodeSnapshot, type StoredSnapshot } from './snapshot-codec.js';
 
 function stored(snapshot: StateSnapshot): StoredSnapshot {
@@ -31,27 +30,5 @@ describe('decidePending', () => {
 
   it('does nothing without a pending snapshot', () => {
     expect(decidePending(null, { 'ticks:0': '1' })).toEqual({ action: 'none' });
-  });
-});
-
-describe('assertInSync', () => {
-  const committed = stored({ version: 3, offsets: { 'ticks:0': '8' }, engine: {} });
-
-  it('accepts a committed snapshot at Kafka’s offsets, and no snapshot at all', () => {
-    expect(() => assertInSync('c', committed, { 'ticks:0': '8' })).not.toThrow();
-    expect(() => assertInSync('c', null, { 'ticks:0': '8' })).not.toThrow();
-    expect(() => assertInSync('c', null, null)).not.toThrow();
-  });
-
-  it('throws a non-retriable StateOutOfSyncError carrying both offsets otherwise', () => {
-    expect(() => assertInSync('c', committed, { 'ticks:0': '20' })).toThrow(StateOutOfSyncError);
-    expect(() => assertInSync('c', committed, null)).toThrow(
-      expect.objectContaining({
-        calculatorId: 'c',
-        redisOffsets: { 'ticks:0': '8' },
-        kafkaOffsets: null,
-        retriable: false,
-      }),
-    );
   });
 });

@@ -3,7 +3,6 @@
 // transaction that committed (the crash came before promote); any other pending belongs to a
 // transaction that aborted or never ran.
 import { canonicalOffsets, type InputOffsets } from '@indexflow/pipeline';
-import { StateOutOfSyncError } from './redis-errors.js';
 import type { StoredSnapshot } from './snapshot-codec.js';
 
 export type PendingDecision =
@@ -25,20 +24,4 @@ export function decidePending(
     return { action: 'promote', version };
   }
   return { action: 'discard', version };
-}
-
-/**
- * Throws StateOutOfSyncError unless the committed snapshot sits at Kafka's offsets. No committed
- * snapshot is always acceptable: the caller rebuilds from the input.
- */
-export function assertInSync(
-  calculatorId: string,
-  committed: StoredSnapshot | null,
-  kafkaOffsets: InputOffsets | null,
-): void {
-  if (committed === null) return;
-  const redisOffsets = committed.snapshot.offsets;
-  if (kafkaOffsets === null || canonicalOffsets(redisOffsets) !== canonicalOffsets(kafkaOffsets)) {
-    throw new StateOutOfSyncError({ calculatorId, redisOffsets, kafkaOffsets });
-  }
 }

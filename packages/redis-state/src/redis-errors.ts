@@ -54,28 +54,6 @@ export class VersionConflictError extends RedisStateError {
   }
 }
 
-/**
- * The committed snapshot is not at the input position Kafka committed (Redis restored from an
- * older backup, the consumer group reset, or Kafka has no offsets). Not retriable: the caller
- * decides whether to rebuild the state from the input.
- */
-export class StateOutOfSyncError extends RedisStateError {
-  readonly calculatorId: string;
-  readonly redisOffsets: InputOffsets;
-  readonly kafkaOffsets: InputOffsets | null;
-
-  constructor(args: { calculatorId: string; redisOffsets: InputOffsets; kafkaOffsets: InputOffsets | null }) {
-    super(
-      `state of calculator ${args.calculatorId} is out of sync: the Redis snapshot was at ` +
-        `${JSON.stringify(args.redisOffsets)}, Kafka was at ${JSON.stringify(args.kafkaOffsets)}`,
-      { retriable: false },
-    );
-    this.calculatorId = args.calculatorId;
-    this.redisOffsets = args.redisOffsets;
-    this.kafkaOffsets = args.kafkaOffsets;
-  }
-}
-
 /** A snapshot handed to `stage` is unusable (version not a positive integer, engine not JSON). */
 export class InvalidSnapshotError extends RedisStateError {
   readonly field: string;
