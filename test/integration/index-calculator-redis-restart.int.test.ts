@@ -15,7 +15,7 @@ import {
 } from './support/calculator-process.js';
 import { produceDatasetWith } from './support/interleaved-produce.js';
 import { readLevels, waitForLevels } from './support/level-reader.js';
-import { PrivateRedis } from './support/private-redis.js';
+import { freePort, PrivateRedis } from './support/private-redis.js';
 
 const start = trackedCalculators();
 let expectedCount = 0;
@@ -138,4 +138,32 @@ describe('index-calculator across a real Redis server restart', () => {
     expect(logs).toContain('state snapshot behind Kafka: resuming from it');
     expect(logs).not.toContain('rebuilding from the start of the input');
   }, 360_000);
+
+  it('waits for a Redis that is not up yet at start-up, then runs, instead of crashing', async () => {
+    const datasetDir = makeDataset('sample');
+    const expected = await offlineRows(datasetDir);
+    const port = await freePort();
+    const environment = await prepareEnvironment({
+      ...serviceEndpoints(),
+      redisUrl: `redis://127.0.0.1:${port}`,
+      datasetDir,
+    });
+    const reader = await readLevels(environment, environment.topics.indexLevels);
+    const calculator = start({ ...environment.env, LOG_LEVEL: 'info' });
+    await waitFor(() => /a dependency is not reachable yet\); retrying/.test(calculator.output()), {
+      timeoutMs: 30_000,
+      description: 'the calculator to report that it waits for Redis',
+    });
+    expect(calculator.child.exitCode).toBeNull();
+    servers.push(await PrivateRedis.start({ appendOnly: false, port }));
+    await produceDatasetWith(environment, datasetDir, 10, async () => {});
+    await waitForLevels(reader, expected.length, calculator, 180_000);
+    calculator.child.kill('SIGTERM');
+    expect(await calculator.exited).toBe(0);
+    await reader.stop();
+    expect(sortRows(reader.records.map(recordAsRow))).toEqual(expected);
+    // Every line it wrote is a structured log line: no raw stack trace, no unhandled rejection.
+    for (const line of calculator.output().trim().split('\n'))
+      expect(() => JSON.parse(line), line).not.toThrow();
+  }, 240_000);
 });

@@ -3,3 +3,4 @@ export type { OpsServer } from './ops-server.js';
 export { startOpsServer } from './ops-server.js';
 export type { Logger } from './root-logger.js';
 export { createRootLogger } from './root-logger.js';
+export { isTransientStartFailure, type StartWithRetryOptions, startWithRetry } from './start-with-retry.js';

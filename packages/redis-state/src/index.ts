@@ -1,6 +1,6 @@
 export type { KeyLayout } from './key-layout.js';
 export { createKeyLayout, DEFAULT_KEY_PREFIX } from './key-layout.js';
-export { maskedRedisUrl, openRedis, RedisCredentialsError } from './open-redis.js';
+export { maskedRedisUrl, openRedis, RedisCredentialsError, RedisUnavailableError } from './open-redis.js';
 export type {
   IndexProjection,
   ProjectedConstituent,

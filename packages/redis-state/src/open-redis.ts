@@ -11,25 +11,42 @@ export function maskedRedisUrl(url: string): string {
 
 /** Redis refused the credentials of REDIS_URL. Says what to check, never prints the password. */
 export class RedisCredentialsError extends RedisStateError {
-  constructor(
-    readonly url: string,
-    reply: string,
-  ) {
+  /** REDIS_URL with its credentials masked: errors are logged with their fields. */
+  readonly url: string;
+
+  constructor(url: string, reply: string) {
     super(
       `Redis at ${maskedRedisUrl(url)} refused the credentials in REDIS_URL (${reply.slice(0, 200)}); ` +
         'check the user and password (redis://user:password@host:port, rediss:// for TLS)',
       { retriable: false },
     );
+    this.url = maskedRedisUrl(url);
+  }
+}
+
+/** Redis could not be reached (refused, timed out, closed): retriable, it may be starting. */
+export class RedisUnavailableError extends RedisStateError {
+  /** REDIS_URL with its credentials masked: errors are logged with their fields. */
+  readonly url: string;
+
+  constructor(url: string, cause: unknown) {
+    super(
+      `Redis at ${maskedRedisUrl(url)} is not reachable (${cause instanceof Error ? cause.message.slice(0, 200) : String(cause)})`,
+      { retriable: true, cause },
+    );
+    this.url = maskedRedisUrl(url);
   }
 }
 
 /**
  * Connects to REDIS_URL the way every service and command does: commands fail after
  * `maxRetriesPerRequest` retries instead of queueing for ever, and a refused password stops the
- * reconnect loop at once (RedisCredentialsError) instead of retrying until some timeout.
+ * reconnect loop at once (RedisCredentialsError) instead of retrying until some timeout, and an
+ * unreachable server is a RedisUnavailableError (retriable: start-up waits for it).
  */
 export async function openRedis(url: string, options: RedisOptions = {}): Promise<Redis> {
   let refused: string | null = null;
+  let lastError: unknown = null;
   const redis = new Redis(url, {
     lazyConnect: true,
     maxRetriesPerRequest: 3,
@@ -37,6 +54,7 @@ export async function openRedis(url: string, options: RedisOptions = {}): Promis
     retryStrategy: (times) => (refused === null ? Math.min(times * 100, 2000) : null),
   });
   redis.on('error', (error: Error) => {
+    lastError = error;
     if (CREDENTIALS_REFUSED.test(error.message)) refused = error.message;
   });
   try {
@@ -46,7 +64,8 @@ export async function openRedis(url: string, options: RedisOptions = {}): Promis
     const message = error instanceof Error ? error.message : String(error);
     if (refused !== null || CREDENTIALS_REFUSED.test(message))
       throw new RedisCredentialsError(url, refused ?? message);
-    throw error;
+    // ioredis rejects with "Connection is closed."; the reason came as an 'error' event.
+    throw new RedisUnavailableError(url, lastError ?? error);
   }
   return redis;
 }

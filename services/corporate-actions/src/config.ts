@@ -52,6 +52,8 @@ const schema = z.object({
   POISON_PILL_RESTARTS: z.coerce.number().int().min(2).default(3),
   HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(9465),
   HTTP_HOST: z.string().default('127.0.0.1'),
+  /** How long start-up waits for Kafka, Redis and the registry to become reachable. */
+  STARTUP_TIMEOUT_MS: z.coerce.number().int().min(0).default(300_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

@@ -4,7 +4,7 @@
  * publishes each ex-date's adjustment before it starts; filters raw FX quotes into the HKDCNY
  * rate the calculators use. The only file that reads the environment or handles signals.
  */
-import { createRootLogger, startOpsServer } from '@indexflow/observability';
+import { createRootLogger, startOpsServer, startWithRetry } from '@indexflow/observability';
 import { ConfigError, loadConfig } from './config.js';
 import { createServiceRuntime } from './service-runtime.js';
 
@@ -48,7 +48,11 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
   try {
-    runtime = await createServiceRuntime(config, log, fail);
+    runtime = await startWithRetry(() => createServiceRuntime(config, log, fail), {
+      log,
+      what: 'the corporate-actions service',
+      deadlineMs: config.STARTUP_TIMEOUT_MS,
+    });
   } catch (error) {
     fail(error);
     return;

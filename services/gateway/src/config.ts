@@ -100,6 +100,8 @@ const schema = z.object({
   CONSTITUENTS_REFRESH_MS: positiveInt(1000),
   MAX_SUBSCRIPTIONS_PER_SESSION: positiveInt(256),
   MAX_CONNECTIONS_PER_DESK: positiveInt(100),
+  /** How long start-up waits for Kafka, Redis and the registry to become reachable. */
+  STARTUP_TIMEOUT_MS: z.coerce.number().int().min(0).default(300_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

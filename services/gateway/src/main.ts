@@ -4,7 +4,7 @@
  * a live dashboard. The only file that reads the environment or handles signals.
  */
 import { NativeClientUnavailableError, requireKafkaClient } from '@indexflow/kafka';
-import { createRootLogger } from '@indexflow/observability';
+import { createRootLogger, startWithRetry } from '@indexflow/observability';
 import { ConfigError, isLoopbackHost, loadConfig } from './config.js';
 import { startGateway } from './runtime.js';
 
@@ -37,7 +37,17 @@ async function main(): Promise<void> {
     );
   if (config.ALLOW_DEVELOPMENT_SECRETS)
     log.warn('ALLOW_DEVELOPMENT_SECRETS=true: the published development JWT secret and API key are accepted');
-  const gateway = await startGateway(config, log);
+  let gateway: Awaited<ReturnType<typeof startGateway>>;
+  try {
+    gateway = await startWithRetry(() => startGateway(config, log), {
+      log,
+      what: 'the gateway',
+      deadlineMs: config.STARTUP_TIMEOUT_MS,
+    });
+  } catch (error) {
+    log.fatal({ err: error }, 'gateway could not start');
+    process.exit(1);
+  }
   log.info(
     {
       url: `${gateway.protocol}://${config.HOST}:${gateway.port}`,

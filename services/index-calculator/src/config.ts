@@ -50,6 +50,8 @@ const schema = z.object({
   SHARD_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6000).default(10_000),
   HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
   HTTP_HOST: z.string().default('127.0.0.1'),
+  /** How long start-up waits for Kafka, Redis and the registry to become reachable. */
+  STARTUP_TIMEOUT_MS: z.coerce.number().int().min(0).default(300_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

@@ -4,7 +4,7 @@
  * and publishes every level change to the index-level topic in Kafka transactions, with its
  * state in Redis. The only file that reads the environment or handles signals.
  */
-import { createRootLogger, type Logger, startOpsServer } from '@indexflow/observability';
+import { createRootLogger, type Logger, startOpsServer, startWithRetry } from '@indexflow/observability';
 import { createCalculatorMetrics } from './calculator-metrics.js';
 import { createCalculatorRuntime } from './calculator-runtime.js';
 import { type CalculatorConfig, ConfigError, loadConfig } from './config.js';
@@ -28,7 +28,17 @@ async function main(): Promise<void> {
     await runSharded(config, log);
     return;
   }
-  const runtime = await createCalculatorRuntime(config, log);
+  let runtime: Awaited<ReturnType<typeof createCalculatorRuntime>>;
+  try {
+    runtime = await startWithRetry(() => createCalculatorRuntime(config, log), {
+      log,
+      what: 'the calculator',
+      deadlineMs: config.STARTUP_TIMEOUT_MS,
+    });
+  } catch (error) {
+    log.fatal({ err: error }, 'calculator could not start');
+    process.exit(1);
+  }
   const { calculator } = runtime;
   const ops = await startOpsServer({
     host: config.HTTP_HOST,

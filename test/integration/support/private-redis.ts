@@ -22,6 +22,8 @@ export interface PrivateRedisOptions {
   readonly appendOnly: boolean;
   /** Require AUTH with this password (`requirepass`); the URL then carries it. */
   readonly password?: string;
+  /** Listen on this port (e.g. one a service was already told to use); default: a free one. */
+  readonly port?: number;
 }
 
 /**
@@ -41,7 +43,7 @@ export class PrivateRedis {
 
   static async start(options: PrivateRedisOptions): Promise<PrivateRedis> {
     const redis = new PrivateRedis(
-      await freePort(),
+      options.port ?? (await freePort()),
       mkdtempSync(join(tmpdir(), 'indexflow-redis-')),
       options,
     );
