@@ -4,11 +4,14 @@ import type { FastifyInstance } from 'fastify';
 import { GatewayError } from './gateway-errors.js';
 
 /**
- * Same-origin resources only (the dashboard bundles its chart library); frames refused. Canvas
- * charts set element styles from script, which CSP does not govern, so no 'unsafe-inline'.
+ * Same-origin resources only (the dashboard bundles its chart library); frames refused; no
+ * inline or eval'd script. Inline styles are allowed: the chart library injects a <style> element
+ * (the dashboard test fails on any CSP violation in the page's console).
  */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
   "connect-src 'self' ws: wss:",
   "img-src 'self' data:",
   "frame-ancestors 'none'",
