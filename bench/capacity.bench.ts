@@ -23,6 +23,7 @@ import {
   createKafkaClient,
   createSchemaRegistryClient,
   ensureTopics,
+  KafkajsTopicAdmin,
   type MarketTickRecord,
   registerTopicSchemas,
   TOPICS,
@@ -66,11 +67,11 @@ const registry = createSchemaRegistryClient({ url: SCHEMA_REGISTRY_URL });
 const admin = kafka.admin();
 await admin.connect();
 // The shard topic first, with SHARDS partitions (the catalogue's default is another count).
-await ensureTopics(admin, [
+await ensureTopics(KafkajsTopicAdmin.over(admin), [
   { name: topics.calculatorShards, partitions: SHARDS, cleanupPolicy: TOPICS.calculatorShards.cleanupPolicy },
 ]);
 await ensureTopics(
-  admin,
+  KafkajsTopicAdmin.over(admin),
   ALL_TOPICS.map((t) => ({ ...t, name: `${prefix}${t.name}` })),
 );
 await registerTopicSchemas(registry, {

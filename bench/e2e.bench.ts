@@ -41,6 +41,7 @@ import {
   type FxRateRecord,
   fetchPartitionCounts,
   type IndexLevelRecord,
+  KafkajsTopicAdmin,
   kafkajsRecordProducer,
   type MarketTickRecord,
   nativeKafkaAvailable,
@@ -91,13 +92,17 @@ const registry = createSchemaRegistryClient({ url: SCHEMA_REGISTRY_URL });
 const admin = kafka.admin();
 await admin.connect();
 await ensureTopics(
-  admin,
+  KafkajsTopicAdmin.over(admin),
   ALL_TOPICS.map((t) => ({ ...t, name: `${prefix}${t.name}` })),
 );
 await registerTopicSchemas(registry, {
   topics: AVRO_TOPICS.map((t) => ({ name: `${prefix}${t.name}`, schema: t.schema })),
 });
-const TOPIC_PARTITIONS = await fetchPartitionCounts(admin, [topics.ticksAshare, topics.ticksHk, topics.fx]);
+const TOPIC_PARTITIONS = await fetchPartitionCounts(KafkajsTopicAdmin.over(admin), [
+  topics.ticksAshare,
+  topics.ticksHk,
+  topics.fx,
+]);
 
 // 1. Data: enough simulated trading days of the seed indices for TICKS ticks.
 const datasetDir = mkdtempSync(join(tmpdir(), 'indexflow-bench-e2e-'));

@@ -22,6 +22,7 @@ import {
   createSchemaRegistryClient,
   ensureTopics,
   type IndexLevelRecord,
+  KafkajsTopicAdmin,
   registerTopicSchemas,
   TOPICS,
   topicNames,
@@ -75,7 +76,7 @@ const topics = topicNames(prefix);
 const kafka = createKafkaClient({ brokers: brokers.split(','), clientId: 'bench-gateway' });
 const admin = kafka.admin();
 await admin.connect();
-await ensureTopics(admin, [{ ...TOPICS.indexLevels, name: topics.indexLevels }]);
+await ensureTopics(KafkajsTopicAdmin.over(admin), [{ ...TOPICS.indexLevels, name: topics.indexLevels }]);
 await admin.disconnect();
 const registry = createSchemaRegistryClient({ url: registryUrl });
 await registerTopicSchemas(registry, {

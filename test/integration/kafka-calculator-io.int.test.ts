@@ -15,6 +15,7 @@ import {
   type IndexLevelFields,
   type IndexLevelRecord,
   KafkaEventSource,
+  KafkajsTopicAdmin,
   KafkaLevelSink,
   LevelTransactionError,
   loadSchemaFile,
@@ -108,7 +109,7 @@ describe('Kafka calculator IO (KafkaEventSource, KafkaLevelSink)', () => {
     schema: SchemaName | null,
   ): Promise<string> {
     const name = uniqueName(prefix);
-    await ensureTopics(admin, [{ name, partitions, cleanupPolicy: 'delete' }]);
+    await ensureTopics(KafkajsTopicAdmin.over(admin), [{ name, partitions, cleanupPolicy: 'delete' }]);
     createdTopics.push(name);
     if (schema !== null) await registerSchema(registry, valueSubject(name), await loadSchemaFile(schema));
     return name;
@@ -280,8 +281,12 @@ describe('Kafka calculator IO (KafkaEventSource, KafkaLevelSink)', () => {
   it('creates missing topics with their partitions and cleanup policy, idempotently', async () => {
     const name = uniqueName('io-compacted');
     createdTopics.push(name);
-    expect(await ensureTopics(admin, [{ name, partitions: 2, cleanupPolicy: 'compact' }])).toEqual([name]);
-    expect(await ensureTopics(admin, [{ name, partitions: 2, cleanupPolicy: 'compact' }])).toEqual([]);
+    expect(
+      await ensureTopics(KafkajsTopicAdmin.over(admin), [{ name, partitions: 2, cleanupPolicy: 'compact' }]),
+    ).toEqual([name]);
+    expect(
+      await ensureTopics(KafkajsTopicAdmin.over(admin), [{ name, partitions: 2, cleanupPolicy: 'compact' }]),
+    ).toEqual([]);
     const metadata = await admin.fetchTopicMetadata({ topics: [name] });
     expect(metadata.topics[0]?.partitions).toHaveLength(2);
     const configs = await admin.describeConfigs({

@@ -11,11 +11,14 @@ import {
   createRecordReader,
   createSchemaRegistryClient,
   ensureTopics,
+  fetchPartitionCounts,
   type IndexLevelFields,
+  KafkajsTopicAdmin,
   LevelTransactionError,
   loadSchemaFile,
   type MarketTickRecord,
   openRecordProducer,
+  openTopicAdmin,
   type RecordReader,
   readWatermark,
   registerSchema,
@@ -111,7 +114,7 @@ afterAll(async () => {
 
 async function topic(prefix: string, partitions: number, schema: 'market-tick' | 'index-level' | null) {
   const name = uniqueName(prefix);
-  await ensureTopics(admin, [{ name, partitions, cleanupPolicy: 'delete' }]);
+  await ensureTopics(KafkajsTopicAdmin.over(admin), [{ name, partitions, cleanupPolicy: 'delete' }]);
   if (schema !== null) await registerSchema(registry, valueSubject(name), await loadSchemaFile(schema));
   return name;
 }
@@ -367,6 +370,64 @@ describe.each(KAFKA_CLIENTS)('Kafka client contract: %s', (client: KafkaClientNa
     );
     await waitFor(() => position >= 8n, { timeoutMs: 20_000, description: 'the reader reached offset 8' });
     expect(values).toEqual(['v3', 'v4']);
+  });
+
+  it('an admin creates topics once (concurrently too), with their partitions and cleanup policy, and reads offsets and group positions', async () => {
+    const topicAdmin = await openTopicAdmin({ client, brokers, clientId: uniqueName('contract-admin') });
+    closers.push(() => topicAdmin.close());
+    const compacted = uniqueName('contract-admin-compact');
+    const plain = uniqueName('contract-admin-plain');
+    const specs = [
+      { name: compacted, partitions: 3, cleanupPolicy: 'compact' as const },
+      { name: plain, partitions: 2, cleanupPolicy: 'delete' as const },
+    ];
+    // Two set-ups racing (two services starting at once): both succeed, the topics exist once.
+    const [first, second] = await Promise.all([
+      ensureTopics(topicAdmin, specs),
+      ensureTopics(topicAdmin, specs),
+    ]);
+    // Each reports what it found missing; between them, both topics.
+    expect(new Set([...first, ...second])).toEqual(new Set([compacted, plain]));
+    expect(await ensureTopics(topicAdmin, specs)).toEqual([]);
+    expect(await topicAdmin.listTopics()).toEqual(expect.arrayContaining([compacted, plain]));
+    expect(Object.fromEntries(await fetchPartitionCounts(topicAdmin, [compacted, plain]))).toEqual({
+      [compacted]: 3,
+      [plain]: 2,
+    });
+    const configs = await admin.describeConfigs({
+      includeSynonyms: false,
+      resources: [{ type: 2, name: compacted, configNames: ['cleanup.policy'] }],
+    });
+    expect(configs.resources[0]!.configEntries[0]!.configValue).toBe('compact');
+
+    // Offsets: 3 records on partition 1 of the plain topic, stamped an hour ahead (after the
+    // broker's clock, so no earlier record is stamped after them).
+    const at = Date.now() + 3_600_000;
+    const producer = kafka.producer({ idempotent: true, createPartitioner: Partitioners.DefaultPartitioner });
+    await producer.connect();
+    closers.push(() => producer.disconnect());
+    await producer.send({
+      topic: plain,
+      messages: [at - 10, at, at + 10].map((t, n) => ({
+        partition: 1,
+        value: `v${n}`,
+        timestamp: String(t),
+      })),
+    });
+    expect(await topicAdmin.partitionOffsets(plain)).toEqual([
+      { partition: 0, low: 0n, high: 0n },
+      { partition: 1, low: 0n, high: 3n },
+    ]);
+    expect(await topicAdmin.offsetsForTime(plain, at)).toEqual([
+      { partition: 0, offset: 0n },
+      { partition: 1, offset: 1n },
+    ]);
+    expect((await topicAdmin.offsetsForTime(plain, at + 60_000))[1]).toEqual({ partition: 1, offset: 3n });
+    const groupId = uniqueName('contract-admin-group');
+    await admin.setOffsets({ groupId, topic: plain, partitions: [{ partition: 1, offset: '2' }] });
+    const committed = await topicAdmin.committedOffsets(groupId, [plain]);
+    expect(committed.find((p) => p.partition === 1)).toEqual({ topic: plain, partition: 1, offset: 2n });
+    expect(committed.find((p) => p.partition === 0)?.offset ?? -1n).toBe(-1n);
   });
 
   it('a group reader reads a failed batch again and resumes after what it handled', async () => {

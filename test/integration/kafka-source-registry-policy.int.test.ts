@@ -9,6 +9,7 @@ import {
   createSchemaRegistryClient,
   ensureTopics,
   KafkaEventSource,
+  KafkajsTopicAdmin,
   loadSchemaFile,
   type MarketTickRecord,
   registerSchema,
@@ -65,7 +66,9 @@ describe('KafkaEventSource schema-registry policy', () => {
     const admin = kafka.admin();
     await admin.connect();
     closers.push(() => admin.disconnect());
-    await ensureTopics(admin, [{ name: topic, partitions: 1, cleanupPolicy: 'delete' }]);
+    await ensureTopics(KafkajsTopicAdmin.over(admin), [
+      { name: topic, partitions: 1, cleanupPolicy: 'delete' },
+    ]);
     closers.push(() => admin.deleteTopics({ topics: [topic] }));
     const file = await loadSchemaFile('market-tick');
     await registerSchema(realRegistry, valueSubject(topic), file);

@@ -77,6 +77,7 @@ export {
 } from './kafka-security.js';
 export { createKafkajsLogCreator, type StructuredLogger } from './kafkajs-log-bridge.js';
 export { kafkajsRecordProducer, type TransactionalProducerOptions } from './kafkajs-record-producer.js';
+export { KafkajsTopicAdmin } from './kafkajs-topic-admin.js';
 export { createLevelSizeGuard, encodedBytes, MAX_LEVEL_RECORD_BYTES } from './level-size-guard.js';
 export {
   NativeClientUnavailableError,
@@ -94,6 +95,7 @@ export {
   createEventSource,
   createRecordReader,
   openRecordProducer,
+  openTopicAdmin,
   openTransactionalProducer,
   type RecordClientOptions,
   requireKafkaClient,
@@ -109,6 +111,7 @@ export {
 export type {
   ConsumedRecord,
   GroupReadOptions,
+  NewTopicSpec,
   PartitionOffsets,
   PartitionStart,
   ProducedRecord,
@@ -117,6 +120,7 @@ export type {
   RecordProducer,
   RecordReader,
   RecordTransaction,
+  TopicAdmin,
   TransactionalRecordProducer,
 } from './record-ports.js';
 export type {

@@ -13,12 +13,19 @@ import {
   type TransactionalProducerOptions,
 } from './kafkajs-record-producer.js';
 import { KafkajsRecordReader } from './kafkajs-record-reader.js';
+import { KafkajsTopicAdmin } from './kafkajs-topic-admin.js';
 import { nativeKafka } from './native/native-client.js';
 import { NativeEventSource } from './native/native-event-source.js';
 import { NativeRecordProducer } from './native/native-record-producer.js';
 import { NativeRecordReader } from './native/native-record-reader.js';
+import { NativeTopicAdmin } from './native/native-topic-admin.js';
 import { openNativeTransactionalProducer } from './native/native-transactional-producer.js';
-import type { RecordProducer, RecordReader, TransactionalRecordProducer } from './record-ports.js';
+import type {
+  RecordProducer,
+  RecordReader,
+  TopicAdmin,
+  TransactionalRecordProducer,
+} from './record-ports.js';
 
 export interface RecordClientOptions {
   readonly client: KafkaClientName;
@@ -74,4 +81,12 @@ export function createEventSource(
   return client === 'native'
     ? new NativeEventSource({ brokers, clientId, ...source })
     : new KafkaEventSource({ kafka: kafkajs(options), ...source });
+}
+
+/** Topic set-up and offset lookups on the chosen client. */
+export async function openTopicAdmin(options: RecordClientOptions): Promise<TopicAdmin> {
+  requireKafkaClient(options.client);
+  return options.client === 'native'
+    ? new NativeTopicAdmin({ brokers: options.brokers, clientId: options.clientId })
+    : KafkajsTopicAdmin.open(kafkajs(options));
 }

@@ -90,3 +90,31 @@ export interface RecordReader {
   readInGroup(options: GroupReadOptions, onBatch: (batch: RecordBatch) => Promise<void>): Promise<void>;
   close(): Promise<void>;
 }
+
+/** A topic to create: name, partition count and cleanup policy (`delete` or `compact`). */
+export interface NewTopicSpec {
+  readonly name: string;
+  readonly partitions: number;
+  readonly cleanupPolicy: string;
+  /** Omitted: the brokers' default (`default.replication.factor`). */
+  readonly replicationFactor?: number;
+}
+
+/** Topic set-up and offsets lookups: what the services and commands ask of a cluster. */
+export interface TopicAdmin {
+  listTopics(): Promise<string[]>;
+  /**
+   * Creates the topics and resolves once each partition has a leader; a topic that exists
+   * already (created by another process meanwhile) is not an error.
+   */
+  createTopics(topics: readonly NewTopicSpec[]): Promise<void>;
+  /** Partition count of each topic, from the brokers' metadata. */
+  partitionCounts(topics: readonly string[]): Promise<ReadonlyMap<string, number>>;
+  /** Low and high watermark of every partition of `topic`, by partition. */
+  partitionOffsets(topic: string): Promise<PartitionOffsets[]>;
+  /** Per partition, the first offset stamped at or after `time` (the high watermark if none). */
+  offsetsForTime(topic: string, time: number): Promise<{ partition: number; offset: bigint }[]>;
+  /** A consumer group's committed offsets on these topics (-1: nothing committed). */
+  committedOffsets(groupId: string, topics: readonly string[]): Promise<PartitionStart[]>;
+  close(): Promise<void>;
+}

@@ -1,5 +1,5 @@
-import type { Admin } from 'kafkajs';
 import { KafkaOperationError } from './kafka-errors.js';
+import type { TopicAdmin } from './record-ports.js';
 import type { TopicSpec } from './topics.js';
 
 /** A topic to create: a catalogue spec, possibly under another name (prefixed, or unique in tests). */
@@ -12,7 +12,7 @@ export type TopicToEnsure = Pick<TopicSpec, 'name' | 'partitions' | 'cleanupPoli
  * another process created in between counts as existing.
  */
 export async function ensureTopics(
-  admin: Admin,
+  admin: TopicAdmin,
   specs: readonly TopicToEnsure[],
   options: { readonly replicationFactor?: number } = {},
 ): Promise<readonly string[]> {
@@ -21,40 +21,27 @@ export async function ensureTopics(
     const existing = new Set(await admin.listTopics());
     const missing = specs.filter((spec) => !existing.has(spec.name));
     if (missing.length === 0) return [];
-    // createTopics resolves false (instead of failing) when some topics already existed.
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: missing.map((spec) => ({
-        topic: spec.name,
-        numPartitions: spec.partitions,
+    await admin.createTopics(
+      missing.map((spec) => ({
+        name: spec.name,
+        partitions: spec.partitions,
+        cleanupPolicy: spec.cleanupPolicy,
         ...(options.replicationFactor === undefined ? {} : { replicationFactor: options.replicationFactor }),
-        configEntries: [{ name: 'cleanup.policy', value: spec.cleanupPolicy }],
       })),
-    });
+    );
     return missing.map((spec) => spec.name);
   } catch (cause) {
-    if (isTopicAlreadyExists(cause)) return [];
-    throw new KafkaOperationError({ operation: 'create topics', target, cause });
+    throw new KafkaOperationError({ operation: 'create topics', target: target.slice(0, 200), cause });
   }
-}
-
-function isTopicAlreadyExists(cause: unknown): boolean {
-  if (typeof cause !== 'object' || cause === null) return false;
-  const errors = 'errors' in cause && Array.isArray(cause.errors) ? cause.errors : [cause];
-  return errors.every(
-    (error: unknown) =>
-      typeof error === 'object' && error !== null && 'type' in error && error.type === 'TOPIC_ALREADY_EXISTS',
-  );
 }
 
 /**
  * How many partitions each topic has, from the brokers' metadata: producers that write to every
  * partition (watermarks) need the real count, not the catalogue's, since an operator may add some.
  */
-export async function fetchPartitionCounts(
-  admin: Admin,
+export function fetchPartitionCounts(
+  admin: TopicAdmin,
   topics: readonly string[],
 ): Promise<ReadonlyMap<string, number>> {
-  const metadata = await admin.fetchTopicMetadata({ topics: [...topics] });
-  return new Map(metadata.topics.map((topic) => [topic.name, topic.partitions.length]));
+  return admin.partitionCounts(topics);
 }

@@ -5,6 +5,7 @@ import {
   createKafkaClient,
   createSchemaRegistryClient,
   ensureTopics,
+  openTopicAdmin,
   registerTopicSchemas,
   topicNames,
 } from '@indexflow/kafka';
@@ -48,15 +49,19 @@ export async function createServiceRuntime(
     logger: log,
   });
   const registry = createSchemaRegistryClient({ url: config.SCHEMA_REGISTRY_URL });
-  const admin = kafka.admin();
-  await admin.connect();
+  const admin = await openTopicAdmin({
+    client: config.KAFKA_CLIENT,
+    brokers: config.KAFKA_BROKERS.split(','),
+    clientId: `indexflow-corporate-actions-${config.SERVICE_ID}-admin`,
+    logger: log,
+  });
   try {
     await ensureTopics(
       admin,
       ALL_TOPICS.map((t) => ({ ...t, name: `${config.TOPIC_PREFIX}${t.name}` })),
     );
   } finally {
-    await admin.disconnect();
+    await admin.close();
   }
   await registerTopicSchemas(registry, {
     topics: AVRO_TOPICS.map((t) => ({ name: `${config.TOPIC_PREFIX}${t.name}`, schema: t.schema })),

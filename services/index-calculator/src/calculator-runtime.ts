@@ -5,6 +5,7 @@ import {
   createLevelSizeGuard,
   createSchemaRegistryClient,
   ensureTopics,
+  openTopicAdmin,
   registerTopicSchemas,
   topicNames,
 } from '@indexflow/kafka';
@@ -49,8 +50,12 @@ export async function createCalculatorRuntime(
     logger: log,
   });
   const registry = createSchemaRegistryClient({ url: config.SCHEMA_REGISTRY_URL });
-  const admin = kafka.admin();
-  await admin.connect();
+  const admin = await openTopicAdmin({
+    client: config.KAFKA_CLIENT,
+    brokers: config.KAFKA_BROKERS.split(','),
+    clientId: `indexflow-calculator-${config.CALCULATOR_ID}-admin`,
+    logger: log,
+  });
   await ensureTopics(
     admin,
     ALL_TOPICS.map((t) => ({ ...t, name: `${config.TOPIC_PREFIX}${t.name}` })),
@@ -120,15 +125,14 @@ export async function createCalculatorRuntime(
   // the calculator's transactions move), sampled off the hot path.
   const sampleLag = async () => {
     try {
-      const committed = await admin.fetchOffsets({ groupId, topics: inputTopics });
-      for (const { topic, partitions } of committed) {
-        const high = new Map(
-          (await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, BigInt(p.high)]),
-        );
+      const committed = await admin.committedOffsets(groupId, inputTopics);
+      for (const topic of inputTopics) {
+        const high = new Map((await admin.partitionOffsets(topic)).map((p) => [p.partition, p.high]));
         let lag = 0n;
-        for (const p of partitions) {
+        for (const p of committed) {
+          if (p.topic !== topic) continue;
           const end = high.get(p.partition) ?? 0n;
-          const at = BigInt(p.offset) < 0n ? 0n : BigInt(p.offset);
+          const at = p.offset < 0n ? 0n : p.offset;
           if (end > at) lag += end - at;
         }
         metrics.consumerLag.set({ topic }, Number(lag));
@@ -154,7 +158,7 @@ export async function createCalculatorRuntime(
     inputTopics,
     async close() {
       clearInterval(lagTimer);
-      await step('admin', () => admin.disconnect());
+      await step('admin', () => admin.close());
       await step('source', () => source.close());
       await step('sink', () => sink.close());
       if (fastLane) await step('fast lane', () => fastLane.close());

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { createKafkaClient, ensureTopics, TOPICS } from '@indexflow/kafka';
+import { createKafkaClient, ensureTopics, KafkajsTopicAdmin, TOPICS } from '@indexflow/kafka';
 import type { Logger } from '@indexflow/observability';
 import { openRedis } from '@indexflow/redis-state';
 import type { Redis } from 'ioredis';
@@ -104,7 +104,7 @@ export class ShardSupervisor {
     this.#admin = admin;
     await admin.connect();
     this.#redis = await openRedis(config.REDIS_URL);
-    await ensureTopics(admin, [
+    await ensureTopics(KafkajsTopicAdmin.over(admin), [
       { name: this.#topic, partitions: config.SHARDS, cleanupPolicy: TOPICS.calculatorShards.cleanupPolicy },
     ]);
     const metadata = await admin.fetchTopicMetadata({ topics: [this.#topic] });

@@ -15,6 +15,7 @@ import {
   type FxRateRecord,
   fetchPartitionCounts,
   type IndexLevelRecord,
+  KafkajsTopicAdmin,
   kafkajsRecordProducer,
   type MarketTickRecord,
   registerTopicSchemas,
@@ -103,7 +104,7 @@ export async function prepareEnvironment(endpoints: {
   const admin = kafka.admin();
   await admin.connect();
   await ensureTopics(
-    admin,
+    KafkajsTopicAdmin.over(admin),
     ALL_TOPICS.map((t) => ({ ...t, name: `${prefix}${t.name}` })),
   );
   await admin.disconnect();
@@ -137,7 +138,12 @@ export async function partitionCounts(
   await admin.connect();
   try {
     const { topics } = environment;
-    return await fetchPartitionCounts(admin, [topics.ticksAshare, topics.ticksHk, topics.fx, topics.fxRaw]);
+    return await fetchPartitionCounts(KafkajsTopicAdmin.over(admin), [
+      topics.ticksAshare,
+      topics.ticksHk,
+      topics.fx,
+      topics.fxRaw,
+    ]);
   } finally {
     await admin.disconnect();
   }

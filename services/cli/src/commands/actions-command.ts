@@ -12,11 +12,12 @@ import {
   AVRO_TOPICS,
   type CorporateActionRecord,
   createAvroSerdes,
-  createKafkaClient,
   createRecordReader,
   createSchemaRegistryClient,
   ensureTopics,
   type IndexAdjustmentRecord,
+  openRecordProducer,
+  openTopicAdmin,
   registerTopicSchemas,
   topicNames,
 } from '@indexflow/kafka';
@@ -110,19 +111,16 @@ async function importAction(file: string, flags: ImportFlags): Promise<void> {
       );
     }
     const prefix = process.env.TOPIC_PREFIX ?? '';
-    // The wait for the adjustments reads through the chosen client; topic set-up and the
-    // announcements go through kafkajs.
-    const client = flags.wait ? cliKafkaClient() : 'kafkajs';
-    const kafka = createKafkaClient({ brokers: brokers.split(','), clientId: 'indexflow-actions-import' });
-    const admin = kafka.admin();
-    await admin.connect();
+    const client = cliKafkaClient();
+    const clientOptions = { client, brokers: brokers.split(','), clientId: 'indexflow-actions-import' };
+    const admin = await openTopicAdmin(clientOptions);
     try {
       await ensureTopics(
         admin,
         ALL_TOPICS.map((t) => ({ ...t, name: `${prefix}${t.name}` })),
       );
     } finally {
-      await admin.disconnect();
+      await admin.close();
     }
     const registry = createSchemaRegistryClient({ url: registryUrl });
     await registerTopicSchemas(registry, {
@@ -130,15 +128,14 @@ async function importAction(file: string, flags: ImportFlags): Promise<void> {
     });
     const topic = topicNames(prefix).corporateActions;
     const serdes = createAvroSerdes<CorporateActionRecord>(registry, topic);
-    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-    await producer.connect();
+    const producer = await openRecordProducer(clientOptions);
     try {
-      const messages = [];
+      const records = [];
       for (const a of accepted)
-        messages.push({ key: a.actionId, value: await serdes.serialize(toRecord(a)) });
-      if (messages.length > 0) await producer.send({ topic, messages });
+        records.push({ topic, key: a.actionId, value: await serdes.serialize(toRecord(a)) });
+      if (records.length > 0) await producer.send(records);
     } finally {
-      await producer.disconnect();
+      await producer.close();
     }
     process.stdout.write(
       `actions import: ${accepted.length} published to ${topic} (keyed by actionId), ${refused.length} refused\n`,
@@ -154,11 +151,7 @@ async function importAction(file: string, flags: ImportFlags): Promise<void> {
     if (flags.wait && due.length > 0) {
       const adjustments = topicNames(prefix).indexAdjustments;
       await awaitAdjustments({
-        reader: createRecordReader({
-          client,
-          brokers: brokers.split(','),
-          clientId: 'indexflow-actions-import',
-        }),
+        reader: createRecordReader(clientOptions),
         topic: adjustments,
         serdes: createAvroSerdes<IndexAdjustmentRecord>(registry, adjustments),
         dates: due,

@@ -1,13 +1,15 @@
 import {
   ALL_TOPICS,
   AVRO_TOPICS,
-  createKafkaClient,
   createSchemaRegistryClient,
   ensureTopics,
+  type KafkaClientName,
+  openTopicAdmin,
   type RegisteredSchema,
   registerTopicSchemas,
 } from '@indexflow/kafka';
 import type { Command } from 'commander';
+import { cliKafkaClient } from '../kafka/cli-kafka-client.js';
 
 interface InitFlags {
   replicationFactor?: string;
@@ -29,11 +31,14 @@ export async function initTopicsAndSchemas(options: {
   readonly brokers: string;
   readonly registryUrl: string;
   readonly topicPrefix: string;
+  readonly client: KafkaClientName;
   readonly replicationFactor?: number;
 }): Promise<InitSummary> {
-  const kafka = createKafkaClient({ brokers: options.brokers.split(','), clientId: 'indexflow-admin-init' });
-  const admin = kafka.admin();
-  await admin.connect();
+  const admin = await openTopicAdmin({
+    client: options.client,
+    brokers: options.brokers.split(','),
+    clientId: 'indexflow-admin-init',
+  });
   let created: readonly string[];
   try {
     created = await ensureTopics(
@@ -42,7 +47,7 @@ export async function initTopicsAndSchemas(options: {
       options.replicationFactor === undefined ? {} : { replicationFactor: options.replicationFactor },
     );
   } finally {
-    await admin.disconnect();
+    await admin.close();
   }
   const schemas = await registerTopicSchemas(createSchemaRegistryClient({ url: options.registryUrl }), {
     topics: AVRO_TOPICS.map((t) => ({ name: `${options.topicPrefix}${t.name}`, schema: t.schema })),
@@ -85,6 +90,7 @@ export function registerAdminCommand(program: Command): void {
         brokers,
         registryUrl,
         topicPrefix: process.env.TOPIC_PREFIX ?? '',
+        client: cliKafkaClient(),
         ...(replicationFactor === undefined ? {} : { replicationFactor }),
       });
       process.stdout.write(

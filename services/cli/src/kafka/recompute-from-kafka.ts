@@ -5,21 +5,21 @@ import { type EngineOptions, IndexEngine } from '@indexflow/index-engine';
 import {
   createAvroSerdes,
   createEventSource,
-  createKafkaClient,
   createSchemaRegistryClient,
   ensureTopics,
   type IndexLevelRecord,
   type KafkaClientName,
+  openTopicAdmin,
   openTransactionalProducer,
   registerTopicSchemas,
   TOPICS,
+  type TopicAdmin,
   type TopicKey,
   topicNames,
 } from '@indexflow/kafka';
 import { createPipelineStats, offsetKey, runPipeline } from '@indexflow/pipeline';
 import { SAMPLE_DIR } from '@indexflow/seed-indices';
 import cliProgress from 'cli-progress';
-import type { Admin } from 'kafkajs';
 import pino from 'pino';
 import { BoundedEventSource } from './recompute-bounded-source.js';
 import {
@@ -35,7 +35,7 @@ import type { RecomputeWindow } from './recompute-window.js';
 
 export interface RecomputeFromKafkaOptions {
   readonly brokers: string;
-  /** Client of the source and the output transaction; topic set-up goes through kafkajs's admin. */
+  /** Client of topic set-up, the source and the output transaction. */
   readonly client: KafkaClientName;
   readonly registryUrl: string;
   readonly topicPrefix: string;
@@ -101,21 +101,24 @@ interface InputBounds {
  * refuses partitions retention has cut), ends at most at today's high watermark, and uses
  * Kafka's offsets-by-timestamp for `to` to size the progress bar (see recomputeFromKafka).
  */
-async function inputBounds(admin: Admin, topics: readonly string[], to: number | null): Promise<InputBounds> {
+async function inputBounds(
+  admin: TopicAdmin,
+  topics: readonly string[],
+  to: number | null,
+): Promise<InputBounds> {
   const existing = new Set(await admin.listTopics());
   const start: Record<string, string> = {};
   const end: Record<string, string> = {};
   let beforeTo: number | null = to === null ? null : 0;
   for (const topic of topics) {
     if (!existing.has(topic)) throw new RecomputeInputMissingError({ topic });
-    for (const { partition, low, high } of await admin.fetchTopicOffsets(topic)) {
-      if (low !== '0') throw new RecomputeTruncatedInputError({ topic, partition, lowOffset: low });
-      start[offsetKey(topic, partition)] = low;
-      end[offsetKey(topic, partition)] = high;
+    for (const { partition, low, high } of await admin.partitionOffsets(topic)) {
+      if (low !== 0n) throw new RecomputeTruncatedInputError({ topic, partition, lowOffset: String(low) });
+      start[offsetKey(topic, partition)] = String(low);
+      end[offsetKey(topic, partition)] = String(high);
     }
     if (to !== null && beforeTo !== null) {
-      for (const { offset } of await admin.fetchTopicOffsetsByTimestamp(topic, to))
-        beforeTo += Number(offset);
+      for (const { offset } of await admin.offsetsForTime(topic, to)) beforeTo += Number(offset);
     }
   }
   return { start, end, beforeTo };
@@ -152,18 +155,21 @@ export async function recomputeFromKafka(options: RecomputeFromKafkaOptions): Pr
   const runId = `${new Date(started).toISOString()}-${randomBytes(3).toString('hex')}`;
   const clientId = `indexflow-recompute-${options.topicPrefix}${runId}`.replace(/[^A-Za-z0-9._-]/g, '-');
   const logger = pino({ level: 'warn', base: { component: 'recompute' } }, pino.destination(2));
-  const kafka = createKafkaClient({ brokers: options.brokers.split(','), clientId, logger });
   const registry = createSchemaRegistryClient({ url: options.registryUrl });
   const inputs = INPUT_TOPICS.map((key) => topics[key]);
 
-  const admin = kafka.admin();
-  await admin.connect();
+  const admin = await openTopicAdmin({
+    client: options.client,
+    brokers: options.brokers.split(','),
+    clientId,
+    logger,
+  });
   let bounds: InputBounds;
   try {
     bounds = await inputBounds(admin, inputs, options.window.to);
     await ensureTopics(admin, [{ ...TOPICS.indexLevelsRecompute, name: outTopic }]);
   } finally {
-    await admin.disconnect();
+    await admin.close();
   }
   await registerTopicSchemas(registry, {
     topics: [{ name: outTopic, schema: TOPICS.indexLevelsRecompute.schema }],

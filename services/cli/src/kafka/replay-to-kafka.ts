@@ -6,7 +6,6 @@ import {
   AVRO_TOPICS,
   type AvroSerdes,
   createAvroSerdes,
-  createKafkaClient,
   createSchemaRegistryClient,
   ensureTopics,
   type FxRateRecord,
@@ -14,6 +13,7 @@ import {
   type KafkaClientName,
   type MarketTickRecord,
   openRecordProducer,
+  openTopicAdmin,
   registerTopicSchemas,
   topicNames,
 } from '@indexflow/kafka';
@@ -41,7 +41,7 @@ function countRows(path: string): number {
 export interface ReplayToKafkaOptions {
   readonly datasetDir: string;
   readonly brokers: string;
-  /** Client of the data path (the producer); topic set-up goes through kafkajs's admin either way. */
+  /** Client of topic set-up and of the producer. */
   readonly client: KafkaClientName;
   readonly registryUrl: string;
   readonly topicPrefix: string;
@@ -55,15 +55,21 @@ export interface ReplayToKafkaOptions {
 /** `indexflow replay <dir> --kafka`: the dataset's ticks and FX onto the live topics, with a progress bar. */
 export async function replayToKafka(options: ReplayToKafkaOptions): Promise<ProduceSummary> {
   const topics = topicNames(options.topicPrefix);
-  const kafka = createKafkaClient({ brokers: options.brokers.split(','), clientId: 'indexflow-replay' });
-  const admin = kafka.admin();
-  await admin.connect();
-  await ensureTopics(
-    admin,
-    ALL_TOPICS.map((t) => ({ ...t, name: `${options.topicPrefix}${t.name}` })),
-  );
-  const partitions = await fetchPartitionCounts(admin, [topics.ticksAshare, topics.ticksHk, topics.fx]);
-  await admin.disconnect();
+  const admin = await openTopicAdmin({
+    client: options.client,
+    brokers: options.brokers.split(','),
+    clientId: 'indexflow-replay',
+  });
+  let partitions: ReadonlyMap<string, number>;
+  try {
+    await ensureTopics(
+      admin,
+      ALL_TOPICS.map((t) => ({ ...t, name: `${options.topicPrefix}${t.name}` })),
+    );
+    partitions = await fetchPartitionCounts(admin, [topics.ticksAshare, topics.ticksHk, topics.fx]);
+  } finally {
+    await admin.close();
+  }
   const registry = createSchemaRegistryClient({ url: options.registryUrl });
   await registerTopicSchemas(registry, {
     topics: AVRO_TOPICS.map((t) => ({ name: `${options.topicPrefix}${t.name}`, schema: t.schema })),

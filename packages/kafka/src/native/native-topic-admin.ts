@@ -1,0 +1,157 @@
+// The TopicAdmin port on librdkafka's admin client: topic set-up and offset lookups without
+// loading kafkajs on the native path.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { KafkaOperationError } from '../kafka-errors.js';
+import type { NewTopicSpec, PartitionOffsets, PartitionStart, TopicAdmin } from '../record-ports.js';
+import { baseConfig, nativeKafka, nativeOperationError, type RdKafka, viaCallback } from './native-client.js';
+
+const TIMEOUT_MS = 30_000;
+const LEADER_POLL_MS = 100;
+
+export interface NativeTopicAdminOptions {
+  readonly brokers: readonly string[];
+  readonly clientId: string;
+}
+
+export class NativeTopicAdmin implements TopicAdmin {
+  readonly #client: RdKafka.IAdminClient;
+
+  constructor(options: NativeTopicAdminOptions) {
+    const kafka = nativeKafka();
+    this.#client = kafka.AdminClient.create(baseConfig(options.brokers, options.clientId));
+  }
+
+  listTopics(): Promise<string[]> {
+    return viaCallback<string[]>('list topics', '*', (done) =>
+      this.#client.listTopics({ timeout: TIMEOUT_MS }, done),
+    );
+  }
+
+  async createTopics(topics: readonly NewTopicSpec[]): Promise<void> {
+    const exists = nativeKafka().CODES.ERRORS.ERR_TOPIC_ALREADY_EXISTS;
+    for (const spec of topics) {
+      await viaCallback('create topic', spec.name, (done) =>
+        this.#client.createTopic(
+          {
+            topic: spec.name,
+            num_partitions: spec.partitions,
+            // -1: the brokers' default.replication.factor (KIP-464).
+            replication_factor: spec.replicationFactor ?? -1,
+            config: { 'cleanup.policy': spec.cleanupPolicy as 'delete' | 'compact' },
+          },
+          TIMEOUT_MS,
+          (err) => done(err?.code === exists ? null : err),
+        ),
+      );
+    }
+    await this.#waitForLeaders(topics.map((t) => t.name));
+  }
+
+  async partitionCounts(topics: readonly string[]): Promise<ReadonlyMap<string, number>> {
+    const described = await this.#describe(topics);
+    return new Map(described.map((topic) => [topic.name, topic.partitions.length]));
+  }
+
+  async partitionOffsets(topic: string): Promise<PartitionOffsets[]> {
+    const partitions = await this.#partitions(topic);
+    const { OffsetSpec } = nativeKafka();
+    const [low, high] = await Promise.all(
+      [OffsetSpec.EARLIEST, OffsetSpec.LATEST].map((spec) => this.#listOffsets(topic, partitions, spec)),
+    );
+    return partitions.map((partition) => ({
+      partition,
+      low: low!.get(partition) ?? 0n,
+      high: high!.get(partition) ?? 0n,
+    }));
+  }
+
+  async offsetsForTime(topic: string, time: number): Promise<{ partition: number; offset: bigint }[]> {
+    const partitions = await this.#partitions(topic);
+    const { OffsetSpec } = nativeKafka();
+    const [found, high] = await Promise.all([
+      this.#listOffsets(topic, partitions, new OffsetSpec(time)),
+      this.#listOffsets(topic, partitions, OffsetSpec.LATEST),
+    ]);
+    // -1 (no record stamped that late) reads as the end, as kafkajs answers.
+    return partitions.map((partition) => {
+      const offset = found.get(partition) ?? -1n;
+      return { partition, offset: offset >= 0n ? offset : (high.get(partition) ?? 0n) };
+    });
+  }
+
+  async committedOffsets(groupId: string, topics: readonly string[]): Promise<PartitionStart[]> {
+    const partitions = (
+      await Promise.all(
+        topics.map(async (topic) =>
+          (await this.#partitions(topic)).map((partition) => ({ topic, partition })),
+        ),
+      )
+    ).flat();
+    if (partitions.length === 0) return [];
+    const [group] = await viaCallback<RdKafka.GroupResults[]>('fetch committed offsets', groupId, (done) =>
+      this.#client.listConsumerGroupOffsets([{ groupId, partitions }], { timeout: TIMEOUT_MS }, done),
+    );
+    if (group?.error) throw nativeOperationError('fetch committed offsets', groupId, group.error);
+    // librdkafka answers OFFSET_INVALID (-1001) where nothing is committed; kafkajs answers -1.
+    return (group?.partitions ?? []).map(({ topic, partition, offset }) => ({
+      topic,
+      partition,
+      offset: offset < 0 ? -1n : BigInt(offset),
+    }));
+  }
+
+  async close(): Promise<void> {
+    this.#client.disconnect();
+  }
+
+  async #describe(topics: readonly string[]): Promise<RdKafka.TopicDescription[]> {
+    const described = await viaCallback<RdKafka.TopicDescription[]>(
+      'describe topics',
+      topics.join(','),
+      (done) => this.#client.describeTopics([...topics], { timeout: TIMEOUT_MS }, done),
+    );
+    const failed = described.find((topic) => topic.error !== undefined);
+    if (failed !== undefined) throw nativeOperationError('describe topics', failed.name, failed.error);
+    return described;
+  }
+
+  async #partitions(topic: string): Promise<number[]> {
+    const [described] = await this.#describe([topic]);
+    return (described?.partitions ?? []).map((p) => p.partition).sort((a, b) => a - b);
+  }
+
+  async #listOffsets(
+    topic: string,
+    partitions: readonly number[],
+    spec: RdKafka.OffsetSpec,
+  ): Promise<Map<number, bigint>> {
+    const results = await viaCallback<RdKafka.ListOffsetsResult[]>('list offsets', topic, (done) =>
+      this.#client.listOffsets(
+        partitions.map((partition) => ({ topic, partition, offset: spec })),
+        { timeout: TIMEOUT_MS, isolationLevel: nativeKafka().IsolationLevel.READ_COMMITTED },
+        done,
+      ),
+    );
+    return new Map(results.map((r) => [r.partition, BigInt(r.offset)]));
+  }
+
+  /** A created topic's partitions get leaders a moment after the controller answers. */
+  async #waitForLeaders(topics: readonly string[]): Promise<void> {
+    const deadline = Date.now() + TIMEOUT_MS;
+    for (;;) {
+      const described = await this.#describe(topics).catch((error: unknown) => {
+        if (Date.now() >= deadline) throw error;
+        return null;
+      });
+      if (described?.every((t) => t.partitions.every((p) => p.leader !== null))) return;
+      if (Date.now() >= deadline)
+        throw new KafkaOperationError({
+          operation: 'wait for partition leaders',
+          target: topics.join(',').slice(0, 200),
+          cause: new Error(`some partition still had no leader after ${TIMEOUT_MS} ms`),
+          retriable: true,
+        });
+      await sleep(LEADER_POLL_MS);
+    }
+  }
+}
