@@ -145,6 +145,52 @@ describe('index-calculator across a real Redis server restart', () => {
     expect(logs).not.toContain('rebuilding from the start of the input');
   }, 360_000);
 
+  it('reports Redis as down on /readyz within seconds, stays alive, and is ready again once Redis is back', async () => {
+    const datasetDir = makeDataset('sample');
+    const expected = await offlineRows(datasetDir);
+    const redis = await PrivateRedis.start({ appendOnly: true });
+    servers.push(redis);
+    const environment = await prepareEnvironment({ ...serviceEndpoints(), redisUrl: redis.url, datasetDir });
+    const reader = await readLevels(environment, environment.topics.indexLevels);
+    const port = await freePort();
+    const calculator = start({ ...environment.env, HTTP_PORT: String(port), LOG_LEVEL: 'info' });
+    await produceDatasetWith(environment, datasetDir, 10, async () => {});
+    await waitForLevels(reader, expected.length, calculator, 180_000);
+    const get = async (path: string) => {
+      const response = await fetch(`http://127.0.0.1:${port}${path}`);
+      return { code: response.status, body: (await response.json()) as { down?: { name: string }[] } };
+    };
+    expect((await get('/readyz')).code).toBe(200);
+
+    await redis.kill();
+    const killedAt = Date.now();
+    await waitFor(async () => (await get('/readyz')).code === 503, {
+      timeoutMs: 10_000,
+      intervalMs: 100,
+      description: '/readyz to turn 503 after Redis was killed',
+    });
+    const unready = await get('/readyz');
+    expect(unready.body.down?.map((d) => d.name)).toEqual(['redis']);
+    expect(Date.now() - killedAt).toBeLessThan(10_000);
+    expect((await get('/livez')).code).toBe(200);
+    expect(calculator.child.exitCode).toBeNull();
+
+    await redis.restart();
+    await waitFor(async () => (await get('/readyz')).code === 200, {
+      timeoutMs: 20_000,
+      intervalMs: 100,
+      description: '/readyz to be 200 again once Redis is back',
+    });
+    const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    expect(metrics).toMatch(/indexflow_dependency_outages_total\{dependency="redis"\} 1\b/);
+    expect(metrics).toMatch(/indexflow_dependency_up\{dependency="kafka"\} 1\b/);
+    expect(calculator.output()).toContain('dependency not answering');
+    calculator.child.kill('SIGTERM');
+    expect(await calculator.exited).toBe(0);
+    await reader.stop();
+    expect(sortRows(reader.records.map(recordAsRow))).toEqual(expected);
+  }, 240_000);
+
   it('waits for a Redis that is not up yet at start-up, then runs, instead of crashing', async () => {
     const datasetDir = makeDataset('sample');
     const expected = await offlineRows(datasetDir);

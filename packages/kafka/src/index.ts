@@ -91,6 +91,7 @@ export {
 } from './native/native-fast-level-publisher.js';
 export { NativeLevelSink, type NativeLevelSinkOptions } from './native/native-level-sink.js';
 export { NegativeCache } from './negative-cache.js';
+export { kafkaProbe, type ReadinessProbe, registryProbe } from './readiness-probes.js';
 export {
   createEventSource,
   createRecordReader,

@@ -1,4 +1,10 @@
 export { shownConfigValue } from './config-value.js';
+export {
+  type DependencyProbe,
+  DependencyProbes,
+  type DependencyProbesOptions,
+  type DependencyStatus,
+} from './dependency-probes.js';
 export type { OpsServer } from './ops-server.js';
 export { startOpsServer } from './ops-server.js';
 export type { Logger } from './root-logger.js';

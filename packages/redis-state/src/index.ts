@@ -20,6 +20,7 @@ export {
   StoredStateError,
   VersionConflictError,
 } from './redis-errors.js';
+export { redisProbe } from './redis-probe.js';
 export {
   parseRecord as parseRestartRecord,
   RedisRestartTracker,

@@ -4,7 +4,7 @@
  * publishes each ex-date's adjustment before it starts; filters raw FX quotes into the HKDCNY
  * rate the calculators use. The only file that reads the environment or handles signals.
  */
-import { createRootLogger, startOpsServer, startWithRetry } from '@indexflow/observability';
+import { createRootLogger, DependencyProbes, startOpsServer, startWithRetry } from '@indexflow/observability';
 import { ConfigError, loadConfig } from './config.js';
 import { createServiceRuntime } from './service-runtime.js';
 
@@ -26,6 +26,7 @@ async function main(): Promise<void> {
   let exitCode = 0;
   let runtime: Awaited<ReturnType<typeof createServiceRuntime>> | null = null;
   let ops: Awaited<ReturnType<typeof startOpsServer>> | null = null;
+  let dependencies: DependencyProbes | null = null;
   const shutdown = async (reason: string) => {
     if (stopping) return;
     stopping = true;
@@ -35,6 +36,7 @@ async function main(): Promise<void> {
       log.error('shutdown took longer than 15 s; exiting');
       process.exit(exitCode || 1);
     }, 15_000).unref();
+    dependencies?.stop();
     await runtime?.close();
     await ops?.close();
     log.info('stopped');
@@ -58,11 +60,18 @@ async function main(): Promise<void> {
     return;
   }
   const started = runtime;
+  dependencies = new DependencyProbes({
+    probes: started.probes,
+    registry: started.metrics.registry,
+    logger: log,
+  });
+  await dependencies.start();
   ops = await startOpsServer({
     host: config.HTTP_HOST,
     port: config.HTTP_PORT,
     registry: started.metrics.registry,
     isReady: () => !stopping && started.ready(),
+    dependencies,
   });
   log.info(
     {

@@ -5,12 +5,21 @@ import {
   createKafkaClient,
   createSchemaRegistryClient,
   ensureTopics,
+  kafkaProbe,
   openTopicAdmin,
+  type ReadinessProbe,
   registerTopicSchemas,
+  registryProbe,
   topicNames,
 } from '@indexflow/kafka';
 import type { Logger } from '@indexflow/observability';
-import { EMPTY_PROJECTION, openRedis, RedisRestartTracker, RedisStateStore } from '@indexflow/redis-state';
+import {
+  EMPTY_PROJECTION,
+  openRedis,
+  RedisRestartTracker,
+  RedisStateStore,
+  redisProbe,
+} from '@indexflow/redis-state';
 import { SAMPLE_DIR } from '@indexflow/seed-indices';
 import { createActionKafkaAdapters } from './action-kafka-adapters.js';
 import { type ActionRegisterLoop, createActionRegister } from './action-register.js';
@@ -27,6 +36,8 @@ export interface ServiceRuntime {
   readonly fx: FxFilter;
   readonly metrics: ServiceMetrics;
   readonly ready: () => boolean;
+  /** What /readyz asks: the brokers, Redis and the registry. */
+  readonly probes: readonly ReadinessProbe[];
   close(): Promise<void>;
 }
 
@@ -60,8 +71,9 @@ export async function createServiceRuntime(
       admin,
       ALL_TOPICS.map((t) => ({ ...t, name: `${config.TOPIC_PREFIX}${t.name}` })),
     );
-  } finally {
+  } catch (error) {
     await admin.close();
+    throw error;
   }
   await registerTopicSchemas(registry, {
     topics: AVRO_TOPICS.map((t) => ({ name: `${config.TOPIC_PREFIX}${t.name}`, schema: t.schema })),
@@ -170,6 +182,7 @@ export async function createServiceRuntime(
     fx,
     metrics,
     ready: () => actions.ready && fx.ready,
+    probes: [kafkaProbe(admin), redisProbe(redis), registryProbe(registry)],
     async close() {
       const step = async (name: string, work: () => Promise<unknown>) => {
         const started = performance.now();
@@ -192,6 +205,7 @@ export async function createServiceRuntime(
       });
       await step('fx source', () => fxAdapters.source.close());
       await step('fx sink', () => fxAdapters.sink.close());
+      await step('admin', () => admin.close());
       await step('redis', () => redis.quit());
     },
   };

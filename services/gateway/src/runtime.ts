@@ -8,10 +8,13 @@ import {
   createRecordReader,
   createSchemaRegistryClient,
   type IndexLevelRecord,
+  kafkaProbe,
+  openTopicAdmin,
+  registryProbe,
   topicNames,
 } from '@indexflow/kafka';
-import { type Logger, type OpsServer, startOpsServer } from '@indexflow/observability';
-import { openRedis } from '@indexflow/redis-state';
+import { DependencyProbes, type Logger, type OpsServer, startOpsServer } from '@indexflow/observability';
+import { openRedis, redisProbe } from '@indexflow/redis-state';
 import { buildGatewayApp } from './app.js';
 import type { GatewayConfig } from './config.js';
 import { ConstituentsRefresher } from './constituents-refresher.js';
@@ -148,10 +151,8 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
       logger: log.child({ component: 'kafka-reader' }),
     });
     const levelsTopic = config.LEVELS_FEED === 'fast' ? topics.indexLevelsFast : topics.indexLevels;
-    const serdes = createAvroSerdes<IndexLevelRecord>(
-      createSchemaRegistryClient({ url: config.SCHEMA_REGISTRY_URL }),
-      levelsTopic,
-    );
+    const registry = createSchemaRegistryClient({ url: config.SCHEMA_REGISTRY_URL });
+    const serdes = createAvroSerdes<IndexLevelRecord>(registry, levelsTopic);
     const levels = await startLevelConsumer({
       reader,
       topic: levelsTopic,
@@ -168,11 +169,26 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
 
     await app.listen({ host: config.HOST, port: config.PORT });
     const port = (app.server.address() as AddressInfo).port;
+    const admin = await openTopicAdmin({
+      client: config.KAFKA_CLIENT,
+      brokers: config.KAFKA_BROKERS.split(','),
+      clientId: `indexflow-${config.GATEWAY_ID}-admin`,
+    });
+    steps.push({ name: 'admin', close: () => admin.close() });
+    const dependencies = new DependencyProbes({
+      probes: [kafkaProbe(admin), redisProbe(redis), registryProbe(registry)],
+      registry: metrics.registry,
+      logger: log,
+    });
+    await dependencies.start();
+    // Closed (in reverse) before the connections, so their closing is not reported as an outage.
+    steps.push({ name: 'probes', close: async () => dependencies.stop() });
     const ops: OpsServer = await startOpsServer({
       host: config.OPS_HOST,
       port: config.OPS_PORT,
       registry: metrics.registry,
       isReady: () => levels.caughtUp,
+      dependencies,
     });
     steps.push({ name: 'ops', close: () => ops.close() });
     const clientGauge = setInterval(() => {

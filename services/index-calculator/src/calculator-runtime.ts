@@ -5,12 +5,15 @@ import {
   createLevelSizeGuard,
   createSchemaRegistryClient,
   ensureTopics,
+  kafkaProbe,
   openTopicAdmin,
+  type ReadinessProbe,
   registerTopicSchemas,
+  registryProbe,
   topicNames,
 } from '@indexflow/kafka';
 import type { Logger } from '@indexflow/observability';
-import { openRedis, RedisRestartTracker, RedisStateStore } from '@indexflow/redis-state';
+import { openRedis, RedisRestartTracker, RedisStateStore, redisProbe } from '@indexflow/redis-state';
 import { type Calculator, createCalculator } from './calculator.js';
 import { type CalculatorMetrics, createCalculatorMetrics } from './calculator-metrics.js';
 import type { CalculatorConfig } from './config.js';
@@ -22,6 +25,8 @@ export interface CalculatorRuntime {
   readonly calculator: Calculator;
   readonly metrics: CalculatorMetrics;
   readonly inputTopics: readonly string[];
+  /** What /readyz asks: the brokers, Redis and the registry, over the runtime's own connections. */
+  readonly probes: readonly ReadinessProbe[];
   /** Closes the adapters (admin, source, sink, Redis), logging each step with its duration. */
   close(): Promise<void>;
 }
@@ -156,6 +161,7 @@ export async function createCalculatorRuntime(
     calculator,
     metrics,
     inputTopics,
+    probes: [kafkaProbe(admin), redisProbe(redis), registryProbe(registry)],
     async close() {
       clearInterval(lagTimer);
       await step('admin', () => admin.close());

@@ -4,7 +4,13 @@
  * and publishes every level change to the index-level topic in Kafka transactions, with its
  * state in Redis. The only file that reads the environment or handles signals.
  */
-import { createRootLogger, type Logger, startOpsServer, startWithRetry } from '@indexflow/observability';
+import {
+  createRootLogger,
+  DependencyProbes,
+  type Logger,
+  startOpsServer,
+  startWithRetry,
+} from '@indexflow/observability';
 import { createCalculatorMetrics } from './calculator-metrics.js';
 import { createCalculatorRuntime } from './calculator-runtime.js';
 import { type CalculatorConfig, ConfigError, loadConfig } from './config.js';
@@ -40,11 +46,18 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const { calculator } = runtime;
+  const dependencies = new DependencyProbes({
+    probes: runtime.probes,
+    registry: runtime.metrics.registry,
+    logger: log,
+  });
+  await dependencies.start();
   const ops = await startOpsServer({
     host: config.HTTP_HOST,
     port: config.HTTP_PORT,
     registry: runtime.metrics.registry,
     isReady: () => calculator.ready,
+    dependencies,
   });
   log.info(
     { port: ops.port, topics: runtime.inputTopics, ordering: config.ORDERING },
@@ -68,6 +81,8 @@ async function main(): Promise<void> {
     log.fatal({ err: error }, 'calculator failed; a restart recovers from the last committed batch');
     exitCode = 1;
   }
+  // Before the connections close, so that their closing is not reported as an outage.
+  dependencies.stop();
   await runtime.close();
   await ops.close();
   log.info(
