@@ -85,61 +85,72 @@ async function runThroughRedisRestart(
   // Anything published twice would arrive after the expected count: give it a moment to show.
   await new Promise((resolve) => setTimeout(resolve, 1000));
   await reader.stop();
-  return { rows: sortRows(reader.records.map(recordAsRow)), expected, outputs };
+  return { rows: sortRows(reader.records.map(recordAsRow)), expected, outputs, restarts };
 }
 
 describe('index-calculator across a real Redis server restart', () => {
   it('rebuilds its state when redis-server is killed and comes back empty, publishing the offline levels once', async () => {
-    const { rows, expected, outputs } = await runThroughRedisRestart(false);
+    const { rows, expected, outputs, restarts } = await runThroughRedisRestart(false);
     expectGapFree(rows);
     expect(rows).toEqual(expected);
+    // The calculator healed in-process: it never exited.
+    expect(restarts).toBe(0);
+    expect(outputs.join('\n')).toContain('recovering in-process from the last committed batch');
     // The empty server refused the next stage (no committed predecessor), so a restarted
     // calculator found no snapshot and rebuilt from the input without republishing.
     expect(outputs.join('\n')).toContain('rebuilding from the start of the input');
   }, 360_000);
 
   it('reloads its state from the append-only file when redis-server is killed and restarted', async () => {
-    const { rows, expected, outputs } = await runThroughRedisRestart(true);
+    const { rows, expected, outputs, restarts } = await runThroughRedisRestart(true);
     expectGapFree(rows);
     expect(rows).toEqual(expected);
+    expect(restarts).toBe(0);
     // Every acknowledged stage and promote was fsynced, so nothing had to be rebuilt.
     expect(outputs.join('\n')).not.toContain('rebuilding from the start of the input');
   }, 360_000);
 
   it('resumes from an older snapshot when Redis comes back from a file written before its last commits', async () => {
-    const { rows, expected, outputs } = await runThroughRedisRestart(true, async (redis, reached) => {
-      const client = new Redis(redis.url);
-      try {
-        // What an AOF with appendfsync everysec (or an RDB) holds after a crash: Redis as it was
-        // some commits ago. Taken at a sixth of the day, put back at a third.
-        await reached(Math.floor(expectedCount / 6));
-        const keys = await client.keys('*');
-        const committedKey = keys.find((key) => key.endsWith(':snapshot:committed'));
-        expect(committedKey, `snapshot key among ${keys.join(', ')}`).toBeDefined();
-        // One MULTI, so the dump is one moment of Redis, as a file would be.
-        const transaction = client.multi().hget(committedKey!, 'version');
-        for (const key of keys) transaction.dumpBuffer(key);
-        const replies = (await transaction.exec())!.map(([error, value]) => {
-          if (error) throw error;
-          return value;
-        });
-        const dumpedVersion = Number(replies[0]);
-        const dumps = keys.map((key, i) => [key, replies[i + 1] as Buffer | null] as const);
-        await reached(Math.floor(expectedCount / 3));
-        // The dump may hold a staged snapshot that recovery promotes (dumpedVersion + 1): only a
-        // store two commits past the dump is still behind Kafka after that.
-        await waitFor(async () => Number(await client.hget(committedKey!, 'version')) >= dumpedVersion + 2, {
-          timeoutMs: 60_000,
-          description: `two commits after version ${dumpedVersion}`,
-        });
-        await client.flushall();
-        for (const [key, dump] of dumps) if (dump !== null) await client.restore(key, 0, dump, 'REPLACE');
-      } finally {
-        client.disconnect();
-      }
-    });
+    const { rows, expected, outputs, restarts } = await runThroughRedisRestart(
+      true,
+      async (redis, reached) => {
+        const client = new Redis(redis.url);
+        try {
+          // What an AOF with appendfsync everysec (or an RDB) holds after a crash: Redis as it was
+          // some commits ago. Taken at a sixth of the day, put back at a third.
+          await reached(Math.floor(expectedCount / 6));
+          const keys = await client.keys('*');
+          const committedKey = keys.find((key) => key.endsWith(':snapshot:committed'));
+          expect(committedKey, `snapshot key among ${keys.join(', ')}`).toBeDefined();
+          // One MULTI, so the dump is one moment of Redis, as a file would be.
+          const transaction = client.multi().hget(committedKey!, 'version');
+          for (const key of keys) transaction.dumpBuffer(key);
+          const replies = (await transaction.exec())!.map(([error, value]) => {
+            if (error) throw error;
+            return value;
+          });
+          const dumpedVersion = Number(replies[0]);
+          const dumps = keys.map((key, i) => [key, replies[i + 1] as Buffer | null] as const);
+          await reached(Math.floor(expectedCount / 3));
+          // The dump may hold a staged snapshot that recovery promotes (dumpedVersion + 1): only a
+          // store two commits past the dump is still behind Kafka after that.
+          await waitFor(
+            async () => Number(await client.hget(committedKey!, 'version')) >= dumpedVersion + 2,
+            {
+              timeoutMs: 60_000,
+              description: `two commits after version ${dumpedVersion}`,
+            },
+          );
+          await client.flushall();
+          for (const [key, dump] of dumps) if (dump !== null) await client.restore(key, 0, dump, 'REPLACE');
+        } finally {
+          client.disconnect();
+        }
+      },
+    );
     expectGapFree(rows);
     expect(rows).toEqual(expected);
+    expect(restarts).toBe(0);
     const logs = outputs.join('\n');
     expect(logs).toContain('state snapshot behind Kafka: resuming from it');
     expect(logs).not.toContain('rebuilding from the start of the input');

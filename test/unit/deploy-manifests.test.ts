@@ -224,11 +224,11 @@ describe.each(['local', 'production'])(
         isReady: () => false,
       });
       served = new Set();
-      for (const path of ['/healthz', '/readyz', '/livez', '/metrics']) {
+      for (const path of ['/healthz', '/readyz', '/livez', '/metrics', '/startupz']) {
         const response = await fetch(`http://127.0.0.1:${ops.port}${path}`);
         if (response.status !== 404) served.add(path);
       }
-      expect(served.has('/livez'), 'the probe check must be able to fail').toBe(false);
+      expect(served.has('/startupz'), 'the probe check must be able to fail').toBe(false);
     });
     afterAll(() => ops?.close());
 

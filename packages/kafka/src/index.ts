@@ -28,6 +28,7 @@ export {
   type DerivedRecords,
   fxRateRecords,
 } from './derived-messages.js';
+export { isFencedFailure } from './fenced-failure.js';
 export { fxEventToRecord, fxObservationId, fxObservationSequence } from './fx-rate-record.js';
 export { createKafkaClient, type KafkaClientOptions } from './kafka-client.js';
 export {

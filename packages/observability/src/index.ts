@@ -5,6 +5,7 @@ export {
   type DependencyProbesOptions,
   type DependencyStatus,
 } from './dependency-probes.js';
+export { type KeepRunningOptions, keepRunning } from './keep-running.js';
 export type { OpsServer } from './ops-server.js';
 export { startOpsServer } from './ops-server.js';
 export type { Logger } from './root-logger.js';

@@ -1,6 +1,5 @@
 // All errors thrown by @indexflow/redis-state. Each says whether retrying the same call can help
 // (`retriable`) and carries the values that were wrong, so callers decide from fields, not text.
-import type { InputOffsets } from '@indexflow/pipeline';
 
 /** Root of every error this package throws. */
 export class RedisStateError extends Error {

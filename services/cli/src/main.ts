@@ -51,11 +51,12 @@ program.parseAsync(process.argv).catch((error: unknown) => {
     error instanceof RedisCredentialsError
   ) {
     process.stderr.write(`indexflow: ${error.message}\n`);
-    process.exitCode = 2;
-    return;
+    process.exit(2);
   }
   process.stderr.write(
     `indexflow: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
   );
-  process.exitCode = 1;
+  // At once: a client request still in flight (a native one waits out its timeout) has nothing
+  // left to deliver to a command that failed. Writes to pipes and files are synchronous here.
+  process.exit(1);
 });

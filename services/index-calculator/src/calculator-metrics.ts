@@ -5,6 +5,11 @@ export function createCalculatorMetrics() {
   const registry = new Registry();
   return {
     registry,
+    recoveries: new Counter({
+      name: 'indexflow_inprocess_recoveries_total',
+      help: 'Runs that failed (a dependency lost mid-transaction) and were recovered in-process',
+      registers: [registry],
+    }),
     recordsIn: new Counter({
       name: 'indexflow_records_in_total',
       help: 'Input records consumed',

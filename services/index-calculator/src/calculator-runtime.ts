@@ -21,6 +21,8 @@ import { loadIndexDefinitions } from './index-definitions.js';
 import { createKafkaAdapters } from './kafka-adapters.js';
 import type { ShardScope } from './shard-scope.js';
 
+const CLOSE_STEP_MS = 10_000;
+
 export interface CalculatorRuntime {
   readonly calculator: Calculator;
   readonly metrics: CalculatorMetrics;
@@ -45,10 +47,12 @@ export async function createCalculatorRuntime(
   log: Logger,
   /** Set for one shard of a sharded calculator (`CALCULATOR_ID` is then the shard's id). */
   shard?: { readonly scope: ShardScope; readonly metrics: CalculatorMetrics },
+  /** Kept across in-process recoveries, so counters go on (a fresh set when omitted). */
+  sharedMetrics?: CalculatorMetrics,
 ): Promise<CalculatorRuntime> {
   const definitions = shard?.scope.definitions ?? loadIndexDefinitions(config.INDEX_DEFINITIONS_DIR);
   const topics = topicNames(config.TOPIC_PREFIX);
-  const metrics = shard?.metrics ?? createCalculatorMetrics();
+  const metrics = shard?.metrics ?? sharedMetrics ?? createCalculatorMetrics();
   const kafka = createKafkaClient({
     brokers: config.KAFKA_BROKERS.split(','),
     clientId: `indexflow-calculator-${config.CALCULATOR_ID}`,
@@ -150,11 +154,23 @@ export async function createCalculatorRuntime(
   lagTimer.unref();
   const step = async (name: string, close: () => Promise<unknown>) => {
     const started = Date.now();
+    let timer: NodeJS.Timeout | undefined;
     try {
-      await close();
+      // A client whose broker or server is gone may never finish closing; recovery must go on.
+      await Promise.race([
+        close(),
+        new Promise((_, reject) => {
+          timer = setTimeout(
+            () => reject(new Error(`did not close within ${CLOSE_STEP_MS} ms`)),
+            CLOSE_STEP_MS,
+          );
+        }),
+      ]);
       log.info({ step: name, durationMs: Date.now() - started }, 'closed');
     } catch (error) {
       log.warn({ step: name, err: error }, 'close failed');
+    } finally {
+      clearTimeout(timer);
     }
   };
   return {

@@ -4,17 +4,11 @@
  * and publishes every level change to the index-level topic in Kafka transactions, with its
  * state in Redis. The only file that reads the environment or handles signals.
  */
-import {
-  createRootLogger,
-  DependencyProbes,
-  type Logger,
-  startOpsServer,
-  startWithRetry,
-} from '@indexflow/observability';
+import { createRootLogger, type Logger, startOpsServer } from '@indexflow/observability';
 import { createCalculatorMetrics } from './calculator-metrics.js';
-import { createCalculatorRuntime } from './calculator-runtime.js';
 import { type CalculatorConfig, ConfigError, loadConfig } from './config.js';
 import { ShardSupervisor } from './shard-supervisor.js';
+import { startSingleCalculator } from './single-calculator.js';
 
 async function main(): Promise<void> {
   let config: ReturnType<typeof loadConfig>;
@@ -34,64 +28,14 @@ async function main(): Promise<void> {
     await runSharded(config, log);
     return;
   }
-  let runtime: Awaited<ReturnType<typeof createCalculatorRuntime>>;
-  try {
-    runtime = await startWithRetry(() => createCalculatorRuntime(config, log), {
-      log,
-      what: 'the calculator',
-      deadlineMs: config.STARTUP_TIMEOUT_MS,
-    });
-  } catch (error) {
-    log.fatal({ err: error }, 'calculator could not start');
-    process.exit(1);
-  }
-  const { calculator } = runtime;
-  const dependencies = new DependencyProbes({
-    probes: runtime.probes,
-    registry: runtime.metrics.registry,
-    logger: log,
-  });
-  await dependencies.start();
-  const ops = await startOpsServer({
-    host: config.HTTP_HOST,
-    port: config.HTTP_PORT,
-    registry: runtime.metrics.registry,
-    isReady: () => calculator.ready,
-    dependencies,
-  });
-  log.info(
-    { port: ops.port, topics: runtime.inputTopics, ordering: config.ORDERING },
-    'index-calculator starting',
-  );
-
-  let stopping = false;
+  const calculator = startSingleCalculator(config, log);
   const shutdown = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
     log.info({ signal }, 'stopping: finishing the current batch');
     calculator.stop();
   };
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-  process.on('SIGINT', () => shutdown('SIGINT'));
-
-  let exitCode = 0;
-  try {
-    await calculator.run();
-  } catch (error) {
-    log.fatal({ err: error }, 'calculator failed; a restart recovers from the last committed batch');
-    exitCode = 1;
-  }
-  // Before the connections close, so that their closing is not reported as an outage.
-  dependencies.stop();
-  await runtime.close();
-  await ops.close();
-  log.info(
-    {
-      stats: { ...calculator.stats, rejectedByReason: Object.fromEntries(calculator.stats.rejectedByReason) },
-    },
-    'stopped',
-  );
-  process.exit(exitCode);
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.exit(await calculator.done);
 }
 
 /** SHARDS > 1: this instance runs whichever shards the group assigns it, until a signal. */

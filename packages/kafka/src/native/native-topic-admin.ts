@@ -6,6 +6,13 @@ import type { NewTopicSpec, PartitionOffsets, PartitionStart, TopicAdmin } from 
 import { baseConfig, nativeKafka, nativeOperationError, type RdKafka, viaCallback } from './native-client.js';
 
 const TIMEOUT_MS = 30_000;
+/**
+ * Metadata and offset questions: quick on any healthy cluster, and librdkafka holds process exit
+ * (and disconnect) until each request in flight ends, so a refused login costs this long.
+ */
+const QUERY_TIMEOUT_MS = 10_000;
+/** librdkafka's ERR__AUTHENTICATION. */
+const AUTHENTICATION = -169;
 const LEADER_POLL_MS = 100;
 
 export interface NativeTopicAdminOptions {
@@ -15,22 +22,34 @@ export interface NativeTopicAdminOptions {
 
 export class NativeTopicAdmin implements TopicAdmin {
   readonly #client: RdKafka.IAdminClient;
+  // librdkafka reports refused credentials as a client event; the request itself then fails with
+  // a bare "broker transport failure", which would hide the reason.
+  #authenticationFailure: unknown = null;
+  // Requests in flight end at once when credentials are refused, not at their timeout.
+  readonly #onRefused = new Set<() => void>();
 
   constructor(options: NativeTopicAdminOptions) {
     const kafka = nativeKafka();
-    this.#client = kafka.AdminClient.create(baseConfig(options.brokers, options.clientId));
+    this.#client = kafka.AdminClient.create(baseConfig(options.brokers, options.clientId), {
+      'event.error': (error: { code?: number; message?: string }) => {
+        if (error.code === AUTHENTICATION || /authentication/i.test(error.message ?? '')) {
+          this.#authenticationFailure = error;
+          for (const refuse of this.#onRefused) refuse();
+        }
+      },
+    });
   }
 
   listTopics(): Promise<string[]> {
-    return viaCallback<string[]>('list topics', '*', (done) =>
-      this.#client.listTopics({ timeout: TIMEOUT_MS }, done),
+    return this.#via<string[]>('list topics', '*', (done) =>
+      this.#client.listTopics({ timeout: QUERY_TIMEOUT_MS }, done),
     );
   }
 
   async createTopics(topics: readonly NewTopicSpec[]): Promise<void> {
     const exists = nativeKafka().CODES.ERRORS.ERR_TOPIC_ALREADY_EXISTS;
     for (const spec of topics) {
-      await viaCallback('create topic', spec.name, (done) =>
+      await this.#via('create topic', spec.name, (done) =>
         this.#client.createTopic(
           {
             topic: spec.name,
@@ -88,8 +107,8 @@ export class NativeTopicAdmin implements TopicAdmin {
       )
     ).flat();
     if (partitions.length === 0) return [];
-    const [group] = await viaCallback<RdKafka.GroupResults[]>('fetch committed offsets', groupId, (done) =>
-      this.#client.listConsumerGroupOffsets([{ groupId, partitions }], { timeout: TIMEOUT_MS }, done),
+    const [group] = await this.#via<RdKafka.GroupResults[]>('fetch committed offsets', groupId, (done) =>
+      this.#client.listConsumerGroupOffsets([{ groupId, partitions }], { timeout: QUERY_TIMEOUT_MS }, done),
     );
     if (group?.error) throw nativeOperationError('fetch committed offsets', groupId, group.error);
     // librdkafka answers OFFSET_INVALID (-1001) where nothing is committed; kafkajs answers -1.
@@ -101,14 +120,50 @@ export class NativeTopicAdmin implements TopicAdmin {
   }
 
   async close(): Promise<void> {
+    // librdkafka's disconnect waits for requests in flight (up to their timeout); refused
+    // credentials leave nothing to close cleanly, and the process is about to stop on them.
+    if (this.#authenticationFailure !== null) return;
     this.#client.disconnect();
   }
 
+  async #via<T = void>(
+    operation: string,
+    target: string,
+    call: (done: (err: unknown, value?: T) => void) => void,
+  ): Promise<T> {
+    let refuse: (() => void) | undefined;
+    try {
+      if (this.#authenticationFailure !== null) throw this.#authenticationFailure;
+      return await Promise.race([
+        viaCallback<T>(operation, target, call),
+        new Promise<never>((_, reject) => {
+          refuse = () => reject(this.#authenticationFailure);
+          this.#onRefused.add(refuse);
+        }),
+      ]);
+    } catch (error) {
+      const refused = this.#authenticationFailure;
+      if (refused === null) throw error;
+      const reason = refused instanceof Error ? refused.message : String(refused);
+      throw new KafkaOperationError({
+        operation,
+        target: target.slice(0, 200),
+        cause: new Error(
+          `authentication failed: the brokers refused the SASL credentials (KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD): ${reason.slice(0, 200)}`,
+          { cause: refused },
+        ),
+        retriable: false,
+      });
+    } finally {
+      if (refuse !== undefined) this.#onRefused.delete(refuse);
+    }
+  }
+
   async #describe(topics: readonly string[]): Promise<RdKafka.TopicDescription[]> {
-    const described = await viaCallback<RdKafka.TopicDescription[]>(
+    const described = await this.#via<RdKafka.TopicDescription[]>(
       'describe topics',
       topics.join(','),
-      (done) => this.#client.describeTopics([...topics], { timeout: TIMEOUT_MS }, done),
+      (done) => this.#client.describeTopics([...topics], { timeout: QUERY_TIMEOUT_MS }, done),
     );
     const failed = described.find((topic) => topic.error !== undefined);
     if (failed !== undefined) throw nativeOperationError('describe topics', failed.name, failed.error);
@@ -125,10 +180,10 @@ export class NativeTopicAdmin implements TopicAdmin {
     partitions: readonly number[],
     spec: RdKafka.OffsetSpec,
   ): Promise<Map<number, bigint>> {
-    const results = await viaCallback<RdKafka.ListOffsetsResult[]>('list offsets', topic, (done) =>
+    const results = await this.#via<RdKafka.ListOffsetsResult[]>('list offsets', topic, (done) =>
       this.#client.listOffsets(
         partitions.map((partition) => ({ topic, partition, offset: spec })),
-        { timeout: TIMEOUT_MS, isolationLevel: nativeKafka().IsolationLevel.READ_COMMITTED },
+        { timeout: QUERY_TIMEOUT_MS, isolationLevel: nativeKafka().IsolationLevel.READ_COMMITTED },
         done,
       ),
     );
