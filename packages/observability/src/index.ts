@@ -1,3 +1,4 @@
+export { closeStep } from './close-step.js';
 export { shownConfigValue } from './config-value.js';
 export {
   type DependencyProbe,

@@ -2,6 +2,7 @@ import { Counter, Gauge, Registry } from 'prom-client';
 
 export interface ServiceMetrics {
   readonly registry: Registry;
+  readonly recoveries: Counter;
   readonly announcements: Counter<'outcome'>;
   readonly rejected: Counter<'stream' | 'reason'>;
   readonly adjustmentsPublished: Counter;
@@ -15,6 +16,11 @@ export function createServiceMetrics(): ServiceMetrics {
   const registry = new Registry();
   return {
     registry,
+    recoveries: new Counter({
+      name: 'indexflow_inprocess_recoveries_total',
+      help: 'Runs that failed (a dependency lost mid-batch) and were recovered in-process',
+      registers: [registry],
+    }),
     announcements: new Counter({
       name: 'indexflow_ca_announcements_total',
       help: 'Corporate-action announcements processed, by outcome (added, amended, unchanged, cancelled, rejected)',

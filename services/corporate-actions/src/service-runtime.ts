@@ -12,7 +12,7 @@ import {
   registryProbe,
   topicNames,
 } from '@indexflow/kafka';
-import type { Logger } from '@indexflow/observability';
+import { closeStep, type Logger } from '@indexflow/observability';
 import {
   EMPTY_PROJECTION,
   openRedis,
@@ -36,6 +36,10 @@ export interface ServiceRuntime {
   readonly fx: FxFilter;
   readonly metrics: ServiceMetrics;
   readonly ready: () => boolean;
+  /** Resolves when both pipelines stopped, rejects when either failed. */
+  readonly done: Promise<void>;
+  /** Asks both pipelines to stop after their current batch (`done` then resolves). */
+  stop(): void;
   /** What /readyz asks: the brokers, Redis and the registry. */
   readonly probes: readonly ReadinessProbe[];
   close(): Promise<void>;
@@ -49,11 +53,12 @@ const ACTIONS_BATCH_WAIT_MS = 100;
 export async function createServiceRuntime(
   config: ServiceConfig,
   log: Logger,
-  onFailure: (error: unknown) => void,
+  /** Kept across in-process recoveries, so counters go on (a fresh set when omitted). */
+  sharedMetrics?: ServiceMetrics,
 ): Promise<ServiceRuntime> {
   const definitions = readIndexDefinitions(config.INDEX_DEFINITIONS_DIR ?? SAMPLE_DIR);
   const topics = topicNames(config.TOPIC_PREFIX);
-  const metrics = createServiceMetrics();
+  const metrics = sharedMetrics ?? createServiceMetrics();
   const kafka = createKafkaClient({
     brokers: config.KAFKA_BROKERS.split(','),
     clientId: `indexflow-corporate-actions-${config.SERVICE_ID}`,
@@ -174,25 +179,22 @@ export async function createServiceRuntime(
   });
   const actionsRun = actions.run();
   const fxRun = fx.run();
-  // A failed run must restart the process: recovery is from Redis and Kafka's committed offsets.
-  actionsRun.catch(onFailure);
-  fxRun.catch(onFailure);
+  // Either failing fails the runtime; recovery is from Redis and Kafka's committed offsets.
+  const done = Promise.all([actionsRun, fxRun]).then(() => undefined);
+  done.catch(() => {});
   return {
+    done,
+    stop() {
+      actions.stop();
+      fx.stop();
+    },
     actions,
     fx,
     metrics,
     ready: () => actions.ready && fx.ready,
     probes: [kafkaProbe(admin), redisProbe(redis), registryProbe(registry)],
     async close() {
-      const step = async (name: string, work: () => Promise<unknown>) => {
-        const started = performance.now();
-        try {
-          await work();
-          log.info({ step: name, ms: Math.round(performance.now() - started) }, 'closed');
-        } catch (error) {
-          log.warn({ step: name, err: error }, 'close failed');
-        }
-      };
+      const step = (name: string, work: () => Promise<unknown>) => closeStep(log, name, work);
       await step('actions', async () => {
         actions.stop();
         await actionsRun.catch(() => {});

@@ -13,7 +13,13 @@ import {
   registryProbe,
   topicNames,
 } from '@indexflow/kafka';
-import { DependencyProbes, type Logger, type OpsServer, startOpsServer } from '@indexflow/observability';
+import {
+  closeStep,
+  DependencyProbes,
+  type Logger,
+  type OpsServer,
+  startOpsServer,
+} from '@indexflow/observability';
 import { openRedis, redisProbe } from '@indexflow/redis-state';
 import { buildGatewayApp } from './app.js';
 import type { GatewayConfig } from './config.js';
@@ -44,15 +50,7 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
   const metrics = createGatewayMetrics();
   const steps: { name: string; close: () => Promise<void> }[] = [];
   const closeAll = async () => {
-    for (const step of steps.reverse()) {
-      const started = Date.now();
-      try {
-        await step.close();
-        log.info({ step: step.name, ms: Date.now() - started }, 'closed');
-      } catch (error) {
-        log.warn({ err: error, step: step.name }, 'close failed');
-      }
-    }
+    for (const step of steps.reverse()) await closeStep(log, step.name, step.close);
   };
   try {
     // Read first: a bad certificate or key stops the start before any connection is opened.

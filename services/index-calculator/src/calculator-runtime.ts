@@ -12,7 +12,7 @@ import {
   registryProbe,
   topicNames,
 } from '@indexflow/kafka';
-import type { Logger } from '@indexflow/observability';
+import { closeStep, type Logger } from '@indexflow/observability';
 import { openRedis, RedisRestartTracker, RedisStateStore, redisProbe } from '@indexflow/redis-state';
 import { type Calculator, createCalculator } from './calculator.js';
 import { type CalculatorMetrics, createCalculatorMetrics } from './calculator-metrics.js';
@@ -20,8 +20,6 @@ import type { CalculatorConfig } from './config.js';
 import { loadIndexDefinitions } from './index-definitions.js';
 import { createKafkaAdapters } from './kafka-adapters.js';
 import type { ShardScope } from './shard-scope.js';
-
-const CLOSE_STEP_MS = 10_000;
 
 export interface CalculatorRuntime {
   readonly calculator: Calculator;
@@ -152,27 +150,7 @@ export async function createCalculatorRuntime(
   };
   const lagTimer = setInterval(() => void sampleLag(), config.LAG_SAMPLE_MS);
   lagTimer.unref();
-  const step = async (name: string, close: () => Promise<unknown>) => {
-    const started = Date.now();
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      // A client whose broker or server is gone may never finish closing; recovery must go on.
-      await Promise.race([
-        close(),
-        new Promise((_, reject) => {
-          timer = setTimeout(
-            () => reject(new Error(`did not close within ${CLOSE_STEP_MS} ms`)),
-            CLOSE_STEP_MS,
-          );
-        }),
-      ]);
-      log.info({ step: name, durationMs: Date.now() - started }, 'closed');
-    } catch (error) {
-      log.warn({ step: name, err: error }, 'close failed');
-    } finally {
-      clearTimeout(timer);
-    }
-  };
+  const step = (name: string, close: () => Promise<unknown>) => closeStep(log, name, close);
   return {
     calculator,
     metrics,
