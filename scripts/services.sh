@@ -4,11 +4,14 @@
 #   - Apicurio Registry (Confluent-compatible API at /apis/ccompat/v7), from its Maven Central -all.tar.gz;
 #   - Redis, from the Debian package (reused if one already answers PING on the port).
 #
-# Usage: bash scripts/services.sh up|down|env|status
+# Usage: bash scripts/services.sh up|down|reset|env|status
+#        (and, for tests, kafka-sasl … and registry …: throw-away extra instances, see below)
 #
 # Downloads are cached under .ci/cache/ and runtime state (configs, logs, pidfiles, Kafka data)
 # lives under .ci/state/; both are gitignored. `up` is idempotent: services that are already
-# running are left alone and only their readiness is checked. `down` stops only what `up` started.
+# running are left alone and only their readiness is checked; stopped ones come back on their
+# data (Kafka's log, the registry's database, Redis's append-only file). `down` stops only what
+# `up` started; `reset` stops them and deletes their data.
 #
 # Overrides (environment): KAFKA_VERSION, APICURIO_VERSION, KAFKA_PORT, KAFKA_CONTROLLER_PORT,
 # SCHEMA_REGISTRY_PORT, SCHEMA_REGISTRY_MANAGEMENT_PORT, REDIS_PORT, KAFKA_HEAP_OPTS,
@@ -310,6 +313,13 @@ EOF
 share.coordinator.state.topic.replication.factor=1
 share.coordinator.state.topic.min.isr=1
 EOF
+  fi
+  kafka_write_log_config
+}
+
+# The broker's logging configuration, in $KAFKA_STATE (log4j2 from Kafka 4, log4j before).
+kafka_write_log_config() {
+  if [[ $(kafka_major) -ge 4 ]]; then
     cat >"$KAFKA_STATE/log4j2.properties" <<'EOF'
 status = warn
 appender.console.type = Console
@@ -384,10 +394,20 @@ kafka_start() {
   fi
   install_kafka
   KAFKA_JAVA=$(kafka_java)
-  rm -rf "$KAFKA_STATE"
-  kafka_write_config
   local cluster_id
-  cluster_id=$(kafka_cluster_id)
+  # A broker that stopped (or died) comes back on its data, as a deployed one does: topics,
+  # committed offsets and transactions survive `down`/`up`. `reset` starts from nothing.
+  if [[ -s $KAFKA_STATE/cluster-id && -d $KAFKA_STATE/data ]] &&
+    [[ $(cat "$KAFKA_STATE/version" 2>/dev/null) == "$KAFKA_VERSION" ]] &&
+    [[ $(cat "$KAFKA_STATE/endpoint" 2>/dev/null) == "$KAFKA_BROKERS controller $KAFKA_CONTROLLER_PORT" ]]; then
+    cluster_id=$(cat "$KAFKA_STATE/cluster-id")
+    log "kafka: restarting on its data in $KAFKA_STATE/data (cluster id $cluster_id)"
+  else
+    rm -rf "$KAFKA_STATE"
+    cluster_id=$(kafka_cluster_id)
+  fi
+  rm -f "$KAFKA_STATE/kafka.log"
+  kafka_write_config
   kafka_format "$cluster_id"
   echo "$cluster_id" >"$KAFKA_STATE/cluster-id"
   echo "$KAFKA_VERSION" >"$KAFKA_STATE/version"
@@ -411,6 +431,22 @@ apicurio_ready() {
   curl -sf -o /dev/null --max-time 3 "$SCHEMA_REGISTRY_URL/subjects"
 }
 
+# apicurio_launch JAVA STATE_DIR PORT MANAGEMENT_PORT: starts a registry detached.
+# Storage: an H2 database in a file under STATE_DIR/data, written at every commit (WRITE_DELAY=0),
+# so a restart, even after SIGKILL, keeps every subject and schema id, as the Kafka topics that
+# refer to those ids are kept too.
+apicurio_launch() {
+  local java=$1 dir=$2 port=$3 management=$4
+  mkdir -p "$dir/data"
+  # shellcheck disable=SC2086
+  APICURIO_DATASOURCE_URL="jdbc:h2:file:$dir/data/registry;WRITE_DELAY=0" \
+    QUARKUS_HTTP_HOST=$HOST QUARKUS_HTTP_PORT=$port \
+    QUARKUS_MANAGEMENT_HOST=$HOST QUARKUS_MANAGEMENT_PORT=$management \
+    APICURIO_DATASOURCE_JDBC_INITIAL_SIZE=2 APICURIO_DATASOURCE_JDBC_MIN_SIZE=2 APICURIO_DATASOURCE_JDBC_MAX_SIZE=10 \
+    start_detached "$dir/apicurio.pid" "$dir/apicurio.log" \
+    "$java" $APICURIO_HEAP_OPTS -XX:+UseSerialGC -Djava.awt.headless=true -jar "$APICURIO_DIR/quarkus-run.jar"
+}
+
 apicurio_start() {
   local pid
   if pid=$(live_pid "$APICURIO_STATE/apicurio.pid" quarkus-run.jar); then
@@ -426,13 +462,7 @@ apicurio_start() {
   java=$(apicurio_java)
   mkdir -p "$APICURIO_STATE"
   echo "$SCHEMA_REGISTRY_URL management $SCHEMA_REGISTRY_MANAGEMENT_PORT" >"$APICURIO_STATE/endpoint"
-  # Storage is the default in-memory H2 database: nothing is written to disk.
-  # shellcheck disable=SC2086
-  QUARKUS_HTTP_HOST=$HOST QUARKUS_HTTP_PORT=$SCHEMA_REGISTRY_PORT \
-    QUARKUS_MANAGEMENT_HOST=$HOST QUARKUS_MANAGEMENT_PORT=$SCHEMA_REGISTRY_MANAGEMENT_PORT \
-    APICURIO_DATASOURCE_JDBC_INITIAL_SIZE=2 APICURIO_DATASOURCE_JDBC_MIN_SIZE=2 APICURIO_DATASOURCE_JDBC_MAX_SIZE=10 \
-    start_detached "$APICURIO_STATE/apicurio.pid" "$APICURIO_STATE/apicurio.log" \
-    "$java" $APICURIO_HEAP_OPTS -XX:+UseSerialGC -Djava.awt.headless=true -jar "$APICURIO_DIR/quarkus-run.jar"
+  apicurio_launch "$java" "$APICURIO_STATE" "$SCHEMA_REGISTRY_PORT" "$SCHEMA_REGISTRY_MANAGEMENT_PORT"
   log "apicurio: started $APICURIO_VERSION (pid $(cat "$APICURIO_STATE/apicurio.pid"), $java)"
 }
 
@@ -466,8 +496,10 @@ redis_start() {
   mkdir -p "$REDIS_STATE"
   rm -f "$REDIS_STATE/redis.log"
   echo "$REDIS_URL" >"$REDIS_STATE/endpoint"
-  # No persistence: RDB snapshots and AOF are off.
-  redis-server --port "$REDIS_PORT" --bind "$HOST" --save '' --appendonly no --daemonize yes \
+  # Durable as deployed: the append-only file, fsynced every second (a crash loses at most the
+  # last second, which the services recover from Kafka); no RDB snapshots.
+  redis-server --port "$REDIS_PORT" --bind "$HOST" --save '' --appendonly yes --appendfsync everysec \
+    --daemonize yes \
     --dir "$REDIS_STATE" --logfile "$REDIS_STATE/redis.log" --pidfile "$REDIS_STATE/redis.pid" ||
     { show_log_tail "$REDIS_STATE/redis.log"; die "redis: redis-server failed to start"; }
   log "redis: started on $HOST:$REDIS_PORT"
@@ -541,6 +573,103 @@ cmd_status() {
   return "$all_ready"
 }
 
+# A second registry on its own ports and state directory, for the durability test:
+#   services.sh registry <state-dir> <port> <management-port>
+# Starts it detached on <state-dir> (whose data a previous run left is kept), waits until it
+# answers and prints its pid. The caller kills it.
+cmd_registry() {
+  local dir=$1 port=$2 management=$3 java
+  install_apicurio
+  java=$(apicurio_java)
+  mkdir -p "$dir"
+  apicurio_launch "$java" "$dir" "$port" "$management"
+  local deadline=$(($(now) + APICURIO_START_TIMEOUT))
+  until curl -sf -o /dev/null --max-time 3 "http://$HOST:$port/apis/ccompat/v7/subjects"; do
+    (($(now) < deadline)) || { tail -20 "$dir/apicurio.log" >&2; die "registry: not ready in $APICURIO_START_TIMEOUT s"; }
+    sleep 0.5
+  done
+  cat "$dir/apicurio.pid"
+}
+
+# A throw-away replicated cluster for the fault tests:
+#   services.sh kafka-cluster <state-dir> <first-port> [nodes=3]
+# Starts <nodes> KRaft nodes (each broker + controller) on loopback: node i (1-based) serves
+# clients on <first-port>+i-1 and its controller on <first-port>+100+i-1. Every topic, including
+# the offsets and transaction logs, is replicated to 3 nodes with min.insync.replicas 2, so one
+# node may die without losing a write. Waits until every node is up and prints their pids, one per
+# line, in node order. A node restarted later (`kafka-cluster-node <state-dir> <i>`) comes back on
+# its data. The caller kills them.
+cmd_kafka_cluster() {
+  local dir=$1 first=$2 nodes=${3:-3} i voters="" cluster_id
+  install_kafka
+  KAFKA_JAVA=$(kafka_java)
+  rm -rf "$dir" && mkdir -p "$dir"
+  for ((i = 1; i <= nodes; i++)); do voters+="${voters:+,}$i@$HOST:$((first + 100 + i - 1))"; done
+  cluster_id=$(kafka_cluster_id)
+  for ((i = 1; i <= nodes; i++)); do
+    mkdir -p "$dir/node-$i"
+    cat >"$dir/node-$i/server.properties" <<EOF2
+process.roles=broker,controller
+node.id=$i
+controller.quorum.voters=$voters
+listeners=PLAINTEXT://$HOST:$((first + i - 1)),CONTROLLER://$HOST:$((first + 100 + i - 1))
+advertised.listeners=PLAINTEXT://$HOST:$((first + i - 1))
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+controller.listener.names=CONTROLLER
+inter.broker.listener.name=PLAINTEXT
+log.dirs=$dir/node-$i/data
+num.partitions=1
+default.replication.factor=$((nodes < 3 ? nodes : 3))
+min.insync.replicas=$((nodes < 3 ? 1 : 2))
+offsets.topic.replication.factor=$((nodes < 3 ? nodes : 3))
+offsets.topic.num.partitions=3
+transaction.state.log.replication.factor=$((nodes < 3 ? nodes : 3))
+transaction.state.log.min.isr=$((nodes < 3 ? 1 : 2))
+transaction.state.log.num.partitions=3
+group.initial.rebalance.delay.ms=0
+auto.create.topics.enable=false
+unclean.leader.election.enable=false
+EOF2
+    KAFKA_STATE="$dir/node-$i" kafka_write_log_config
+    "$KAFKA_JAVA" -Xmx256m -cp "$KAFKA_DIR/*" kafka.tools.StorageTool format -t "$cluster_id" \
+      -c "$dir/node-$i/server.properties" >"$dir/node-$i/format.log" 2>&1 ||
+      "$KAFKA_JAVA" -Xmx256m -cp "$KAFKA_DIR/*" org.apache.kafka.tools.StorageTool format -t "$cluster_id" \
+        -c "$dir/node-$i/server.properties" >"$dir/node-$i/format.log" 2>&1 ||
+      { cat "$dir/node-$i/format.log" >&2; die "kafka-cluster: storage format of node $i failed"; }
+  done
+  for ((i = 1; i <= nodes; i++)); do kafka_cluster_launch "$dir" "$i"; done
+  for ((i = 1; i <= nodes; i++)); do kafka_cluster_wait "$dir" "$i"; done
+  for ((i = 1; i <= nodes; i++)); do cat "$dir/node-$i/kafka.pid"; done
+}
+
+# services.sh kafka-cluster-node <state-dir> <i>: (re)starts node i of a kafka-cluster on its
+# data, waits until it is up and prints its pid.
+cmd_kafka_cluster_node() {
+  kafka_cluster_launch "$1" "$2"
+  kafka_cluster_wait "$1" "$2"
+  cat "$1/node-$2/kafka.pid"
+}
+
+kafka_cluster_launch() {
+  local node="$1/node-$2"
+  install_kafka
+  KAFKA_JAVA=$(kafka_java)
+  # shellcheck disable=SC2086
+  start_detached "$node/kafka.pid" "$node/kafka.log" "$KAFKA_JAVA" -Xms256m -Xmx768m \
+    -XX:+UseG1GC -Djava.awt.headless=true "$(KAFKA_STATE=$node kafka_log_opts)" -cp "$KAFKA_DIR/*" kafka.Kafka \
+    "$node/server.properties"
+}
+
+# A node is up once the quorum has let it register, which needs a majority of the controllers.
+kafka_cluster_wait() {
+  local node="$1/node-$2" deadline=$(($(now) + 120))
+  until grep -q 'Kafka Server started' "$node/kafka.log" 2>/dev/null; do
+    (($(now) < deadline)) || { tail -20 "$node/kafka.log" >&2; die "kafka-cluster: node $2 not started in 120 s"; }
+    live_pid "$node/kafka.pid" kafka.Kafka >/dev/null || { tail -20 "$node/kafka.log" >&2; die "kafka-cluster: node $2 exited"; }
+    sleep 0.5
+  done
+}
+
 # A second, throw-away broker that speaks only SASL/SCRAM-SHA-256, for the credentials test:
 #   services.sh kafka-sasl <state-dir> <port> <controller-port> <user> <password>
 # Formats <state-dir> with SCRAM credentials for <user> (and an inter-broker admin), starts the
@@ -586,12 +715,16 @@ EOF2
 
 case "${1:-}" in
   kafka-sasl) shift; cmd_kafka_sasl "$@" ;;
+  registry) shift; cmd_registry "$@" ;;
+  kafka-cluster) shift; cmd_kafka_cluster "$@" ;;
+  kafka-cluster-node) shift; cmd_kafka_cluster_node "$@" ;;
   up) cmd_up ;;
+  reset) cmd_down && rm -rf "$KAFKA_STATE" "$APICURIO_STATE" "$REDIS_STATE" && log "reset: Kafka, registry and Redis data removed" ;;
   down) cmd_down ;;
   env) cmd_env ;;
   status) cmd_status ;;
   *)
-    echo "usage: $0 up|down|env|status|kafka-sasl <dir> <port> <controller-port> <user> <password>" >&2
+    echo "usage: $0 up|down|reset|env|status|kafka-sasl <dir> <port> <controller-port> <user> <password>|registry <dir> <port> <management-port>" >&2
     exit 2
     ;;
 esac

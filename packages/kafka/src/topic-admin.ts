@@ -14,25 +14,47 @@ export type TopicToEnsure = Pick<TopicSpec, 'name' | 'partitions' | 'cleanupPoli
 export async function ensureTopics(
   admin: TopicAdmin,
   specs: readonly TopicToEnsure[],
-  options: { readonly replicationFactor?: number } = {},
+  options: { readonly replicationFactor?: number; readonly attempts?: number } = {},
 ): Promise<readonly string[]> {
   const target = specs.map((spec) => spec.name).join(',');
-  try {
-    const existing = new Set(await admin.listTopics());
-    const missing = specs.filter((spec) => !existing.has(spec.name));
-    if (missing.length === 0) return [];
+  const attempts = options.attempts ?? 5;
+  const created = new Set<string>();
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      for (const name of await createMissing(admin, specs, options.replicationFactor)) created.add(name);
+      return specs.map((spec) => spec.name).filter((name) => created.has(name));
+    } catch (cause) {
+      const error = new KafkaOperationError({
+        operation: 'create topics',
+        target: target.slice(0, 200),
+        cause,
+      });
+      // On a cluster, a new topic's metadata reaches the other brokers a moment after the
+      // controller answers ("does not host this topic-partition"): asking again settles it.
+      if (!error.retriable || attempt >= attempts) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 250 * attempt));
+    }
+  }
+}
+
+async function createMissing(
+  admin: TopicAdmin,
+  specs: readonly TopicToEnsure[],
+  replicationFactor: number | undefined,
+): Promise<string[]> {
+  const existing = new Set(await admin.listTopics());
+  const missing = specs.filter((spec) => !existing.has(spec.name));
+  if (missing.length > 0) {
     await admin.createTopics(
       missing.map((spec) => ({
         name: spec.name,
         partitions: spec.partitions,
         cleanupPolicy: spec.cleanupPolicy,
-        ...(options.replicationFactor === undefined ? {} : { replicationFactor: options.replicationFactor }),
+        ...(replicationFactor === undefined ? {} : { replicationFactor }),
       })),
     );
-    return missing.map((spec) => spec.name);
-  } catch (cause) {
-    throw new KafkaOperationError({ operation: 'create topics', target: target.slice(0, 200), cause });
   }
+  return missing.map((spec) => spec.name);
 }
 
 /**

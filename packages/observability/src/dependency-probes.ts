@@ -39,7 +39,8 @@ interface ProbeState {
   up: boolean | null;
   since: number | null;
   reason: string | undefined;
-  inFlight: boolean;
+  /** Wall-clock ms the question still out was asked at (null: none out). */
+  askedAt: number | null;
 }
 
 class ProbeTimeout extends Error {
@@ -59,7 +60,7 @@ export class DependencyProbes {
   constructor(options: DependencyProbesOptions) {
     this.#options = options;
     for (const probe of options.probes)
-      this.#states.set(probe.name, { up: null, since: null, reason: undefined, inFlight: false });
+      this.#states.set(probe.name, { up: null, since: null, reason: undefined, askedAt: null });
     const registers = [options.registry];
     this.#up = new Gauge({
       name: 'indexflow_dependency_up',
@@ -113,13 +114,17 @@ export class DependencyProbes {
 
   async #probe(probe: DependencyProbe): Promise<void> {
     const state = this.#states.get(probe.name)!;
-    // A check still waiting from an earlier round is the answer: one question at a time.
-    if (state.inFlight) return;
-    state.inFlight = true;
+    const now = (this.#options.now ?? Date.now)();
     const timeoutMs = this.#options.timeoutMs ?? 1500;
+    // A question still out from an earlier round is the answer: one at a time, so a hung broker
+    // does not pile them up. One out for 10 timeouts is abandoned (a client whose request never
+    // settles), so the dependency is asked afresh and can come back up.
+    if (state.askedAt !== null && now - state.askedAt < 10 * timeoutMs) return;
+    const askedAt = now;
+    state.askedAt = askedAt;
     let timer: NodeJS.Timeout | undefined;
     const answered = probe.check().finally(() => {
-      state.inFlight = false;
+      if (state.askedAt === askedAt) state.askedAt = null;
     });
     answered.catch(() => {});
     try {

@@ -15,8 +15,10 @@ function quietLogger() {
 /** A dependency the test switches between answering, failing and hanging (a paused broker). */
 function switchable(name: string) {
   let mode: 'answer' | 'fail' | 'hang' = 'answer';
+  let asked = 0;
   const hung: (() => void)[] = [];
   return {
+    asked: () => asked,
     set: (next: typeof mode) => {
       mode = next;
       if (next !== 'hang') for (const release of hung.splice(0)) release();
@@ -24,7 +26,7 @@ function switchable(name: string) {
     probe: {
       name,
       check: () =>
-        mode === 'answer'
+        ++asked > 0 && mode === 'answer'
           ? Promise.resolve('pong')
           : mode === 'fail'
             ? Promise.reject(new Error(`${name} refused the connection`))
@@ -57,8 +59,14 @@ describe('DependencyProbes', () => {
       { name: 'kafka', up: false, since: 2_000, reason: 'no answer within 20 ms' },
     ]);
     // The hung question is still out: the next round does not pile another one on it.
+    const asked = kafka.asked();
     await probes.probeAll();
     expect(probes.down().map((d) => d.name)).toEqual(['kafka']);
+    expect(kafka.asked()).toBe(asked);
+    // Out for 10 timeouts: abandoned, and the dependency is asked afresh.
+    clock += 200;
+    await probes.probeAll();
+    expect(kafka.asked()).toBe(asked + 1);
 
     redis.set('fail');
     await probes.probeAll();

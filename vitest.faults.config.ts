@@ -1,0 +1,15 @@
+import { defineConfig } from 'vitest/config';
+
+// The fault-injection suite (`pnpm test:faults`): throw-away clusters and killed processes, minutes
+// per case, so it is not part of `pnpm test`. Needs the services of scripts/services.sh up.
+export default defineConfig({
+  test: {
+    name: 'faults',
+    include: ['test/faults/**/*.fault.test.ts'],
+    environment: 'node',
+    globalSetup: ['test/global-setup.ts'],
+    testTimeout: 600_000,
+    hookTimeout: 240_000,
+    fileParallelism: false,
+  },
+});
