@@ -1,7 +1,7 @@
 // The calculator on a replicated Kafka cluster (3 KRaft nodes, replication factor 3,
 // min.insync.replicas 2) while a node dies and comes back: the process never exits, and the
 // levels a read_committed reader gets are the offline replay's, once each, in order.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -16,8 +16,8 @@ import {
   sortRows,
 } from '../integration/support/calculator-environment.js';
 import { serviceEndpoints, trackedCalculators } from '../integration/support/calculator-process.js';
-import { produceDatasetWith } from '../integration/support/interleaved-produce.js';
 import { readLevels, waitForLevels } from '../integration/support/level-reader.js';
+import { TopicReader } from '../integration/support/topic-reader.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SERVICES = join(ROOT, 'scripts/services.sh');
@@ -97,15 +97,34 @@ describe('index-calculator on a 3-node Kafka cluster', () => {
       HTTP_PORT: String(opsPort),
       LAG_SAMPLE_MS: '1000',
     });
-    // Node 1 dies a third of the way through the day, with the rest still to be produced, and
-    // comes back (on its data) once two thirds are published.
-    await produceDatasetWith(environment, datasetDir, 10, async () => {
-      await waitForLevels(reader, Math.floor(expected.length / 3), calculator, 120_000);
-      kill(1);
-    });
+    // The feed is `indexflow replay --kafka` (the documented procedure, on the native client),
+    // paced so the day takes about a minute. Node 1 dies a third of the way through and comes
+    // back (on its data) once two thirds are published.
+    const feed = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'services/cli/src/main.ts',
+        'replay',
+        datasetDir,
+        '--kafka',
+        '--speed',
+        '400',
+        '--quiet',
+      ],
+      { cwd: ROOT, env: { ...process.env, ...environment.env }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let feedOutput = '';
+    feed.stdout.on('data', (chunk: Buffer) => (feedOutput += chunk));
+    feed.stderr.on('data', (chunk: Buffer) => (feedOutput += chunk));
+    const fed = new Promise<number | null>((resolve) => feed.once('exit', resolve));
+    await waitForLevels(reader, Math.floor(expected.length / 3), calculator, 120_000);
+    kill(1);
     await waitForLevels(reader, Math.floor((expected.length * 2) / 3), calculator, 180_000);
     const restarted = execFileSync('bash', [SERVICES, 'kafka-cluster-node', dir, '1'], { encoding: 'utf8' });
     pids[0] = Number(restarted.trim().split('\n').at(-1));
+    expect(await fed, feedOutput.slice(-2000)).toBe(0);
     try {
       await waitForLevels(reader, expected.length, calculator, 180_000);
     } catch (error) {
