@@ -20,7 +20,8 @@ export default defineConfig({
       {
         test: {
           name: 'integration',
-          include: ['test/integration/**/*.int.test.ts'],
+          // The fault suite's cases are short enough to run here too (its own: pnpm test:faults).
+          include: ['test/integration/**/*.int.test.ts', 'test/faults/**/*.fault.test.ts'],
           environment: 'node',
           globalSetup: ['test/global-setup.ts'],
           testTimeout: 60_000,

@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
-// The fault-injection suite (`pnpm test:faults`): throw-away clusters and killed processes, minutes
-// per case, so it is not part of `pnpm test`. Needs the services of scripts/services.sh up.
+// The fault-injection suite alone (`pnpm test:faults`): throw-away clusters and killed processes.
+// `pnpm test` runs it too, in the integration project. Needs the services of scripts/services.sh up.
 export default defineConfig({
   test: {
     name: 'faults',

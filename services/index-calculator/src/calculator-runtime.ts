@@ -148,7 +148,16 @@ export async function createCalculatorRuntime(
       log.debug({ err: error }, 'consumer lag not sampled');
     }
   };
-  const lagTimer = setInterval(() => void sampleLag(), config.LAG_SAMPLE_MS);
+  // One sample at a time: while a broker fails over, each lookup may wait out its timeout, and
+  // samples started every interval would pile up on librdkafka's worker threads.
+  let sampling = false;
+  const lagTimer = setInterval(() => {
+    if (sampling) return;
+    sampling = true;
+    void sampleLag().finally(() => {
+      sampling = false;
+    });
+  }, config.LAG_SAMPLE_MS);
   lagTimer.unref();
   const step = (name: string, close: () => Promise<unknown>) => closeStep(log, name, close);
   return {
