@@ -17,7 +17,7 @@ import {
   sortRows,
 } from '../integration/support/calculator-environment.js';
 import { serviceEndpoints, trackedCalculators } from '../integration/support/calculator-process.js';
-import { readLevels, waitForLevels } from '../integration/support/level-reader.js';
+import { expectGapFree, readLevels, waitForLevels } from '../integration/support/level-reader.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SERVICES = join(ROOT, 'scripts/services.sh');
@@ -63,17 +63,6 @@ afterAll(() => {
   for (let node = 1; node <= NODES; node += 1) kill(node);
   rmSync(dir, { recursive: true, force: true });
 });
-
-/** Per index, sequences 1..n with one record each. */
-function expectGapFree(rows: string[]) {
-  const last = new Map<string, number>();
-  for (const row of rows) {
-    const [, index, , sequence] = row.split(',');
-    const next = (last.get(index!) ?? 0) + 1;
-    expect(Number(sequence), `${index} sequence`).toBe(next);
-    last.set(index!, next);
-  }
-}
 
 describe('index-calculator on a 3-node Kafka cluster', () => {
   it('keeps publishing the offline levels exactly once, without exiting, while a node is SIGKILLed and restarted', async () => {

@@ -10,21 +10,10 @@ import {
   sortRows,
 } from './support/calculator-environment.js';
 import { serviceEndpoints, trackedCalculators } from './support/calculator-process.js';
-import { readLevels, waitForLevels } from './support/level-reader.js';
+import { expectGapFree, readLevels, waitForLevels } from './support/level-reader.js';
 
 const endpoints = serviceEndpoints;
 const start = trackedCalculators();
-
-/** Per index, sequences 1..n with one record each (a conflicting or repeated level would show here). */
-function expectGapFree(rows: string[]) {
-  const last = new Map<string, number>();
-  for (const row of rows) {
-    const [, index, , sequence] = row.split(',');
-    const next = (last.get(index!) ?? 0) + 1;
-    expect(Number(sequence), `${index} sequence`).toBe(next);
-    last.set(index!, next);
-  }
-}
 
 describe('index-calculator crash safety on real Kafka, Apicurio and Redis', () => {
   it('survives three SIGKILLs at random points of a ~200,000-tick day: no gap, no duplicate, same levels; the fast topic repeats only identical levels', async () => {

@@ -14,7 +14,7 @@ import {
   trackedCalculators,
 } from './support/calculator-process.js';
 import { produceDatasetWith } from './support/interleaved-produce.js';
-import { readLevels, waitForLevels } from './support/level-reader.js';
+import { expectGapFree, readLevels, waitForLevels } from './support/level-reader.js';
 import { freePort, PrivateRedis } from './support/private-redis.js';
 
 const start = trackedCalculators();
@@ -23,17 +23,6 @@ const servers: PrivateRedis[] = [];
 afterAll(async () => {
   for (const server of servers) await server.stop();
 });
-
-/** Per index, sequences 1..n with one record each (a gap or a repeated level would show here). */
-function expectGapFree(rows: string[]) {
-  const last = new Map<string, number>();
-  for (const row of rows) {
-    const [, index, , sequence] = row.split(',');
-    const next = (last.get(index!) ?? 0) + 1;
-    expect(Number(sequence), `${index} sequence`).toBe(next);
-    last.set(index!, next);
-  }
-}
 
 /**
  * Runs a calculator against a private redis-server, SIGKILLs and restarts the server a third of

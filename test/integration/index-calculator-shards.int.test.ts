@@ -15,7 +15,7 @@ import {
   serviceEndpoints,
   trackedCalculators,
 } from './support/calculator-process.js';
-import { readLevels, waitForLevels } from './support/level-reader.js';
+import { expectGapFree, readLevels, waitForLevels } from './support/level-reader.js';
 import { TopicReader } from './support/topic-reader.js';
 
 const start = trackedCalculators();
@@ -31,16 +31,6 @@ function assignedShards(calculator: CalculatorProcess): number[] | null {
     last = (JSON.parse(line) as { shards: number[] }).shards;
   }
   return last;
-}
-
-function expectGapFree(rows: string[]) {
-  const last = new Map<string, number>();
-  for (const row of rows) {
-    const [, index, , sequence] = row.split(',');
-    const next = (last.get(index!) ?? 0) + 1;
-    expect(Number(sequence), `${index} sequence`).toBe(next);
-    last.set(index!, next);
-  }
 }
 
 async function produceGarbage(environment: CalculatorEnvironment): Promise<void> {

@@ -11,4 +11,10 @@ export type { OpsServer } from './ops-server.js';
 export { startOpsServer } from './ops-server.js';
 export type { Logger } from './root-logger.js';
 export { createRootLogger } from './root-logger.js';
+export {
+  type RunnableRuntime,
+  type RunningService,
+  type RunServiceOptions,
+  runService,
+} from './run-service.js';
 export { isTransientStartFailure, type StartWithRetryOptions, startWithRetry } from './start-with-retry.js';

@@ -1,5 +1,6 @@
 import { createAvroSerdes, type createSchemaRegistryClient, type IndexLevelRecord } from '@indexflow/kafka';
 import { uniqueName, waitFor } from '@indexflow/testkit';
+import { expect } from 'vitest';
 
 type Client = ReturnType<typeof createSchemaRegistryClient>;
 
@@ -58,5 +59,19 @@ export async function waitForLevels(
     throw new Error(
       `${(error as Error).message}; levels ${reader.records.length}/${count}; calculator output:\n${calculator.output().slice(-4000)}`,
     );
+  }
+}
+
+/**
+ * Rows (`recordAsRow`) read from one key's partition, per index in the order read: sequences
+ * 1..n, one record each. A gap, a repeat or a reordering shows here.
+ */
+export function expectGapFree(rows: readonly string[]): void {
+  const last = new Map<string, number>();
+  for (const row of rows) {
+    const [, index, , sequence] = row.split(',');
+    const next = (last.get(index!) ?? 0) + 1;
+    expect(Number(sequence), `${index} sequence`).toBe(next);
+    last.set(index!, next);
   }
 }
