@@ -3,9 +3,14 @@ import { fileURLToPath } from 'node:url';
 import { Dec, formatFixed } from '@indexflow/index-engine';
 import {
   createAvroSerdes,
-  createKafkaClient,
+  createRecordReader,
   createSchemaRegistryClient,
   type IndexLevelRecord,
+  kafkaClientFromEnv,
+  openTopicAdmin,
+  type RecordBatch,
+  type RecordClientOptions,
+  type TopicAdmin,
   topicNames,
 } from '@indexflow/kafka';
 import type { BoardLevel } from './live-board.js';
@@ -43,6 +48,19 @@ function toReceived(record: IndexLevelRecord): ReceivedLevel {
   };
 }
 
+/** True while the group's committed offsets trail any input partition's high watermark. */
+async function isBehind(admin: TopicAdmin, groupId: string, inputs: readonly string[]): Promise<boolean> {
+  const committed = await admin.committedOffsets(groupId, inputs);
+  for (const topic of inputs) {
+    const high = new Map((await admin.partitionOffsets(topic)).map((p) => [p.partition, p.high]));
+    for (const [partition, end] of high) {
+      const at = committed.find((c) => c.topic === topic && c.partition === partition)?.offset ?? -1n;
+      if ((at < 0n ? 0n : at) < end) return true;
+    }
+  }
+  return false;
+}
+
 function exited(child: ChildProcess): Promise<number | null> {
   return new Promise((resolve) => child.on('exit', (code) => resolve(code)));
 }
@@ -62,10 +80,12 @@ export async function runOnRealServices(options: {
 }): Promise<void> {
   const env = { ...process.env, ...options.services, TOPIC_PREFIX: options.topicPrefix };
   const topics = topicNames(options.topicPrefix);
-  const kafka = createKafkaClient({
+  // The board reads on the client the services use (KAFKA_CLIENT, native by default).
+  const clientOptions: RecordClientOptions = {
+    client: kafkaClientFromEnv(env),
     brokers: options.services.KAFKA_BROKERS.split(','),
     clientId: 'indexflow-embedded',
-  });
+  };
   const serdes = createAvroSerdes<IndexLevelRecord>(
     createSchemaRegistryClient({ url: options.services.SCHEMA_REGISTRY_URL }),
     topics.indexLevels,
@@ -103,29 +123,27 @@ export async function runOnRealServices(options: {
     },
   );
   const producerExit = exited(producer);
-  const consumer = kafka.consumer({
-    groupId: `${options.topicPrefix}embedded-board-${Date.now()}`,
-    readUncommitted: false,
-  });
+  const reader = createRecordReader(clientOptions);
+  let admin: TopicAdmin | null = null;
   let received = 0;
-  const admin = kafka.admin();
   try {
-    await consumer.connect();
-    await admin.connect();
+    admin = await openTopicAdmin(clientOptions);
     while (!(await admin.listTopics()).includes(topics.indexLevels))
       await new Promise((r) => setTimeout(r, 200));
-    await consumer.subscribe({ topic: topics.indexLevels, fromBeginning: true });
-    await consumer.run({
-      eachBatch: async ({ batch }) => {
-        const levels: ReceivedLevel[] = [];
-        for (const message of batch.messages) {
-          if (message.value !== null) levels.push(toReceived(await serdes.deserialize(message.value)));
-        }
-        if (levels.length > 0) {
-          received += levels.length;
-          options.onLevels(levels);
-        }
-      },
+    const starts = (await admin.partitionOffsets(topics.indexLevels)).map(({ partition, low }) => ({
+      topic: topics.indexLevels,
+      partition,
+      offset: low,
+    }));
+    await reader.readFrom(starts, async (batch: RecordBatch) => {
+      const levels: ReceivedLevel[] = [];
+      for (const record of batch.records) {
+        if (record.value !== null) levels.push(toReceived(await serdes.deserialize(record.value)));
+      }
+      if (levels.length > 0) {
+        received += levels.length;
+        options.onLevels(levels);
+      }
     });
     const producedCode = await producerExit;
     if (producedCode !== 0) throw new Error(`indexflow replay --kafka exited with ${producedCode}`);
@@ -135,17 +153,7 @@ export async function runOnRealServices(options: {
     const inputs = [topics.ticksAshare, topics.ticksHk, topics.fx, topics.indexAdjustments];
     const groupId = `indexflow-calculator-${options.topicPrefix}embedded`;
     for (;;) {
-      const committed = await admin.fetchOffsets({ groupId, topics: inputs });
-      let behind = false;
-      for (const { topic, partitions } of committed) {
-        const high = new Map(
-          (await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, BigInt(p.high)]),
-        );
-        for (const p of partitions) {
-          const at = BigInt(p.offset) < 0n ? 0n : BigInt(p.offset);
-          if (at < (high.get(p.partition) ?? 0n)) behind = true;
-        }
-      }
+      const behind = await isBehind(admin, groupId, inputs);
       if (!behind) break;
       if (
         (await Promise.race([calculatorExit, new Promise((r) => setTimeout(() => r('running'), 250))])) !==
@@ -166,7 +174,7 @@ export async function runOnRealServices(options: {
     calculator.kill('SIGTERM');
     producer.kill('SIGTERM');
     await calculatorExit;
-    await consumer.disconnect();
-    await admin.disconnect();
+    await reader.close();
+    await admin?.close();
   }
 }
