@@ -13,6 +13,7 @@ import {
   ensureTopics,
   fetchPartitionCounts,
   type IndexLevelFields,
+  joinAssignmentGroup,
   KafkajsTopicAdmin,
   LevelTransactionError,
   loadSchemaFile,
@@ -417,6 +418,57 @@ describe.each(KAFKA_CLIENTS)('Kafka client contract: %s', (client: KafkaClientNa
     const committed = await topicAdmin.committedOffsets(groupId, [plain]);
     expect(committed.find((p) => p.partition === 1)).toEqual({ topic: plain, partition: 1, offset: 2n });
     expect(committed.find((p) => p.partition === 0)?.offset ?? -1n).toBe(-1n);
+  });
+
+  it("an assignment group divides the partitions among its members, hands a leaver's to the rest, and the admin counts members", async () => {
+    const name = await topic('contract-assign', 4, null);
+    const topicAdmin = await openTopicAdmin({ client, brokers, clientId: uniqueName('contract-admin') });
+    closers.push(() => topicAdmin.close());
+    const groupId = uniqueName('contract-assign-group');
+    expect(await topicAdmin.groupMemberCount(groupId)).toBe(0);
+    const assigned: (readonly number[])[] = [[], []];
+    const failures: unknown[] = [];
+    const join = (member: 0 | 1) =>
+      joinAssignmentGroup({
+        client,
+        brokers,
+        clientId: uniqueName('contract-assign'),
+        groupId,
+        topic: name,
+        sessionTimeoutMs: 6_000,
+        onAssigned: (partitions) => {
+          assigned[member] = [...partitions].sort();
+        },
+        onFailed: (error) => failures.push(error),
+      });
+    const first = await join(0);
+    const second = await join(1);
+    closers.push(
+      () => first.leave(),
+      () => second.leave(),
+    );
+    await waitFor(() => assigned[0]!.length === 2 && assigned[1]!.length === 2, {
+      timeoutMs: 60_000,
+      description: 'two partitions each',
+    });
+    expect([...assigned[0]!, ...assigned[1]!].sort()).toEqual([0, 1, 2, 3]);
+    expect(await topicAdmin.groupMemberCount(groupId)).toBe(2);
+    await second.leave();
+    await waitFor(() => assigned[0]!.length === 4, {
+      timeoutMs: 30_000,
+      description: 'the member that stayed owns every partition',
+    });
+    expect(assigned[0]).toEqual([0, 1, 2, 3]);
+    await waitFor(async () => (await topicAdmin.groupMemberCount(groupId)) === 1, {
+      timeoutMs: 30_000,
+      description: 'one member left in the group',
+    });
+    await first.leave();
+    await waitFor(async () => (await topicAdmin.groupMemberCount(groupId)) === 0, {
+      timeoutMs: 30_000,
+      description: 'the group empty',
+    });
+    expect(failures).toEqual([]);
   });
 
   it('a group reader reads a failed batch again and resumes after what it handled', async () => {

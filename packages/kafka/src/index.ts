@@ -96,6 +96,7 @@ export { kafkaProbe, type ReadinessProbe, registryProbe } from './readiness-prob
 export {
   createEventSource,
   createRecordReader,
+  joinAssignmentGroup,
   openRecordProducer,
   openTopicAdmin,
   openTransactionalProducer,
@@ -111,6 +112,8 @@ export {
   tickRecordToEvent,
 } from './record-mapping.js';
 export type {
+  AssignmentGroupOptions,
+  AssignmentMembership,
   ConsumedRecord,
   GroupReadOptions,
   NewTopicSpec,

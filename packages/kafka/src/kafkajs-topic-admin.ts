@@ -69,6 +69,11 @@ export class KafkajsTopicAdmin implements TopicAdmin {
     );
   }
 
+  async groupMemberCount(groupId: string): Promise<number> {
+    const { groups } = await this.#admin.describeGroups([groupId]);
+    return groups[0]?.members.length ?? 0;
+  }
+
   async close(): Promise<void> {
     if (this.#owned) await this.#admin.disconnect();
   }

@@ -6,6 +6,7 @@ import type { Kafka } from 'kafkajs';
 import { createKafkaClient } from './kafka-client.js';
 import type { KafkaClientName } from './kafka-client-choice.js';
 import { KafkaEventSource, type KafkaEventSourceOptions } from './kafka-event-source.js';
+import { joinKafkajsAssignmentGroup } from './kafkajs-assignment-group.js';
 import type { StructuredLogger } from './kafkajs-log-bridge.js';
 import {
   openKafkajsRecordProducer,
@@ -14,6 +15,7 @@ import {
 } from './kafkajs-record-producer.js';
 import { KafkajsRecordReader } from './kafkajs-record-reader.js';
 import { KafkajsTopicAdmin } from './kafkajs-topic-admin.js';
+import { joinNativeAssignmentGroup } from './native/native-assignment-group.js';
 import { nativeKafka } from './native/native-client.js';
 import { NativeEventSource } from './native/native-event-source.js';
 import { NativeRecordProducer } from './native/native-record-producer.js';
@@ -21,6 +23,8 @@ import { NativeRecordReader } from './native/native-record-reader.js';
 import { NativeTopicAdmin } from './native/native-topic-admin.js';
 import { openNativeTransactionalProducer } from './native/native-transactional-producer.js';
 import type {
+  AssignmentGroupOptions,
+  AssignmentMembership,
   RecordProducer,
   RecordReader,
   TopicAdmin,
@@ -89,4 +93,14 @@ export async function openTopicAdmin(options: RecordClientOptions): Promise<Topi
   return options.client === 'native'
     ? new NativeTopicAdmin({ brokers: options.brokers, clientId: options.clientId })
     : KafkajsTopicAdmin.open(kafkajs(options));
+}
+
+/** Joins a consumer group for its partition assignment only (the sharded calculator's leases). */
+export function joinAssignmentGroup(
+  options: RecordClientOptions & AssignmentGroupOptions,
+): Promise<AssignmentMembership> {
+  requireKafkaClient(options.client);
+  return options.client === 'native'
+    ? joinNativeAssignmentGroup(options.brokers, options.clientId, options)
+    : joinKafkajsAssignmentGroup(kafkajs(options), options);
 }

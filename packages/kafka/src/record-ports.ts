@@ -116,5 +116,24 @@ export interface TopicAdmin {
   offsetsForTime(topic: string, time: number): Promise<{ partition: number; offset: bigint }[]>;
   /** A consumer group's committed offsets on these topics (-1: nothing committed). */
   committedOffsets(groupId: string, topics: readonly string[]): Promise<PartitionStart[]>;
+  /** How many members a consumer group has now (0 when it is empty or unknown). */
+  groupMemberCount(groupId: string): Promise<number>;
   close(): Promise<void>;
+}
+
+export interface AssignmentGroupOptions {
+  readonly groupId: string;
+  readonly topic: string;
+  /** A member that stops heartbeating loses its partitions after this long (broker minimum 6 s). */
+  readonly sessionTimeoutMs: number;
+  /** This member's whole assignment of `topic`, after each rebalance. */
+  readonly onAssigned: (partitions: readonly number[]) => void;
+  /** Membership ended for good (no further rebalance will be seen); called at most once. */
+  readonly onFailed: (error: unknown) => void;
+}
+
+/** Membership of a consumer group that is used only for its partition assignment (no records). */
+export interface AssignmentMembership {
+  /** Leaves the group, so the others take this member's partitions at once. */
+  leave(): Promise<void>;
 }

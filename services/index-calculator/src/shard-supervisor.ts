@@ -1,10 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { createKafkaClient, ensureTopics, KafkajsTopicAdmin, TOPICS } from '@indexflow/kafka';
+import {
+  type AssignmentMembership,
+  ensureTopics,
+  joinAssignmentGroup,
+  openTopicAdmin,
+  TOPICS,
+  type TopicAdmin,
+} from '@indexflow/kafka';
 import type { Logger } from '@indexflow/observability';
 import { openRedis } from '@indexflow/redis-state';
 import type { Redis } from 'ioredis';
-import type { Admin, Consumer } from 'kafkajs';
 import type { CalculatorMetrics } from './calculator-metrics.js';
 import { calculatorGroupId, createCalculatorRuntime } from './calculator-runtime.js';
 import type { CalculatorConfig } from './config.js';
@@ -45,8 +51,8 @@ export class ShardSupervisor {
   readonly #plan: ShardPlan;
   readonly #ownership: ShardOwnership;
   readonly #topic: string;
-  #admin: Admin | null = null;
-  #consumer: Consumer | null = null;
+  #admin: TopicAdmin | null = null;
+  #membership: AssignmentMembership | null = null;
   #redis: Redis | null = null;
   /** Leases this instance holds or waits for, by shard. */
   readonly #leases = new Map<number, ShardLease>();
@@ -95,52 +101,44 @@ export class ShardSupervisor {
   /** Creates (or checks) the shard-assignment topic, then joins its consumer group. */
   async start(): Promise<void> {
     const config = this.#config;
-    const kafka = createKafkaClient({
+    const client = {
+      client: config.KAFKA_CLIENT,
       brokers: config.KAFKA_BROKERS.split(','),
       clientId: `indexflow-calculator-${config.CALCULATOR_ID}-supervisor`,
       logger: this.#log,
-    });
-    const admin = kafka.admin();
+    };
+    const admin = await openTopicAdmin(client);
     this.#admin = admin;
-    await admin.connect();
     this.#redis = await openRedis(config.REDIS_URL);
-    await ensureTopics(KafkajsTopicAdmin.over(admin), [
+    await ensureTopics(admin, [
       { name: this.#topic, partitions: config.SHARDS, cleanupPolicy: TOPICS.calculatorShards.cleanupPolicy },
     ]);
-    const metadata = await admin.fetchTopicMetadata({ topics: [this.#topic] });
-    const partitions = metadata.topics[0]?.partitions.length ?? 0;
+    const partitions = (await admin.partitionCounts([this.#topic])).get(this.#topic) ?? 0;
     if (partitions !== config.SHARDS)
       throw new ShardTopicMismatchError(this.#topic, partitions, config.SHARDS);
 
-    const consumer = kafka.consumer({
+    this.#membership = await joinAssignmentGroup({
+      ...client,
       groupId: `${calculatorGroupId(config.TOPIC_PREFIX, config.CALCULATOR_ID)}-shards`,
+      topic: this.#topic,
       // A crashed instance's shards move after this long; the broker's minimum is 6 s.
-      sessionTimeout: config.SHARD_SESSION_TIMEOUT_MS,
-      heartbeatInterval: Math.floor(config.SHARD_SESSION_TIMEOUT_MS / 5),
-      // kafkajs heartbeats between fetches: a short long-poll on the empty topic keeps them (and
-      // the notice of a rebalance) on time.
-      maxWaitTimeInMs: 250,
-      allowAutoTopicCreation: false,
+      sessionTimeoutMs: config.SHARD_SESSION_TIMEOUT_MS,
+      onAssigned: (shards) => {
+        this.#joined = true;
+        this.#ownership.assign(shards);
+      },
+      onFailed: (error) => {
+        this.#log.error({ err: error }, 'shard assignment group failed');
+        this.#failed(error);
+      },
     });
-    this.#consumer = consumer;
-    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
-      this.#joined = true;
-      this.#ownership.assign(payload.memberAssignment[this.#topic] ?? []);
-    });
-    consumer.on(consumer.events.CRASH, ({ payload }) => {
-      this.#log.error({ err: payload.error, restart: payload.restart }, 'shard assignment consumer crashed');
-      if (!payload.restart) this.#failed(payload.error);
-    });
-    await consumer.connect();
-    await consumer.subscribe({ topic: this.#topic, fromBeginning: false });
-    await consumer.run({ eachMessage: async () => {} });
   }
 
   /** Stops every shard (each commits its batch), then leaves the group so others take them at once. */
   async stop(): Promise<void> {
     await this.#ownership.releaseAll();
-    await this.#consumer?.disconnect();
-    await this.#admin?.disconnect();
+    await this.#membership?.leave();
+    await this.#admin?.close();
     await this.#redis?.quit();
   }
 
@@ -169,8 +167,7 @@ export class ShardSupervisor {
         let logged = false;
         try {
           while (!cancelled() && this.#admin !== null) {
-            const { groups } = await this.#admin.describeGroups([groupId]);
-            if ((groups[0]?.members.length ?? 0) === 0) return;
+            if ((await this.#admin.groupMemberCount(groupId)) === 0) return;
             if (!logged)
               this.#log.info({ shard, groupId }, 'waiting for the previous owner to leave the shard');
             logged = true;

@@ -14,6 +14,8 @@ const QUERY_TIMEOUT_MS = 10_000;
 /** librdkafka's ERR__AUTHENTICATION. */
 const AUTHENTICATION = -169;
 const LEADER_POLL_MS = 100;
+/** Kafka's GROUP_ID_NOT_FOUND. */
+const GROUP_ID_NOT_FOUND = 69;
 
 export interface NativeTopicAdminOptions {
   readonly brokers: readonly string[];
@@ -117,6 +119,17 @@ export class NativeTopicAdmin implements TopicAdmin {
       partition,
       offset: offset < 0 ? -1n : BigInt(offset),
     }));
+  }
+
+  async groupMemberCount(groupId: string): Promise<number> {
+    const { groups } = await this.#via<RdKafka.GroupDescriptions>('describe group', groupId, (done) =>
+      this.#client.describeGroups([groupId], { timeout: QUERY_TIMEOUT_MS }, done),
+    );
+    const group = groups[0];
+    // Newer brokers answer GROUP_ID_NOT_FOUND for a group nobody joined yet: no members.
+    if (group?.error?.code === GROUP_ID_NOT_FOUND) return 0;
+    if (group?.error) throw nativeOperationError('describe group', groupId, group.error);
+    return group?.members.length ?? 0;
   }
 
   async close(): Promise<void> {
