@@ -27,8 +27,10 @@ COPY scripts/native-kafka-build.sh scripts/
 RUN bash scripts/native-kafka-build.sh install && rm -rf /var/lib/apt/lists/*
 # corepack installs the pnpm version pinned in package.json's packageManager.
 RUN corepack enable && corepack install
+# fetch already runs the native client's build script, so it needs the build settings too.
 RUN --mount=type=cache,id=indexflow-pnpm-store,target=/pnpm/store \
-    pnpm fetch --prod --store-dir /pnpm/store
+    eval "$(bash scripts/native-kafka-build.sh env)" \
+ && pnpm fetch --prod --store-dir /pnpm/store
 
 # --- tsx: the services run TypeScript directly; same version as the workspace's ----------------
 FROM ${BUILD_IMAGE} AS tsx
@@ -56,6 +58,13 @@ RUN mkdir -p /native-libs \
   | sort -u | xargs -r cp -L --parents -t /native-libs
 # Other services are not needed in this image.
 RUN find services -mindepth 1 -maxdepth 1 ! -name "${SERVICE}" -exec rm -rf {} +
+# The entry point runs distroless's /nodejs/bin/node. A runtime image that keeps node elsewhere
+# (a Debian base: --build-arg RUNTIME_NODE=/usr/bin/node) gets a link there; empty otherwise.
+ARG RUNTIME_NODE=/nodejs/bin/node
+RUN mkdir -p /node-link \
+ && if [ "${RUNTIME_NODE}" != /nodejs/bin/node ]; then \
+      mkdir -p /node-link/nodejs/bin && ln -s "${RUNTIME_NODE}" /node-link/nodejs/bin/node; \
+    fi
 
 # --- runtime -------------------------------------------------------------------------------------
 FROM ${RUNTIME_IMAGE} AS runtime
@@ -70,6 +79,7 @@ ENV NODE_ENV=production \
 COPY --from=tsx /opt/tsx /opt/tsx
 COPY --from=build /app /app
 COPY --from=build /native-libs/ /
+COPY --from=build /node-link/ /
 WORKDIR /app/services/${SERVICE}
 USER 65532:65532
 EXPOSE ${HEALTH_PORT}

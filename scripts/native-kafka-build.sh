@@ -11,11 +11,18 @@ set -euo pipefail
 
 PACKAGES=(build-essential python3 libssl-dev libsasl2-dev libzstd-dev liblz4-dev zlib1g-dev libcurl4-openssl-dev)
 
+node_prefix() { dirname "$(dirname "$(node -p 'process.execPath')")"; }
+
 missing() {
   local p
   for p in "${PACKAGES[@]}"; do
     dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$' || echo "$p"
   done
+  # Debian's own nodejs keeps its headers in libnode-dev; without them node-gyp downloads them.
+  if [[ ! -f $(node_prefix)/include/node/node.h ]] && dpkg-query -W -f='${Status}\n' nodejs 2>/dev/null |
+    grep -q '^install ok installed$'; then
+    echo libnode-dev
+  fi
 }
 
 case "${1:-}" in
@@ -34,7 +41,7 @@ case "${1:-}" in
     # binding.gyp reads CKJS_LINKING from the environment only (an .npmrc key does not reach it).
     echo "export CKJS_LINKING=dynamic"
     # node-gyp downloads Node's headers unless nodedir points at an installation that has them.
-    prefix=$(dirname "$(dirname "$(node -p 'process.execPath')")")
+    prefix=$(node_prefix)
     if [[ -f $prefix/include/node/node.h ]]; then echo "export npm_config_nodedir=$prefix"; fi
     ;;
   *)

@@ -10,9 +10,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { serviceEndpoints } from './support/calculator-process.js';
 
 /**
- * This machine has no container engine, so the Dockerfile's images cannot be built here. This
- * test runs the same recipe without Docker: the build context as `.dockerignore` leaves it, the
- * Dockerfile's production-only install filtered to one service, the other services removed, and
+ * `.ci/run` builds the calculator's image with buildah (scripts/images.sh); this test covers every
+ * service, faster, by running the same recipe without an image: the build context as
+ * `.dockerignore` leaves it, the Dockerfile's production-only install filtered to one service,
+ * the other services removed, and
  * the service started from that tree with tsx's loader, as the image's ENTRYPOINT does. It
  * catches what would break an image: a runtime import of a devDependency, a file the context
  * leaves out, a service that needs another service's sources.
