@@ -1,4 +1,3 @@
-import { waitFor } from '@indexflow/testkit';
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import {

@@ -8,6 +8,7 @@ import {
 } from '@indexflow/kafka';
 import { RedisCredentialsError } from '@indexflow/redis-state';
 import { Command } from 'commander';
+import packageJson from '../package.json' with { type: 'json' };
 import { registerActionsCommand } from './commands/actions-command.js';
 import { registerAdminCommand } from './commands/admin-command.js';
 import { registerBackfillCommand } from './commands/backfill-command.js';
@@ -23,6 +24,7 @@ import { registerSubscribeCommand } from './commands/subscribe-command.js';
 const program = new Command()
   .name('indexflow')
   .description('IndexFlow: exact real-time index levels for A-share and Hong Kong constituents')
+  .version(packageJson.version)
   .showHelpAfterError();
 
 registerAdminCommand(program);
@@ -37,7 +39,10 @@ registerEodCommand(program);
 registerHistoryCommand(program);
 registerBackfillCommand(program);
 
-program.parseAsync(process.argv).catch((error: unknown) => {
+// `pnpm indexflow -- --version` hands the separator on; what follows it is still this command's.
+const argv =
+  process.argv[2] === '--' ? [...process.argv.slice(0, 2), ...process.argv.slice(3)] : process.argv;
+program.parseAsync(argv).catch((error: unknown) => {
   // A bad dataset or index file is the user's input, not a crash: its message names the file
   // and field (`<file>: <field>: <reason>`), with no stack, and the exit code is 2 in every command.
   // So is a KAFKA_CLIENT that names no client or a native client that did not build: the message

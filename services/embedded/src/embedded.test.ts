@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -71,6 +71,27 @@ async function subscribeAll(url: string): Promise<{ levels: LevelMessage[]; clos
 }
 
 describe('pnpm start (embedded pipeline)', () => {
+  it("takes its flags after pnpm's `--` separator and removes the temporary dataset when it ends", async () => {
+    const temp = mkdtempSync(join(tmpdir(), 'indexflow-embedded-tmp-'));
+    const out = join(temp, 'levels.csv');
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', MAIN, '--', '--speed', 'max', '--no-gateway', '--quiet', '--out', out],
+      {
+        stdio: ['ignore', 'ignore', 'pipe'],
+        env: { ...process.env, TMPDIR: temp, KAFKA_BROKERS: '', SCHEMA_REGISTRY_URL: '', REDIS_URL: '' },
+      },
+    );
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString('utf8');
+    });
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    expect(code, stderr).toBe(0);
+    expect(existsSync(out)).toBe(true);
+    expect(readdirSync(temp).filter((name) => name.startsWith('indexflow-day-'))).toEqual([]);
+  }, 90_000);
+
   it('runs an accelerated day with corporate actions, the FX filter and the desk feed; its levels equal the offline replay byte for byte', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'indexflow-embedded-test-'));
     const out = join(dir, 'levels.csv');

@@ -8,7 +8,7 @@
  * committed levels; the terminal shows live levels, then each index's close.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -46,7 +46,17 @@ async function main(flags: Flags): Promise<void> {
   const speed = flags.speed === 'max' ? 'max' : Number(flags.speed);
   if (speed !== 'max' && !(speed > 0))
     throw new FlagError('--speed', flags.speed, 'a positive number or "max"');
-  const datasetDir = resolve(flags.datasetDir ?? mkdtempSync(join(tmpdir(), 'indexflow-day-')));
+  if (flags.datasetDir !== undefined) return runDay(flags, speed, resolve(flags.datasetDir));
+  // The simulated day is kept only where the user asked (--dataset-dir).
+  const temporary = mkdtempSync(join(tmpdir(), 'indexflow-day-'));
+  try {
+    await runDay(flags, speed, temporary);
+  } finally {
+    rmSync(temporary, { recursive: true, force: true });
+  }
+}
+
+async function runDay(flags: Flags, speed: number | 'max', datasetDir: string): Promise<void> {
   const log = (line: string) => process.stderr.write(`${line}\n`);
 
   const { KAFKA_BROKERS, SCHEMA_REGISTRY_URL, REDIS_URL } = process.env;
@@ -148,7 +158,10 @@ const program = new Command()
     await main(flags);
   });
 
-program.parseAsync(process.argv).then(
+// `pnpm start -- --serve` hands the separator on; what follows it is still this command's.
+const argv =
+  process.argv[2] === '--' ? [...process.argv.slice(0, 2), ...process.argv.slice(3)] : process.argv;
+program.parseAsync(argv).then(
   // The in-memory run leaves nothing open but the SIGINT listener; exit rather than wait on it.
   () => process.exit(process.exitCode ?? 0),
   (error: unknown) => {
