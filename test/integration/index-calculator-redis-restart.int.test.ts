@@ -111,25 +111,24 @@ describe('index-calculator across a real Redis server restart', () => {
           const keys = await client.keys('*');
           const committedKey = keys.find((key) => key.endsWith(':snapshot:committed'));
           expect(committedKey, `snapshot key among ${keys.join(', ')}`).toBeDefined();
+          const pendingKey = committedKey!.replace(/:committed$/, ':pending');
           // One MULTI, so the dump is one moment of Redis, as a file would be.
-          const transaction = client.multi().hget(committedKey!, 'version');
+          const transaction = client.multi().hget(committedKey!, 'version').hget(pendingKey, 'version');
           for (const key of keys) transaction.dumpBuffer(key);
           const replies = (await transaction.exec())!.map(([error, value]) => {
             if (error) throw error;
             return value;
           });
           const dumpedVersion = Number(replies[0]);
-          const dumps = keys.map((key, i) => [key, replies[i + 1] as Buffer | null] as const);
+          const dumps = keys.map((key, i) => [key, replies[i + 2] as Buffer | null] as const);
+          // A snapshot staged in the dump is promoted by recovery when Kafka committed it: the
+          // restored store is behind Kafka only once Redis is past what the dump can become.
+          const restorable = Number(replies[1]) === dumpedVersion + 1 ? dumpedVersion + 1 : dumpedVersion;
           await reached(Math.floor(expectedCount / 3));
-          // The dump may hold a staged snapshot that recovery promotes (dumpedVersion + 1): only a
-          // store two commits past the dump is still behind Kafka after that.
-          await waitFor(
-            async () => Number(await client.hget(committedKey!, 'version')) >= dumpedVersion + 2,
-            {
-              timeoutMs: 60_000,
-              description: `two commits after version ${dumpedVersion}`,
-            },
-          );
+          await waitFor(async () => Number(await client.hget(committedKey!, 'version')) > restorable, {
+            timeoutMs: 60_000,
+            description: `a commit after version ${restorable}`,
+          });
           await client.flushall();
           for (const [key, dump] of dumps) if (dump !== null) await client.restore(key, 0, dump, 'REPLACE');
         } finally {
