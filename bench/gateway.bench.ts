@@ -9,11 +9,18 @@
  *
  * Prints delivered messages/s (against the offered rate × clients), fan-out latency (gateway hands
  * the level to its clients → a client has parsed it, same clock) and end-to-end latency (publish →
- * client), p50/p99, and the gateway process's memory. The last line is one JSON object.
+ * client), p50/p99, the gateway's own fan-out time (its histogram: one level handed to every
+ * subscribed socket), its CPU per delivered message, and its memory. The last line is one JSON
+ * object.
+ *
+ * The clients run in this process, which lowers its own scheduling priority once the gateway is
+ * started (nice 19), so on a small machine the load generator does not starve the gateway: the
+ * gateway's figures are its own, and the client-side latencies include the clients' own queueing.
  * Needs KAFKA_BROKERS, SCHEMA_REGISTRY_URL and REDIS_URL (eval "$(bash scripts/services.sh env)").
  */
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
+import { loadavg, setPriority } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import {
   AVRO_TOPICS,
@@ -70,6 +77,29 @@ function metric(text: string, name: string): number {
   return line === undefined ? Number.NaN : Number(line.split(' ')[1]);
 }
 
+/** A histogram's cumulative bucket counts, by upper bound in seconds. */
+function buckets(text: string, name: string): Map<number, number> {
+  const counts = new Map<number, number>();
+  for (const line of text.split('\n')) {
+    const match = new RegExp(`^${name}_bucket\\{le="([^"]+)"\\} (\\d+)`).exec(line);
+    if (match)
+      counts.set(match[1] === '+Inf' ? Number.POSITIVE_INFINITY : Number(match[1]), Number(match[2]));
+  }
+  return counts;
+}
+
+/** Upper bound (ms) of the bucket holding quantile q of the observations between two scrapes. */
+function bucketQuantileMs(before: Map<number, number>, after: Map<number, number>, q: number): number {
+  const bounds = [...after.keys()].sort((a, b) => a - b);
+  const total = (after.get(Number.POSITIVE_INFINITY) ?? 0) - (before.get(Number.POSITIVE_INFINITY) ?? 0);
+  for (const bound of bounds) {
+    if ((after.get(bound) ?? 0) - (before.get(bound) ?? 0) >= q * total) return bound * 1000;
+  }
+  return Number.NaN;
+}
+
+const scrape = async () => (await fetch(`http://127.0.0.1:${opsPort}/metrics`)).text();
+
 const indices = [...SEED_INDEX_IDS];
 const prefix = `bench-gw-${Date.now()}.`;
 const topics = topicNames(prefix);
@@ -104,6 +134,8 @@ const gateway = spawn(process.execPath, ['--import', 'tsx', 'services/gateway/sr
 });
 const stopGateway = () => gateway.kill('SIGTERM');
 process.on('exit', stopGateway);
+// The gateway keeps the default priority; this process (the clients and the producer) yields to it.
+setPriority(19);
 await waitFor(async () => (await fetch(`http://127.0.0.1:${opsPort}/readyz`).catch(() => null))?.ok, {
   timeoutMs: 60_000,
   description: 'the gateway to be ready',
@@ -183,6 +215,7 @@ const runFor = async (seconds: number) => {
   }
 };
 await runFor(WARMUP_SECONDS);
+const metricsBefore = await scrape();
 measuring = true;
 const measureStart = Date.now();
 const firstMeasured = sequence + 1;
@@ -193,7 +226,11 @@ await new Promise((resolve) => setTimeout(resolve, 1000));
 measuring = false;
 const elapsed = (Date.now() - measureStart) / 1000;
 
-const metricsText = await (await fetch(`http://127.0.0.1:${opsPort}/metrics`)).text();
+const metricsText = await scrape();
+const fanOutName = 'indexflow_gateway_fan_out_seconds';
+const [fanOutBefore, fanOutAfter] = [buckets(metricsBefore, fanOutName), buckets(metricsText, fanOutName)];
+const cpuName = 'indexflow_gateway_process_cpu_seconds_total';
+const gatewayCpuSeconds = metric(metricsText, cpuName) - metric(metricsBefore, cpuName);
 const rssBytes = metric(metricsText, 'indexflow_gateway_process_resident_memory_bytes');
 const heapBytes = metric(metricsText, 'indexflow_gateway_nodejs_heap_size_used_bytes');
 const slowDisconnects = metric(metricsText, 'indexflow_gateway_slow_client_disconnects_total');
@@ -216,6 +253,12 @@ const result = {
   slowClientDisconnects: slowDisconnects,
   fanOutLatencyMs: { p50: percentile(fanOut, 50), p99: percentile(fanOut, 99) },
   endToEndLatencyMs: { p50: percentile(endToEnd, 50), p99: percentile(endToEnd, 99) },
+  gatewayFanOutMsAtMost: {
+    p50: bucketQuantileMs(fanOutBefore, fanOutAfter, 0.5),
+    p99: bucketQuantileMs(fanOutBefore, fanOutAfter, 0.99),
+  },
+  gatewayCpuMicrosPerMessage: Math.round((gatewayCpuSeconds * 1e6) / Math.max(1, delivered)),
+  loadAverage1m: loadavg()[0]!.toFixed(2),
   gatewayMemoryMb: { rss: Math.round(rssBytes / 1e5) / 10, heapUsed: Math.round(heapBytes / 1e5) / 10 },
 };
 console.log(
@@ -226,6 +269,9 @@ console.log(
 );
 console.log(
   `end-to-end latency (publish → client) p50 ${result.endToEndLatencyMs.p50} ms, p99 ${result.endToEndLatencyMs.p99} ms`,
+);
+console.log(
+  `gateway's own fan-out (one level to every subscribed socket) p50 ≤ ${result.gatewayFanOutMsAtMost.p50} ms, p99 ≤ ${result.gatewayFanOutMsAtMost.p99} ms; ${result.gatewayCpuMicrosPerMessage} µs of gateway CPU per delivered message`,
 );
 console.log(
   `gateway memory: rss ${result.gatewayMemoryMb.rss} MB, heap used ${result.gatewayMemoryMb.heapUsed} MB`,
