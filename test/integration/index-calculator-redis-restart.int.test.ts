@@ -100,42 +100,50 @@ describe('index-calculator across a real Redis server restart', () => {
   }, 360_000);
 
   it('resumes from an older snapshot when Redis comes back from a file written before its last commits', async () => {
+    let restored: Promise<void> = Promise.resolve();
     const { rows, expected, outputs, restarts } = await runThroughRedisRestart(
       true,
       async (redis, reached) => {
+        // What an AOF with appendfsync everysec (or an RDB) holds after a crash: Redis as it was
+        // some commits ago. Taken at a sixth of the day; put back once Redis is past it, while the
+        // rest of the day is fed (had the feed waited, group commit could fold what was left into
+        // a single transaction, and Redis would never get past the dump).
+        await reached(Math.floor(expectedCount / 6));
         const client = new Redis(redis.url);
-        try {
-          // What an AOF with appendfsync everysec (or an RDB) holds after a crash: Redis as it was
-          // some commits ago. Taken at a sixth of the day, put back at a third.
-          await reached(Math.floor(expectedCount / 6));
-          const keys = await client.keys('*');
-          const committedKey = keys.find((key) => key.endsWith(':snapshot:committed'));
-          expect(committedKey, `snapshot key among ${keys.join(', ')}`).toBeDefined();
-          const pendingKey = committedKey!.replace(/:committed$/, ':pending');
-          // One MULTI, so the dump is one moment of Redis, as a file would be.
-          const transaction = client.multi().hget(committedKey!, 'version').hget(pendingKey, 'version');
-          for (const key of keys) transaction.dumpBuffer(key);
-          const replies = (await transaction.exec())!.map(([error, value]) => {
-            if (error) throw error;
-            return value;
-          });
-          const dumpedVersion = Number(replies[0]);
-          const dumps = keys.map((key, i) => [key, replies[i + 2] as Buffer | null] as const);
-          // A snapshot staged in the dump is promoted by recovery when Kafka committed it: the
-          // restored store is behind Kafka only once Redis is past what the dump can become.
-          const restorable = Number(replies[1]) === dumpedVersion + 1 ? dumpedVersion + 1 : dumpedVersion;
-          await reached(Math.floor(expectedCount / 3));
-          await waitFor(async () => Number(await client.hget(committedKey!, 'version')) > restorable, {
-            timeoutMs: 60_000,
-            description: `a commit after version ${restorable}`,
-          });
-          await client.flushall();
-          for (const [key, dump] of dumps) if (dump !== null) await client.restore(key, 0, dump, 'REPLACE');
-        } finally {
-          client.disconnect();
-        }
+        const keys = await client.keys('*');
+        const committedKey = keys.find((key) => key.endsWith(':snapshot:committed'));
+        expect(committedKey, `snapshot key among ${keys.join(', ')}`).toBeDefined();
+        const pendingKey = committedKey!.replace(/:committed$/, ':pending');
+        // One MULTI, so the dump is one moment of Redis, as a file would be.
+        const transaction = client.multi().hget(committedKey!, 'version').hget(pendingKey, 'version');
+        for (const key of keys) transaction.dumpBuffer(key);
+        const replies = (await transaction.exec())!.map(([error, value]) => {
+          if (error) throw error;
+          return value;
+        });
+        const dumpedVersion = Number(replies[0]);
+        const dumps = keys.map((key, i) => [key, replies[i + 2] as Buffer | null] as const);
+        // A snapshot staged in the dump is promoted by recovery when Kafka committed it: the
+        // restored store is behind Kafka only once Redis is past what the dump can become.
+        const restorable = Number(replies[1]) === dumpedVersion + 1 ? dumpedVersion + 1 : dumpedVersion;
+        restored = (async () => {
+          try {
+            await reached(Math.floor(expectedCount / 3));
+            await waitFor(async () => Number(await client.hget(committedKey!, 'version')) > restorable, {
+              timeoutMs: 120_000,
+              description: `a commit after version ${restorable}`,
+            });
+            await client.flushall();
+            for (const [key, dump] of dumps) if (dump !== null) await client.restore(key, 0, dump, 'REPLACE');
+          } finally {
+            client.disconnect();
+          }
+        })();
+        // Awaited after the run; handled here so a failure is not an unhandled rejection meanwhile.
+        restored.catch(() => {});
       },
     );
+    await restored;
     expectGapFree(rows);
     expect(rows).toEqual(expected);
     expect(restarts).toBe(0);
