@@ -1,11 +1,4 @@
-import {
-  AvroDeserializer,
-  AvroSerializer,
-  type Client,
-  RestError,
-  SerdeType,
-  SubjectNameStrategyType,
-} from '@confluentinc/schemaregistry';
+import type { Client } from '@confluentinc/schemaregistry';
 import avro from 'avsc';
 import {
   AvroDeserializationError,
@@ -16,6 +9,7 @@ import {
 } from './kafka-errors.js';
 import { loadSchemaFile, type SchemaName } from './schema-files.js';
 import { SchemaIdLookup, type SchemaLookupPolicy } from './schema-id-lookup.js';
+import { schemaRegistryLibrary } from './schema-registry-library.js';
 import { type RecordBySchema, type TopicSpec, valueSubject } from './topics.js';
 
 /** Encodes and decodes one topic's values in the Confluent wire format (0, 4-byte id, Avro body). */
@@ -46,7 +40,7 @@ export interface FastAvroSerdes<T> extends AvroSerdes<T> {
 }
 
 function isRegistryFailure(error: unknown): boolean {
-  if (error instanceof RestError) return true;
+  if (error instanceof schemaRegistryLibrary().RestError) return true;
   return (
     typeof error === 'object' && error !== null && 'isAxiosError' in error && error.isAxiosError === true
   );
@@ -216,6 +210,7 @@ export function createAvroSerdes<T>(
  */
 export function createReferenceAvroSerdes<T>(client: Client, topic: string): AvroSerdes<T> {
   const subject = valueSubject(topic);
+  const { AvroDeserializer, AvroSerializer, SerdeType, SubjectNameStrategyType } = schemaRegistryLibrary();
   const serializer = new AvroSerializer(client, SerdeType.VALUE, {
     // With autoRegisterSchemas on (or useLatestVersion off) the client derives a schema from the
     // object (record Record1, guessed types) and registers it; the .avsc files are the contract.

@@ -1,4 +1,4 @@
-import { type Client, Compatibility } from '@confluentinc/schemaregistry';
+import type { Client, Compatibility } from '@confluentinc/schemaregistry';
 import { SchemaRegistryError } from './kafka-errors.js';
 import { loadSchemaFiles, type SchemaFile, type SchemaName } from './schema-files.js';
 import { AVRO_TOPICS, valueSubject } from './topics.js';
@@ -16,7 +16,8 @@ export interface RegisteredSchema {
  * upgrade first, and a replay reads old records). Set per subject because the registry's default
  * differs between registries (Apicurio enforces none).
  */
-export const SUBJECT_COMPATIBILITY = Compatibility.BACKWARD_TRANSITIVE;
+// The enum's value, written out: the registry library is loaded only when a client is made.
+export const SUBJECT_COMPATIBILITY = 'BACKWARD_TRANSITIVE' as Compatibility;
 
 /**
  * Sets the subject's compatibility rule, then registers `schema` under `subject` and returns its

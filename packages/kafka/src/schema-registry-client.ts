@@ -1,4 +1,5 @@
-import { type Client, SchemaRegistryClient } from '@confluentinc/schemaregistry';
+import type { Client } from '@confluentinc/schemaregistry';
+import { schemaRegistryLibrary } from './schema-registry-library.js';
 
 export interface SchemaRegistryClientOptions {
   /** Base URL of a Confluent-compatible API, e.g. http://127.0.0.1:8081/apis/ccompat/v7; `mock://` gives an in-memory registry. */
@@ -30,7 +31,7 @@ export function splitRegistryUrl(url: string): { baseUrl: string; userInfo?: str
 /** Returns a Schema Registry client for `url` (basic auth from its user info, if any). */
 export function createSchemaRegistryClient(options: SchemaRegistryClientOptions): Client {
   const { baseUrl, userInfo } = splitRegistryUrl(options.url);
-  return SchemaRegistryClient.newClient({
+  return schemaRegistryLibrary().SchemaRegistryClient.newClient({
     baseURLs: [baseUrl],
     ...(userInfo === undefined ? {} : { basicAuthCredentials: { credentialsSource: 'USER_INFO', userInfo } }),
     ...(options.maxRetries === undefined ? {} : { maxRetries: options.maxRetries }),

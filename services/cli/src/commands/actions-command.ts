@@ -23,6 +23,7 @@ import {
 } from '@indexflow/kafka';
 import { SAMPLE_DIR } from '@indexflow/seed-indices';
 import type { Command } from 'commander';
+import { COMMAND_SUMMARIES } from '../command-summaries.js';
 import { awaitAdjustments, datesDueNow } from '../kafka/await-adjustments.js';
 import { cliKafkaClient, KAFKA_CLIENT_HELP } from '../kafka/cli-kafka-client.js';
 
@@ -164,9 +165,7 @@ async function importAction(file: string, flags: ImportFlags): Promise<void> {
 }
 
 export function registerActionsCommand(program: Command): void {
-  const actions = program
-    .command('actions')
-    .description('announced corporate actions and index changes (the corporate-actions service register)');
+  const actions = program.command('actions').description(COMMAND_SUMMARIES.actions);
   actions
     .command('import <file.csv>')
     .description(

@@ -9,6 +9,7 @@ import {
   registerTopicSchemas,
 } from '@indexflow/kafka';
 import type { Command } from 'commander';
+import { COMMAND_SUMMARIES } from '../command-summaries.js';
 import { cliKafkaClient } from '../kafka/cli-kafka-client.js';
 
 interface InitFlags {
@@ -56,9 +57,7 @@ export async function initTopicsAndSchemas(options: {
 }
 
 export function registerAdminCommand(program: Command): void {
-  const admin = program
-    .command('admin')
-    .description('operations on the Kafka topics and the schema registry');
+  const admin = program.command('admin').description(COMMAND_SUMMARIES.admin);
   admin
     .command('init')
     .description(

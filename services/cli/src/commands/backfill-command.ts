@@ -12,6 +12,7 @@ import {
 import type { OfficialClose } from '@indexflow/index-engine';
 import { closeToRecord } from '@indexflow/kafka';
 import type { Command } from 'commander';
+import { COMMAND_SUMMARIES } from '../command-summaries.js';
 import { EodUsageError, openCloseHistory } from '../eod/close-history-from-env.js';
 import { closesFromClosingPrices } from '../eod/closes-from-closing-prices.js';
 import { EodInputError } from '../eod/eod-errors.js';
@@ -109,9 +110,7 @@ async function openSink(out: string | undefined): Promise<ClosesSink> {
 export function registerBackfillCommand(program: Command): void {
   program
     .command('backfill')
-    .description(
-      'compute official closes offline (historical ticks, or closing prices) into the close history',
-    )
+    .description(COMMAND_SUMMARIES.backfill)
     .argument('[dataset-dir]', 'replay-format dataset directory of ticks (or use --closing-prices)')
     .option(
       '--closing-prices <file.csv>',

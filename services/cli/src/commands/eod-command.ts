@@ -10,6 +10,7 @@ import {
 } from '@indexflow/kafka';
 import { SAMPLE_DIR } from '@indexflow/seed-indices';
 import type { Command } from 'commander';
+import { COMMAND_SUMMARIES } from '../command-summaries.js';
 import { startCloseHistoryConsumer } from '../eod/close-history-consumer.js';
 import { EodUsageError, openCloseHistory } from '../eod/close-history-from-env.js';
 import { renderClosingFile } from '../eod/closing-file.js';
@@ -150,7 +151,7 @@ async function consumeAction(): Promise<void> {
 
 /** Registers `indexflow eod`: the close-history consumer and the closing constituent file. */
 export function registerEodCommand(program: Command): void {
-  const eod = program.command('eod').description('official closes: history consumer and closing files');
+  const eod = program.command('eod').description(COMMAND_SUMMARIES.eod);
   eod
     .command('consume')
     .description('copy the index-closes topic into the Redis close history until SIGINT/SIGTERM')

@@ -1,5 +1,6 @@
 import { csvRow } from '@indexflow/dataset-files';
 import type { Command } from 'commander';
+import { COMMAND_SUMMARIES } from '../command-summaries.js';
 import { EodUsageError, openCloseHistory } from '../eod/close-history-from-env.js';
 
 interface HistoryFlags {
@@ -13,7 +14,7 @@ interface HistoryFlags {
 export function registerHistoryCommand(program: Command): void {
   program
     .command('history')
-    .description('official closes of an index from the close history (REDIS_URL, TOPIC_PREFIX)')
+    .description(COMMAND_SUMMARIES.history)
     .requiredOption('--index <id>', 'index id')
     .option('--from <date>', 'first trading date, YYYY-MM-DD')
     .option('--to <date>', 'last trading date, YYYY-MM-DD')

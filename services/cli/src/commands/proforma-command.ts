@@ -8,6 +8,7 @@ import {
 } from '@indexflow/corporate-actions';
 import { readActions } from '@indexflow/dataset-files';
 import type { Command } from 'commander';
+import { COMMAND_SUMMARIES } from '../command-summaries.js';
 
 interface ProformaFlags {
   readonly index: string;
@@ -82,9 +83,7 @@ async function proformaAction(flags: ProformaFlags): Promise<void> {
 export function registerProformaCommand(program: Command): void {
   program
     .command('proforma')
-    .description(
-      "what an effective date's actions do to an index: new shares, weights, reference prices and divisor, computed by the engine on the previous close",
-    )
+    .description(COMMAND_SUMMARIES.proforma)
     .requiredOption('--index <id>', 'index id, e.g. 995365.SSI')
     .requiredOption('--date <YYYY-MM-DD>', 'effective (ex-)date')
     .requiredOption(

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseTimestamp } from '@indexflow/dataset-files';
 import type { Command } from 'commander';
+import { COMMAND_SUMMARIES } from '../command-summaries.js';
 import { cliKafkaClient, KAFKA_CLIENT_HELP } from '../kafka/cli-kafka-client.js';
 import { RecomputeError, RecomputeInterruptedError } from '../kafka/recompute-errors.js';
 import { recomputeFromKafka } from '../kafka/recompute-from-kafka.js';
@@ -23,10 +24,7 @@ const count = (n: number) => n.toLocaleString('en-US');
 export function registerRecomputeCommand(program: Command): void {
   program
     .command('recompute')
-    .description(
-      'rebuild index levels from the input topics (ticks, FX, index adjustments) with the calculator’s engine, ' +
-        'and publish those with event time in [--from, --to) to a separate topic',
-    )
+    .description(COMMAND_SUMMARIES.recompute)
     .requiredOption('--from <time>', 'window start, inclusive (ISO-8601 with offset, or epoch ms)')
     .option('--to <time>', 'window end, exclusive (default: the end of the input when the run starts)')
     .option('--index <id...>', 'publish only these indices (default: all)')

@@ -18,6 +18,7 @@ import {
   type OfficialClose,
 } from '@indexflow/index-engine';
 import type { Command } from 'commander';
+import { COMMAND_SUMMARIES } from '../command-summaries.js';
 import { cliKafkaClient, KAFKA_CLIENT_HELP } from '../kafka/cli-kafka-client.js';
 import { replayToKafka } from '../kafka/replay-to-kafka.js';
 
@@ -104,9 +105,7 @@ async function replayKafkaAction(datasetDir: string, flags: ReplayFlags): Promis
 export function registerReplayCommand(program: Command): void {
   program
     .command('replay')
-    .description(
-      'compute index levels offline from a dataset directory (indices/*.json, ticks.csv, fx.csv, actions.csv)',
-    )
+    .description(COMMAND_SUMMARIES.replay)
     .argument('<dataset-dir>', 'dataset directory')
     .option('--out <file>', 'levels CSV to write (- for stdout)', 'levels.csv')
     .option(

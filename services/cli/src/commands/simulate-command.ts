@@ -12,6 +12,7 @@ import {
 } from '@indexflow/market-simulator';
 import { SAMPLE_DIR } from '@indexflow/seed-indices';
 import type { Command } from 'commander';
+import { COMMAND_SUMMARIES } from '../command-summaries.js';
 
 interface SimulateFlags {
   out: string;
@@ -97,9 +98,7 @@ function integerFlag(name: string, text: string): number {
 export function registerSimulateCommand(program: Command): void {
   program
     .command('simulate')
-    .description(
-      'write a simulated replay dataset (indices/*.json, ticks.csv, fx.csv) for A-share and HK constituents',
-    )
+    .description(COMMAND_SUMMARIES.simulate)
     .requiredOption('--out <dir>', 'dataset directory to write')
     .option(
       '--seed <n>',

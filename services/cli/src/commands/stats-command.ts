@@ -15,6 +15,7 @@ import {
   renderStatsTable,
 } from '@indexflow/index-analytics';
 import type { Command } from 'commander';
+import { COMMAND_SUMMARIES } from '../command-summaries.js';
 import { EodUsageError, openCloseHistory } from '../eod/close-history-from-env.js';
 import { type CloseHistoryReader, closesFromHistory, NoCloseHistoryError } from '../eod/closes-for-stats.js';
 
@@ -169,9 +170,7 @@ export function registerStatsCommand(
   const openHistory = deps.openHistory ?? openRedisHistory;
   program
     .command('stats')
-    .description(
-      'per-year and whole-period return, annualised return, volatility, Sharpe ratio and max drawdown of index closes',
-    )
+    .description(COMMAND_SUMMARIES.stats)
     .option(
       '--closes <file.csv>',
       'closes CSV: date,close with an optional index column (YYYY-MM-DD, decimal closes)',

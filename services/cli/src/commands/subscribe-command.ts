@@ -12,6 +12,7 @@ import {
   topicNames,
 } from '@indexflow/kafka';
 import type { Command } from 'commander';
+import { COMMAND_SUMMARIES } from '../command-summaries.js';
 import { cliKafkaClient, KAFKA_CLIENT_HELP } from '../kafka/cli-kafka-client.js';
 
 interface SubscribeFlags {
@@ -75,9 +76,7 @@ function usageProblem(flags: SubscribeFlags, env: NodeJS.ProcessEnv): string | n
 export function registerSubscribeCommand(program: Command): void {
   program
     .command('subscribe')
-    .description(
-      'print live index levels from the index-level topic, decoded through the Schema Registry (read_committed)',
-    )
+    .description(COMMAND_SUMMARIES.subscribe)
     .option('--index <id...>', 'only these indices (default: all)')
     .option('--format <format>', 'table or json (one JSON record per line)', 'table')
     .option('--conflated', 'read the conflated topic (at most one level per index per interval)')
