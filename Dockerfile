@@ -5,17 +5,16 @@
 #
 #   docker build --build-arg SERVICE=index-calculator --build-arg HEALTH_PORT=9464 -t indexflow/index-calculator .
 #
-# Why a workspace image and not `pnpm deploy`: the packages export their TypeScript sources and
-# find their data relative to their own files (packages/kafka reads ../../../schemas/*.avsc,
-# packages/seed-indices its sample/), so the image keeps the repository's layout and runs the
-# sources with tsx, exactly as `pnpm calculator` does. `pnpm deploy` would move the packages under
-# node_modules/.pnpm and break those paths.
+# Why a workspace image and not `pnpm deploy`: the packages find their data relative to their own
+# files (packages/kafka reads ../../../schemas/*.avsc, packages/seed-indices its sample/), so the
+# image keeps the repository's layout. Each package runs from its compiled `dist/` (`pnpm build`,
+# plain node, no TypeScript loader at run time).
 
 ARG BUILD_IMAGE=node:20-bookworm-slim
 # Debian 12 like the build image; `nonroot` runs as uid/gid 65532 and has no shell or package manager.
 ARG RUNTIME_IMAGE=gcr.io/distroless/nodejs20-debian12:nonroot
 
-# --- deps: the lockfile's production packages, cached until pnpm-lock.yaml changes -------------
+# --- deps: the lockfile's packages, cached until pnpm-lock.yaml changes -------------------------
 FROM ${BUILD_IMAGE} AS deps
 ENV PNPM_HOME=/pnpm CI=true
 WORKDIR /app
@@ -30,14 +29,15 @@ RUN corepack enable && corepack install
 # fetch already runs the native client's build script, so it needs the build settings too.
 RUN --mount=type=cache,id=indexflow-pnpm-store,target=/pnpm/store \
     eval "$(bash scripts/native-kafka-build.sh env)" \
- && pnpm fetch --prod --store-dir /pnpm/store
+ && pnpm fetch --store-dir /pnpm/store
 
-# --- tsx: the services run TypeScript directly; same version as the workspace's ----------------
-FROM ${BUILD_IMAGE} AS tsx
-WORKDIR /opt/tsx
-COPY package.json /tmp/workspace-package.json
-RUN version="$(node -p "require('/tmp/workspace-package.json').devDependencies.tsx")" \
- && npm install --no-audit --no-fund --omit=dev "tsx@${version}"
+# --- compile: `pnpm build` (esbuild, pinned by the lockfile as a root devDependency) -----------
+FROM deps AS compile
+COPY . .
+RUN --mount=type=cache,id=indexflow-pnpm-store,target=/pnpm/store \
+    pnpm install --offline --frozen-lockfile --ignore-scripts --store-dir /pnpm/store --filter indexflow \
+ && node scripts/build.mjs \
+ && find packages services -mindepth 2 -maxdepth 2 -type d -name dist -print0 | tar -cf /dist.tar --null -T -
 
 # --- build: the service and the workspace packages it depends on, production dependencies only ---
 FROM deps AS build
@@ -56,6 +56,10 @@ RUN mkdir -p /native-libs \
   | awk '$2 == "=>" && $3 ~ /^\// { print $3 }' | grep -v node_modules \
   | grep -vE '/(libc|libm|libdl|libpthread|librt|libstdc\+\+|libgcc_s|ld-linux-[^/]*)\.so' \
   | sort -u | xargs -r cp -L --parents -t /native-libs
+# The compiled packages and services, beside their sources (data paths are relative to them).
+COPY --from=compile /dist.tar /tmp/dist.tar
+RUN tar -xf /tmp/dist.tar && rm /tmp/dist.tar \
+ && test -f "services/${SERVICE}/dist/main.js"
 # Other services are not needed in this image.
 RUN find services -mindepth 1 -maxdepth 1 ! -name "${SERVICE}" -exec rm -rf {} +
 # The entry point runs distroless's /nodejs/bin/node. A runtime image that keeps node elsewhere
@@ -76,7 +80,6 @@ LABEL org.opencontainers.image.title="indexflow-${SERVICE}"
 ENV NODE_ENV=production \
     HEALTHCHECK_URL="http://127.0.0.1:${HEALTH_PORT}/healthz"
 # Owned by root and read-only for the service user: the process cannot change its own code.
-COPY --from=tsx /opt/tsx /opt/tsx
 COPY --from=build /app /app
 COPY --from=build /native-libs/ /
 COPY --from=build /node-link/ /
@@ -86,6 +89,6 @@ EXPOSE ${HEALTH_PORT}
 # No curl in distroless: Node's own fetch asks the ops server.
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
   CMD ["/nodejs/bin/node", "-e", "fetch(process.env.HEALTHCHECK_URL).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-# tsx's loader compiles the TypeScript sources on the fly (its cache goes to /tmp).
-ENTRYPOINT ["/nodejs/bin/node", "--import", "file:///opt/tsx/node_modules/tsx/dist/loader.mjs"]
-CMD ["src/main.ts"]
+# The compiled service; stack traces point into the TypeScript sources through the source maps.
+ENTRYPOINT ["/nodejs/bin/node", "--enable-source-maps"]
+CMD ["dist/main.js"]

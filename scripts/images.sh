@@ -4,9 +4,14 @@
 #
 #   bash scripts/images.sh base                  # the base image (cached tarball, then imported)
 #   bash scripts/images.sh build <service>       # localhost/indexflow-<service> from the Dockerfile
-#   bash scripts/images.sh smoke <service>       # run it against KAFKA_BROKERS, SCHEMA_REGISTRY_URL
-#                                                # and REDIS_URL; pass when its /readyz answers 200
-#   bash scripts/images.sh ci                    # all three for the index calculator
+#   bash scripts/images.sh smoke                 # run the built images against KAFKA_BROKERS,
+#                                                # SCHEMA_REGISTRY_URL and REDIS_URL (below)
+#   bash scripts/images.sh ci                    # build every service's image, then smoke
+#
+# The smoke run, each step inside the built images: `indexflow --help`; `indexflow admin init`;
+# the calculator until /readyz answers 200; the seed sample's ticks and FX produced by
+# `indexflow replay --kafka` until the calculator has published as many levels as the offline
+# replay of the same events computes; the gateway until /healthz answers 200.
 #
 # With a Docker engine, build the standard way instead: `docker build --build-arg SERVICE=... .`
 # (the Dockerfile's default base images are the official node and distroless ones).
@@ -74,68 +79,153 @@ base() {
   buildah rm "$ctr" >/dev/null
 }
 
+bud() {
+  # docker format keeps the HEALTHCHECK (OCI has no field for it).
+  buildah bud --layers --isolation chroot --format docker \
+    --build-arg BUILD_IMAGE="$BASE" --build-arg RUNTIME_IMAGE="$BASE" --build-arg RUNTIME_NODE=/usr/bin/node "$@" .
+}
+
 build() {
   local service=${1:?usage: $0 build <service>}
   base
+  # The deps stage (compiler, -dev packages, the fetched store) under a name of its own, so
+  # pruning the unnamed layers of earlier builds keeps it: it changes only with the lockfile.
+  log "build: the shared deps stage (cached until pnpm-lock.yaml changes)"
+  bud --target deps -t localhost/indexflow-build-deps >/dev/null
   log "build: localhost/indexflow-$service (layers cached; the pnpm store is a cache mount)"
-  # docker format keeps the HEALTHCHECK (OCI has no field for it).
-  buildah bud --layers --isolation chroot --format docker \
-    --build-arg BUILD_IMAGE="$BASE" --build-arg RUNTIME_IMAGE="$BASE" --build-arg RUNTIME_NODE=/usr/bin/node \
-    --build-arg SERVICE="$service" --build-arg HEALTH_PORT="$(health_port "$service")" \
-    -t "localhost/indexflow-$service" .
+  bud --build-arg SERVICE="$service" --build-arg HEALTH_PORT="$(health_port "$service")" \
+    -t "localhost/indexflow-$service"
+}
+
+SERVICES=(index-calculator corporate-actions gateway cli)
+SAMPLE=/app/packages/seed-indices/sample
+# The sample's indices, ticks and FX, mounted into the cli image: `replay --kafka` produces no
+# corporate actions (the corporate-actions service does), so the offline reference leaves the
+# sample's actions.csv out too.
+DATASET=/dataset
+WORK=''
+PIDS=()
+
+cleanup_smoke() {
+  local pid
+  for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  buildah rm $(buildah containers --quiet --filter name="indexflow-smoke-$$-") >/dev/null 2>&1 || true
+  [[ -z $WORK ]] || rm -rf "$WORK"
+}
+
+# Runs an image the way a container engine would (its entry point and command) plus arguments:
+#   in_image <service> <name> [VAR=value ...] [-- args...]
+# stdout goes to $WORK/<name>.out, stderr to $WORK/<name>.err.
+in_image() {
+  local service=$1 name=$2 envs=() command ctr
+  shift 2
+  while (($# > 0)) && [[ $1 != -- ]]; do
+    envs+=(--env "$1")
+    shift
+  done
+  (($# > 0)) && shift
+  mapfile -t command < <(buildah inspect --type image --format \
+    '{{range .Docker.Config.Entrypoint}}{{println .}}{{end}}{{range .Docker.Config.Cmd}}{{println .}}{{end}}' \
+    "localhost/indexflow-$service" | sed '/^$/d')
+  ctr=$(buildah from --name "indexflow-smoke-$$-$name" "localhost/indexflow-$service")
+  buildah run --isolation chroot --volume "$WORK/dataset:$DATASET:ro" "${envs[@]}" "$ctr" -- \
+    "${command[@]}" "$@" \
+    >"$WORK/$name.out" 2>"$WORK/$name.err"
+}
+
+# Fails with the step's output when a step fails.
+step_failed() {
+  local name=$1
+  tail -n 30 "$WORK/$name.err" "$WORK/$name.out" >&2 2>/dev/null || true
+  die "smoke: $2"
+}
+
+# Polls a URL until it answers 200 (or the process behind it exits).
+wait_http() {
+  local url=$1 pid=$2 started
+  started=$(date +%s)
+  while (($(date +%s) - started < SMOKE_TIMEOUT_S)); do
+    [[ $(curl -s -o /dev/null -w '%{http_code}' "$url") == 200 ]] && return 0
+    kill -0 "$pid" 2>/dev/null || return 1
+    sleep 1
+  done
+  return 1
+}
+
+levels_published() {
+  curl -s "http://127.0.0.1:$SMOKE_PORT/metrics" |
+    awk '$1 == "indexflow_levels_out_total" { print $2 }' | head -n 1
 }
 
 smoke() {
-  local service=${1:?usage: $0 smoke <service>}
-  [[ $service == index-calculator ]] || die "smoke: only the index-calculator has a smoke run"
   : "${KAFKA_BROKERS:?set KAFKA_BROKERS (eval \"\$(bash scripts/services.sh env)\")}"
   : "${SCHEMA_REGISTRY_URL:?set SCHEMA_REGISTRY_URL}" "${REDIS_URL:?set REDIS_URL}"
-  local image=localhost/indexflow-$service ctr out pid status=1 started command
-  # Exactly what the image runs: its entry point and command.
-  mapfile -t command < <(buildah inspect --type image --format \
-    '{{range .Docker.Config.Entrypoint}}{{println .}}{{end}}{{range .Docker.Config.Cmd}}{{println .}}{{end}}' "$image" | sed '/^$/d')
-  ctr=$(buildah from "$image")
-  out=$(mktemp)
-  buildah run --isolation chroot \
-    --env KAFKA_BROKERS="$KAFKA_BROKERS" --env SCHEMA_REGISTRY_URL="$SCHEMA_REGISTRY_URL" \
-    --env REDIS_URL="$REDIS_URL" --env TOPIC_PREFIX="image-smoke-$$-$(date +%s)." \
-    --env CALCULATOR_ID=image-smoke --env HTTP_PORT="$SMOKE_PORT" \
-    "$ctr" -- "${command[@]}" \
-    >"$out" 2>&1 &
+  WORK=$(mktemp -d)
+  trap cleanup_smoke EXIT
+  mkdir -p "$WORK/dataset"
+  cp -r packages/seed-indices/sample/indices packages/seed-indices/sample/ticks.csv \
+    packages/seed-indices/sample/fx.csv "$WORK/dataset/"
+  chmod -R a+rX "$WORK"
+  local prefix="image-smoke-$$-$(date +%s)." pid expected published started
+  local common=(KAFKA_BROKERS="$KAFKA_BROKERS" SCHEMA_REGISTRY_URL="$SCHEMA_REGISTRY_URL"
+    REDIS_URL="$REDIS_URL" TOPIC_PREFIX="$prefix")
+
+  in_image cli help -- --help || step_failed help 'indexflow --help failed'
+  grep -q '^Usage: indexflow' "$WORK/help.out" || step_failed help 'indexflow --help printed no usage'
+  log "smoke: indexflow --help"
+
+  in_image cli init "${common[@]}" -- admin init || step_failed init 'indexflow admin init failed'
+  log "smoke: indexflow admin init (topics under $prefix)"
+
+  in_image cli offline -- replay "$DATASET" --out - --quiet || step_failed offline 'offline replay failed'
+  expected=$(($(wc -l <"$WORK/offline.out") - 1))
+  ((expected > 0)) || step_failed offline 'the offline replay computed no level'
+
+  in_image index-calculator calculator "${common[@]}" CALCULATOR_ID=image-smoke \
+    HTTP_PORT="$SMOKE_PORT" INDEX_DEFINITIONS_DIR="$SAMPLE" &
   pid=$!
+  PIDS+=("$pid")
+  wait_http "http://127.0.0.1:$SMOKE_PORT/readyz" "$pid" ||
+    step_failed calculator "the calculator did not answer /readyz 200 within ${SMOKE_TIMEOUT_S} s"
+  # KAFKA_CLIENT is unset: ready means the native client was compiled into the image (without
+  # it the calculator exits at once, saying so).
+  log "smoke: the calculator is ready on the native Kafka client"
+
+  in_image cli produce "${common[@]}" -- replay "$DATASET" --kafka --speed max --quiet ||
+    step_failed produce 'indexflow replay --kafka failed'
   started=$(date +%s)
+  published=0
   while (($(date +%s) - started < SMOKE_TIMEOUT_S)); do
-    if [[ $(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$SMOKE_PORT/readyz") == 200 ]]; then
-      status=0
-      break
-    fi
-    kill -0 "$pid" 2>/dev/null || break
+    published=$(levels_published)
+    [[ ${published:-0} == "$expected" ]] && break
     sleep 1
   done
-  kill -TERM "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
-  buildah rm "$ctr" >/dev/null
-  if ((status != 0)); then
-    tail -n 40 "$out" >&2
-    rm -f "$out"
-    die "smoke: $image did not answer /readyz 200 within ${SMOKE_TIMEOUT_S} s (its output above)"
-  fi
-  rm -f "$out"
-  # KAFKA_CLIENT is unset, so ready means the native client was compiled into the image (a
-  # calculator without it exits at once, saying so).
-  log "smoke: $image ready after $(($(date +%s) - started)) s on the native Kafka client"
+  [[ ${published:-0} == "$expected" ]] ||
+    step_failed calculator "the calculator published ${published:-0} levels, the offline replay $expected"
+  log "smoke: the calculator published the $expected levels the offline replay computes"
+
+  in_image gateway gateway "${common[@]}" OPS_PORT=$((SMOKE_PORT + 1)) PORT=$((SMOKE_PORT + 2)) \
+    AUTH_MODE=open &
+  pid=$!
+  PIDS+=("$pid")
+  wait_http "http://127.0.0.1:$((SMOKE_PORT + 1))/healthz" "$pid" ||
+    step_failed gateway "the gateway did not answer /healthz 200 within ${SMOKE_TIMEOUT_S} s"
+  log "smoke: the gateway is healthy"
 }
 
 case "${1:-}" in
   base) base ;;
   build) build "${2:-}" ;;
-  smoke) smoke "${2:-}" ;;
+  smoke) smoke ;;
   ci)
-    build index-calculator
-    smoke index-calculator
+    for service in "${SERVICES[@]}"; do build "$service"; done
+    # Each commit's build leaves unnamed stage images (about 1.7 GB each): keep the named ones.
+    buildah rmi --prune >/dev/null || true
+    smoke
     ;;
   *)
-    sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//' >&2
+    sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//' >&2
     exit 2
     ;;
 esac

@@ -1,10 +1,9 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative, sep } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join, relative, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { waitFor } from '@indexflow/testkit';
 import { afterAll, describe, expect, it } from 'vitest';
 import { serviceEndpoints } from './support/calculator-process.js';
@@ -14,14 +13,11 @@ import { serviceEndpoints } from './support/calculator-process.js';
  * service, faster, by running the same recipe without an image: the build context as
  * `.dockerignore` leaves it, the Dockerfile's production-only install filtered to one service,
  * the other services removed, and
- * the service started from that tree with tsx's loader, as the image's ENTRYPOINT does. It
+ * the service compiled and started from that tree with plain node, as the image's ENTRYPOINT does. It
  * catches what would break an image: a runtime import of a devDependency, a file the context
  * leaves out, a service that needs another service's sources.
  */
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const TSX_LOADER = pathToFileURL(
-  join(dirname(createRequire(join(ROOT, 'package.json')).resolve('tsx/package.json')), 'dist', 'loader.mjs'),
-).href;
 
 /** `.dockerignore` as path tests: `**\/name` anywhere, `name` at the top of the context. */
 function ignoredByDockerignore(): (path: string) => boolean {
@@ -70,13 +66,15 @@ function buildContext(service: string): string {
     ['install', '--offline', '--frozen-lockfile', '--prod', '--filter', `{services/${service}}...`],
     { cwd: context, env: { ...process.env, CI: 'true' }, stdio: 'pipe' },
   );
+  // The Dockerfile's compile stage: the same build script, on the copy.
+  execFileSync(process.execPath, [join(ROOT, 'scripts/build.mjs'), context], { stdio: 'pipe' });
   for (const other of readdirSync(join(context, 'services')))
     if (other !== service) rmSync(join(context, 'services', other), { recursive: true, force: true });
   return join(context, 'services', service);
 }
 
 function run(cwd: string, args: string[], env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', TSX_LOADER, 'src/main.ts', ...args], {
+  const child = spawn(process.execPath, ['--enable-source-maps', 'dist/main.js', ...args], {
     cwd,
     env: { ...process.env, NODE_ENV: 'production', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

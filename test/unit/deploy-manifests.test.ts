@@ -86,7 +86,7 @@ describe('docker-compose.yml', () => {
 
   it('runs init (admin init) once Kafka and the registry are up, and the services only after it succeeded', () => {
     const init = compose.services.init!;
-    expect(init.command).toEqual(['src/main.ts', 'admin', 'init']);
+    expect(init.command).toEqual(['dist/main.js', 'admin', 'init']);
     expect(init.depends_on?.kafka?.condition).toBe('service_healthy');
     for (const name of ['index-calculator', 'corporate-actions']) {
       expect(compose.services[name]!.depends_on?.init?.condition, name).toBe(
@@ -268,7 +268,7 @@ describe.each(['local', 'production'])(
         expect(pod.securityContext.runAsUser, name).toBeGreaterThan(0);
         expect(container.securityContext.readOnlyRootFilesystem, name).toBe(true);
         expect(container.securityContext.allowPrivilegeEscalation, name).toBe(false);
-        // tsx writes its compile cache to /tmp: it must be writable.
+        // A read-only root: /tmp is the one writable path a library may need.
         const tmp = container.volumeMounts.find((m) => m.mountPath === '/tmp');
         expect(pod.volumes.find((v) => v.name === tmp?.name)?.emptyDir, name).toBeDefined();
       }
@@ -372,7 +372,7 @@ describe.each(['local', 'production'])(
       const [job] = of('Job');
       const container = job!.spec.template.spec.containers[0]!;
       expect(imageService(container.image)).toBe('cli');
-      expect(container.args?.slice(0, 3)).toEqual(['src/main.ts', 'admin', 'init']);
+      expect(container.args?.slice(0, 3)).toEqual(['dist/main.js', 'admin', 'init']);
       expect(job!.spec.template.spec.restartPolicy).toBe('OnFailure');
     });
   },
