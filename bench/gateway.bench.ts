@@ -92,6 +92,7 @@ function buckets(text: string, name: string): Map<number, number> {
 function bucketQuantileMs(before: Map<number, number>, after: Map<number, number>, q: number): number {
   const bounds = [...after.keys()].sort((a, b) => a - b);
   const total = (after.get(Number.POSITIVE_INFINITY) ?? 0) - (before.get(Number.POSITIVE_INFINITY) ?? 0);
+  if (total === 0) return Number.NaN;
   for (const bound of bounds) {
     if ((after.get(bound) ?? 0) - (before.get(bound) ?? 0) >= q * total) return bound * 1000;
   }
@@ -128,6 +129,8 @@ const gateway = spawn(process.execPath, ['--import', 'tsx', 'services/gateway/sr
     OPS_PORT: String(opsPort),
     LOG_LEVEL: 'warn',
     RATE_LIMIT_MAX: String(CLIENTS * 10),
+    // Every bench client is the one desk: let it hold them all.
+    MAX_CONNECTIONS_PER_DESK: String(CLIENTS),
     GATEWAY_DESKS: JSON.stringify([{ desk: 'bench', apiKeySha256: [sha256Hex(KEY)], indices: ['*'] }]),
   },
   stdio: ['ignore', 'inherit', 'inherit'],
@@ -140,31 +143,6 @@ await waitFor(async () => (await fetch(`http://127.0.0.1:${opsPort}/readyz`).cat
   timeoutMs: 60_000,
   description: 'the gateway to be ready',
 });
-
-let measuring = false;
-let delivered = 0;
-let conflated = 0;
-const fanOut: number[] = [];
-const endToEnd: number[] = [];
-const onMessage = (message: ServerMessage, receivedAt: number) => {
-  if (!measuring || message.type !== 'level') return;
-  delivered += 1;
-  conflated += message.conflated;
-  fanOut.push(receivedAt - message.gatewayTime);
-  endToEnd.push(receivedAt - message.level.eventTime);
-};
-const clients: FeedClient[] = [];
-const connectStarted = Date.now();
-for (let i = 0; i < CLIENTS; i += 100) {
-  const batch = Array.from(
-    { length: Math.min(100, CLIENTS - i) },
-    () => new FeedClient(`ws://127.0.0.1:${port}/v1/ws`, { headers: { 'x-api-key': KEY }, onMessage }),
-  );
-  await Promise.all(batch.map((c) => c.opened));
-  for (const c of batch) c.send({ type: 'subscribe', indices });
-  clients.push(...batch);
-}
-console.log(`${CLIENTS} clients connected and subscribed in ${Date.now() - connectStarted} ms`);
 
 const producer = kafka.producer();
 await producer.connect();
@@ -204,6 +182,45 @@ const publishTick = async () => {
     ),
   });
 };
+// The gateway refuses subscriptions to ids it has never seen: publish one level per index first.
+await publishTick();
+await waitFor(
+  async () =>
+    (
+      await fetch(`http://127.0.0.1:${port}/v1/indices/${indices[0]}`, { headers: { 'x-api-key': KEY } }).catch(
+        () => null,
+      )
+    )?.ok,
+  { timeoutMs: 30_000, description: 'the gateway to know the indices' },
+);
+
+let measuring = false;
+let delivered = 0;
+let conflated = 0;
+const fanOut: number[] = [];
+const endToEnd: number[] = [];
+const byType = new Map<string, number>();
+const onMessage = (message: ServerMessage, receivedAt: number) => {
+  byType.set(message.type, (byType.get(message.type) ?? 0) + 1);
+  if (!measuring || message.type !== 'level') return;
+  delivered += 1;
+  conflated += message.conflated;
+  fanOut.push(receivedAt - message.gatewayTime);
+  endToEnd.push(receivedAt - message.level.eventTime);
+};
+const clients: FeedClient[] = [];
+const connectStarted = Date.now();
+for (let i = 0; i < CLIENTS; i += 100) {
+  const batch = Array.from(
+    { length: Math.min(100, CLIENTS - i) },
+    () => new FeedClient(`ws://127.0.0.1:${port}/v1/ws`, { headers: { 'x-api-key': KEY }, onMessage }),
+  );
+  await Promise.all(batch.map((c) => c.opened));
+  for (const c of batch) c.send({ type: 'subscribe', indices });
+  clients.push(...batch);
+}
+console.log(`${CLIENTS} clients connected and subscribed in ${Date.now() - connectStarted} ms`);
+
 const intervalMs = 1000 / RATE;
 const runFor = async (seconds: number) => {
   const until = Date.now() + seconds * 1000;
@@ -238,6 +255,10 @@ for (const c of clients) c.close();
 await producer.disconnect();
 stopGateway();
 
+if (delivered === 0) {
+  process.stderr.write(`no level reached a client; messages by type: ${JSON.stringify(Object.fromEntries(byType))}\n`);
+  process.exit(1);
+}
 fanOut.sort((a, b) => a - b);
 endToEnd.sort((a, b) => a - b);
 const offered = published * indices.length * CLIENTS;

@@ -51,7 +51,7 @@ export function createGatewayMetrics() {
     fanOut: new Histogram({
       name: 'indexflow_gateway_fan_out_seconds',
       help: 'Time to hand one level to every subscribed client',
-      buckets: [0.0001, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1],
+      buckets: [0.0001, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers: [registry],
     }),
   };
