@@ -56,17 +56,21 @@ base() {
     log "base: $BASE present"
     return
   fi
-  local tar=$CACHE/node-base-$SUITE.tar hooks=()
+  local tar=$CACHE/node-base-$SUITE.tar hooks=() aptopts=()
   if [[ ! -f $tar ]]; then
     mkdir -p "$CACHE"
+    # A host whose apt reads a dated snapshot mirror turns the release-date checks off; the image's
+    # apt gets the same settings then, and only then.
+    if apt-config dump 2>/dev/null | grep -q 'Acquire::Check-Valid-Until "false"'; then
+      aptopts=(--aptopt='Acquire::Check-Valid-Until "false"' --aptopt='Acquire::Check-Date "false"')
+    fi
     # Behind a TLS-intercepting proxy the image needs the host's local CAs, or npm cannot fetch.
     if compgen -G '/usr/local/share/ca-certificates/*.crt' >/dev/null; then
       hooks=(--customize-hook='copy-in /usr/local/share/ca-certificates /usr/local/share'
         --customize-hook='chroot "$1" update-ca-certificates')
     fi
     log "base: debootstrapping Debian $SUITE with nodejs and npm (about a minute)"
-    mmdebstrap --variant=minbase --include=ca-certificates,nodejs,npm \
-      --aptopt='Acquire::Check-Valid-Until "false"' --aptopt='Acquire::Check-Date "false"' \
+    mmdebstrap --variant=minbase --include=ca-certificates,nodejs,npm "${aptopts[@]}" \
       "${hooks[@]}" "$SUITE" "$tar.tmp"
     mv "$tar.tmp" "$tar"
   fi
