@@ -187,9 +187,9 @@ await publishTick();
 await waitFor(
   async () =>
     (
-      await fetch(`http://127.0.0.1:${port}/v1/indices/${indices[0]}`, { headers: { 'x-api-key': KEY } }).catch(
-        () => null,
-      )
+      await fetch(`http://127.0.0.1:${port}/v1/indices/${indices[0]}`, {
+        headers: { 'x-api-key': KEY },
+      }).catch(() => null)
     )?.ok,
   { timeoutMs: 30_000, description: 'the gateway to know the indices' },
 );
@@ -256,7 +256,9 @@ await producer.disconnect();
 stopGateway();
 
 if (delivered === 0) {
-  process.stderr.write(`no level reached a client; messages by type: ${JSON.stringify(Object.fromEntries(byType))}\n`);
+  process.stderr.write(
+    `no level reached a client; messages by type: ${JSON.stringify(Object.fromEntries(byType))}\n`,
+  );
   process.exit(1);
 }
 fanOut.sort((a, b) => a - b);
