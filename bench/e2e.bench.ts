@@ -7,8 +7,9 @@
  * 2. Raw kafkajs consume throughput of those topics (no decoding), in this process.
  * 3. Calculator throughput: a real calculator process drains the same topics from the start
  *    (Avro decode, canonical merge, engine, Redis stage/promote, transactions).
- * 4. Tick→publish latency at a steady offered load (BENCH_E2E_RATE, default 20,000 ticks/s, for
- *    BENCH_E2E_SECONDS, default 10 s, after BENCH_E2E_WARMUP_SECONDS, default 3 s, unmeasured):
+ * 4. Tick→publish latency at each steady offered load of BENCH_E2E_RATES (default 5000,20000
+ *    ticks/s), for BENCH_E2E_SECONDS, default 10 s, after BENCH_E2E_WARMUP_SECONDS, default 3 s,
+ *    unmeasured:
  *    time from a tick's scheduled send to the committed level reaching a read_committed consumer,
  *    and to the same level on the fast topic (the calculator is restarted with FAST_LEVELS=true
  *    for this step; its output tells what the offered load costs on this machine).
@@ -17,8 +18,8 @@
  *    consumes each record and publishes its levels could reach here, even with zero compute.
  * 6. The native client (KAFKA_CLIENT=native; skipped with BENCH_E2E_NATIVE=false or when it did
  *    not build): raw consume(n), a bare transactional consume → produce loop (transport bound), the
- *    native calculator's drain of the same records, ratios, and its latency at BENCH_E2E_NATIVE_RATE
- *    (default 5,000 ticks/s) on both level topics.
+ *    native calculator's drain of the same records, ratios, and its latency at each rate of
+ *    BENCH_E2E_RATES on both level topics.
  * Also reports the calculator's CPU per record during the drain and the load average, since other
  * work on the machine moves every wall-clock figure.
  * BENCH_E2E_CPU_PROF=<dir> writes the calculator's V8 CPU profile there.
@@ -54,7 +55,10 @@ import { nativeConsumeProduceLoop, nativeRawConsume } from './native-transport.j
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const TICKS = Number(process.env.BENCH_E2E_TICKS ?? 1_000_000);
-const RATE = Number(process.env.BENCH_E2E_RATE ?? 20_000);
+/** Offered loads of the latency steps, ticks/s (BENCH_E2E_RATE, one rate, is still read). */
+const RATES = (process.env.BENCH_E2E_RATES ?? process.env.BENCH_E2E_RATE ?? '5000,20000')
+  .split(',')
+  .map((rate) => Number(rate));
 const SECONDS = Number(process.env.BENCH_E2E_SECONDS ?? 10);
 /** Seconds of offered load before the latency window, not measured (JIT, first fetches). */
 const WARMUP_SECONDS = Number(process.env.BENCH_E2E_WARMUP_SECONDS ?? 3);
@@ -193,7 +197,15 @@ const startCalculator = (extraEnv: Record<string, string>) =>
     },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
-let calculator = startCalculator({});
+let calculator: ReturnType<typeof startCalculator> | undefined = startCalculator({});
+const firstCalculator = calculator;
+async function stopCalculator(): Promise<void> {
+  const stopping = calculator;
+  calculator = undefined;
+  if (stopping === undefined) return;
+  stopping.kill('SIGTERM');
+  await new Promise((resolve) => stopping.on('exit', resolve));
+}
 const groupId = `indexflow-calculator-${prefix}bench`;
 /** Input end offsets now, per `topic:partition`. */
 async function inputEnds(): Promise<Map<string, string>> {
@@ -229,10 +241,10 @@ const {
   started: drainStarted,
   first: firstCommit,
   cpuAtFirst: cpuAtFirstCommit,
-} = await drained(groupId, calculator.pid);
+} = await drained(groupId, firstCalculator.pid);
 const drainSeconds = (Date.now() - (firstCommit || drainStarted)) / 1000;
 const calcRate = records / drainSeconds;
-const calculatorCpuSeconds = cpuSeconds(calculator.pid) - cpuAtFirstCommit;
+const calculatorCpuSeconds = cpuSeconds(firstCalculator.pid) - cpuAtFirstCommit;
 const loadDuringDrain = loadavg()[0]!;
 console.log(
   `calculator drain: ${fmt(calcRate)} records/s (from its first commit; ${((Date.now() - drainStarted) / 1000).toFixed(1)} s including start-up and recovery)`,
@@ -299,8 +311,8 @@ const percentiles = (values: number[]): Percentiles => {
 
 async function measureLatency(
   run: string,
-  group = groupId,
-  rate = RATE,
+  group: string,
+  rate: number,
 ): Promise<{ offered: number; committed: Percentiles; fast: Percentiles; levels: number }> {
   const latencies: number[] = [];
   const fastLatencies: number[] = [];
@@ -393,13 +405,13 @@ const show = (p: Percentiles) => `p50 ${p.p50} ms, p99 ${p.p99} ms, p99.9 ${p.p9
 // publishes as many level messages per record as the drain did (the native transport bound), and
 // a native calculator draining the same records from the start. BENCH_E2E_NATIVE=false skips it.
 const NATIVE = process.env.BENCH_E2E_NATIVE !== 'false' && nativeKafkaAvailable();
-const NATIVE_RATE = Number(process.env.BENCH_E2E_NATIVE_RATE ?? 5_000);
 const nativeGroupId = `indexflow-calculator-${prefix}bench-native`;
 let nativeFigures: Record<string, number> | undefined;
-let nativeLatency: { offered: number; committed: Percentiles; fast: Percentiles } | undefined;
+type Latency = { offered: number; committed: Percentiles; fast: Percentiles; levels: number };
+const nativeLatency: Record<string, { offered: number; exactlyOnceMs: Percentiles; fastMs: Percentiles }> =
+  {};
 if (NATIVE) {
-  calculator.kill('SIGTERM');
-  await new Promise((resolve) => calculator.on('exit', resolve));
+  await stopCalculator();
   const nativeRawRate = await nativeRawConsume(KAFKA_BROKERS, `${prefix}native-raw`, inputTopics, records);
   console.log(`raw native consume(n) (no decoding): ${fmt(nativeRawRate)} records/s`);
   const loopTopic = `${prefix}bench.native-loop`;
@@ -438,36 +450,52 @@ if (NATIVE) {
     calculatorCpuMicrosPerRecord: Number(((nativeCpu / records) * 1e6).toFixed(1)),
     loadAverage1mDrain: Number(nativeLoad.toFixed(1)),
   };
-  // Its latency (exactly-once topic, then the fast topic) at NATIVE_RATE, restarted from its state.
+  // Its latency on both level topics at each rate, restarted from its state with FAST_LEVELS.
   const nativeFast = startCalculator({
     KAFKA_CLIENT: 'native',
     CALCULATOR_ID: 'bench-native',
     FAST_LEVELS: 'true',
   });
-  nativeLatency = await measureLatency('native', nativeGroupId, NATIVE_RATE);
+  for (const rate of RATES) {
+    const measured: Latency = await measureLatency(`native-${rate}`, nativeGroupId, rate);
+    nativeLatency[rate] = {
+      offered: Math.round(measured.offered),
+      exactlyOnceMs: measured.committed,
+      fastMs: measured.fast,
+    };
+    console.log(
+      `native calculator with FAST_LEVELS=true at ${fmt(measured.offered)} ticks/s: exactly-once topic ${show(measured.committed)}; fast topic ${show(measured.fast)}`,
+    );
+  }
   nativeFast.kill('SIGTERM');
   await new Promise((resolve) => nativeFast.on('exit', resolve));
-  console.log(
-    `native calculator with FAST_LEVELS=true at ${fmt(nativeLatency.offered)} ticks/s: exactly-once topic ${show(nativeLatency.committed)}; fast topic ${show(nativeLatency.fast)}`,
-  );
-  calculator = startCalculator({});
 }
 
-const latency = await measureLatency('default');
-console.log(
-  `latency at ${fmt(latency.offered)} ticks/s offered, exactly-once topic (${fmt(latency.levels)} levels): ${show(latency.committed)}`,
-);
-calculator.kill('SIGTERM');
-await new Promise((resolve) => calculator.on('exit', resolve));
-calculator = startCalculator({ FAST_LEVELS: 'true' });
-const withFast = await measureLatency('fast');
-console.log(
-  `with FAST_LEVELS=true at ${fmt(withFast.offered)} ticks/s: fast topic ${show(withFast.fast)}; exactly-once topic ${show(withFast.committed)}`,
-);
-const { p50, p99, p999 } = latency.committed;
-
-calculator.kill('SIGTERM');
-await new Promise((resolve) => calculator.on('exit', resolve));
+// The kafkajs calculator at each rate: the exactly-once topic alone, then with FAST_LEVELS=true.
+const kafkajsLatency: Record<
+  string,
+  { offered: number; exactlyOnceMs: Percentiles; fastMs: Percentiles; exactlyOnceBesideFastMs: Percentiles }
+> = {};
+for (const rate of RATES) {
+  calculator ??= startCalculator({});
+  const plain: Latency = await measureLatency(`default-${rate}`, groupId, rate);
+  console.log(
+    `kafkajs calculator at ${fmt(plain.offered)} ticks/s offered, exactly-once topic (${fmt(plain.levels)} levels): ${show(plain.committed)}`,
+  );
+  await stopCalculator();
+  calculator = startCalculator({ FAST_LEVELS: 'true' });
+  const withFast: Latency = await measureLatency(`fast-${rate}`, groupId, rate);
+  console.log(
+    `kafkajs calculator with FAST_LEVELS=true at ${fmt(withFast.offered)} ticks/s: fast topic ${show(withFast.fast)}; exactly-once topic ${show(withFast.committed)}`,
+  );
+  await stopCalculator();
+  kafkajsLatency[rate] = {
+    offered: Math.round(plain.offered),
+    exactlyOnceMs: plain.committed,
+    fastMs: withFast.fast,
+    exactlyOnceBesideFastMs: withFast.committed,
+  };
+}
 
 // 5. Produce ceiling: raw kafkajs transactional produce of the drain's own level messages (no
 // engine, no encoding), in transactions of the size a 2,000-record batch publishes. With the raw
@@ -511,9 +539,7 @@ console.log(
     rawConsumeRecordsPerSecond: Math.round(rawRate),
     calculatorRecordsPerSecond: Math.round(calcRate),
     calculatorToRawRatio: Number((calcRate / rawRate).toFixed(4)),
-    offeredTicksPerSecond: Math.round(latency.offered),
-    latencyMs: { p50, p99, p999 },
-    fastLevels: { fastTopicLatencyMs: withFast.fast, exactlyOnceLatencyMs: withFast.committed },
+    latencyByOfferedTicksPerSecond: kafkajsLatency,
     calculatorCpuMicrosPerRecord: Number(((calculatorCpuSeconds / records) * 1e6).toFixed(1)),
     levelMessagesPerRecord: Number(levelsPerRecord.toFixed(3)),
     rawProduceLevelMessagesPerSecond: Math.round(rawProduceRate),
@@ -525,9 +551,7 @@ console.log(
       : {
           native: {
             ...nativeFigures,
-            offeredTicksPerSecond: Math.round(nativeLatency?.offered ?? 0),
-            latencyMs: nativeLatency?.committed,
-            fastTopicLatencyMs: nativeLatency?.fast,
+            latencyByOfferedTicksPerSecond: nativeLatency,
           },
         }),
   }),
