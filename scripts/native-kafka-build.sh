@@ -7,6 +7,8 @@
 #   bash scripts/native-kafka-build.sh check     # exit 1 and list the missing Debian packages
 #   bash scripts/native-kafka-build.sh install   # apt-get install the missing ones (root)
 #   eval "$(bash scripts/native-kafka-build.sh env)"   # then: pnpm install
+#   bash scripts/native-kafka-build.sh ensure    # build it now if an earlier install could not
+#                                                # (pnpm does not retry a failed optional build)
 set -euo pipefail
 
 PACKAGES=(build-essential python3 libssl-dev libsasl2-dev libzstd-dev liblz4-dev zlib1g-dev libcurl4-openssl-dev)
@@ -44,8 +46,24 @@ case "${1:-}" in
     prefix=$(node_prefix)
     if [[ -f $prefix/include/node/node.h ]]; then echo "export npm_config_nodedir=$prefix"; fi
     ;;
+  ensure)
+    cd "$(dirname "${BASH_SOURCE[0]}")/.."
+    loads() { (cd packages/kafka && node -e "require('@confluentinc/kafka-javascript')" 2>/dev/null); }
+    loads && exit 0
+    m=$(missing)
+    if [[ -n $m ]]; then
+      echo "the native Kafka client is not built, and these Debian packages are missing to build it: $m" >&2
+      echo "run: sudo bash scripts/native-kafka-build.sh install && bash scripts/native-kafka-build.sh ensure" >&2
+      echo "(or run everything with KAFKA_CLIENT=kafkajs)" >&2
+      exit 1
+    fi
+    echo "the native Kafka client is not built (an install before its build packages were there): building it now (1.5-4.5 min)" >&2
+    eval "$("$0" env)"
+    pnpm -r rebuild @confluentinc/kafka-javascript >&2
+    loads || { echo "the native Kafka client still does not load: see the build output above" >&2; exit 1; }
+    ;;
   *)
-    echo "usage: $0 check|install|env" >&2
+    echo "usage: $0 check|install|env|ensure" >&2
     exit 2
     ;;
 esac
