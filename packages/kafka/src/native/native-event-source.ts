@@ -132,6 +132,14 @@ export class NativeEventSource implements EventSource {
       // consume() emits a call's end-of-partition events before it hands over the call's messages;
       // applied at once they would move the merge past records it has not seen yet.
       consumer.on('partition.eof', (eof) => this.#eofs.push(eof));
+      // A fatal error leaves the consumer unusable, and consume() may go on answering nothing:
+      // fail the run at once so that the service recovers with a new consumer.
+      consumer.on('event.error', (error: RdKafka.LibrdKafkaError) => {
+        if (error.isFatal !== true || this.#closed || this.#failure !== undefined) return;
+        this.#options.logger.error({ groupId, err: error }, 'consumer failed (fatal)');
+        this.#failure = nativeOperationError('consume', groupId, error);
+        this.#waiter.signal();
+      });
       consumer.subscribe(this.#topics.map((topic) => topic.name));
       this.#pumping = this.#pump(consumer, merge);
       await Promise.race([
@@ -180,9 +188,10 @@ export class NativeEventSource implements EventSource {
       {
         ...baseConfig(brokers, clientId),
         'group.id': groupId,
-        // Static membership: a calculator restarted after a crash takes its predecessor's place
-        // (and partitions) at once, instead of waiting out the dead member's session.
-        'group.instance.id': groupId,
+        // Dynamic membership on purpose. Static membership (group.instance.id) would let a restart
+        // after a crash skip the dead member's session (at most session.timeout.ms), but a static
+        // member whose JoinGroup response is lost (a broker killed mid-rebalance) is fenced by its
+        // own instance id, which librdkafka makes a fatal error: the consumer is unusable.
         'session.timeout.ms': 10_000,
         'enable.auto.commit': false,
         'enable.auto.offset.store': false,
