@@ -344,7 +344,9 @@ describe.each(KAFKA_CLIENTS)('Kafka client contract: %s', (client: KafkaClientNa
       await tx.commit();
     }
     const { reader } = recordClients();
-    // 4 records and 4 commit markers.
+    // 4 records and 4 commit markers. A commit returns once the coordinator has decided it; the
+    // last marker reaches the partition a moment later (seen under load), so wait for it.
+    await waitFor(async () => (await reader.partitionOffsets(name))[0]?.high === 8n, { timeoutMs: 10_000 });
     expect(await reader.partitionOffsets(name)).toEqual([{ partition: 0, low: 0n, high: 8n }]);
     expect(await reader.offsetsForTime(name, at + 60_000)).toEqual([{ partition: 0, offset: 8n }]);
     const starts = await reader.offsetsForTime(name, at);
