@@ -2,7 +2,8 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { formatLevelRow, replayDataset, shanghaiMidnight } from '@indexflow/dataset-files';
-import type { IndexLevelRecord } from '@indexflow/kafka';
+import type { OfficialClose } from '@indexflow/index-engine';
+import { closeToRecord, type IndexCloseRecord, type IndexLevelRecord } from '@indexflow/kafka';
 import { waitFor } from '@indexflow/testkit';
 import { afterAll, describe, expect, it } from 'vitest';
 import { prepareEnvironment, recordAsRow, sortRows } from './support/calculator-environment.js';
@@ -36,10 +37,23 @@ const FIRST_DAY = SCENARIO_DAYS[0];
 const dayStart = (day: string) => new Date(shanghaiMidnight(day)!).toISOString();
 const dayEnd = (day: string) => new Date(shanghaiMidnight(day)! + 86_400_000).toISOString();
 
-async function offlineRows(dir: string): Promise<string[]> {
+/** What a desk reads: the levels (sorted rows) and the official closes (by key, each once). */
+interface Published {
+  readonly levels: string[];
+  readonly closes: IndexCloseRecord[];
+}
+
+const byKey = (closes: IndexCloseRecord[]) =>
+  [...closes].sort((a, b) => (`${a.indexId}:${a.tradingDate}` < `${b.indexId}:${b.tradingDate}` ? -1 : 1));
+
+async function offlineReplay(dir: string): Promise<Published> {
   const rows: string[] = [];
-  await replayDataset(dir, { onLevel: (level) => rows.push(formatLevelRow(level)) });
-  return sortRows(rows);
+  const closes: OfficialClose[] = [];
+  await replayDataset(dir, {
+    onLevel: (level) => rows.push(formatLevelRow(level)),
+    onClose: (close) => closes.push(close),
+  });
+  return { levels: sortRows(rows), closes: byKey(closes.map((close) => closeToRecord(close))) };
 }
 
 /** What a procedure can do, as an operator would: CLI commands and the calculator's life cycle. */
@@ -89,13 +103,19 @@ const dayByDay =
     }
   };
 
-async function runProcedure(scenario: ScenarioDataset, procedure: Procedure, expected: string[]) {
+async function runProcedure(
+  scenario: ScenarioDataset,
+  procedure: Procedure,
+  offline: Published,
+): Promise<Published> {
+  const expected = offline.levels;
   const endpoints = serviceEndpoints();
   const environment = await prepareEnvironment({ ...endpoints, datasetDir: scenario.dir });
   const { kafka, registry, topics, env } = environment;
   const levels = await new TopicReader<IndexLevelRecord>(kafka, registry, topics.indexLevels).start();
   const deadLetters = await new TopicReader<unknown>(kafka, registry, topics.deadLetter, false).start();
-  readers.push(levels, deadLetters);
+  const closes = await new TopicReader<IndexCloseRecord>(kafka, registry, topics.indexCloses).start();
+  readers.push(levels, deadLetters, closes);
   const dead = () =>
     deadLetters.records
       .slice(0, 15)
@@ -130,23 +150,29 @@ async function runProcedure(scenario: ScenarioDataset, procedure: Procedure, exp
     levels: () => levels.records.length,
   };
   const live = () => sortRows(levels.records.map((record) => recordAsRow(record.value!)));
+  const liveCloses = () => byKey(closes.records.map((record) => record.value!));
   try {
     await procedure(operator, scenario, expected.length);
     operator.startCalculator();
     await waitFor(() => levels.records.length >= expected.length, { timeoutMs: 120_000, intervalMs: 100 });
+    // The last day's closes too: the producer's final watermark makes them due, with no later event.
+    await waitFor(() => closes.records.length >= offline.closes.length, {
+      timeoutMs: 60_000,
+      intervalMs: 100,
+    });
     // Anything extra (a repeat, an adjustment applied twice) would arrive right behind.
     await new Promise((resolve) => setTimeout(resolve, 1_500));
   } catch (error) {
     const mismatch = firstMismatch(live(), expected);
     throw new Error(
-      `${(error as Error).message}; levels ${levels.records.length}/${expected.length}; ${mismatch}\ndead letters (${deadLetters.records.length}):\n${dead()}\ncalculator:\n${quiet(calculator?.output() ?? '').slice(-4000)}\nservice:\n${service.output().slice(-2000)}`,
+      `${(error as Error).message}; levels ${levels.records.length}/${expected.length}; closes ${closes.records.length}/${offline.closes.length}; ${mismatch}\ndead letters (${deadLetters.records.length}):\n${dead()}\ncalculator:\n${quiet(calculator?.output() ?? '').slice(-4000)}\nservice:\n${service.output().slice(-2000)}`,
     );
   } finally {
     await operator.killCalculator();
     service.child.kill('SIGTERM');
     await service.exited;
   }
-  return live();
+  return { levels: live(), closes: liveCloses() };
 }
 
 /** Log lines without the routine retries of concurrent transactions. */
@@ -163,35 +189,37 @@ function firstMismatch(live: string[], expected: string[]): string {
 
 describe('live equals replay: history replayed into running services, by the README procedure', async () => {
   const scenario = buildScenarioDataset();
-  const expected = await offlineRows(scenario.dir);
+  const offline = await offlineReplay(scenario.dir);
+  const expected = offline.levels;
 
   it('has levels on every day and a level for every applied action (the comparison is not vacuous)', () => {
     for (const day of SCENARIO_DAYS) expect(expected.some((row) => row.startsWith(day))).toBe(true);
     expect(expected.filter((row) => row.includes(',index-adjustment,')).length).toBeGreaterThan(3);
+    // A close per index and day, the last day's included (no event follows its close).
+    expect(new Set(offline.closes.map((c) => c.tradingDate))).toEqual(new Set(SCENARIO_DAYS));
   });
 
   it('(a) every action imported first, then the whole dataset produced while the calculator runs', async () => {
-    expect(await runProcedure(scenario, allFirstThenWhole, expected)).toEqual(expected);
+    expect(await runProcedure(scenario, allFirstThenWhole, offline)).toEqual(offline);
   }, 240_000);
 
   it('(b) day by day: that day’s actions, then replay --kafka --from D --to D+1', async () => {
-    expect(await runProcedure(scenario, dayByDay(), expected)).toEqual(expected);
+    expect(await runProcedure(scenario, dayByDay(), offline)).toEqual(offline);
   }, 240_000);
 
   it('(c) day by day with the calculator SIGKILLed between days and during one', async () => {
-    expect(await runProcedure(scenario, dayByDay({ restarts: true }), expected)).toEqual(expected);
+    expect(await runProcedure(scenario, dayByDay({ restarts: true }), offline)).toEqual(offline);
   }, 240_000);
 
   it('(d) day by day with one day produced twice', async () => {
-    expect(await runProcedure(scenario, dayByDay({ repeatDay: SCENARIO_DAYS[1] }), expected)).toEqual(
-      expected,
-    );
+    expect(await runProcedure(scenario, dayByDay({ repeatDay: SCENARIO_DAYS[1] }), offline)).toEqual(offline);
   }, 240_000);
 });
 
 describe('live equals replay: a rebalance whose new member trades before its add', async () => {
   const scenario = buildScenarioDataset({ preAddTrading: true });
-  const expected = await offlineRows(scenario.dir);
+  const offline = await offlineReplay(scenario.dir);
+  const expected = offline.levels;
 
   it('adds the member at its last kept price, offline (the comparison is not vacuous)', async () => {
     const summary = await replayDataset(scenario.dir, { onLevel: () => {} });
@@ -201,17 +229,18 @@ describe('live equals replay: a rebalance whose new member trades before its add
   });
 
   it('(a) every action imported first, then the whole dataset', async () => {
-    expect(await runProcedure(scenario, allFirstThenWhole, expected)).toEqual(expected);
+    expect(await runProcedure(scenario, allFirstThenWhole, offline)).toEqual(offline);
   }, 240_000);
 
   it('(b) day by day', async () => {
-    expect(await runProcedure(scenario, dayByDay(), expected)).toEqual(expected);
+    expect(await runProcedure(scenario, dayByDay(), offline)).toEqual(offline);
   }, 240_000);
 });
 
 describe('live equals replay: a dataset with bad rows among the good ones', async () => {
   const scenario = buildScenarioDataset({ badRows: true });
-  const expected = await offlineRows(scenario.dir);
+  const offline = await offlineReplay(scenario.dir);
+  const expected = offline.levels;
 
   it('refuses every kind of bad row offline (the comparison is not vacuous)', async () => {
     const summary = await replayDataset(scenario.dir, { onLevel: () => {} });
@@ -226,10 +255,10 @@ describe('live equals replay: a dataset with bad rows among the good ones', asyn
   });
 
   it('(a) every action imported first, then the whole dataset', async () => {
-    expect(await runProcedure(scenario, allFirstThenWhole, expected)).toEqual(expected);
+    expect(await runProcedure(scenario, allFirstThenWhole, offline)).toEqual(offline);
   }, 240_000);
 
   it('(b) day by day', async () => {
-    expect(await runProcedure(scenario, dayByDay(), expected)).toEqual(expected);
+    expect(await runProcedure(scenario, dayByDay(), offline)).toEqual(offline);
   }, 240_000);
 });

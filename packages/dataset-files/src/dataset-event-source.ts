@@ -3,6 +3,7 @@ import {
   type EventBatch,
   type EventSource,
   type InputOffsets,
+  type InputWatermark,
   offsetKey,
   type RejectedRecord,
   type SourcedEvent,
@@ -56,6 +57,7 @@ export class DatasetEventSource implements EventSource {
   #ended = false;
   #failure: { readonly error: unknown } | null = null;
   #read = 0;
+  #lastTime: number | undefined;
   readonly #next: Record<string, number> = {};
 
   constructor(
@@ -71,7 +73,7 @@ export class DatasetEventSource implements EventSource {
   async start(from: InputOffsets | null): Promise<void> {
     if (from !== null && Object.keys(from).length > 0) throw new DatasetResumeError(from);
     const report = (issue: DatasetIssue) => this.#reported.push(issueRecord(issue));
-    const events = datasetEvents(this.datasetDir, report);
+    const events = this.#timed(datasetEvents(this.datasetDir, report));
     const fx = this.options.fxFilter;
     this.#events = (
       fx === undefined
@@ -122,7 +124,27 @@ export class DatasetEventSource implements EventSource {
       undecodable.push(...issues);
       if (sourced !== null) events.push(sourced);
     }
-    return { events, undecodable, nextOffsets: this.#offsets() };
+    const batch = { events, undecodable, nextOffsets: this.#offsets() };
+    return this.done ? { ...batch, watermark: this.#finalWatermark() } : batch;
+  }
+
+  /**
+   * The input's end as `indexflow replay --kafka` states it to the live calculator (its final
+   * watermark): the slice's end when given, else just past the last event read (refused FX rates
+   * included), so closes due by then are taken offline exactly as live.
+   */
+  #finalWatermark(): InputWatermark {
+    const end = this.options.before ?? (this.#lastTime === undefined ? undefined : this.#lastTime + 1);
+    return { time: end ?? Number.NEGATIVE_INFINITY, final: true, records: {} };
+  }
+
+  /** Notes each event's time as the files give it, before any filter drops it. */
+  *#timed(events: Iterable<IndexEvent>): Generator<IndexEvent> {
+    for (const event of events) {
+      if (event.eventTime >= (this.options.before ?? Number.POSITIVE_INFINITY)) return;
+      this.#lastTime = event.eventTime;
+      yield event;
+    }
   }
 
   async close(): Promise<void> {

@@ -29,6 +29,11 @@ export interface ProcessorResult<D = IndexEvent, R extends ProcessorRejection = 
  */
 export interface EventProcessor<E = IndexEvent, D = IndexEvent, R extends ProcessorRejection = Rejection> {
   apply(event: E): ProcessorResult<D, R>;
+  /**
+   * The input's watermark moved to `time` (no event before it is still to come): what falls due
+   * with it, such as official closes on a quiet feed. Absent: nothing waits for time alone.
+   */
+  advanceWatermark?(time: number): ProcessorResult<D, R>;
   snapshot(): unknown;
 }
 

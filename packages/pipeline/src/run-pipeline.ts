@@ -236,16 +236,18 @@ export async function runPipeline<E = IndexEvent, D = IndexEvent, R extends Proc
       const oneByOne = isolated > 0 || poison !== undefined;
       const batch = await source.nextBatch(oneByOne ? 1 : deps.batchSize, deps.batchWaitMs);
       if (failure !== null) break;
-      if (
+      const idle =
         batch.events.length === 0 &&
         batch.undecodable.length === 0 &&
-        sameOffsets(batch.nextOffsets, lastOffsets)
-      ) {
-        continue;
-      }
+        sameOffsets(batch.nextOffsets, lastOffsets);
+      // Nothing read, but the input's end may have made closes due (a replay's last, empty batch).
+      // Only then: a commit that moves no offset is one the state store could not tell happened.
+      const closes = idle && batch.watermark?.final === true ? watermarkCloses(deps, batch) : [];
+      if (idle && closes.length === 0) continue;
       const pill = poison !== undefined ? batch.events[0] : undefined;
-      const computed =
-        pill !== undefined && poison !== undefined
+      const computed = idle
+        ? closesOnly<D>(batch, closes)
+        : pill !== undefined && poison !== undefined
           ? poisonBatch(deps, batch, rejectSourced(pill, PIPELINE_REJECT_REASONS.poisonPill, poison.detail))
           : computeBatch(deps, batch, conflation);
       if (pill !== undefined) poison = undefined;
@@ -394,6 +396,7 @@ function computeBatch<E, D, R extends ProcessorRejection>(
         rejected.push(rejectSourced(sourced, PIPELINE_REJECT_REASONS.levelTooLarge, refused));
     }
   }
+  closes.push(...watermarkCloses(deps, batch));
   return {
     behind:
       levels.length === 0 &&
@@ -411,6 +414,41 @@ function computeBatch<E, D, R extends ProcessorRejection>(
     offsets: batch.nextOffsets,
     events: batch.events.length,
     records: batch.events.length + batch.undecodable.length,
+  };
+}
+
+/**
+ * Closes that the batch's input watermark made due (after its events, which come first in event
+ * time). After a rebuild, a watermark resting only on records before the committed point made
+ * them due in the run that committed them: they are taken (the engine moves on) but not published.
+ */
+function watermarkCloses<E, D, R extends ProcessorRejection>(
+  deps: PipelineDeps<E, D, R>,
+  batch: EventBatch<E>,
+): readonly OfficialClose[] {
+  const { watermark } = batch;
+  if (watermark === undefined || deps.engine.advanceWatermark === undefined) return [];
+  const closes = deps.engine.advanceWatermark(watermark.time).closes ?? [];
+  if (closes.length === 0) return closes;
+  const records = Object.entries(watermark.records);
+  const published =
+    records.length > 0 && records.every(([key, offset]) => isBefore(deps.alreadyPublished, key, offset));
+  return published ? [] : closes;
+}
+
+/** A batch that read nothing new and publishes the closes its watermark made due. */
+function closesOnly<D>(batch: EventBatch<unknown>, closes: readonly OfficialClose[]): ComputedBatch<D> {
+  return {
+    behind: false,
+    levels: [],
+    conflated: [],
+    closes: [...closes],
+    derived: [],
+    rejected: [],
+    receivedAt: [],
+    offsets: batch.nextOffsets,
+    events: 0,
+    records: 0,
   };
 }
 

@@ -66,6 +66,7 @@ const FX_PAIRS: ReadonlySet<string> = new Set(SUPPORTED_FX_PAIRS);
 const NO_LEVELS: IndexLevel[] = [];
 /** Shared by every result without rejections (most of them); frozen so a caller cannot fill it. */
 const NO_REJECTIONS = Object.freeze([]) as unknown as Rejection[];
+const NOTHING: ApplyResult = { levels: NO_LEVELS, rejections: NO_REJECTIONS };
 
 function decimalField(id: string, field: string, raw: string | undefined, bound: NumberBound): Dec | null {
   if (raw === undefined) return null;
@@ -260,6 +261,19 @@ export class IndexEngine {
     }
     const result = this.#applyEvent(event);
     return closes === null ? result : { ...result, closes };
+  }
+
+  /**
+   * The input promises that no event before `watermarkTime` is still to come (its producers'
+   * watermark): every official close whose instant is before it is complete and is taken now,
+   * instead of at the next event, so a quiet feed after the close still publishes it. These are
+   * the closes, from the same state, that the next event would take: live and replay agree however
+   * the input was cut. Nothing else changes; no level is published.
+   */
+  advanceWatermark(watermarkTime: number): ApplyResult {
+    if (!(watermarkTime > this.#closes.nextCloseAt)) return NOTHING;
+    const closes = this.#closes.closesDue(this.#state, watermarkTime, false);
+    return closes.length === 0 ? NOTHING : { levels: NO_LEVELS, rejections: NO_REJECTIONS, closes };
   }
 
   #applyEvent(event: IndexEvent): ApplyResult {
