@@ -125,7 +125,7 @@ describe('annualised figures need a year of closes', () => {
     expect(day.return.toFixed()).toBe('0.0055');
     expect([day.annualisedReturn, day.annualisedVolatility, day.sharpeRatio]).toEqual([null, null, null]);
     expect(day.notAnnualised).toBe(
-      'annualised only over a year of closes (351+ calendar days); this period has 1',
+      'annualised only over a year of closes (351+ calendar days); this period has 1 calendar day',
     );
   });
 
@@ -138,7 +138,7 @@ describe('annualised figures need a year of closes', () => {
     expect(stats.annualisedReturn).not.toBeNull();
     expect(shortOfAYear(0, 242, { ...DEFAULT_ANNUALISATION, returnBasis: 'trading-days' })).toBeNull();
     expect(shortOfAYear(400, 241, { ...DEFAULT_ANNUALISATION, returnBasis: 'trading-days' })).toMatch(
-      /242\+ trading days\); this period has 241/,
+      /242\+ trading days\); this period has 241 trading days/,
     );
   });
 });

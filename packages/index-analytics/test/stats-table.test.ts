@@ -81,7 +81,7 @@ describe('stats renderers', () => {
       expect(cell(row, 'sharpe_ratio')).toBe('');
       expect(cell(row, 'risk_free_rate')).toBe('0.015');
       expect(cell(row, 'not_annualised')).toBe(
-        'annualised only over a year of closes (351+ calendar days); this period has 1',
+        'annualised only over a year of closes (351+ calendar days); this period has 1 calendar day',
       );
     }
     const [, , fullYear] = renderStatsCsv(stats).trimEnd().split('\n');
@@ -102,7 +102,7 @@ describe('stats renderers', () => {
     expect(table).toMatch(/波动率 Volatility\s+—\s+\d+\.\d\d%/);
     expect(table).toMatch(/夏普比率 Sharpe \(rf 0%\)\s+—\s+-?\d\.\d{3}/);
     expect(table).toContain(
-      '— D: annualised only over a year of closes (351+ calendar days); this period has 1',
+      '— D: annualised only over a year of closes (351+ calendar days); this period has 1 calendar day',
     );
     expect(table).not.toContain('— A:');
   });
