@@ -27,6 +27,20 @@ export const DEFAULT_ANNUALISATION: AnnualisationConvention = Object.freeze({
   tradingDaysPerYear: 252,
 });
 
+/**
+ * A year's closes may start and end on the last trading days before weekends and holidays, so "a
+ * year" is 365 calendar days (or the convention's trading days) less two weeks of slack.
+ */
+const YEAR_SLACK_CALENDAR_DAYS = 14;
+const YEAR_SLACK_TRADING_DAYS = 10;
+
+/** The shortest period annualised under `convention`: calendar days (ACT/365) or daily returns (`trading-days`). */
+export function minimumYear(convention: AnnualisationConvention): { days: number; unit: string } {
+  return convention.returnBasis === 'calendar-days'
+    ? { days: convention.daysPerYear - YEAR_SLACK_CALENDAR_DAYS, unit: 'calendar days' }
+    : { days: convention.tradingDaysPerYear - YEAR_SLACK_TRADING_DAYS, unit: 'trading days' };
+}
+
 /** Returns the one-line statement of the conventions that is printed under tables and in CSV/JSON. */
 export function describeConventions(convention: AnnualisationConvention, riskFreeRate: Dec): string {
   const returns =
@@ -38,6 +52,7 @@ export function describeConventions(convention: AnnualisationConvention, riskFre
     returns,
     `volatility = sample standard deviation of daily log returns × √${convention.tradingDaysPerYear}`,
     `Sharpe = (annualised return − ${riskFreeRate.times(100).toFixed()}%) / volatility`,
+    `annualised figures only over ${minimumYear(convention).days}+ ${minimumYear(convention).unit}`,
     'max drawdown = lowest close / highest earlier close − 1',
   ].join('; ');
 }

@@ -2,8 +2,10 @@ export {
   type AnnualisationConvention,
   DEFAULT_ANNUALISATION,
   describeConventions,
+  minimumYear,
   type ReturnAnnualisation,
 } from './annualisation-convention.js';
+export { ChartRenderError, renderChartPng } from './chart-png.js';
 export {
   type DailyClose,
   type IndexCloses,
@@ -13,7 +15,7 @@ export {
 } from './closes.js';
 export { ClosesCsvError, type ClosesCsvErrorDetails, type ClosesCsvProblem } from './closes-csv-error.js';
 export { Dec } from './decimal.js';
-export { type LevelChartOptions, renderLevelChartSvg } from './level-chart.js';
+export { type ChartMeasure, type LevelChartOptions, renderLevelChartSvg } from './level-chart.js';
 export {
   annualisedVolatility,
   annualiseReturn,

@@ -1,4 +1,8 @@
-import { type AnnualisationConvention, DEFAULT_ANNUALISATION } from './annualisation-convention.js';
+import {
+  type AnnualisationConvention,
+  DEFAULT_ANNUALISATION,
+  minimumYear,
+} from './annualisation-convention.js';
 import type { DailyClose, IndexCloses } from './closes.js';
 import { Dec } from './decimal.js';
 
@@ -131,29 +135,17 @@ export function maxDrawdown(closes: readonly DailyClose[]): Drawdown {
   return worst;
 }
 
-/**
- * A year's closes may start and end on the last trading days before weekends and holidays, so "a
- * year" is 365 calendar days (or the convention's trading days) less two weeks of slack.
- */
-const YEAR_SLACK_CALENDAR_DAYS = 14;
-const YEAR_SLACK_TRADING_DAYS = 10;
-
 /** Why a period is too short to annualise, or null when it spans a year. */
 export function shortOfAYear(
   calendarDays: number,
   tradingDays: number,
   convention: AnnualisationConvention,
 ): string | null {
-  if (convention.returnBasis === 'calendar-days') {
-    const needed = convention.daysPerYear - YEAR_SLACK_CALENDAR_DAYS;
-    return calendarDays >= needed
-      ? null
-      : `annualised only over a year of closes (${needed}+ calendar days); this period has ${calendarDays}`;
-  }
-  const needed = convention.tradingDaysPerYear - YEAR_SLACK_TRADING_DAYS;
-  return tradingDays >= needed
-    ? null
-    : `annualised only over a year of closes (${needed}+ trading days); this period has ${tradingDays}`;
+  const { days, unit } = minimumYear(convention);
+  const have = convention.returnBasis === 'calendar-days' ? calendarDays : tradingDays;
+  if (have >= days) return null;
+  const haveUnit = have === 1 ? unit.slice(0, -1) : unit;
+  return `annualised only over a year of closes (${days}+ ${unit}); this period has ${have} ${haveUnit}`;
 }
 
 /** Returns the statistics of `closes` measured from its first close. Needs at least two closes. */

@@ -9,6 +9,11 @@ function percent(value: Dec | null, places = 2): string {
   return value === null ? MISSING : `${value.times(100).toFixed(places)}%`;
 }
 
+/** The rate as given (1.5% stays 1.5%, not 1.50%): it is an input, not a rounded statistic. */
+function percentExact(value: Dec): string {
+  return `${value.times(100).toFixed()}%`;
+}
+
 function ratio(value: Dec | null): string {
   return value === null ? MISSING : value.toFixed(3);
 }
@@ -77,7 +82,8 @@ export function renderStatsTable(stats: readonly PerformanceStats[]): string {
     totalRow('累计 Cumulative', (t) => percent(t.return)),
     totalRow('年化 Annualised', (t) => percent(t.annualisedReturn)),
     totalRow('波动率 Volatility', (t) => percent(t.annualisedVolatility)),
-    totalRow('夏普比率 Sharpe', (t) => ratio(t.sharpeRatio)),
+    // The rate sits in the label because a Sharpe ratio means nothing without the rate it was taken over.
+    totalRow(`夏普比率 Sharpe (rf ${percentExact(first.riskFreeRate)})`, (t) => ratio(t.sharpeRatio)),
     totalRow('最大回撤 Max drawdown', (t) => percent(t.maxDrawdown.depth)),
     totalRow('回撤起点 Drawdown peak', (t) =>
       t.maxDrawdown.depth.isZero() ? MISSING : t.maxDrawdown.peakDate,
@@ -116,6 +122,8 @@ const CSV_HEADER = [
   'annualised_return',
   'annualised_volatility',
   'sharpe_ratio',
+  'risk_free_rate',
+  'not_annualised',
   'max_drawdown',
   'max_drawdown_peak_date',
   'max_drawdown_trough_date',
@@ -130,6 +138,7 @@ function csvNumber(value: Dec | null): string {
 function statsCsvRow(
   indexId: string,
   period: string,
+  riskFreeRate: Dec,
   stats: PeriodStats,
   cumulative: Dec,
   fullYear: string,
@@ -146,6 +155,8 @@ function statsCsvRow(
     csvNumber(stats.annualisedReturn),
     csvNumber(stats.annualisedVolatility),
     csvNumber(stats.sharpeRatio),
+    riskFreeRate.toFixed(),
+    stats.notAnnualised ?? '',
     csvNumber(stats.maxDrawdown.depth),
     stats.maxDrawdown.peakDate,
     stats.maxDrawdown.troughDate,
@@ -155,7 +166,9 @@ function statsCsvRow(
 
 /**
  * Renders one CSV row per (index, year) and one `total` row per index, numbers as fractions
- * (0.1208 for 12.08%). The first line is a `#` comment stating the conventions.
+ * (0.1208 for 12.08%). The first line is a `#` comment stating the conventions. A period too short
+ * to annualise has empty annualised cells and the reason in `not_annualised`; every row repeats
+ * the risk-free rate so a row read on its own still says what its Sharpe ratio was taken over.
  */
 export function renderStatsCsv(stats: readonly PerformanceStats[]): string {
   const first = stats[0];
@@ -163,8 +176,10 @@ export function renderStatsCsv(stats: readonly PerformanceStats[]): string {
   const lines = [`# ${describeConventions(first.convention, first.riskFreeRate)}`, CSV_HEADER.join(',')];
   for (const s of stats) {
     for (const y of s.years)
-      lines.push(statsCsvRow(s.indexId, String(y.year), y, y.cumulativeReturn, String(y.fullYear)));
-    lines.push(statsCsvRow(s.indexId, 'total', s.total, s.total.return, ''));
+      lines.push(
+        statsCsvRow(s.indexId, String(y.year), s.riskFreeRate, y, y.cumulativeReturn, String(y.fullYear)),
+      );
+    lines.push(statsCsvRow(s.indexId, 'total', s.riskFreeRate, s.total, s.total.return, ''));
   }
   return `${lines.join('\n')}\n`;
 }

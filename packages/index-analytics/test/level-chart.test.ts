@@ -30,6 +30,21 @@ describe('renderLevelChartSvg', () => {
     for (const s of series) expect(svg).toContain(`>${s.indexId}</text>`);
   });
 
+  it('plots the cumulative return from each index’s first close, 0% at the start', () => {
+    const cumulative = renderLevelChartSvg(series, { measure: 'cumulative-return' });
+    expect(cumulative).toContain('<title>Cumulative performance</title>');
+    expect(cumulative).toContain('>Cumulative return<');
+    expect(cumulative).toMatch(/>\+0%<\/text>/);
+    expect(cumulative).toMatch(/>\+100%<\/text>/);
+    expect(cumulative).toMatch(/>−20%<\/text>/);
+    const zero = /y1="([\d.]+)" y2="[\d.]+" stroke="#888888"\/><text[^>]*>\+0%</.exec(cumulative)![1];
+    const starts = [...cumulative.matchAll(/class="series"[^>]* d="M[\d.]+,([\d.]+)/g)].map((m) => m[1]);
+    expect(starts).toEqual(series.map(() => zero));
+    expect(() => renderLevelChartSvg(series, { measure: 'cumulative-return', rebaseTo: 1000 })).toThrow(
+      'rebaseTo was 1000; it applies to the level chart only',
+    );
+  });
+
   it('rebases every series to the same first level when asked', () => {
     const rebased = renderLevelChartSvg(series, { rebaseTo: 100 });
     const starts = [...rebased.matchAll(/class="series"[^>]* d="M([\d.]+),([\d.]+)/g)].map((m) => m[2]);

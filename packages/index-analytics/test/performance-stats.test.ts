@@ -74,6 +74,20 @@ describe('volatility and Sharpe', () => {
     expect(difference.minus(new Dec('0.015').div(withRf.annualisedVolatility!)).abs().lt('1e-35')).toBe(true);
   });
 
+  it('matches a hand computation over exactly a year with a 3% risk-free rate', () => {
+    // 100 → 120 → 108 over 365 days: annualised return = cumulative = 8%. The two log returns are
+    // ln 1.2 and ln 0.9, so the sample standard deviation is ln(1.2 / 0.9) / √2 and the volatility
+    // ln(4/3) × √(252 / 2) = 3.2292232542949…; Sharpe = (0.08 − 0.03) / 3.2292232542949… .
+    const year = closes(['2024-01-01', '100'], ['2024-07-01', '120'], ['2024-12-31', '108']);
+    const stats = periodStats(year, new Dec('0.03'));
+    expect(stats.calendarDays).toBe(365);
+    expect(stats.annualisedReturn!.toDecimalPlaces(30).toFixed()).toBe('0.08');
+    expect(stats.annualisedVolatility!.toDecimalPlaces(12).toFixed()).toBe('3.229223254295');
+    expect(stats.sharpeRatio!.toDecimalPlaces(12).toFixed()).toBe('0.015483599635');
+    const closedForm = new Dec('0.05').div(new Dec(4).div(3).ln().times(new Dec(126).sqrt()));
+    expect(stats.sharpeRatio!.minus(closedForm).abs().lt('1e-35')).toBe(true);
+  });
+
   it('has no volatility with a single daily return', () => {
     expect(
       annualisedVolatility(dailyLogReturns(closes(['2024-01-02', '1'], ['2024-01-03', '2'])), 252),
@@ -111,7 +125,7 @@ describe('annualised figures need a year of closes', () => {
     expect(day.return.toFixed()).toBe('0.0055');
     expect([day.annualisedReturn, day.annualisedVolatility, day.sharpeRatio]).toEqual([null, null, null]);
     expect(day.notAnnualised).toBe(
-      'annualised only over a year of closes (351+ calendar days); this period has 1',
+      'annualised only over a year of closes (351+ calendar days); this period has 1 calendar day',
     );
   });
 
@@ -124,7 +138,7 @@ describe('annualised figures need a year of closes', () => {
     expect(stats.annualisedReturn).not.toBeNull();
     expect(shortOfAYear(0, 242, { ...DEFAULT_ANNUALISATION, returnBasis: 'trading-days' })).toBeNull();
     expect(shortOfAYear(400, 241, { ...DEFAULT_ANNUALISATION, returnBasis: 'trading-days' })).toMatch(
-      /242\+ trading days\); this period has 241/,
+      /242\+ trading days\); this period has 241 trading days/,
     );
   });
 });

@@ -33,7 +33,7 @@ describe('stats renderers', () => {
       '累计 Cumulative',
       '年化 Annualised',
       '波动率 Volatility',
-      '夏普比率 Sharpe',
+      '夏普比率 Sharpe (rf 1.5%)',
       '最大回撤 Max drawdown',
       '回撤起点 Drawdown peak',
       '回撤低点 Drawdown trough',
@@ -58,6 +58,53 @@ describe('stats renderers', () => {
       'A,total',
     ]);
     expect(lines[4]!.split(',')[6]).toBe('0.21');
+  });
+
+  it('states the risk-free rate on every CSV row and why a short period has no annualised cells', () => {
+    const short = performanceStats(
+      {
+        indexId: 'D',
+        closes: [
+          { date: '2025-03-19', close: new Dec('1000') },
+          { date: '2025-03-20', close: new Dec('1005.5') },
+        ],
+      },
+      { riskFreeRate: new Dec('0.015') },
+    );
+    const [, header, year, total] = renderStatsCsv([short]).trimEnd().split('\n');
+    const columns = header!.split(',');
+    const cell = (row: string, name: string) => row.split(',')[columns.indexOf(name)];
+    for (const row of [year!, total!]) {
+      expect(cell(row, 'return')).toBe('0.0055');
+      expect(cell(row, 'annualised_return')).toBe('');
+      expect(cell(row, 'annualised_volatility')).toBe('');
+      expect(cell(row, 'sharpe_ratio')).toBe('');
+      expect(cell(row, 'risk_free_rate')).toBe('0.015');
+      expect(cell(row, 'not_annualised')).toBe(
+        'annualised only over a year of closes (351+ calendar days); this period has 1 calendar day',
+      );
+    }
+    const [, , fullYear] = renderStatsCsv(stats).trimEnd().split('\n');
+    expect(cell(fullYear!, 'not_annualised')).toBe('');
+    expect(cell(fullYear!, 'annualised_return')).not.toBe('');
+  });
+
+  it('prints — with the reason under the table for a period too short to annualise', () => {
+    const day = performanceStats({
+      indexId: 'D',
+      closes: [
+        { date: '2025-03-19', close: new Dec('1000') },
+        { date: '2025-03-20', close: new Dec('1005.5') },
+      ],
+    });
+    const table = renderStatsTable([day, ...stats]);
+    expect(table).toMatch(/年化 Annualised\s+—\s+16\.92%/);
+    expect(table).toMatch(/波动率 Volatility\s+—\s+\d+\.\d\d%/);
+    expect(table).toMatch(/夏普比率 Sharpe \(rf 0%\)\s+—\s+-?\d\.\d{3}/);
+    expect(table).toContain(
+      '— D: annualised only over a year of closes (351+ calendar days); this period has 1 calendar day',
+    );
+    expect(table).not.toContain('— A:');
   });
 
   it('quotes an index id that could split a row or run as a formula', () => {

@@ -101,6 +101,56 @@ describe('indexflow stats', () => {
     expect(readFileSync(chart, 'utf8')).toContain('data-index="互联网与软件"');
   });
 
+  it('writes a PNG chart of the chart’s size, the same bytes for the same closes', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'indexflow-stats-'));
+    const pngs = [join(dir, 'a', 'performance.png'), join(dir, 'b.PNG')];
+    for (const png of pngs) {
+      const { stderr, exitCode } = await run('--closes', FIXTURE, '--chart', png);
+      expect(exitCode).toBeUndefined();
+      expect(stderr).toBe(`chart written to ${png}\n`);
+    }
+    const [first, second] = pngs.map((png) => readFileSync(png));
+    expect(first!.subarray(0, 8).toString('latin1')).toBe('\x89PNG\r\n\x1a\n');
+    expect(first!.subarray(12, 16).toString('latin1')).toBe('IHDR');
+    expect([first!.readUInt32BE(16), first!.readUInt32BE(20)]).toEqual([960, 480]);
+    expect(second!.equals(first!)).toBe(true);
+    const levels = join(dir, 'levels.png');
+    await run('--closes', FIXTURE, '--chart', levels, '--chart-measure', 'level', '--chart-rebase', '1000');
+    expect(readFileSync(levels).equals(first!)).toBe(false);
+    // Three PNGs, each reading two 8 MB font files: seconds on a busy machine.
+  }, 30_000);
+
+  it('refuses a chart file that is neither .png nor .svg, and a rebase of cumulative returns', async () => {
+    expect((await run('--closes', FIXTURE, '--chart', 'out.jpg')).stderr).toBe(
+      'error: --chart was "out.jpg", expected a file ending in .png or .svg\n',
+    );
+    expect((await run('--closes', FIXTURE, '--chart', 'out.png', '--chart-rebase', '1000')).stderr).toBe(
+      'error: --chart-rebase was "1000", which rebases levels: add --chart-measure level\n',
+    );
+    expect((await run('--closes', FIXTURE, '--chart-measure', 'returns')).stderr).toBe(
+      'error: --chart-measure was "returns", expected one of cumulative, level\n',
+    );
+    expect(process.exitCode).toBe(2);
+  });
+
+  it('shows — and the reason for a day of closes, and the risk-free rate beside the Sharpe figure', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'indexflow-stats-')), 'day.csv');
+    writeFileSync(file, 'date,close\n2025-03-19,1000\n2025-03-20,1005.5\n');
+    const table = await run('--closes', file, '--risk-free', '1.5%');
+    expect(table.stdout).toMatch(/累计 Cumulative\s+0\.55%/);
+    expect(table.stdout).toMatch(/年化 Annualised\s+—\n/);
+    expect(table.stdout).toMatch(/夏普比率 Sharpe \(rf 1\.5%\)\s+—\n/);
+    expect(table.stdout).toContain(
+      'annualised only over a year of closes (351+ calendar days); this period has 1 calendar day',
+    );
+    expect(table.stdout).not.toContain('647');
+    const csv = (await run('--closes', file, '--risk-free', '1.5%', '--format', 'csv')).stdout.split('\n');
+    const header = csv[1]!.split(',');
+    const total = csv.find((line) => line.includes(',total,'))!.split(',');
+    expect(total[header.indexOf('annualised_return')]).toBe('');
+    expect(total[header.indexOf('risk_free_rate')]).toBe('0.015');
+  });
+
   it('reads --index from the close history: the same numbers as the same closes in a file', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'indexflow-stats-')), 'h.csv');
     writeFileSync(file, `date,index,close\n${HISTORY.map(([d, l]) => `${d},H,${l}`).join('\n')}\n`);

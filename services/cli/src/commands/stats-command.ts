@@ -1,14 +1,18 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, extname, resolve } from 'node:path';
 import {
   type AnnualisationConvention,
+  type ChartMeasure,
+  ChartRenderError,
   ClosesCsvError,
   DEFAULT_ANNUALISATION,
   Dec,
   type IndexCloses,
+  minimumYear,
   performanceStats,
   type ReturnAnnualisation,
   readClosesCsv,
+  renderChartPng,
   renderLevelChartSvg,
   renderStatsCsv,
   renderStatsJson,
@@ -27,6 +31,7 @@ interface StatsFlags {
   annualise: string;
   tradingDaysPerYear: string;
   chart?: string;
+  chartMeasure: string;
   chartRebase?: string;
   from?: string;
   to?: string;
@@ -52,6 +57,11 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 const FORMATS = ['table', 'csv', 'json'] as const;
 const RETURN_BASES: readonly ReturnAnnualisation[] = ['calendar-days', 'trading-days'];
+const CHART_MEASURES: Readonly<Record<string, ChartMeasure>> = {
+  cumulative: 'cumulative-return',
+  level: 'level',
+};
+const CHART_FORMATS = ['.png', '.svg'] as const;
 
 /** A flag value the command cannot use; printed as `error: …` with exit code 2. */
 class StatsUsageError extends Error {
@@ -86,6 +96,60 @@ function parseConvention(flags: StatsFlags): AnnualisationConvention {
     returnBasis: flags.annualise as ReturnAnnualisation,
     tradingDaysPerYear,
   };
+}
+
+function yearRule(convention: AnnualisationConvention): string {
+  const { days, unit } = minimumYear(convention);
+  return `${days}+ ${unit}`;
+}
+
+interface ChartRequest {
+  readonly file: string;
+  readonly png: boolean;
+  readonly measure: ChartMeasure;
+  readonly rebaseTo?: number;
+}
+
+/** Checks the chart flags before any closes are read, so a typo costs no Redis round trip. */
+function parseChart(flags: StatsFlags): ChartRequest | undefined {
+  const measure = CHART_MEASURES[flags.chartMeasure];
+  if (measure === undefined)
+    throw new StatsUsageError(
+      `--chart-measure was "${flags.chartMeasure}", expected one of ${Object.keys(CHART_MEASURES).join(', ')}`,
+    );
+  const rebaseTo = flags.chartRebase === undefined ? undefined : Number(flags.chartRebase);
+  if (rebaseTo !== undefined && !(Number.isFinite(rebaseTo) && rebaseTo > 0))
+    throw new StatsUsageError(
+      `--chart-rebase was "${flags.chartRebase}", expected a positive level such as 1000`,
+    );
+  if (rebaseTo !== undefined && measure !== 'level')
+    throw new StatsUsageError(
+      `--chart-rebase was "${flags.chartRebase}", which rebases levels: add --chart-measure level`,
+    );
+  if (flags.chart === undefined) return undefined;
+  const format = extname(flags.chart).toLowerCase();
+  if (!(CHART_FORMATS as readonly string[]).includes(format))
+    throw new StatsUsageError(`--chart was "${flags.chart}", expected a file ending in .png or .svg`);
+  return {
+    file: resolve(flags.chart),
+    png: format === '.png',
+    measure,
+    ...(rebaseTo === undefined ? {} : { rebaseTo }),
+  };
+}
+
+async function writeChart(
+  chart: ChartRequest,
+  series: readonly IndexCloses[],
+  io: StatsCommandIo,
+): Promise<void> {
+  const svg = renderLevelChartSvg(series, {
+    measure: chart.measure,
+    ...(chart.rebaseTo === undefined ? {} : { rebaseTo: chart.rebaseTo }),
+  });
+  mkdirSync(dirname(chart.file), { recursive: true });
+  writeFileSync(chart.file, chart.png ? await renderChartPng(svg) : svg);
+  io.stderr.write(`chart written to ${chart.file}\n`);
 }
 
 function readFileSeries(file: string, indexIds: readonly string[] | undefined): IndexCloses[] {
@@ -183,7 +247,11 @@ export function registerStatsCommand(
     .option('--from <date>', 'first date, YYYY-MM-DD (inclusive)')
     .option('--to <date>', 'last date, YYYY-MM-DD (inclusive)')
     .option('--format <format>', `output format: ${FORMATS.join(', ')}`, 'table')
-    .option('--risk-free <rate>', 'annual risk-free rate for the Sharpe ratio, e.g. 0.015 or 1.5%', '0')
+    .option(
+      '--risk-free <rate>',
+      'annual risk-free rate the Sharpe ratio is taken over, e.g. 0.015 or 1.5%; printed beside the Sharpe figure',
+      '0',
+    )
     .option(
       '--annualise <basis>',
       `annualised-return basis: ${RETURN_BASES.join(' (ACT/365), ')}`,
@@ -194,11 +262,36 @@ export function registerStatsCommand(
       'scales daily volatility (× √n) and trading-day annualisation',
       String(DEFAULT_ANNUALISATION.tradingDaysPerYear),
     )
-    .option('--chart <out.svg>', 'also write an SVG line chart of the level history')
-    .option('--chart-rebase <level>', 'rebase every index to this level at its first close in the chart')
+    .option(
+      '--chart <file>',
+      'also write a line chart, one line per index: PNG for a .png file (same closes, same bytes), SVG for .svg',
+    )
+    .option(
+      '--chart-measure <measure>',
+      `what the chart plots: ${Object.keys(CHART_MEASURES).join(' (return since each index’s first close), ')} (the closes)`,
+      'cumulative',
+    )
+    .option(
+      '--chart-rebase <level>',
+      'with --chart-measure level: rebase every index to this level at its first close (1000 as in fact sheets)',
+    )
     .addHelpText(
       'after',
-      '\nExamples:\n  pnpm indexflow stats --closes closes.csv\n  pnpm indexflow stats --closes closes.csv --index CSI300 --format json --risk-free 1.5% --chart levels.svg\n  pnpm indexflow stats --index 995366.SSI --from 2025-01-01\n',
+      [
+        '',
+        'Annualised return, volatility and Sharpe need a year of closes:',
+        `${yearRule(DEFAULT_ANNUALISATION)} from the first to the last close`,
+        `(${yearRule({ ...DEFAULT_ANNUALISATION, returnBasis: 'trading-days' })} with --annualise trading-days);`,
+        'shorter periods show — and the reason.',
+        '',
+        'Examples:',
+        '  pnpm indexflow stats --closes closes.csv',
+        '  pnpm indexflow stats --closes closes.csv --risk-free 1.5% --format csv > stats.csv',
+        '  pnpm indexflow stats --closes closes.csv --index CSI300 --format json --chart performance.png',
+        '  pnpm indexflow stats --closes closes.csv --chart levels.svg --chart-measure level --chart-rebase 1000',
+        '  pnpm indexflow stats --index 995366.SSI --from 2025-01-01',
+        '',
+      ].join('\n'),
     )
     .action(async (flags: StatsFlags) => {
       try {
@@ -207,29 +300,20 @@ export function registerStatsCommand(
         }
         const riskFreeRate = parseRate(flags.riskFree);
         const convention = parseConvention(flags);
-        const rebaseTo = flags.chartRebase === undefined ? undefined : Number(flags.chartRebase);
-        if (rebaseTo !== undefined && !(Number.isFinite(rebaseTo) && rebaseTo > 0)) {
-          throw new StatsUsageError(
-            `--chart-rebase was "${flags.chartRebase}", expected a positive level such as 1000`,
-          );
-        }
+        const chart = parseChart(flags);
         const series = await loadSeries(flags, openHistory, deps.env ?? process.env);
         const stats = series.map((s) => performanceStats(s, { riskFreeRate, convention }));
         const render = { table: renderStatsTable, csv: renderStatsCsv, json: renderStatsJson }[
           flags.format as (typeof FORMATS)[number]
         ];
         io.stdout.write(render(stats));
-        if (flags.chart !== undefined) {
-          const out = resolve(flags.chart);
-          mkdirSync(dirname(out), { recursive: true });
-          writeFileSync(out, renderLevelChartSvg(series, rebaseTo === undefined ? {} : { rebaseTo }));
-          io.stderr.write(`chart written to ${out}\n`);
-        }
+        if (chart !== undefined) await writeChart(chart, series, io);
       } catch (error) {
         if (
           error instanceof StatsUsageError ||
           error instanceof ClosesCsvError ||
           error instanceof EodUsageError ||
+          error instanceof ChartRenderError ||
           error instanceof NoCloseHistoryError
         ) {
           io.stderr.write(`error: ${error.message}\n`);
