@@ -5,7 +5,7 @@ import { type BoardLevel, changeCells, LiveBoard } from './live-board.js';
 function board() {
   let written = '';
   const out = { isTTY: false, write: (text: string) => (written += text) } as unknown as NodeJS.WriteStream;
-  return { board: new LiveBoard(out, () => 0, 500), text: () => written.replace(/\x1b\[K/g, '') };
+  return { board: new LiveBoard(out, () => 0, 500), text: () => written.replaceAll('\u001b[K', '') };
 }
 
 const level = (indexId: string, value: string, prevClose: string | null): BoardLevel => ({
