@@ -1,5 +1,7 @@
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { replayDataset } from '@indexflow/dataset-files';
+import { Dec, formatFixed, type OfficialClose } from '@indexflow/index-engine';
 import { waitFor } from '@indexflow/testkit';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
@@ -126,6 +128,29 @@ describe('gateway dashboard in headless Chromium', () => {
       // Weights (in %) add up to 100, to display precision.
       const weightSum = rows.reduce((sum, cells) => sum + Number(cells[4]), 0);
       expect(Math.abs(weightSum - 100)).toBeLessThan(0.01 * rows.length);
+      // The previous close served and shown is the one the offline replay's close record of that
+      // date carries: the previous official close (on day 1 the base value on the referenceDate).
+      const offline: OfficialClose[] = [];
+      await replayDataset(datasetDir, { onLevel: () => {}, onClose: (close) => offline.push(close) });
+      expect(offline.filter((c) => c.indexId === INDEX).every((c) => c.prevClose !== null)).toBe(true);
+      const response = await fetch(`http://127.0.0.1:${running.port}/v1/indices/${INDEX}`, {
+        headers: { 'x-api-key': KEY },
+      });
+      const { latest } = (await response.json()) as {
+        latest: { prevClose: string | null; change: string | null; level: string; eventTime: number };
+      };
+      const date = new Date(latest.eventTime + 8 * 3_600_000).toISOString().slice(0, 10);
+      const close = offline.find((c) => c.indexId === INDEX && c.tradingDate === date)!;
+      expect(new Dec(latest.prevClose!).eq(close.prevClose!)).toBe(true);
+      expect(new Dec(latest.change!).eq(new Dec(latest.level).minus(close.prevClose!))).toBe(true);
+      await waitFor(
+        async () => (await page.textContent('#prev-close')) === formatFixed(new Dec(close.prevClose!), 4),
+        {
+          timeoutMs: 15_000,
+          description: 'the dashboard showing the previous close',
+        },
+      );
+      expect(await page.textContent('#change')).not.toBe('–');
       expect(pageErrors).toEqual([]);
       calculator.child.kill('SIGTERM');
       await calculator.exited;

@@ -9,22 +9,29 @@ import {
   type EngineOptions,
   type IndexDefinition,
   type IndexEngine,
+  type OfficialClose,
 } from '@indexflow/index-engine';
 import { adjustmentEventTime } from './adjustment-time.js';
 
 /**
  * The engine state at the last event before 00:00 Asia/Shanghai of `date`: the previous close,
- * with every earlier action applied. Replays the dataset up to there through the same pipeline and
- * engine as everywhere else; its levels and reports are not needed.
+ * with every earlier action applied, and each index's last official close before `date`. Replays
+ * the dataset up to there through the same pipeline and engine as everywhere else; its levels and
+ * reports are not needed.
  */
 export async function engineBeforeDate(
   datasetDir: string,
   date: string,
   options: EngineOptions = {},
-): Promise<{ definitions: IndexDefinition[]; engine: IndexEngine }> {
+): Promise<{ definitions: IndexDefinition[]; engine: IndexEngine; closes: Map<string, OfficialClose> }> {
   const definitions = readIndexDefinitions(datasetDir);
   const engine = createIndexEngine(definitions, options);
   const source = new DatasetEventSource(datasetDir, { before: adjustmentEventTime(date) });
-  await runDatasetPipeline(engine, source, new DatasetLevelSink({ onLevel: () => {} }));
-  return { definitions, engine };
+  const closes = new Map<string, OfficialClose>();
+  const sink = new DatasetLevelSink({
+    onLevel: () => {},
+    onClose: (close) => closes.set(close.indexId, close),
+  });
+  await runDatasetPipeline(engine, source, sink);
+  return { definitions, engine, closes };
 }

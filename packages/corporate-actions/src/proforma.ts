@@ -4,6 +4,7 @@ import {
   type IndexDefinition,
   IndexEngine,
   type IndexState,
+  type OfficialClose,
   type Rejection,
 } from '@indexflow/index-engine';
 
@@ -31,6 +32,12 @@ export interface IndexProforma {
   readonly effectiveDate: string;
   readonly divisorBefore: string | null;
   readonly divisorAfter: string | null;
+  /**
+   * The index's last official close before the date (its trading date and level), when known.
+   * `levelBefore` differs from it when FX moved after the close: the adjustment runs at 00:00 on
+   * the prices of that close and the FX rate in force then.
+   */
+  readonly previousClose: { readonly date: string; readonly level: string } | null;
   readonly levelBefore: string | null;
   readonly levelAfter: string | null;
   readonly constituents: readonly ProformaConstituent[];
@@ -53,6 +60,9 @@ function weights(state: IndexState): Map<string, string> {
 
 const plain = (value: Dec | null): string | null => (value === null ? null : value.toFixed());
 
+const closeOf = (close: OfficialClose | undefined) =>
+  close === undefined ? null : { date: close.tradingDate, level: new Dec(close.level).toFixed() };
+
 /**
  * Applies an adjustment to a copy of `engine` (which holds the state at the previous close) and
  * reports, per index, divisor, level, shares, prices and weights before and after. The live
@@ -64,6 +74,7 @@ export function computeProforma(
   engine: IndexEngine,
   adjustment: IndexAdjustmentEvent,
   indexIds: readonly string[] = engine.indexIds,
+  previousCloses: ReadonlyMap<string, OfficialClose> = new Map(),
 ): IndexProforma[] {
   const copy = IndexEngine.restore(definitions, engine.snapshot());
   const before = new Map(indexIds.map((id) => [id, copy.describeIndex(id)]));
@@ -85,6 +96,7 @@ export function computeProforma(
         effectiveDate: adjustment.effectiveDate,
         divisorBefore: plain(was.divisor),
         divisorAfter: plain(now.divisor),
+        previousClose: closeOf(previousCloses.get(indexId)),
         levelBefore: plain(was.level),
         levelAfter: plain(now.level),
         constituents: symbols.map((symbol) => {

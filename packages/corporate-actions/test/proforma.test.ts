@@ -8,9 +8,26 @@ import { computeProforma, proformaChanges } from '../src/proforma.js';
 const DATE = '2025-03-21';
 
 describe('computeProforma on the bundled sample (bonus 0.4 on 300017.SZ, dividend on 600050.SH)', async () => {
-  const { definitions, engine } = await engineBeforeDate(SAMPLE_DIR, DATE);
+  const { definitions, engine, closes } = await engineBeforeDate(SAMPLE_DIR, DATE);
   const adjustment = readActions(SAMPLE_DIR, () => {}).find((a) => a.effectiveDate === DATE)!;
-  const proformas = computeProforma(definitions, engine, adjustment);
+  const proformas = computeProforma(definitions, engine, adjustment, engine.indexIds, closes);
+
+  it('starts from each index’s official close of the day before, which the replay reports', async () => {
+    const official = new Map<string, string>();
+    await replayDataset(SAMPLE_DIR, {
+      onLevel: () => {},
+      onClose: (close) => {
+        if (close.tradingDate === '2025-03-20') official.set(close.indexId, close.level);
+      },
+    });
+    for (const p of proformas) {
+      expect(p.previousClose?.date).toBe('2025-03-20');
+      expect(new Dec(p.previousClose!.level).eq(official.get(p.indexId)!)).toBe(true);
+    }
+    // 995366.SSI holds HK names: FX moved after its 16:10 close, so the 00:00 level is not the close.
+    const hk = proformas.find((p) => p.indexId === '995366.SSI')!;
+    expect(new Dec(hk.levelBefore!).eq(hk.previousClose!.level)).toBe(false);
+  });
 
   it('gives the divisor the replay then uses, for every index', async () => {
     const adjustmentLevels = new Map<string, IndexLevel>();

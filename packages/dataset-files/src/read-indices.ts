@@ -47,19 +47,32 @@ function closeOf(path: string, close: unknown): IndexDefinition['close'] {
   };
 }
 
+function previousCloseOf(path: string, value: unknown): IndexDefinition['previousClose'] {
+  if (value === undefined) return undefined;
+  if (!isRecord(value) || typeof value.date !== 'string' || typeof value.level !== 'string') {
+    throw new IndexFileError(
+      path,
+      'previousClose',
+      `must be {"date": "YYYY-MM-DD", "level": "<decimal>"}, was ${shown(value)}`,
+    );
+  }
+  return { date: value.date, level: value.level };
+}
+
 /** Validates one index file's shape; `validateIndexDefinition` checks its values. Extra fields are kept. */
 export function parseIndexDefinition(path: string, json: unknown): IndexDefinition {
   if (!isRecord(json)) throw new IndexFileError(path, '(file)', 'an index file must hold a JSON object');
   if (typeof json.id !== 'string' || json.id === '')
     throw new IndexFileError(path, 'id', `must be a non-empty string, was ${shown(json.id)}`);
   if (!Array.isArray(json.constituents)) throw new IndexFileError(path, 'constituents', 'must be an array');
-  for (const key of ['initialLevel', 'divisor', 'currency'] as const) {
+  for (const key of ['initialLevel', 'divisor', 'currency', 'referenceDate'] as const) {
     if (json[key] !== undefined && typeof json[key] !== 'string') {
       throw new IndexFileError(path, key, `must be a string, was ${shown(json[key])}`);
     }
   }
   const constituents = json.constituents.map((c, i) => constituentOf(path, c, i));
   const close = closeOf(path, json.close);
+  const previousClose = previousCloseOf(path, json.previousClose);
   const rounding = json.referencePriceRounding;
   if (rounding !== undefined && rounding !== 'exact' && rounding !== 'exchange') {
     throw new IndexFileError(
@@ -76,6 +89,8 @@ export function parseIndexDefinition(path: string, json: unknown): IndexDefiniti
     ...(typeof json.divisor === 'string' ? { divisor: json.divisor } : {}),
     ...(rounding === undefined ? {} : { referencePriceRounding: rounding }),
     ...(close === undefined ? {} : { close }),
+    ...(typeof json.referenceDate === 'string' ? { referenceDate: json.referenceDate } : {}),
+    ...(previousClose === undefined ? {} : { previousClose }),
     ...(isRecord(json.totalReturn)
       ? {
           totalReturn:
@@ -89,7 +104,7 @@ export function parseIndexDefinition(path: string, json: unknown): IndexDefiniti
 
 /**
  * Checks a definition's values at load with the engine's own rules (id and symbol character set,
- * shares, currency, initialLevel/divisor ranges, close time), so a bad file is named with the
+ * shares, currency, initialLevel/divisor ranges, close time, previous close and base date), so a bad file is named with the
  * field at fault instead of failing later with a stack trace.
  */
 export function validateIndexDefinition(path: string, definition: IndexDefinition): void {

@@ -25,6 +25,26 @@ export interface IndexDefinition {
   readonly totalReturn?: { readonly withholdingRate?: string };
   /** When and how the official close is taken (see `CloseSpec`); defaults apply when absent. */
   readonly close?: CloseSpec;
+  /**
+   * The base date (YYYY-MM-DD) whose closes the constituents' reference prices are. With
+   * `initialLevel` (the base value) and no `previousClose`, the base value is the previous close
+   * of the first trading date computed after it.
+   */
+  readonly referenceDate?: string;
+  /** The index's official close on a date before its first computed one (see `PreviousClose`). */
+  readonly previousClose?: PreviousClose;
+}
+
+/**
+ * A previous official close given with the definition: the `change` and % of the first trading
+ * date the engine opens after `date` are against `level`, and so is that date's close record's
+ * `prevClose`. After the engine's own first close, its own closes take over.
+ */
+export interface PreviousClose {
+  /** The trading date of that close, YYYY-MM-DD. */
+  readonly date: string;
+  /** The close, a decimal string within LEVEL_BOUND. */
+  readonly level: string;
 }
 
 /**

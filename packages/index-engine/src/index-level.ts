@@ -35,7 +35,11 @@ export interface IndexLevel {
   readonly trigger: LevelTrigger;
   /** The symbol whose tick triggered the level, if any. */
   readonly symbol?: string;
-  /** Level at the previous trading date's last update, once a date has rolled. */
+  /**
+   * The index's previous official close (24 dp): the last close before this trading date, or on
+   * the first date the close its definition gives (`previousClose`, else the base value on the
+   * base date); null when there is none. `levelChange` gives the change against it.
+   */
   readonly prevClose: Dec | null;
   readonly open: Dec;
   readonly high: Dec;

@@ -50,6 +50,7 @@ export type {
   CloseFxBasis,
   OfficialClose,
 } from './engine/official-close.js';
+export { isCalendarDate } from './engine/previous-close.js';
 export { compareEvents, eventSubject, kindRank, STREAM_KIND_RANK } from './events/event-order.js';
 export type {
   EventPosition,
@@ -90,10 +91,13 @@ export {
   isValidIdentifier,
   marketOfSymbol,
 } from './identifiers.js';
-export type { CloseSpec, ConstituentDefinition, IndexDefinition } from './index-definition.js';
+export type { CloseSpec, ConstituentDefinition, IndexDefinition, PreviousClose } from './index-definition.js';
 export type { ConstituentContribution, IndexLevel, LevelTrigger } from './index-level.js';
+export type { LevelChange } from './level-change.js';
+export { CHANGE_PERCENT_DIGITS, levelChange, levelChangeTexts } from './level-change.js';
 export type { DecimalTextBounds, DecimalTextProblem, DecimalTextShape } from './number-grammar.js';
 export { decimalTextShape, digitProblem } from './number-grammar.js';
+export { plainOfQuotient, plainOfScaled } from './plain-text.js';
 export type { ScaledPrice } from './price-parser.js';
 export { parseScaledPrice } from './price-parser.js';
 export type { Rejection, RejectReason } from './rejection.js';

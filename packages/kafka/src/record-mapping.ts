@@ -1,16 +1,16 @@
 import {
   type ConstituentContribution,
   type CorporateAction,
-  Dec,
+  type Dec,
   type EventPosition,
   type FxObservation,
   type FxRateEvent,
   formatPlain,
   type IndexAdjustmentEvent,
   type IndexLevel,
-  LevelDec,
   LevelRecord,
   type LevelTrigger,
+  levelChange,
   PRICE_ACTION_TYPES,
   type TickEvent,
 } from '@indexflow/index-engine';
@@ -230,17 +230,12 @@ const plainOrNull = (value: InstanceType<typeof Dec> | null): string | null =>
 /** The decimal texts of any IndexLevelFields, through decimal.js (the reference for scaledLevelTexts). */
 export function decimalLevelTexts(level: IndexLevelFields): LevelDecimalTexts {
   const prevClose = level.prevClose;
-  // Dec (80 digits) keeps the subtraction exact whatever context the level was computed in.
-  const change = prevClose === null ? null : new Dec(level.level).minus(prevClose);
-  const changePercent =
-    change === null || prevClose === null || prevClose.isZero()
-      ? null
-      : new Dec(new LevelDec(change.times(100)).div(new LevelDec(prevClose)));
+  const change = levelChange(level.level, prevClose);
   return {
     level: formatPlain(level.level),
     prevClose: plainOrNull(prevClose),
-    change: plainOrNull(change),
-    changePercent: plainOrNull(changePercent),
+    change: plainOrNull(change?.change ?? null),
+    changePercent: plainOrNull(change?.percent ?? null),
     open: plainOrNull(level.open),
     high: plainOrNull(level.high),
     low: plainOrNull(level.low),
@@ -250,9 +245,8 @@ export function decimalLevelTexts(level: IndexLevelFields): LevelDecimalTexts {
 }
 
 /**
- * Returns the index-level.avsc record of a level. change = level − prevClose (exact);
- * changePercent = change × 100 / prevClose to 34 significant digits (the engine's level precision,
- * half-even); both null without a prevClose. Constituents come from `contributions`, else null.
+ * Returns the index-level.avsc record of a level. change and changePercent are the engine's
+ * `levelChange` against prevClose (the previous official close); both null without one. Constituents come from `contributions`, else null.
  */
 export function levelToRecord(level: IndexLevelFields, options: LevelRecordOptions = {}): IndexLevelRecord {
   // The engine's records carry exact scaled integers: printing those directly gives the same text

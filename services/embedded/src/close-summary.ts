@@ -1,5 +1,5 @@
 import { Dec, formatFixed, type OfficialClose, tradingDayOf } from '@indexflow/index-engine';
-import type { BoardLevel } from './live-board.js';
+import { type BoardLevel, changeCells } from './live-board.js';
 
 type DayLevels = { last: BoardLevel; high: BoardLevel; low: BoardLevel };
 
@@ -28,7 +28,9 @@ export class CloseSummary {
   }
 
   table(): string {
-    const lines = ['date        index              close    change %        high         low  basis'];
+    const lines = [
+      'date        index              close      change        %         high          low  basis',
+    ];
     let marked = false;
     const sorted = [...this.#days.entries()].sort(([a], [b]) => (a < b ? -1 : 1));
     for (const [key, { last, high, low }] of sorted) {
@@ -37,10 +39,10 @@ export class CloseSummary {
       const close = official === undefined ? last.level : new Dec(official.level);
       const prevText = official === undefined ? last.prevClose?.toFixed() : official.prevClose;
       const prev = prevText === null || prevText === undefined ? null : new Dec(prevText);
-      const pct = prev === null ? '' : `${formatFixed(close.minus(prev).div(prev).times(100), 2)}%`;
+      const [change, pct] = changeCells(close, prev);
       if (official === undefined) marked = true;
       lines.push(
-        `${date}  ${index!.padEnd(12)} ${formatFixed(close, 4).padStart(12)} ${pct.padStart(9)} ${formatFixed(high.level, 4).padStart(11)} ${formatFixed(low.level, 4).padStart(11)}  ${official === undefined ? 'last level*' : 'official'}`,
+        `${date}  ${index!.padEnd(12)} ${formatFixed(close, 4).padStart(12)} ${change} ${pct} ${formatFixed(high.level, 4).padStart(12)} ${formatFixed(low.level, 4).padStart(12)}  ${official === undefined ? 'last level*' : 'official'}`,
       );
     }
     if (marked) lines.push("* the run ended before this date's close: its last level, not an official close");

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatLevelRow, LEVELS_CSV_HEADER, replayDataset } from '@indexflow/dataset-files';
 import type { ServerMessage } from '@indexflow/gateway';
-import { Dec, formatFixed } from '@indexflow/index-engine';
+import { Dec, formatFixed, levelChange, type OfficialClose } from '@indexflow/index-engine';
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 
@@ -132,10 +132,10 @@ describe('pnpm start (embedded pipeline)', () => {
     expect(readFileSync(join(dataset, 'actions.csv'), 'utf8').trim().split('\n')).toHaveLength(3);
 
     const offline = [LEVELS_CSV_HEADER];
-    const officialCloses = new Map<string, string>();
+    const officialCloses = new Map<string, OfficialClose>();
     const summary = await replayDataset(dataset, {
       onLevel: (level) => offline.push(formatLevelRow(level)),
-      onClose: (close) => officialCloses.set(`${close.tradingDate}|${close.indexId}`, close.level),
+      onClose: (close) => officialCloses.set(`${close.tradingDate}|${close.indexId}`, close),
       engine: { rejectUnknownSymbols: true },
       fxFilter: { maxJump: FX_MAX_JUMP },
     });
@@ -162,18 +162,38 @@ describe('pnpm start (embedded pipeline)', () => {
         const previous = received[i - 1];
         if (previous !== undefined) expect(message.sequence).toBe(previous.sequence + message.conflated + 1);
         expect(formatFixed(new Dec(message.level.level), 10)).toBe(rows.get(`${index}|${message.sequence}`));
+        // Day 1 has a previous close (the base value on the indices' referenceDate) for the desk too.
+        const prevClose = officialCloses.get(`2025-03-20|${index}`)!.prevClose!;
+        expect(new Dec(message.level.prevClose!).eq(prevClose)).toBe(true);
       }
     }
 
     // The close summary shows each seed index's official close of the day, as the replay has it
     // (not the last level, which for indices with HK names moves with FX after the close).
+    const lines = stdout.split('\n');
+    const header = lines.findIndex((line) => line.startsWith('date '));
+    expect(lines[header]!.trim().split(/\s+/)).toEqual([
+      'date',
+      'index',
+      'close',
+      'change',
+      '%',
+      'high',
+      'low',
+      'basis',
+    ]);
     for (const index of INDICES) {
       const official = officialCloses.get(`2025-03-20|${index}`);
       expect(official, index).toBeDefined();
-      const close = formatFixed(new Dec(official!), 4);
-      expect(stdout).toMatch(
-        new RegExp(`2025-03-20\\s+${index.replace('.', '\\.')}\\s+${close.replace('.', '\\.')}\\s.*official`),
-      );
+      expect(official!.prevClose, index).not.toBeNull();
+      const change = levelChange(new Dec(official!.level), new Dec(official!.prevClose!))!;
+      const row = lines.find((line) => line.startsWith(`2025-03-20  ${index}`))!;
+      expect(row.trim().split(/\s+/).slice(2, 5).concat(row.trim().split(/\s+/).at(-1)!)).toEqual([
+        formatFixed(new Dec(official!.level), 4),
+        `${change.change.gte(0) ? '+' : ''}${formatFixed(change.change, 4)}`,
+        `${change.change.gte(0) ? '+' : ''}${formatFixed(change.percent!, 2)}%`,
+        'official',
+      ]);
     }
   }, 90_000);
 });

@@ -1,4 +1,4 @@
-import { type Dec, formatFixed } from '@indexflow/index-engine';
+import { type Dec, formatFixed, levelChange } from '@indexflow/index-engine';
 
 /** What the board shows of a level: the engine's IndexLevel, or a decoded index-level record. */
 export interface BoardLevel {
@@ -9,16 +9,18 @@ export interface BoardLevel {
   readonly prevClose: Dec | null;
 }
 
+/** change and % columns (11 and 8 wide) of a level against its previous official close. */
+export function changeCells(level: Dec, prevClose: Dec | null): [string, string] {
+  const change = levelChange(level, prevClose);
+  if (change === null) return [''.padStart(11), ''.padStart(8)];
+  const sign = change.change.gte(0) ? '+' : '';
+  const pct = change.percent === null ? '' : `${sign}${formatFixed(change.percent, 2)}%`;
+  return [`${sign}${formatFixed(change.change, 4)}`.padStart(11), pct.padStart(8)];
+}
+
 function row(level: BoardLevel): string {
-  const prev = level.prevClose;
-  const change = prev === null ? '' : level.level.minus(prev);
-  const changeText =
-    change === '' ? '           ' : `${change.gte(0) ? '+' : ''}${formatFixed(change, 4)}`.padStart(11);
-  const pct =
-    prev === null || change === ''
-      ? '        '
-      : `${formatFixed(change.div(prev).times(100), 2)}%`.padStart(8);
-  return `${level.indexId.padEnd(12)} ${formatFixed(level.level, 4).padStart(12)} ${changeText} ${pct}  ${String(level.sequence).padStart(8)}`;
+  const [change, pct] = changeCells(level.level, level.prevClose);
+  return `${level.indexId.padEnd(12)} ${formatFixed(level.level, 4).padStart(12)} ${change} ${pct}  ${String(level.sequence).padStart(8)}`;
 }
 
 /**

@@ -12,6 +12,7 @@ import { ASHARE_CLOSE_MS, HK_CLOSE_MS } from './close-time.js';
 import type { EngineState } from './engine-state.js';
 import type { IndexBook } from './index-book.js';
 import { buildOfficialClose, type OfficialClose, type ReferenceValue } from './official-close.js';
+import type { PreviousCloseRule } from './previous-close.js';
 
 /** How one index closes, from its definition. */
 export interface CloseRule {
@@ -19,6 +20,8 @@ export interface CloseRule {
   /** Explicit close time (ms after local midnight), or null for the default by currency. */
   readonly closeMs: number | null;
   readonly fxFixingSource: string | null;
+  /** The definition's previous close, for the first trading date opened after its date. */
+  readonly previousClose: PreviousCloseRule | null;
 }
 
 interface IndexCloseState {
@@ -160,16 +163,26 @@ export class CloseState {
   /**
    * A new trading date has opened: no fixing yet, and the day's references are to be taken once
    * its corporate actions are applied; each constituent's price and shares are marked now so those
-   * actions can be told apart from trading after the previous close.
+   * actions can be told apart from trading after the previous close. Each index's previous close
+   * (what its levels' change is against) is its last official close, not its last level: for an
+   * index with HK names the last level moves with FX after the close.
    */
   dateOpened(state: EngineState): void {
     this.#fixings = new Map();
     this.#referencePending = true;
     for (const book of state.books.values()) {
+      const entry = this.#indices.get(book.id)!;
       const marks = new Map<string, OpenMark>();
       for (const c of book.constituents.values())
         marks.set(c.symbol, { price: c.priceScaled, shares: c.sharesScaled });
-      this.#indices.get(book.id)!.openMarks = marks;
+      entry.openMarks = marks;
+      const given = entry.rule.previousClose;
+      // Only before the engine's first close: from then on its own closes are the previous ones.
+      if (entry.closedDate === null && entry.lastCloseScaled === null && given !== null) {
+        if (state.tradingDate !== null && given.date < state.tradingDate)
+          entry.lastCloseScaled = given.scaled;
+      }
+      book.prevCloseScaled = entry.lastCloseScaled;
     }
     this.refresh(state);
   }

@@ -38,6 +38,7 @@ import { fxRangeProblem, tickRangeProblem } from './event-range.js';
 import { ConstituentBook, IndexBook } from './index-book.js';
 import { emitLevel } from './level-record.js';
 import type { OfficialClose } from './official-close.js';
+import { previousCloseRule } from './previous-close.js';
 import { priceRefusal } from './price-refusal.js';
 
 /** A definition value for a message: strings quoted, anything cut to ~200 characters. */
@@ -91,7 +92,12 @@ function closeRule(definition: IndexDefinition): CloseRule {
   if (source !== undefined && source === '') {
     throw new IndexDefinitionError(definition.id, 'close.fxFixingSource', source, 'must not be empty');
   }
-  return { indexId: definition.id, closeMs, fxFixingSource: source ?? null };
+  const previousClose = previousCloseRule(definition);
+  if (previousClose !== null && 'reason' in previousClose) {
+    const { field, value, reason } = previousClose;
+    throw new IndexDefinitionError(definition.id, field, value, reason);
+  }
+  return { indexId: definition.id, closeMs, fxFixingSource: source ?? null, previousClose };
 }
 
 function buildBook(definition: IndexDefinition): IndexBook {
@@ -535,7 +541,6 @@ export class IndexEngine {
         tr.dividendPoints = ZERO;
         tr.netDividendPoints = ZERO;
       }
-      book.prevCloseScaled = book.levelScaled;
       book.openScaled = null;
       book.highScaled = null;
       book.lowScaled = null;

@@ -36,12 +36,13 @@ describe('checkActionsFile', () => {
 });
 
 describe('formatProformaTable', () => {
-  it('shows added and deleted constituents, the divisor and the level before and after', () => {
+  it('shows added and deleted constituents, a header for every column, the previous official close, the divisor and the level before and after', () => {
     const text = formatProformaTable({
       indexId: 'X',
       effectiveDate: '2025-03-26',
       divisorBefore: '100',
       divisorAfter: '101.5',
+      previousClose: { date: '2025-03-25', level: '1000.25' },
       levelBefore: '1000',
       levelAfter: '1000',
       constituents: [
@@ -60,7 +61,11 @@ describe('formatProformaTable', () => {
       rejections: [],
     });
     expect(text).toContain('(deleted)');
-    expect(text).toContain('divisor  100 → 101.5');
-    expect(text).toContain('level    1000 → 1000');
+    const [, header, row] = text.split('\n');
+    expect(header!.split(/\s{2,}/)).toHaveLength(row!.split(/\s{2,}/).length);
+    expect(header).toMatch(/weight after\s+cap factor$/);
+    expect(text).toMatch(/previous official close +1000\.25 \(2025-03-25\)/);
+    expect(text).toMatch(/divisor +100 → 101\.5/);
+    expect(text).toMatch(/level at 00:00 +1000 → 1000/);
   });
 });

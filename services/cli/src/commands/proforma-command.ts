@@ -29,6 +29,7 @@ export function formatProformaTable(p: IndexProforma): string {
       'shares after',
       'weight before',
       'weight after',
+      'cap factor',
     ],
   ];
   for (const c of p.constituents) {
@@ -48,10 +49,12 @@ export function formatProformaTable(p: IndexProforma): string {
   const lines = rows.map((r) =>
     r.map((cell, i) => (i < 2 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  '),
   );
+  const close = p.previousClose;
   lines.push(
     '',
-    `divisor  ${p.divisorBefore ?? '-'} → ${p.divisorAfter ?? '-'}`,
-    `level    ${p.levelBefore ?? '-'} → ${p.levelAfter ?? '-'}`,
+    `previous official close  ${close === null ? '-' : `${close.level} (${close.date})`}`,
+    `divisor                  ${p.divisorBefore ?? '-'} → ${p.divisorAfter ?? '-'}`,
+    `level at 00:00           ${p.levelBefore ?? '-'} → ${p.levelAfter ?? '-'}  (closing prices, FX in force at 00:00)`,
   );
   for (const r of p.rejections) lines.push(`refused: ${r.reason}: ${r.detail}`);
   return `${p.indexId} pro-forma for ${p.effectiveDate} (weights at previous close / reference prices)\n${lines.join('\n')}\n`;
@@ -60,7 +63,7 @@ export function formatProformaTable(p: IndexProforma): string {
 async function proformaAction(flags: ProformaFlags): Promise<void> {
   if (!isCalendarDate(flags.date))
     throw new Error(`--date must be YYYY-MM-DD, was ${JSON.stringify(flags.date)}`);
-  const { definitions, engine } = await engineBeforeDate(flags.dataset, flags.date);
+  const { definitions, engine, closes } = await engineBeforeDate(flags.dataset, flags.date);
   if (!engine.indexIds.includes(flags.index)) {
     throw new Error(
       `--index ${flags.index} is not in ${join(flags.dataset, 'indices')} (${engine.indexIds.join(', ')})`,
@@ -71,7 +74,7 @@ async function proformaAction(flags: ProformaFlags): Promise<void> {
     process.stdout.write(`${flags.index}: no actions take effect on ${flags.date}\n`);
     return;
   }
-  const [proforma] = computeProforma(definitions, engine, adjustment, [flags.index]);
+  const [proforma] = computeProforma(definitions, engine, adjustment, [flags.index], closes);
   if (!proforma) return;
   if (flags.format === 'json') {
     process.stdout.write(`${JSON.stringify({ ...proforma, changes: proformaChanges(proforma) }, null, 2)}\n`);

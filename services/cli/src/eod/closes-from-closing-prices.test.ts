@@ -21,8 +21,8 @@ async function replayCloses(dir: string): Promise<OfficialClose[]> {
 }
 
 /**
- * The sample with each index's `initialLevel` replaced by the divisor the replay fixed for it, so
- * a run that sees only closing prices has the same base. (With `initialLevel` it would base the
+ * The sample with each index's `initialLevel` replaced by the divisor the replay fixed for it (and
+ * its base value kept as the previous close), so a run that sees only closing prices has the same base. (With `initialLevel` it would base the
  * index at the first date's closing prices instead of the first intraday moment all are priced.)
  */
 async function sampleWithFixedDivisors(): Promise<{ dir: string; replayed: OfficialClose[] }> {
@@ -31,9 +31,12 @@ async function sampleWithFixedDivisors(): Promise<{ dir: string; replayed: Offic
   cpSync(SAMPLE_DIR, dir, { recursive: true });
   for (const name of readdirSync(join(dir, 'indices'))) {
     const path = join(dir, 'indices', name);
-    const { initialLevel: _, ...json } = JSON.parse(readFileSync(path, 'utf8'));
+    const { initialLevel, ...json } = JSON.parse(readFileSync(path, 'utf8'));
     const first = original.find((c) => c.indexId === json.id)!;
-    writeFileSync(path, JSON.stringify({ ...json, divisor: first.divisor }));
+    // A given divisor has no base value: the base value on the base date becomes the explicit
+    // previous close, so day 1's change is against the same close.
+    const previousClose = { date: json.referenceDate, level: initialLevel };
+    writeFileSync(path, JSON.stringify({ ...json, divisor: first.divisor, previousClose }));
   }
   const replayed = await replayCloses(dir);
   // Same base, same events: the variant's replay is the sample's, close for close.

@@ -1,0 +1,48 @@
+import { Dec, LevelDec } from './decimal.js';
+import { LEVEL_DECIMALS } from './fixed-point.js';
+import { plainOfQuotient, plainOfScaled } from './plain-text.js';
+
+/** Significant digits of a change in percent: LevelDec's precision (IEEE decimal128 width). */
+export const CHANGE_PERCENT_DIGITS = 34;
+
+/** A level's change against its previous official close. */
+export interface LevelChange {
+  /** level − previous close, exact. */
+  readonly change: Dec;
+  /** change × 100 / previous close, 34 significant digits half-even; null when the close is 0. */
+  readonly percent: Dec | null;
+}
+
+/**
+ * The change and change in percent of `level` against `prevClose` (the previous official close),
+ * or null without one. Every printed or served change comes from here (or `levelChangeTexts`).
+ */
+export function levelChange(level: Dec, prevClose: Dec | null): LevelChange | null {
+  if (prevClose === null) return null;
+  // Dec (80 digits) keeps the subtraction exact whatever context the level was computed in.
+  const change = new Dec(level).minus(prevClose);
+  const percent = prevClose.isZero()
+    ? null
+    : new Dec(new LevelDec(change.times(100)).div(new LevelDec(prevClose)));
+  return { change, percent };
+}
+
+/**
+ * `levelChange` of levels × 10^24, as the plain texts `formatPlain` would print for it, without
+ * decimal.js (the calculator's per-level path).
+ */
+export function levelChangeTexts(
+  levelScaled: bigint,
+  prevCloseScaled: bigint | null,
+): { change: string; percent: string | null } | null {
+  if (prevCloseScaled === null) return null;
+  const change = levelScaled - prevCloseScaled;
+  const sign = prevCloseScaled < 0n ? -1n : 1n;
+  return {
+    change: plainOfScaled(change, LEVEL_DECIMALS),
+    percent:
+      prevCloseScaled === 0n
+        ? null
+        : plainOfQuotient(change * 100n * sign, prevCloseScaled * sign, CHANGE_PERCENT_DIGITS),
+  };
+}
