@@ -52,7 +52,7 @@ export {
 export type { SessionInterval, TradingSession } from './market-calendar.js';
 export { MarketCalendar } from './market-calendar.js';
 export type { MarketPhase, SessionPhase, TradingPhase } from './phases.js';
-export { isSessionPhase, SESSION_PHASES } from './phases.js';
+export { isSessionPhase, SESSION_PHASES, TRADING_PHASES } from './phases.js';
 export type { SessionSegment } from './session-tables.js';
 export { ASHARE_FULL_DAY, HK_FULL_DAY, HK_HALF_DAY } from './session-tables.js';
 export { parseCalendarFile, validateCalendarYear } from './validate-calendar-year.js';

@@ -27,3 +27,15 @@ export const SESSION_PHASES: readonly SessionPhase[] = [
 export function isSessionPhase(value: string): value is SessionPhase {
   return (SESSION_PHASES as readonly string[]).includes(value);
 }
+
+/** Every `TradingPhase`, in the order of the MarketTick schema's enum. */
+export const TRADING_PHASES: readonly TradingPhase[] = [
+  'PRE_OPEN',
+  'OPENING_AUCTION',
+  'CONTINUOUS',
+  'BREAK',
+  'CLOSING_AUCTION',
+  'CLOSED',
+  'SUSPENDED',
+  'AFTER_HOURS_FIXED_PRICE',
+];
