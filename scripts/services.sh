@@ -5,7 +5,8 @@
 #   - Redis, from the Debian package (reused if one already answers PING on the port).
 #
 # Usage: bash scripts/services.sh up|down|reset|env|status
-#        (and, for tests, kafka-sasl … and registry …: throw-away extra instances, see below)
+#        (and, for tests, kafka-sasl, kafka-cluster, redis-sentinel and registry …: throw-away
+#        extra instances, see below)
 #
 # Downloads are cached under .ci/cache/ and runtime state (configs, logs, pidfiles, Kafka data)
 # lives under .ci/state/; both are gitignored. `up` is idempotent: services that are already
@@ -670,6 +671,99 @@ kafka_cluster_wait() {
   done
 }
 
+# A throw-away replicated Redis for the fault tests:
+#   services.sh redis-sentinel <state-dir> <first-port>
+# A primary on <first-port> and a replica on <first-port>+1 (both with the append-only file,
+# fsynced every second), and three sentinels on <first-port>+2..+4 watching the primary as
+# `indexflow` (quorum 2; a primary silent for 1 s is down; failover timeout 5 s), as deployed.
+# The services reach it with REDIS_URL=redis+sentinel://127.0.0.1:<first-port+2>,…/indexflow.
+# Waits until the replica is in sync and every sentinel sees the replica and the other two, then
+# prints the pids of primary, replica and sentinels 1–3, one per line. A node restarted later
+# (`redis-sentinel-node <state-dir> <name>`: primary, replica, sentinel-1…3) comes back on its data
+# and configuration (a former primary rejoins as a replica once a sentinel sees it). The caller
+# kills them.
+cmd_redis_sentinel() {
+  local dir=$1 first=$2 i
+  install_redis
+  rm -rf "$dir" && mkdir -p "$dir"
+  redis_node_config "$dir" primary "$first" ""
+  redis_node_config "$dir" replica "$((first + 1))" "replicaof $HOST $first"
+  for i in 1 2 3; do
+    mkdir -p "$dir/sentinel-$i"
+    cat >"$dir/sentinel-$i/redis.conf" <<EOF2
+port $((first + 1 + i))
+bind $HOST
+dir $dir/sentinel-$i
+logfile $dir/sentinel-$i/redis.log
+pidfile $dir/sentinel-$i/redis.pid
+daemonize yes
+sentinel monitor indexflow $HOST $first 2
+sentinel down-after-milliseconds indexflow 1000
+sentinel failover-timeout indexflow 5000
+sentinel parallel-syncs indexflow 1
+EOF2
+  done
+  for name in primary replica sentinel-1 sentinel-2 sentinel-3; do redis_sentinel_launch "$dir" "$name"; done
+  local deadline=$(($(now) + 60))
+  until redis_sentinel_ready "$first"; do
+    (($(now) < deadline)) || { tail -n 20 "$dir"/*/redis.log >&2; die "redis-sentinel: not in sync after 60 s"; }
+    sleep 0.5
+  done
+  for name in primary replica sentinel-1 sentinel-2 sentinel-3; do cat "$dir/$name/redis.pid"; done
+}
+
+# The replica's link to the primary is up and each sentinel counts one replica and two other sentinels.
+redis_sentinel_ready() {
+  local first=$1 i fields
+  redis-cli -h "$HOST" -p "$((first + 1))" info replication 2>/dev/null | tr -d '\r' |
+    grep -q '^master_link_status:up' || return 1
+  for i in 1 2 3; do
+    fields=$(redis-cli -h "$HOST" -p "$((first + 1 + i))" sentinel master indexflow 2>/dev/null | tr -d '\r' | paste -sd' ')
+    [[ " $fields " == *" num-slaves 1 "* && " $fields " == *" num-other-sentinels 2 "* ]] || return 1
+  done
+}
+
+# redis_node_config <dir> <name> <port> <extra line>: a data node's configuration file (sentinel
+# rewrites it when it makes the node a replica or a primary, so a restart keeps its role).
+redis_node_config() {
+  mkdir -p "$1/$2"
+  cat >"$1/$2/redis.conf" <<EOF2
+port $3
+bind $HOST
+dir $1/$2
+logfile $1/$2/redis.log
+pidfile $1/$2/redis.pid
+daemonize yes
+save ""
+appendonly yes
+appendfsync everysec
+$4
+EOF2
+}
+
+redis_sentinel_launch() {
+  local node="$1/$2"
+  rm -f "$node/redis.pid"
+  if [[ $2 == sentinel-* ]]; then
+    redis-server "$node/redis.conf" --sentinel || die "redis-sentinel: $2 failed to start"
+  else
+    redis-server "$node/redis.conf" || die "redis-sentinel: $2 failed to start"
+  fi
+  local deadline=$(($(now) + 20))
+  until [[ -s $node/redis.pid ]]; do
+    (($(now) < deadline)) || { tail -20 "$node/redis.log" >&2; die "redis-sentinel: $2 wrote no pid in 20 s"; }
+    sleep 0.1
+  done
+}
+
+# services.sh redis-sentinel-node <state-dir> <name>: restarts one node of a redis-sentinel set on
+# its data and configuration and prints its pid.
+cmd_redis_sentinel_node() {
+  install_redis
+  redis_sentinel_launch "$1" "$2"
+  cat "$1/$2/redis.pid"
+}
+
 # A second, throw-away broker that speaks only SASL/SCRAM-SHA-256, for the credentials test:
 #   services.sh kafka-sasl <state-dir> <port> <controller-port> <user> <password>
 # Formats <state-dir> with SCRAM credentials for <user> (and an inter-broker admin), starts the
@@ -718,6 +812,8 @@ case "${1:-}" in
   registry) shift; cmd_registry "$@" ;;
   kafka-cluster) shift; cmd_kafka_cluster "$@" ;;
   kafka-cluster-node) shift; cmd_kafka_cluster_node "$@" ;;
+  redis-sentinel) shift; cmd_redis_sentinel "$@" ;;
+  redis-sentinel-node) shift; cmd_redis_sentinel_node "$@" ;;
   up) cmd_up ;;
   reset) cmd_down && rm -rf "$KAFKA_STATE" "$APICURIO_STATE" "$REDIS_STATE" && log "reset: Kafka, registry and Redis data removed" ;;
   down) cmd_down ;;

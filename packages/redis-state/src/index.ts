@@ -1,6 +1,7 @@
 export type { KeyLayout } from './key-layout.js';
 export { createKeyLayout, DEFAULT_KEY_PREFIX } from './key-layout.js';
 export { maskedRedisUrl, openRedis, RedisCredentialsError, RedisUnavailableError } from './open-redis.js';
+export { RedisUrlError, redisTarget, SENTINEL_SCHEME } from './redis-target.js';
 export type {
   IndexProjection,
   ProjectedConstituent,

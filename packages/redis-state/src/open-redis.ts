@@ -1,5 +1,6 @@
 import { Redis, type RedisOptions } from 'ioredis';
 import { RedisStateError } from './redis-errors.js';
+import { redisTarget } from './redis-target.js';
 
 /** Replies that mean the credentials are wrong: retrying with the same URL can never succeed. */
 const CREDENTIALS_REFUSED = /WRONGPASS|NOAUTH|invalid username-password|invalid password/i;
@@ -47,12 +48,22 @@ export class RedisUnavailableError extends RedisStateError {
 export async function openRedis(url: string, options: RedisOptions = {}): Promise<Redis> {
   let refused: string | null = null;
   let lastError: unknown = null;
-  const redis = new Redis(url, {
+  const common: RedisOptions = {
     lazyConnect: true,
     maxRetriesPerRequest: 3,
     ...options,
     retryStrategy: (times) => (refused === null ? Math.min(times * 100, 2000) : null),
-  });
+  };
+  const target = redisTarget(url, maskedRedisUrl(url));
+  const redis =
+    typeof target === 'string'
+      ? new Redis(target, common)
+      : new Redis({
+          ...common,
+          ...target,
+          // A failover moves the primary: every reconnect asks the sentinels again.
+          sentinelRetryStrategy: (times) => (refused === null ? Math.min(times * 100, 2000) : null),
+        });
   redis.on('error', (error: Error) => {
     lastError = error;
     if (CREDENTIALS_REFUSED.test(error.message)) refused = error.message;
