@@ -80,14 +80,15 @@ describe('docker-compose.yml', () => {
       for (const key of ['HOST', 'HTTP_HOST', 'OPS_HOST']) {
         if (key in env) expect(env[key], `${name} ${key}`).toBe('0.0.0.0');
       }
-      expect(env.KAFKA_BROKERS, name).toBe('kafka:19092');
+      expect(env.KAFKA_BROKERS, name).toBe('kafka-1:19092,kafka-2:19092,kafka-3:19092');
+      expect(env.REDIS_URL, name).toMatch(/^redis\+sentinel:\/\/(redis-sentinel-\d:26379,?){3}\/indexflow$/);
     }
   });
 
   it('runs init (admin init) once Kafka and the registry are up, and the services only after it succeeded', () => {
     const init = compose.services.init!;
     expect(init.command).toEqual(['dist/main.js', 'admin', 'init']);
-    expect(init.depends_on?.kafka?.condition).toBe('service_healthy');
+    expect(init.depends_on?.['kafka-1']?.condition).toBe('service_healthy');
     for (const name of ['index-calculator', 'corporate-actions']) {
       expect(compose.services[name]!.depends_on?.init?.condition, name).toBe(
         'service_completed_successfully',
@@ -103,10 +104,34 @@ describe('docker-compose.yml', () => {
     for (const [name, port] of published) expect(port, name).toMatch(/^127\.0\.0\.1:\d+:\d+$/);
   });
 
-  it('keeps Redis persistent: append-only file on a named volume', () => {
-    const redis = compose.services.redis!;
-    expect(redis.command?.join(' ')).toContain('--appendonly yes');
-    expect(redis.volumes).toContain('redis-data:/data');
+  it('keeps Redis persistent: append-only file on a named volume, on the primary and its replica', () => {
+    for (const [name, volume] of [
+      ['redis', 'redis-data:/data'],
+      ['redis-replica', 'redis-replica-data:/data'],
+    ] as const) {
+      const redis = compose.services[name]!;
+      expect(redis.command?.join(' '), name).toContain('--appendonly yes');
+      expect(redis.volumes, name).toContain(volume);
+    }
+    expect(compose.services['redis-replica']!.command?.join(' ')).toContain('--replicaof redis 6379');
+  });
+
+  it('runs a replicated cluster: three Kafka nodes (RF 3, min ISR 2) and three sentinels over Redis', () => {
+    const voters = '1@kafka-1:9093,2@kafka-2:9093,3@kafka-3:9093';
+    for (const name of ['kafka-1', 'kafka-2', 'kafka-3']) {
+      const env = stringEnv(compose.services[name]!.environment);
+      expect(env.KAFKA_CONTROLLER_QUORUM_VOTERS, name).toBe(voters);
+      expect(env.KAFKA_DEFAULT_REPLICATION_FACTOR, name).toBe('3');
+      expect(env.KAFKA_MIN_INSYNC_REPLICAS, name).toBe('2');
+      expect(env.KAFKA_TRANSACTION_STATE_LOG_MIN_ISR, name).toBe('2');
+      expect(compose.services[name]!.volumes?.[0], name).toBe(`${name}-data:/var/lib/kafka/data`);
+    }
+    for (const i of [1, 2, 3]) {
+      const sentinel = compose.services[`redis-sentinel-${i}`]!;
+      expect(sentinel.command?.join(' ')).toContain('sentinel monitor indexflow redis 6379 2');
+      for (const service of ['index-calculator', 'corporate-actions'])
+        expect(compose.services[service]!.depends_on?.[`redis-sentinel-${i}`]?.condition).toBe('service_healthy');
+    }
   });
 });
 
