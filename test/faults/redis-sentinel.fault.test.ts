@@ -56,7 +56,7 @@ beforeAll(async () => {
   first = await freeBlock(NODES.length);
   const out = execFileSync('bash', [SERVICES, 'redis-sentinel', dir, String(first)], { encoding: 'utf8' });
   const lines = out.trim().split('\n').slice(-NODES.length).map(Number);
-  NODES.forEach((name, i) => pids.set(name, lines[i]!));
+  for (const [i, name] of NODES.entries()) pids.set(name, lines[i]!);
 }, 120_000);
 
 afterAll(() => {

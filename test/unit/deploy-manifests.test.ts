@@ -130,7 +130,9 @@ describe('docker-compose.yml', () => {
       const sentinel = compose.services[`redis-sentinel-${i}`]!;
       expect(sentinel.command?.join(' ')).toContain('sentinel monitor indexflow redis 6379 2');
       for (const service of ['index-calculator', 'corporate-actions'])
-        expect(compose.services[service]!.depends_on?.[`redis-sentinel-${i}`]?.condition).toBe('service_healthy');
+        expect(compose.services[service]!.depends_on?.[`redis-sentinel-${i}`]?.condition).toBe(
+          'service_healthy',
+        );
     }
   });
 });

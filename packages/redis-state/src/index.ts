@@ -1,7 +1,6 @@
 export type { KeyLayout } from './key-layout.js';
 export { createKeyLayout, DEFAULT_KEY_PREFIX } from './key-layout.js';
 export { maskedRedisUrl, openRedis, RedisCredentialsError, RedisUnavailableError } from './open-redis.js';
-export { RedisUrlError, redisTarget, SENTINEL_SCHEME } from './redis-target.js';
 export type {
   IndexProjection,
   ProjectedConstituent,
@@ -29,3 +28,10 @@ export {
 } from './redis-restart-tracker.js';
 export type { RedisStateStoreOptions } from './redis-state-store.js';
 export { EMPTY_PROJECTION, RedisStateStore } from './redis-state-store.js';
+export {
+  REDIS_URL_HINT,
+  REDIS_URL_PATTERN,
+  RedisUrlError,
+  redisTarget,
+  SENTINEL_SCHEME,
+} from './redis-target.js';

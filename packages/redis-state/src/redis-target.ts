@@ -4,6 +4,11 @@ import { RedisStateError } from './redis-errors.js';
 /** REDIS_URL's scheme for a primary found through Redis Sentinel. */
 export const SENTINEL_SCHEME = 'redis+sentinel:';
 
+/** The schemes REDIS_URL accepts, and what a service's config says when it is missing or wrong. */
+export const REDIS_URL_PATTERN = /^(rediss?|redis\+sentinel):\/\//;
+export const REDIS_URL_HINT =
+  'set REDIS_URL, e.g. redis://127.0.0.1:6379 (or redis+sentinel://host:port,…/<name>)';
+
 /** A REDIS_URL that names no usable Redis. Carries the URL with its credentials masked. */
 export class RedisUrlError extends RedisStateError {
   constructor(maskedUrl: string, reason: string) {
@@ -37,7 +42,8 @@ export function redisTarget(url: string, masked: string): string | RedisOptions 
   });
   const [user, password] = credentials === '' ? [] : credentials.split(/:(.*)/s).map(decodeURIComponent);
   const db = new URLSearchParams(query).get('db');
-  if (db !== null && !/^\d{1,2}$/.test(db)) throw new RedisUrlError(masked, `has db=${db.slice(0, 20)}, not a number`);
+  if (db !== null && !/^\d{1,2}$/.test(db))
+    throw new RedisUrlError(masked, `has db=${db.slice(0, 20)}, not a number`);
   return {
     sentinels,
     name: decodeURIComponent(name),

@@ -1,5 +1,6 @@
 import { DEFAULT_KAFKA_CLIENT, KAFKA_CLIENT_NAMES, kafkaSecurityProblem } from '@indexflow/kafka';
 import { shownConfigValue } from '@indexflow/observability';
+import { REDIS_URL_HINT, REDIS_URL_PATTERN } from '@indexflow/redis-state';
 import { z } from 'zod';
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
@@ -9,7 +10,7 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const schema = z.object({
   KAFKA_BROKERS: z.string().min(1, 'set KAFKA_BROKERS, e.g. 127.0.0.1:9092'),
   SCHEMA_REGISTRY_URL: z.url('set SCHEMA_REGISTRY_URL, e.g. http://127.0.0.1:8081/apis/ccompat/v7'),
-  REDIS_URL: z.string().regex(/^(rediss?|redis\+sentinel):\/\//, 'set REDIS_URL, e.g. redis://127.0.0.1:6379 (or redis+sentinel://host:port,…/<name>)'),
+  REDIS_URL: z.string().regex(REDIS_URL_PATTERN, REDIS_URL_HINT),
   SERVICE_ID: z
     .string()
     .regex(/^[A-Za-z0-9._-]+$/)

@@ -1,5 +1,6 @@
 import { DEFAULT_KAFKA_CLIENT, KAFKA_CLIENT_NAMES, kafkaSecurityProblem } from '@indexflow/kafka';
 import { shownConfigValue } from '@indexflow/observability';
+import { REDIS_URL_HINT, REDIS_URL_PATTERN } from '@indexflow/redis-state';
 import { z } from 'zod';
 import type { DeskConfig } from './entitlements.js';
 
@@ -49,7 +50,7 @@ const desksJson = z.string().transform((text, context): DeskConfig[] => {
 const schema = z.object({
   KAFKA_BROKERS: z.string().min(1, 'set KAFKA_BROKERS, e.g. 127.0.0.1:9092'),
   SCHEMA_REGISTRY_URL: z.url('set SCHEMA_REGISTRY_URL, e.g. http://127.0.0.1:8081/apis/ccompat/v7'),
-  REDIS_URL: z.string().regex(/^(rediss?|redis\+sentinel):\/\//, 'set REDIS_URL, e.g. redis://127.0.0.1:6379 (or redis+sentinel://host:port,…/<name>)'),
+  REDIS_URL: z.string().regex(REDIS_URL_PATTERN, REDIS_URL_HINT),
   TOPIC_PREFIX: z.string().default(''),
   /** The calculator whose Redis projection holds the constituents (its CALCULATOR_ID). */
   CALCULATOR_ID: z
