@@ -43,6 +43,14 @@ async function freeBlock(): Promise<number> {
   }
 }
 
+function signal(node: number, name: NodeJS.Signals) {
+  try {
+    process.kill(pids[node - 1]!, name);
+  } catch {
+    // Already gone.
+  }
+}
+
 function kill(node: number) {
   try {
     process.kill(pids[node - 1]!, 'SIGKILL');
@@ -60,6 +68,7 @@ beforeAll(async () => {
 }, 240_000);
 
 afterAll(() => {
+  for (let node = 1; node <= NODES; node += 1) signal(node, 'SIGCONT');
   for (let node = 1; node <= NODES; node += 1) kill(node);
   rmSync(dir, { recursive: true, force: true });
 });
@@ -135,6 +144,92 @@ describe('index-calculator on a 3-node Kafka cluster', () => {
       expect(() => JSON.parse(line), line.slice(0, 300)).not.toThrow();
     // What a desk reads (read_committed, from the beginning, on the healed cluster): every level
     // once, nothing more.
+    const reader = await readLevels(environment, environment.topics.indexLevels);
+    await waitForLevels(reader, expected.length, calculator, 60_000);
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    await reader.stop();
+    const rows = sortRows(reader.records.map(recordAsRow));
+    expectGapFree(rows);
+    expect(rows).toEqual(expected);
+  }, 480_000);
+  it('stays up while the whole cluster is paused (SIGSTOP) for 15 s: /readyz 503 naming kafka within seconds, ready again after, the levels exactly once', async () => {
+    const datasetDir = makeDataset('sample');
+    const expected = await offlineRows(datasetDir);
+    const brokers = [...Array(NODES).keys()].map((i) => `127.0.0.1:${first + i}`).join(',');
+    const environment = await prepareEnvironment({
+      ...serviceEndpoints(),
+      kafkaBrokers: brokers,
+      datasetDir,
+    });
+    const opsPort = await freeBlock();
+    const calculator = start({
+      ...environment.env,
+      BATCH_SIZE: '200',
+      SOURCE_STALE_MS: '120000',
+      HTTP_PORT: String(opsPort),
+    });
+    const ops = (path: string) => fetch(`http://127.0.0.1:${opsPort}${path}`).catch(() => null);
+    const published = async () => {
+      const metrics = await (await ops('/metrics'))?.text();
+      return Number(/^indexflow_levels_out_total (\d+)/m.exec(metrics ?? '')?.[1] ?? 0);
+    };
+    const feed = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'services/cli/src/main.ts',
+        'replay',
+        datasetDir,
+        '--kafka',
+        '--speed=4000',
+        '--quiet',
+      ],
+      { cwd: ROOT, env: { ...process.env, ...environment.env }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let feedOutput = '';
+    feed.stdout.on('data', (chunk: Buffer) => (feedOutput += chunk));
+    feed.stderr.on('data', (chunk: Buffer) => (feedOutput += chunk));
+    const fed = new Promise<number | null>((resolve) => feed.once('exit', resolve));
+    await waitFor(async () => (await published()) >= Math.floor(expected.length / 3), {
+      timeoutMs: 120_000,
+      intervalMs: 200,
+    });
+    expect((await ops('/readyz'))?.status).toBe(200);
+    // Paused, the brokers keep their sockets open and answer nothing: only timeouts tell.
+    const pausedAt = Date.now();
+    for (let node = 1; node <= NODES; node += 1) signal(node, 'SIGSTOP');
+    const notReady = await waitFor(
+      async () => {
+        const response = await ops('/readyz');
+        if (response?.status !== 503) return null;
+        const body = (await response.json()) as { down?: { name: string }[] };
+        return body.down?.some((d) => d.name === 'kafka') ? Date.now() - pausedAt : null;
+      },
+      { timeoutMs: 15_000, intervalMs: 250 },
+    );
+    expect(await (await ops('/healthz'))?.status, 'alive while it heals').toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, 15_000 - (Date.now() - pausedAt))));
+    const resumedAt = Date.now();
+    for (let node = 1; node <= NODES; node += 1) signal(node, 'SIGCONT');
+    const ready = await waitFor(
+      async () => ((await ops('/readyz'))?.status === 200 ? Date.now() - resumedAt : null),
+      {
+        timeoutMs: 120_000,
+        intervalMs: 250,
+      },
+    );
+    console.log(`paused cluster: /readyz 503 after ${notReady} ms, 200 again ${ready} ms after SIGCONT`);
+    expect(await fed, feedOutput.slice(-2000)).toBe(0);
+    await waitFor(async () => (await published()) >= expected.length, {
+      timeoutMs: 180_000,
+      intervalMs: 200,
+    });
+    expect(calculator.child.exitCode, calculator.output().slice(-3000)).toBeNull();
+    calculator.child.kill('SIGTERM');
+    expect(await calculator.exited).toBe(0);
+    for (const line of calculator.output().trim().split('\n'))
+      expect(() => JSON.parse(line), line.slice(0, 300)).not.toThrow();
     const reader = await readLevels(environment, environment.topics.indexLevels);
     await waitForLevels(reader, expected.length, calculator, 60_000);
     await new Promise((resolve) => setTimeout(resolve, 2000));
