@@ -1,6 +1,6 @@
 // `pnpm build`'s output, as production and the images run it: plain node, no TypeScript loader.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -72,4 +72,40 @@ describe('compiled output (pnpm build)', () => {
     expect(run.stdout).toContain('IndexDefinitionError');
     expect(run.stdout).toMatch(/packages\/index-engine\/src\/engine\/index-engine\.ts:\d+/);
   });
+
+  it('scripts/install-cli.sh installs a self-contained indexflow that replays the sample like the repository’s CLI', () => {
+    // Built above: a second build here would delete dist/ under the other cases' feet.
+    const prefix = join(dir, 'prefix');
+    execFileSync('bash', [join(ROOT, 'scripts/install-cli.sh'), prefix], {
+      stdio: 'pipe',
+      env: { ...process.env, INDEXFLOW_INSTALL_BUILD: '0' },
+    });
+    const bin = join(prefix, 'bin/indexflow');
+    // The copy owns everything it runs: nothing resolves back into the repository.
+    const installed = realpathSync(join(prefix, 'lib/indexflow'));
+    expect(realpathSync(bin).startsWith(installed)).toBe(true);
+    const sample = join(installed, 'node_modules/@indexflow/seed-indices/sample');
+    expect(realpathSync(sample).startsWith(installed)).toBe(true);
+    const run = (command: string, args: string[]) =>
+      execFileSync(command, args, {
+        cwd: dir,
+        encoding: 'utf8',
+        env: { ...process.env, NO_COLOR: '1' },
+      });
+    expect(run(bin, ['--version']).trim()).toBe(
+      JSON.parse(readFileSync(join(ROOT, 'services/cli/package.json'), 'utf8')).version,
+    );
+    run(bin, ['replay', sample, '--out', join(dir, 'installed.csv'), '--quiet']);
+    run(process.execPath, [
+      join(ROOT, 'services/cli/bin/indexflow.js'),
+      'replay',
+      join(ROOT, 'packages/seed-indices/sample'),
+      '--out',
+      join(dir, 'repository.csv'),
+      '--quiet',
+    ]);
+    const installedLevels = readFileSync(join(dir, 'installed.csv'), 'utf8');
+    expect(installedLevels.split('\n').length).toBeGreaterThan(10_000);
+    expect(installedLevels).toBe(readFileSync(join(dir, 'repository.csv'), 'utf8'));
+  }, 180_000);
 });
