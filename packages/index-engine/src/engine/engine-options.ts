@@ -1,8 +1,13 @@
+import type { ContributionsMode } from './constituent-shares.js';
+
 export interface EngineOptions {
   /** Refuse ticks of symbols in no index (the live calculator); replay keeps their price silently. */
   readonly rejectUnknownSymbols?: boolean;
   /** An HKD constituent's tick is refused when the HKDCNY rate is older than this (ms of event time). */
   readonly fxMaxAgeMs?: number;
-  /** Attach every constituent's contribution and weight to each level (O(n) per level). */
-  readonly contributions?: boolean;
+  /**
+   * Which constituents' contributions and weights each level carries (see `ContributionsMode`):
+   * `'none'` (default), `'moved'` (O(moved) per level) or `'all'` (O(n) per level).
+   */
+  readonly contributions?: ContributionsMode;
 }
