@@ -7,8 +7,16 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { replayDataset } from '@indexflow/dataset-files';
-import { createIndexEngine, type IndexDefinition, type TickEvent } from '@indexflow/index-engine';
+import {
+  type ContributionsMode,
+  createIndexEngine,
+  type IndexDefinition,
+  type IndexLevel,
+  type TickEvent,
+} from '@indexflow/index-engine';
+import { levelToRecord, loadSchemaFile } from '@indexflow/kafka';
 import { loadSeedIndexDefinitions } from '@indexflow/seed-indices';
+import avro from 'avsc';
 import { makeTicks, marketScale } from './bench-data.js';
 
 const START = Date.parse('2025-03-20T09:30:00+08:00');
@@ -19,15 +27,23 @@ const REPLAY_TICKS = Number(process.env.BENCH_REPLAY_TICKS ?? 1_000_000);
 function primeAndRun(
   definitions: IndexDefinition[],
   ticks: TickEvent[],
+  contributions: ContributionsMode = 'none',
+  onLevel?: (level: IndexLevel) => void,
 ): { ticksPerSecond: number; levels: number } {
-  const engine = createIndexEngine(definitions);
+  const engine = createIndexEngine(definitions, { contributions });
   engine.apply({ kind: 'fx-rate', pair: 'HKDCNY', rate: '0.9230', eventTime: START - 2 });
   for (const d of definitions)
     for (const c of d.constituents)
       engine.apply({ kind: 'tick', symbol: c.symbol, price: '10.00', eventTime: START - 1 });
   let levels = 0;
   const t0 = performance.now();
-  for (const tick of ticks) levels += engine.apply(tick).levels.length;
+  if (onLevel === undefined) for (const tick of ticks) levels += engine.apply(tick).levels.length;
+  else
+    for (const tick of ticks) {
+      const out = engine.apply(tick).levels;
+      levels += out.length;
+      for (const level of out) onLevel(level);
+    }
   const seconds = (performance.now() - t0) / 1000;
   return { ticksPerSecond: ticks.length / seconds, levels };
 }
@@ -92,6 +108,29 @@ console.log(
   `seed indices (3 indices, ${seedSymbols.length} symbols): ${fmt(seed.ticksPerSecond)} ticks/s decimal, ${fmt(seedFloat)} ticks/s float64, ratio ${(seed.ticksPerSecond / seedFloat).toFixed(3)}`,
 );
 
+// The calculator's per-record CPU without Kafka: engine, level record and its Avro body, with the
+// level records carrying no constituents and carrying the ones each tick moved (LEVEL_CONSTITUENTS).
+const levelType = avro.Type.forSchema(JSON.parse((await loadSchemaFile('index-level')).schema));
+let recordBytes = 0;
+const toAvro = (level: IndexLevel) => {
+  recordBytes += levelType.toBuffer(levelToRecord(level)).length;
+};
+const recordTicks = seedTicks.slice(0, 200_000);
+const recordRuns: Record<string, { microsPerLevel: number; bytesPerLevel: number }> = {};
+for (const mode of ['none', 'moved', 'none', 'moved'] as const) {
+  recordBytes = 0;
+  const run = primeAndRun(seedDefinitions, recordTicks, mode, toAvro);
+  // The second run of each mode is the measured one (the first warms the JIT).
+  recordRuns[mode] = {
+    microsPerLevel: (recordTicks.length / run.ticksPerSecond / run.levels) * 1e6,
+    bytesPerLevel: recordBytes / run.levels,
+  };
+}
+for (const [mode, r] of Object.entries(recordRuns))
+  console.log(
+    `level records, seed indices, LEVEL_CONSTITUENTS=${mode}: ${r.microsPerLevel.toFixed(2)} µs CPU per level (engine + record + Avro), ${r.bytesPerLevel.toFixed(0)} Avro bytes per level`,
+  );
+
 const market = marketScale(7);
 const marketTicks = makeTicks(market.symbols, MARKET_TICKS, 2, START);
 primeAndRun(market.definitions, marketTicks.slice(0, 10_000));
@@ -124,5 +163,9 @@ console.log(
     marketDecimalToFloatRatio: Number((marketDecimal.ticksPerSecond / marketFloat).toFixed(4)),
     replayTicksPerSecond: Math.round(replayRate),
     replayTicks: summary.ticks,
+    levelRecordMicrosNone: Number(recordRuns.none!.microsPerLevel.toFixed(3)),
+    levelRecordMicrosMoved: Number(recordRuns.moved!.microsPerLevel.toFixed(3)),
+    levelRecordBytesNone: Math.round(recordRuns.none!.bytesPerLevel),
+    levelRecordBytesMoved: Math.round(recordRuns.moved!.bytesPerLevel),
   }),
 );

@@ -39,7 +39,8 @@ function level(indexId: string, sequence: number, withConstituents: boolean): In
     high: `1000.${String(sequence).padStart(4, '0')}123456789`,
     low: '999.9',
     divisor: '1000000',
-    marketValue: '1000000000',
+    // The one constituent's 10.5 × 1 × 1000, so its records' table adds up to the level.
+    marketValue: '10500',
     totalReturnLevel: null,
     netTotalReturnLevel: null,
     fxObservation: null,
@@ -51,8 +52,8 @@ function level(indexId: string, sequence: number, withConstituents: boolean): In
             price: '10.5',
             fxRate: '1',
             indexShares: '1000',
-            contribution: '0.0105',
-            weight: '1',
+            contribution: '0.010500000000000000000000',
+            weight: '1.000000000000000000000000',
           },
         ]
       : null,
@@ -208,7 +209,13 @@ describe('gateway on real Kafka, Apicurio and Redis', () => {
       sequence: latest.sequence,
       source: 'level-record',
       items: [
-        { symbol: '600000.SH', price: '10.5', weight: '1', contribution: '0.0105', marketValue: '10500' },
+        {
+          symbol: '600000.SH',
+          price: '10.5',
+          weight: '1.000000000000000000000000',
+          contribution: '0.010500000000000000000000',
+          marketValue: '10500',
+        },
       ],
     });
     const history = await json<History>(`/v1/indices/${A}/history?date=2025-03-20`);

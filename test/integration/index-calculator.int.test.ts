@@ -1,3 +1,5 @@
+import { replayDataset } from '@indexflow/dataset-files';
+import { type IndexLevelRecord, levelToRecord } from '@indexflow/kafka';
 import { uniqueName, waitFor } from '@indexflow/testkit';
 import { describe, expect, it } from 'vitest';
 import {
@@ -11,6 +13,16 @@ import {
 } from './support/calculator-environment.js';
 import { serviceEndpoints, trackedCalculators } from './support/calculator-process.js';
 import { readLevels, waitForLevels } from './support/level-reader.js';
+
+/** Per `index:sequence`, the constituents the offline engine gives the level record. */
+async function offlineConstituents(datasetDir: string) {
+  const byLevel = new Map<string, IndexLevelRecord['constituents']>();
+  await replayDataset(datasetDir, {
+    onLevel: (level) => byLevel.set(`${level.indexId}:${level.sequence}`, levelToRecord(level).constituents),
+    engine: { rejectUnknownSymbols: true, contributions: 'moved' },
+  });
+  return byLevel;
+}
 
 const endpoints = serviceEndpoints;
 const start = trackedCalculators();
@@ -29,6 +41,13 @@ describe('index-calculator on real Kafka, Apicurio and Redis', () => {
     expect(await calculator.exited).toBe(0);
     await reader.stop();
     expect(sortRows(reader.records.map(recordAsRow))).toEqual(expected);
+    // The constituents each live record carries (LEVEL_CONSTITUENTS=moved, the default) are the
+    // engine's offline output for the same level, digit for digit.
+    const offline = await offlineConstituents(datasetDir);
+    expect(offline.size).toBe(expected.length);
+    const live = new Map(reader.records.map((r) => [`${r.indexId}:${r.sequence}`, r.constituents]));
+    expect(live).toEqual(offline);
+    expect([...live.values()].some((c) => c !== null && c.length > 1)).toBe(true);
     const expectedConflated = conflateRows(expected, 60_000);
     await waitFor(() => conflatedReader.records.length >= expectedConflated.length, { timeoutMs: 30_000 });
     await conflatedReader.stop();

@@ -41,7 +41,8 @@ describe('indexflow recompute on real Kafka and Apicurio', () => {
         const inWindow = level.eventTime >= Date.parse(FROM) && level.eventTime < Date.parse(TO);
         if (inWindow && INDICES.includes(level.indexId)) expected.push(level);
       },
-      engine: { rejectUnknownSymbols: true },
+      // LEVEL_CONSTITUENTS defaults to moved, for recompute as for the calculator.
+      engine: { rejectUnknownSymbols: true, contributions: 'moved' },
     });
     expect(new Set(expected.map((l) => l.indexId))).toEqual(new Set(INDICES));
     expect(expected.length).toBeGreaterThan(50);

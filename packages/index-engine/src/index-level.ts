@@ -3,16 +3,20 @@ import type { FxObservation } from './fx/fx-book.js';
 
 export type LevelTrigger = 'tick' | 'fx-rate' | 'index-adjustment' | 'session-close';
 
+/**
+ * One constituent's share of a level, as exact decimal text: price, FX and index shares as held
+ * (plain), contribution and weight 24 dp half-even, as in the official close.
+ */
 export interface ConstituentContribution {
   readonly symbol: string;
-  readonly price: Dec;
-  /** CNY per unit of the constituent's currency (1 for CNY). */
-  readonly fxRate: Dec;
-  readonly indexShares: Dec;
-  /** P × FX × q / D, in index points; the contributions add up to the level. */
-  readonly contribution: Dec;
-  /** P × FX × q / Σ(P × FX × q). */
-  readonly weight: Dec;
+  readonly price: string;
+  /** CNY per unit of the constituent's currency ("1" for CNY). */
+  readonly fxRate: string;
+  readonly indexShares: string;
+  /** P × FX × q / D, in index points. */
+  readonly contribution: string;
+  /** P × FX × q / Σ(P × FX × q), a fraction of 1. */
+  readonly weight: string;
 }
 
 /**
@@ -52,6 +56,10 @@ export interface IndexLevel {
   readonly fxStale: boolean;
   readonly totalReturnLevel: Dec | null;
   readonly netTotalReturnLevel: Dec | null;
-  /** Every constituent's contribution; present when the engine runs with `contributions: true`. */
+  /**
+   * Constituents' shares, ordered by symbol: with `contributions: 'moved'` those whose price or FX
+   * this level's event moved (every constituent on the index's first level of a trading day and on
+   * adjustment levels), with `'all'` every one; null with `'none'` (the default).
+   */
   readonly contributions: readonly ConstituentContribution[] | null;
 }

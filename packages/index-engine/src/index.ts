@@ -37,6 +37,10 @@ export {
 export type { ApplyResult } from './engine/apply-result.js';
 export type { CloseStateSnapshot } from './engine/close-state.js';
 export { closeInstantOf, closeVenues, parseCloseTime } from './engine/close-time.js';
+export type { ConstituentFigures, ConstituentInputs } from './engine/constituent-figures.js';
+export { constituentFigures } from './engine/constituent-figures.js';
+export type { ContributionsMode } from './engine/constituent-shares.js';
+export { CONTRIBUTIONS_MODES } from './engine/constituent-shares.js';
 export type { EngineOptions } from './engine/engine-options.js';
 export type { EngineSnapshot, IndexSnapshot } from './engine/engine-snapshot.js';
 export { SnapshotRestoreError } from './engine/engine-snapshot.js';

@@ -107,13 +107,13 @@ describe('TV2 intraday ticks', () => {
   it('attaches contributions in index points that add up to the level', () => {
     const level = stateS2().last;
     const contributions = level.contributions!;
-    expect(contributions.map((c) => `${c.symbol}:${c.contribution.toFixed()}`)).toEqual([
+    expect(contributions.map((c) => `${c.symbol}:${d(c.contribution).toFixed()}`)).toEqual([
       'AAA.SH:404.8',
       'BBB.SZ:297.6',
       'CCC.SZ:71.4',
       'DDD.HK:231.84',
     ]);
-    const sum = contributions.reduce((s, c) => s.plus(c.contribution), d(0));
+    const sum = contributions.reduce((s, c) => s.plus(d(c.contribution)), d(0));
     expect(sum.eq(level.level)).toBe(true);
   });
 });

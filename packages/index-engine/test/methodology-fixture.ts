@@ -28,7 +28,7 @@ export class Harness {
   #time: number;
 
   constructor(definition: IndexDefinition = TV1_INDEX, start = DAY_T) {
-    this.engine = createIndexEngine([definition], { contributions: true });
+    this.engine = createIndexEngine([definition], { contributions: 'all' });
     this.#time = start;
   }
 

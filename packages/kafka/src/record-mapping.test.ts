@@ -219,11 +219,11 @@ describe('levelToRecord', () => {
     const contributions: IndexLevel['contributions'] = [
       {
         symbol: '0700.HK',
-        price: new Dec('400.2'),
-        fxRate: new Dec('0.92187'),
-        indexShares: new Dec('1000'),
-        contribution: new Dec('1.5'),
-        weight: new Dec('0.25'),
+        price: '400.2',
+        fxRate: '0.92187',
+        indexShares: '1000',
+        contribution: '1.500000000000000000000000',
+        weight: '0.250000000000000000000000',
       },
     ];
     const record = levelToRecord(
@@ -251,8 +251,8 @@ describe('levelToRecord', () => {
           price: '400.2',
           fxRate: '0.92187',
           indexShares: '1000',
-          contribution: '1.5',
-          weight: '0.25',
+          contribution: '1.500000000000000000000000',
+          weight: '0.250000000000000000000000',
         },
       ],
     });

@@ -246,7 +246,8 @@ export function decimalLevelTexts(level: IndexLevelFields): LevelDecimalTexts {
 
 /**
  * Returns the index-level.avsc record of a level. change and changePercent are the engine's
- * `levelChange` against prevClose (the previous official close); both null without one. Constituents come from `contributions`, else null.
+ * `levelChange` against prevClose (the previous official close); both null without one. Constituents are the engine's `contributions` texts as they are (null
+ * when the engine computed none).
  */
 export function levelToRecord(level: IndexLevelFields, options: LevelRecordOptions = {}): IndexLevelRecord {
   // The engine's records carry exact scaled integers: printing those directly gives the same text
@@ -285,11 +286,11 @@ export function levelToRecord(level: IndexLevelFields, options: LevelRecordOptio
         : level.contributions.map(
             (c): ConstituentContributionRecord => ({
               symbol: c.symbol,
-              price: formatPlain(c.price),
-              fxRate: formatPlain(c.fxRate),
-              indexShares: formatPlain(c.indexShares),
-              contribution: formatPlain(c.contribution),
-              weight: formatPlain(c.weight),
+              price: c.price,
+              fxRate: c.fxRate,
+              indexShares: c.indexShares,
+              contribution: c.contribution,
+              weight: c.weight,
             }),
           ),
   };

@@ -1,7 +1,8 @@
-// Keeps subscribers' constituents tables live when levels arrive without constituents (the
-// calculator runs without per-level contributions by default): after a level of a subscribed index,
-// it reads the Redis projection at most once per `intervalMs` per index and offers the result to the
-// hub, which passes it on only if it is newer than what clients have.
+// Keeps subscribers' constituents tables live: after a level of a subscribed index, at most once per
+// `intervalMs` per index, it takes the table the level records give (the hub's), or, when they
+// cannot give one (LEVEL_CONSTITUENTS=none, or the gateway started after the day's first level),
+// reads the Redis projection, and offers the result to the hub, which passes it on only if it is
+// newer than what clients have.
 import type { Logger } from '@indexflow/observability';
 import type { ConstituentsSnapshot } from './constituents.js';
 import type { FeedHub } from './feed-hub.js';
@@ -45,7 +46,7 @@ export class ConstituentsRefresher {
     this.#lastRead.set(indexId, (this.options.now ?? Date.now)());
     let behind = false;
     try {
-      const snapshot = await this.options.read(indexId);
+      const snapshot = this.options.hub.recordConstituents(indexId) ?? (await this.options.read(indexId));
       if (snapshot !== null && !this.#closed) this.options.hub.offerConstituents(snapshot);
       // The projection is promoted just after the Kafka commit, so a read can land in between.
       const latest = this.options.hub.latest(indexId);

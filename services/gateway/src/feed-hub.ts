@@ -3,8 +3,8 @@
 // `apply`, in partition order, so each index's levels arrive in sequence; a level whose sequence is
 // not above the last one seen (a redelivery) is dropped, so subscribers see each sequence once.
 import type { IndexLevelRecord } from '@indexflow/kafka';
+import { ConstituentTable } from './constituent-table.js';
 import type { ConstituentsSnapshot } from './constituents.js';
-import { constituentsFromRecord } from './constituents.js';
 import type { IntradayHistory } from './intraday-history.js';
 import { type LevelView, levelView, type Outbound, type ServerMessage, shared } from './protocol.js';
 
@@ -14,8 +14,8 @@ export interface Subscriber {
 }
 
 export interface FeedHubEvents {
-  /** A level arrived without constituents: the projection may have newer ones. */
-  onLevelWithoutConstituents?(indexId: string, sequence: number): void;
+  /** A level arrived: its constituents table (from the records, else the projection) moved on. */
+  onLevelArrived?(indexId: string, sequence: number): void;
   /** A level was fanned out to `subscribers` clients, taking `seconds` of CPU. */
   onFanOut?(subscribers: number, seconds: number): void;
   onDuplicate?(indexId: string, sequence: number): void;
@@ -25,6 +25,7 @@ export class FeedHub {
   readonly #history: IntradayHistory;
   readonly #latest = new Map<string, IndexLevelRecord>();
   readonly #constituents = new Map<string, ConstituentsSnapshot>();
+  readonly #tables = new Map<string, ConstituentTable>();
   readonly #subscribers = new Map<string, Set<Subscriber>>();
   readonly #events: FeedHubEvents;
   readonly #now: () => number;
@@ -50,6 +51,11 @@ export class FeedHub {
 
   constituents(indexId: string): ConstituentsSnapshot | undefined {
     return this.#constituents.get(indexId);
+  }
+
+  /** The constituents as of the latest level, from the level records; null when they cannot tell. */
+  recordConstituents(indexId: string): ConstituentsSnapshot | null {
+    return this.#tables.get(indexId)?.snapshot() ?? null;
   }
 
   subscriberCount(indexId: string): number {
@@ -81,11 +87,14 @@ export class FeedHub {
         level: levelView(record),
       });
     }
-    if (record.constituents !== null) {
-      this.offerConstituents(constituentsFromRecord(record.indexId, record.sequence, record.constituents));
-    } else {
-      this.#events.onLevelWithoutConstituents?.(record.indexId, record.sequence);
+    // O(moved constituents) here; weights are computed when a client or the refresher asks.
+    let table = this.#tables.get(record.indexId);
+    if (table === undefined && record.constituents !== null) {
+      table = new ConstituentTable();
+      this.#tables.set(record.indexId, table);
     }
+    table?.apply(record);
+    this.#events.onLevelArrived?.(record.indexId, record.sequence);
     if (subscribers !== undefined && subscribers.size > 0) {
       this.#events.onFanOut?.(subscribers.size, (performance.now() - started) / 1000);
     }
@@ -118,6 +127,8 @@ export class FeedHub {
       level: latest === undefined ? null : levelView(latest),
     };
     subscriber.deliver({ message: snapshot, text: null });
+    const fromRecords = this.recordConstituents(indexId);
+    if (fromRecords !== null) this.offerConstituents(fromRecords);
     const constituents = this.#constituents.get(indexId);
     if (constituents !== undefined)
       subscriber.deliver({ message: constituentsMessage(constituents), text: null });

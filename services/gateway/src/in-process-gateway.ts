@@ -65,7 +65,7 @@ export async function startInProcessGateway(options: InProcessGatewayOptions): P
   let refresher: ConstituentsRefresher | null = null;
   const hub = new FeedHub({
     history: new IntradayHistory({ maxPointsPerDay: options.historyMaxPoints ?? 100_000, maxDays: 2 }),
-    events: { onLevelWithoutConstituents: (indexId) => refresher?.levelArrived(indexId) },
+    events: { onLevelArrived: (indexId) => refresher?.levelArrived(indexId) },
   });
   refresher = new ConstituentsRefresher({
     hub,

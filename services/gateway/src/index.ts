@@ -5,7 +5,6 @@ export {
   type ConstituentsSnapshot,
   type ConstituentView,
   constituentsFromProjection,
-  constituentsFromRecord,
 } from './constituents.js';
 export { type DeskConfig, DeskDirectory, Entitlements, sha256Hex } from './entitlements.js';
 export { FeedHub } from './feed-hub.js';

@@ -107,11 +107,9 @@ export function registerRestRoutes(app: FastifyInstance, deps: RestDeps): void {
       const { indexId } = request.params as { indexId: string };
       if (!entitlements.allows(indexId)) throw new NotEntitledError(entitlements.desk, indexId);
       const latest = hub.latest(indexId);
-      // A level that carries constituents is the exact source; otherwise the projection is.
+      // The level records' table is current to the latest level; otherwise the projection is used.
       const constituents: ConstituentsSnapshot | null =
-        latest !== undefined && latest.constituents !== null
-          ? (hub.constituents(indexId) ?? null)
-          : await deps.projectedConstituents(indexId);
+        hub.recordConstituents(indexId) ?? (await deps.projectedConstituents(indexId));
       if (latest === undefined && constituents === null) throw new UnknownIndexError(indexId);
       return {
         indexId,

@@ -75,7 +75,7 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
         maxDays: config.HISTORY_MAX_DAYS,
       }),
       events: {
-        onLevelWithoutConstituents: (indexId) => refresher?.levelArrived(indexId),
+        onLevelArrived: (indexId) => refresher?.levelArrived(indexId),
         onFanOut: (_subscribers, seconds) => metrics.fanOut.observe(seconds),
         onDuplicate: () => metrics.duplicates.inc(),
       },

@@ -113,6 +113,7 @@ export async function createCalculatorRuntime(
       // A shard sees other shards' symbols; it refuses unknown ones through its ShardScope.
       rejectUnknownSymbols: shard ? false : config.REJECT_UNKNOWN_SYMBOLS,
       ...(config.FX_MAX_AGE_MS === undefined ? {} : { fxMaxAgeMs: config.FX_MAX_AGE_MS }),
+      contributions: config.LEVEL_CONSTITUENTS,
     },
     source: shard ? shard.scope.wrapSource(source) : source,
     sink,

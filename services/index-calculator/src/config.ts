@@ -39,6 +39,8 @@ const schema = z.object({
   /** Kafka client of the source, sink and fast lane: kafkajs (pure JS) or native (librdkafka). */
   KAFKA_CLIENT: z.enum(KAFKA_CLIENT_NAMES).default(DEFAULT_KAFKA_CLIENT),
   FX_MAX_AGE_MS: z.coerce.number().int().positive().optional(),
+  /** Constituents on each level record: those the event moved (default), or none (`constituents` null). */
+  LEVEL_CONSTITUENTS: z.enum(['moved', 'none']).default('moved'),
   // false, as the offline replay: a symbol in no index keeps its last price for a later `add`.
   REJECT_UNKNOWN_SYMBOLS: z
     .enum(['true', 'false'])

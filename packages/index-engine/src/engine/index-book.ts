@@ -278,6 +278,11 @@ export class IndexBook {
     return this.#quotient!.levelOf(this.marketValueScaled);
   }
 
+  /** MV / D × 10^24, half-even, for any market value × 10^44: a constituent's contribution. */
+  pointsOf(marketValueScaled: bigint): bigint {
+    return this.#quotient!.levelOf(marketValueScaled);
+  }
+
   computeLevel(): Dec {
     return fromScaled(this.computeLevelScaled(), LEVEL_DECIMALS);
   }

@@ -581,7 +581,7 @@ export class IndexEngine {
         trigger,
         symbol,
         this.#state.fx.hkdCny,
-        this.#options.contributions ?? false,
+        this.#options.contributions ?? 'none',
       ),
     );
   }

@@ -1,7 +1,8 @@
-import { type Dec, formatFixed, LevelDec, ZERO } from '../decimal.js';
+import { type Dec, formatFixed, LevelDec } from '../decimal.js';
 import { formatScaledFixed, fromScaled, LEVEL_DECIMALS, MARKET_VALUE_DECIMALS } from '../fixed-point.js';
 import type { FxObservation } from '../fx/fx-book.js';
 import type { ConstituentContribution, IndexLevel, LevelTrigger } from '../index-level.js';
+import { type ContributionsMode, levelConstituents } from './constituent-shares.js';
 import type { IndexBook, TotalReturnState } from './index-book.js';
 
 type TotalReturnInputs = Omit<TotalReturnState, 'withholdingRate'>;
@@ -116,24 +117,6 @@ export function formatLevelFixed(level: IndexLevel, decimals: number): string {
   return level instanceof LevelRecord ? level.formatLevel(decimals) : formatFixed(level.level, decimals);
 }
 
-function contributionsOf(book: IndexBook): ConstituentContribution[] {
-  const out: ConstituentContribution[] = [];
-  const divisor = book.divisor!;
-  const total = book.marketValue;
-  for (const c of book.constituents.values()) {
-    const marketValue = c.marketValue;
-    out.push({
-      symbol: c.symbol,
-      price: c.price!,
-      fxRate: c.fxRate!,
-      indexShares: c.indexShares,
-      contribution: LevelDec.div(marketValue, divisor) as unknown as Dec,
-      weight: total.isZero() ? ZERO : (LevelDec.div(marketValue, total) as unknown as Dec),
-    });
-  }
-  return out;
-}
-
 /**
  * Computes the level of a complete, based index, advances its sequence and open/high/low and
  * total-return chain, and returns the published record.
@@ -144,9 +127,10 @@ export function emitLevel(
   trigger: LevelTrigger,
   symbol: string | undefined,
   fx: FxObservation | null,
-  withContributions: boolean,
+  contributions: ContributionsMode,
 ): IndexLevel {
   const level = book.computeLevelScaled();
+  const firstOfDay = book.openScaled === null;
   book.levelScaled = level;
   book.sequence += 1;
   book.lastLevelTime = eventTime;
@@ -159,6 +143,7 @@ export function emitLevel(
     if (level < book.lowScaled!) book.lowScaled = level;
   }
   const tr = book.totalReturn;
+  const shares = levelConstituents(book, contributions, { firstOfDay, trigger, symbol });
   const record = new LevelRecord(
     book.id,
     eventTime,
@@ -183,7 +168,7 @@ export function emitLevel(
           dividendPoints: tr.dividendPoints,
           netDividendPoints: tr.netDividendPoints,
         },
-    withContributions ? contributionsOf(book) : null,
+    shares,
   );
   return record;
 }

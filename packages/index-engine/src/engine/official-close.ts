@@ -8,10 +8,10 @@ import {
   PRICE_DECIMALS,
   pow10,
   SHARES_DECIMALS,
-  scaledToPlain,
   toScaled,
 } from '../fixed-point.js';
 import type { FxObservation } from '../fx/fx-book.js';
+import { points, quotientHalfEven, weightScaled } from './constituent-shares.js';
 import type { IndexBook } from './index-book.js';
 
 /** Where the HKDCNY rate of a close came from: the index's closing fixing, or the streamed rate in force. */
@@ -92,17 +92,6 @@ export interface ClosingFixing extends FxObservation {
   readonly source: string;
 }
 
-/** n / d rounded half-even (d > 0), on exact integers. */
-function quotientHalfEven(n: bigint, d: bigint): bigint {
-  const negative = n < 0n;
-  const magnitude = negative ? -n : n;
-  let q = magnitude / d;
-  const twice = (magnitude - q * d) * 2n;
-  if (twice > d || (twice === d && (q & 1n) === 1n)) q += 1n;
-  return negative ? -q : q;
-}
-
-const points = (scaled: bigint) => scaledToPlain(scaled, LEVEL_DECIMALS);
 const plain = (scaled: bigint, decimals: number) => formatPlain(fromScaled(scaled, decimals));
 
 /**
@@ -142,7 +131,6 @@ export function buildOfficialClose(input: {
     });
   const total = rows.reduce((sum, row) => sum + row.marketValue, 0n);
   const levelScaled = toPoints(total);
-  const weightScale = pow10(LEVEL_DECIMALS);
   const constituents = rows.map(
     ({ c, fx, marketValue, dayChange }): CloseConstituent => ({
       symbol: c.symbol,
@@ -151,7 +139,7 @@ export function buildOfficialClose(input: {
       fxRate: plain(fx, FX_DECIMALS),
       indexShares: plain(c.sharesScaled, SHARES_DECIMALS),
       marketValue: plain(marketValue, MARKET_VALUE_DECIMALS),
-      weight: points(total === 0n ? 0n : quotientHalfEven(marketValue * weightScale, total)),
+      weight: points(weightScaled(marketValue, total)),
       contribution: points(toPoints(marketValue)),
       dayContribution: dayChange === null ? null : points(toPoints(dayChange)),
     }),

@@ -43,8 +43,8 @@ export function registerRecomputeCommand(program: Command): void {
       'after',
       [
         '',
-        'Needs KAFKA_BROKERS and SCHEMA_REGISTRY_URL; reads TOPIC_PREFIX, INDEX_DEFINITIONS_DIR, FX_MAX_AGE_MS',
-        'and REJECT_UNKNOWN_SYMBOLS as the calculator does, so it computes what the calculator computed.',
+        'Needs KAFKA_BROKERS and SCHEMA_REGISTRY_URL; reads TOPIC_PREFIX, INDEX_DEFINITIONS_DIR, FX_MAX_AGE_MS,',
+        'REJECT_UNKNOWN_SYMBOLS and LEVEL_CONSTITUENTS as the calculator does, so it computes what the calculator computed.',
         'The state at --from is rebuilt from offset 0 of every input partition (the levels at 10:00 depend on',
         'every earlier price, action and FX rate); all levels of one run are one Kafka transaction, tagged',
         'with the header indexflow-recompute-run.',
@@ -78,6 +78,9 @@ export function registerRecomputeCommand(program: Command): void {
       if (fxMaxAgeMs !== undefined && !(Number.isInteger(fxMaxAgeMs) && fxMaxAgeMs > 0))
         return fail(`--fx-max-age-ms (FX_MAX_AGE_MS) must be a positive integer, was ${fxMaxAgeText}`);
       const rejectUnknown = process.env.REJECT_UNKNOWN_SYMBOLS ?? 'false';
+      const constituents = process.env.LEVEL_CONSTITUENTS ?? 'moved';
+      if (constituents !== 'moved' && constituents !== 'none')
+        return fail(`LEVEL_CONSTITUENTS must be moved or none, was ${constituents}`);
       if (rejectUnknown !== 'true' && rejectUnknown !== 'false')
         return fail(`REJECT_UNKNOWN_SYMBOLS must be true or false, was ${rejectUnknown}`);
       const client = cliKafkaClient();
@@ -101,6 +104,7 @@ export function registerRecomputeCommand(program: Command): void {
           engineOptions: {
             rejectUnknownSymbols: rejectUnknown === 'true',
             ...(fxMaxAgeMs === undefined ? {} : { fxMaxAgeMs }),
+            contributions: constituents,
           },
           window,
           ...(csvPath === undefined ? {} : { csvPath }),
