@@ -1,4 +1,4 @@
-import { type Dec, formatFixed, levelChange } from '@indexflow/index-engine';
+import { type Dec, formatFixed, printedLevelChange } from '@indexflow/index-engine';
 
 /** What the board shows of a level: the engine's IndexLevel, or a decoded index-level record. */
 export interface BoardLevel {
@@ -11,11 +11,8 @@ export interface BoardLevel {
 
 /** change and % columns (11 and 8 wide) of a level against its previous official close. */
 export function changeCells(level: Dec, prevClose: Dec | null): [string, string] {
-  const change = levelChange(level, prevClose);
-  if (change === null) return [''.padStart(11), ''.padStart(8)];
-  const sign = change.change.gte(0) ? '+' : '';
-  const pct = change.percent === null ? '' : `${sign}${formatFixed(change.percent, 2)}%`;
-  return [`${sign}${formatFixed(change.change, 4)}`.padStart(11), pct.padStart(8)];
+  const change = printedLevelChange(level, prevClose);
+  return [(change?.change ?? '').padStart(11), (change?.percent ?? '').padStart(8)];
 }
 
 function row(level: BoardLevel): string {
