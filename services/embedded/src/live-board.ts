@@ -15,6 +15,8 @@ export function changeCells(level: Dec, prevClose: Dec | null): [string, string]
   return [(change?.change ?? '').padStart(11), (change?.percent ?? '').padStart(8)];
 }
 
+const HEADER = `${'index'.padEnd(12)} ${'level'.padStart(12)} ${'change'.padStart(11)} ${'%'.padStart(8)}  ${'sequence'.padStart(8)}`;
+
 function row(level: BoardLevel): string {
   const [change, pct] = changeCells(level.level, level.prevClose);
   return `${level.indexId.padEnd(12)} ${formatFixed(level.level, 4).padStart(12)} ${change} ${pct}  ${String(level.sequence).padStart(8)}`;
@@ -48,7 +50,7 @@ export class LiveBoard {
       .toISOString()
       .slice(0, 19)
       .replace('T', ' ');
-    const lines = [`${time} Asia/Shanghai    level      change       %  sequence`, ...levels.map(row)];
+    const lines = [`${time} Asia/Shanghai`, HEADER, ...levels.map(row)];
     if (this.out.isTTY && this.#drawnLines > 0) this.out.write(`\x1b[${this.#drawnLines}A`);
     this.out.write(`${lines.map((l) => `${l}\x1b[K`).join('\n')}\n`);
     this.#drawnLines = this.out.isTTY ? lines.length : 0;
