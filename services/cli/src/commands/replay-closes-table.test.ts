@@ -70,5 +70,5 @@ describe('replay closes table', () => {
     const lastOfDay = levels.filter((l) => l.includes(',995366.SSI,') && l.startsWith('2025-03-20')).at(-1)!;
     const hk = records.find((r) => r.indexId === '995366.SSI' && r.tradingDate === '2025-03-20')!;
     expect(formatFixed(new Dec(lastOfDay.split(',')[2]!), 4)).not.toBe(formatFixed(new Dec(hk.level), 4));
-  });
+  }, 120_000);
 });
