@@ -98,7 +98,14 @@ export {
 export type { CloseSpec, ConstituentDefinition, IndexDefinition, PreviousClose } from './index-definition.js';
 export type { ConstituentContribution, IndexLevel, LevelTrigger } from './index-level.js';
 export type { LevelChange } from './level-change.js';
-export { CHANGE_PERCENT_DIGITS, levelChange, levelChangeTexts } from './level-change.js';
+export {
+  CHANGE_PERCENT_DIGITS,
+  levelChange,
+  levelChangeTexts,
+  PRINTED_LEVEL_DECIMALS,
+  PRINTED_PERCENT_DECIMALS,
+  printedLevelChange,
+} from './level-change.js';
 export type { DecimalTextBounds, DecimalTextProblem, DecimalTextShape } from './number-grammar.js';
 export { decimalTextShape, digitProblem } from './number-grammar.js';
 export { plainOfQuotient, plainOfScaled } from './plain-text.js';

@@ -1,4 +1,4 @@
-import { Dec, LevelDec } from './decimal.js';
+import { Dec, formatFixed, LevelDec } from './decimal.js';
 import { LEVEL_DECIMALS } from './fixed-point.js';
 import { plainOfQuotient, plainOfScaled } from './plain-text.js';
 
@@ -44,5 +44,28 @@ export function levelChangeTexts(
       prevCloseScaled === 0n
         ? null
         : plainOfQuotient(change * 100n * sign, prevCloseScaled * sign, CHANGE_PERCENT_DIGITS),
+  };
+}
+
+/** Places of a printed close or change (tables of the CLI and `pnpm start`), and of a printed %. */
+export const PRINTED_LEVEL_DECIMALS = 4;
+export const PRINTED_PERCENT_DECIMALS = 2;
+
+/**
+ * `levelChange` as the tables print it: change to 4 places and % to 2 (half up), each signed
+ * (`+` when not negative), the % with its sign; null without a previous close, percent null when
+ * it is 0. One function so every table prints the same texts for the same close.
+ */
+export function printedLevelChange(
+  level: Dec,
+  prevClose: Dec | null,
+): { change: string; percent: string | null } | null {
+  const change = levelChange(level, prevClose);
+  if (change === null) return null;
+  const sign = change.change.gte(0) ? '+' : '';
+  return {
+    change: `${sign}${formatFixed(change.change, PRINTED_LEVEL_DECIMALS)}`,
+    percent:
+      change.percent === null ? null : `${sign}${formatFixed(change.percent, PRINTED_PERCENT_DECIMALS)}%`,
   };
 }

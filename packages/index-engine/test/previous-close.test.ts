@@ -12,6 +12,7 @@ import {
   type IndexLevel,
   levelChange,
   levelChangeTexts,
+  printedLevelChange,
 } from '../src/index.js';
 import type { IndexDefinition } from '../src/index-definition.js';
 
@@ -149,5 +150,22 @@ describe('levelChange', () => {
     expect(levelChangeTexts(1n, null)).toBeNull();
     expect(levelChange(new Dec(1), new Dec(0))!.percent).toBeNull();
     expect(levelChangeTexts(5n, 0n)!.percent).toBeNull();
+  });
+
+  it('prints change to 4 places and % to 2, half up, signed, from the same levelChange', () => {
+    expect(printedLevelChange(new Dec('1010.25466967'), new Dec('1000'))).toEqual({
+      change: '+10.2547',
+      percent: '+1.03%',
+    });
+    expect(printedLevelChange(new Dec('999.37738727'), new Dec('1000'))).toEqual({
+      change: '-0.6226',
+      percent: '-0.06%',
+    });
+    expect(printedLevelChange(new Dec('1000'), new Dec('1000'))).toEqual({
+      change: '+0.0000',
+      percent: '+0.00%',
+    });
+    expect(printedLevelChange(new Dec('5'), new Dec('0'))).toEqual({ change: '+5.0000', percent: null });
+    expect(printedLevelChange(new Dec('5'), null)).toBeNull();
   });
 });

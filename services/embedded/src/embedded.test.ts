@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 
 const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
+const SAMPLE = fileURLToPath(new URL('../../../packages/seed-indices/sample', import.meta.url));
 const INDICES = ['995365.SSI', '995366.SSI', '995367.SSI'];
 /** Tight enough that the simulated HKDCNY walk breaks it a few dozen times in the day of seed 9. */
 const FX_MAX_JUMP = '0.0002';
@@ -172,10 +173,11 @@ describe('pnpm start (embedded pipeline)', () => {
     // (not the last level, which for indices with HK names moves with FX after the close).
     const lines = stdout.split('\n');
     const header = lines.findIndex((line) => line.startsWith('date '));
-    expect(lines[header]!.trim().split(/\s+/)).toEqual([
+    expect(lines[header]!.trim().split(/\s{2,}/)).toEqual([
       'date',
       'index',
       'close',
+      'prev close',
       'change',
       '%',
       'high',
@@ -188,12 +190,55 @@ describe('pnpm start (embedded pipeline)', () => {
       expect(official!.prevClose, index).not.toBeNull();
       const change = levelChange(new Dec(official!.level), new Dec(official!.prevClose!))!;
       const row = lines.find((line) => line.startsWith(`2025-03-20  ${index}`))!;
-      expect(row.trim().split(/\s+/).slice(2, 5).concat(row.trim().split(/\s+/).at(-1)!)).toEqual([
+      expect(row.trim().split(/\s+/).slice(2, 6).concat(row.trim().split(/\s+/).at(-1)!)).toEqual([
         formatFixed(new Dec(official!.level), 4),
+        formatFixed(new Dec(official!.prevClose!), 4),
         `${change.change.gte(0) ? '+' : ''}${formatFixed(change.change, 4)}`,
         `${change.change.gte(0) ? '+' : ''}${formatFixed(change.percent!, 2)}%`,
         'official',
       ]);
     }
   }, 90_000);
+
+  it('runs a recorded dataset with --replay: the seed sample’s levels and official closes, as the offline replay has them', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'indexflow-embedded-replay-'));
+    const out = join(dir, 'levels.csv');
+    const run = startEmbedded(['--replay', SAMPLE, '--speed', 'max', '--port', '0', '--quiet', '--out', out]);
+    const code = await run.exited;
+    const { stdout, stderr } = run.output();
+    expect(code, stderr).toBe(0);
+    const offline = [LEVELS_CSV_HEADER];
+    const closes: OfficialClose[] = [];
+    await replayDataset(SAMPLE, {
+      onLevel: (level) => offline.push(formatLevelRow(level)),
+      onClose: (close) => closes.push(close),
+    });
+    // Both dates, the second with its corporate actions (the sample's actions.csv).
+    expect(offline.some((row) => row.endsWith(',index-adjustment,'))).toBe(true);
+    expect(readFileSync(out, 'utf8')).toBe(`${offline.join('\n')}\n`);
+    expect(closes).toHaveLength(6);
+    const rows = stdout.split('\n').filter((line) => /^\d{4}-\d{2}-\d{2} /.test(line));
+    expect(rows.map((row) => row.trim().split(/\s+/).slice(0, 4))).toEqual(
+      closes.map((c) => [
+        c.tradingDate,
+        c.indexId,
+        formatFixed(new Dec(c.level), 4),
+        formatFixed(new Dec(c.prevClose!), 4),
+      ]),
+    );
+    expect(rows.every((row) => row.endsWith('official'))).toBe(true);
+  }, 90_000);
+
+  it('refuses --replay with --actions: a recorded dataset brings its own actions.csv', () => {
+    const run = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', MAIN, '--replay', SAMPLE, '--actions', 'a.csv'],
+      {
+        encoding: 'utf8',
+        env: { ...process.env, KAFKA_BROKERS: '', SCHEMA_REGISTRY_URL: '', REDIS_URL: '' },
+      },
+    );
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('--actions must be left out with --replay');
+  });
 });

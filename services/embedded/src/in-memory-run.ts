@@ -9,12 +9,15 @@ import { FlagError } from './flag-error.js';
 import { LiveBoard } from './live-board.js';
 import { PacedEventSource } from './paced-event-source.js';
 import { type PrepareDayOptions, prepareDay } from './prepare-day.js';
+import { recordedDay } from './recorded-day.js';
 
 export interface InMemoryRunOptions extends PrepareDayOptions {
   readonly out: string;
   readonly speed: number | 'max';
   /** Port of the in-process desk gateway, or null for none. */
   readonly gatewayPort: number | null;
+  /** Run the dataset already in `datasetDir` (`--replay`) instead of simulating days into it. */
+  readonly recorded: boolean;
   /** Keep serving the gateway after the close summary until `stopped` resolves. */
   readonly serve: boolean;
   readonly quiet: boolean;
@@ -51,7 +54,7 @@ export async function runInMemory(options: InMemoryRunOptions): Promise<void> {
     log(`embedded: desk gateway at ${gateway.url} (open on loopback); dashboard ${gateway.dashboardUrl}`);
   }
   try {
-    const day = prepareDay(options);
+    const day = options.recorded ? recordedDay(options) : prepareDay(options);
     await runDay(options, { ...day, sink, state, gateway });
     if (gateway !== null && options.serve) {
       log(`embedded: the day is over; serving ${gateway.dashboardUrl} until Ctrl-C`);

@@ -5,15 +5,19 @@ import {
   createAvroSerdes,
   createRecordReader,
   createSchemaRegistryClient,
+  type IndexCloseRecord,
   type IndexLevelRecord,
   kafkaClientFromEnv,
   openTopicAdmin,
   type RecordBatch,
   type RecordClientOptions,
+  requireCloseRecord,
   type TopicAdmin,
   topicNames,
 } from '@indexflow/kafka';
+import { publishDatasetActions } from './dataset-actions.js';
 import type { BoardLevel } from './live-board.js';
+import { followTopic, type TopicFollower } from './topic-follower.js';
 
 const CLI = fileURLToPath(new URL('../../cli/src/main.ts', import.meta.url));
 const CALCULATOR = fileURLToPath(new URL('../../index-calculator/src/main.ts', import.meta.url));
@@ -68,7 +72,8 @@ function exited(child: ChildProcess): Promise<number | null> {
 /**
  * The same day on real services: the calculator runs as its own process (as deployed), the
  * dataset is produced to the tick topics at `speed` by `indexflow replay --kafka`, and the levels
- * come back from the index-level topic as a desk reads them (read_committed).
+ * and official closes come back from the index-level and index-closes topics as a desk reads
+ * them (read_committed).
  */
 export async function runOnRealServices(options: {
   services: RealServices;
@@ -76,6 +81,7 @@ export async function runOnRealServices(options: {
   speed: string;
   topicPrefix: string;
   onLevels: (levels: readonly ReceivedLevel[]) => void;
+  onCloses: (closes: readonly IndexCloseRecord[]) => void;
   log: (line: string) => void;
 }): Promise<void> {
   const env = { ...process.env, ...options.services, TOPIC_PREFIX: options.topicPrefix };
@@ -86,10 +92,11 @@ export async function runOnRealServices(options: {
     brokers: options.services.KAFKA_BROKERS.split(','),
     clientId: 'indexflow-embedded',
   };
-  const serdes = createAvroSerdes<IndexLevelRecord>(
-    createSchemaRegistryClient({ url: options.services.SCHEMA_REGISTRY_URL }),
-    topics.indexLevels,
-  );
+  const registry = createSchemaRegistryClient({ url: options.services.SCHEMA_REGISTRY_URL });
+  const serdes = createAvroSerdes<IndexLevelRecord>(registry, topics.indexLevels);
+  const closeSerdes = createAvroSerdes<IndexCloseRecord>(registry, topics.indexCloses);
+  // Before the calculator: its adjustments must be on their topic before the ticks of their date.
+  const actionsService = await publishDatasetActions(options.datasetDir, env, options.log);
   const calculator = spawn(process.execPath, ['--import', 'tsx', CALCULATOR], {
     env: {
       ...env,
@@ -124,12 +131,26 @@ export async function runOnRealServices(options: {
   );
   const producerExit = exited(producer);
   const reader = createRecordReader(clientOptions);
+  const closesReader = createRecordReader(clientOptions);
   let admin: TopicAdmin | null = null;
   let received = 0;
   try {
     admin = await openTopicAdmin(clientOptions);
-    while (!(await admin.listTopics()).includes(topics.indexLevels))
+    for (;;) {
+      const existing = await admin.listTopics();
+      if (existing.includes(topics.indexLevels) && existing.includes(topics.indexCloses)) break;
       await new Promise((r) => setTimeout(r, 200));
+    }
+    const closes: TopicFollower = await followTopic(
+      closesReader,
+      admin,
+      topics.indexCloses,
+      async (values) => {
+        const records: IndexCloseRecord[] = [];
+        for (const value of values) records.push(requireCloseRecord(await closeSerdes.deserialize(value)));
+        options.onCloses(records);
+      },
+    );
     const starts = (await admin.partitionOffsets(topics.indexLevels)).map(({ partition, low }) => ({
       topic: topics.indexLevels,
       partition,
@@ -170,11 +191,17 @@ export async function runOnRealServices(options: {
     while (received < expected && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     if (received < expected)
       throw new Error(`read ${received} of the ${expected} levels the calculator published`);
+    // The calculator is stopped: the closes topic's end is final, and read once reached.
+    while (!(await closes.atEnd()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    if (!(await closes.atEnd())) throw new Error('did not read the index-closes topic to its end');
   } finally {
     calculator.kill('SIGTERM');
     producer.kill('SIGTERM');
     await calculatorExit;
+    actionsService?.kill('SIGTERM');
+    if (actionsService) await exited(actionsService);
     await reader.close();
+    await closesReader.close();
     await admin?.close();
   }
 }

@@ -21,8 +21,9 @@ describe('live board', () => {
     const { board: b, text } = board();
     b.update([level('995365.SSI', '1008.2311', '1000'), level('995366.SSI', '994.5', '1003.5002')]);
     b.draw();
-    const [header, up, down] = text().trim().split('\n');
-    expect(header!.split(/\s+/).slice(2)).toEqual(['Asia/Shanghai', 'level', 'change', '%', 'sequence']);
+    const [time, header, up, down] = text().trim().split('\n');
+    expect(time).toBe('2025-03-20 15:00:00 Asia/Shanghai');
+    expect(header!.trim().split(/\s+/)).toEqual(['index', 'level', 'change', '%', 'sequence']);
     expect(up!.trim().split(/\s+/)).toEqual(['995365.SSI', '1008.2311', '+8.2311', '+0.82%', '72064']);
     expect(down!.trim().split(/\s+/)).toEqual(['995366.SSI', '994.5000', '-9.0002', '-0.90%', '72064']);
   });

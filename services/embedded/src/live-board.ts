@@ -1,4 +1,4 @@
-import { type Dec, formatFixed, levelChange } from '@indexflow/index-engine';
+import { type Dec, formatFixed, printedLevelChange } from '@indexflow/index-engine';
 import { formatLocalDateTime, timeZoneOf } from '@indexflow/market-calendar';
 
 /** What the board shows of a level: the engine's IndexLevel, or a decoded index-level record. */
@@ -12,12 +12,11 @@ export interface BoardLevel {
 
 /** change and % columns (11 and 8 wide) of a level against its previous official close. */
 export function changeCells(level: Dec, prevClose: Dec | null): [string, string] {
-  const change = levelChange(level, prevClose);
-  if (change === null) return [''.padStart(11), ''.padStart(8)];
-  const sign = change.change.gte(0) ? '+' : '';
-  const pct = change.percent === null ? '' : `${sign}${formatFixed(change.percent, 2)}%`;
-  return [`${sign}${formatFixed(change.change, 4)}`.padStart(11), pct.padStart(8)];
+  const change = printedLevelChange(level, prevClose);
+  return [(change?.change ?? '').padStart(11), (change?.percent ?? '').padStart(8)];
 }
+
+const HEADER = `${'index'.padEnd(12)} ${'level'.padStart(12)} ${'change'.padStart(11)} ${'%'.padStart(8)}  ${'sequence'.padStart(8)}`;
 
 function row(level: BoardLevel): string {
   const [change, pct] = changeCells(level.level, level.prevClose);
@@ -49,10 +48,7 @@ export class LiveBoard {
     const levels = [...this.#latest.values()].sort((a, b) => (a.indexId < b.indexId ? -1 : 1));
     if (levels.length === 0) return;
     const time = formatLocalDateTime(Math.max(...levels.map((l) => l.eventTime)), 'SH');
-    const lines = [
-      `${time} ${timeZoneOf('SH').name}    level      change       %  sequence`,
-      ...levels.map(row),
-    ];
+    const lines = [`${time} ${timeZoneOf('SH').name}`, HEADER, ...levels.map(row)];
     if (this.out.isTTY && this.#drawnLines > 0) this.out.write(`\x1b[${this.#drawnLines}A`);
     this.out.write(`${lines.map((l) => `${l}\x1b[K`).join('\n')}\n`);
     this.#drawnLines = this.out.isTTY ? lines.length : 0;

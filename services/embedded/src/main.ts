@@ -17,7 +17,7 @@ import { Command } from 'commander';
 import { CloseSummary } from './close-summary.js';
 import { FlagError, integerFlag } from './flag-error.js';
 import { runInMemory } from './in-memory-run.js';
-import { runOnRealServices } from './kafka-mode.js';
+import { type RealServices, runOnRealServices } from './kafka-mode.js';
 import { LiveBoard } from './live-board.js';
 
 const CLI = fileURLToPath(new URL('../../cli/src/main.ts', import.meta.url));
@@ -28,6 +28,7 @@ interface Flags {
   speed: string;
   out: string;
   datasetDir?: string;
+  replay?: string;
   snapshotIntervalMs?: string;
   quiet?: boolean;
   fxMaxJump: string;
@@ -46,23 +47,45 @@ async function main(flags: Flags): Promise<void> {
   const speed = flags.speed === 'max' ? 'max' : Number(flags.speed);
   if (speed !== 'max' && !(speed > 0))
     throw new FlagError('--speed', flags.speed, 'a positive number or "max"');
-  if (flags.datasetDir !== undefined) return runDay(flags, speed, resolve(flags.datasetDir));
+  if (flags.replay !== undefined) {
+    if (flags.actions !== undefined)
+      throw new FlagError(
+        '--actions',
+        flags.actions,
+        "left out with --replay (the dataset's actions.csv applies)",
+      );
+    if (flags.datasetDir !== undefined)
+      throw new FlagError(
+        '--dataset-dir',
+        flags.datasetDir,
+        'left out with --replay (the dataset is read in place)',
+      );
+    return runDay(flags, speed, resolve(flags.replay), true);
+  }
+  if (flags.datasetDir !== undefined) return runDay(flags, speed, resolve(flags.datasetDir), false);
   // The simulated day is kept only where the user asked (--dataset-dir).
   const temporary = mkdtempSync(join(tmpdir(), 'indexflow-day-'));
   try {
-    await runDay(flags, speed, temporary);
+    await runDay(flags, speed, temporary, false);
   } finally {
     rmSync(temporary, { recursive: true, force: true });
   }
 }
 
-async function runDay(flags: Flags, speed: number | 'max', datasetDir: string): Promise<void> {
+/** The day in `datasetDir`: simulated into it first unless `recorded` (`--replay`). */
+async function runDay(
+  flags: Flags,
+  speed: number | 'max',
+  datasetDir: string,
+  recorded: boolean,
+): Promise<void> {
   const log = (line: string) => process.stderr.write(`${line}\n`);
 
   const { KAFKA_BROKERS, SCHEMA_REGISTRY_URL, REDIS_URL } = process.env;
   if (!(KAFKA_BROKERS && SCHEMA_REGISTRY_URL && REDIS_URL)) {
     await runInMemory({
       datasetDir,
+      recorded,
       out: resolve(flags.out),
       seed: integerFlag('--seed', flags.seed, 0, 0xffffffff),
       days: integerFlag('--days', flags.days, 1),
@@ -82,21 +105,18 @@ async function runDay(flags: Flags, speed: number | 'max', datasetDir: string): 
     });
     return;
   }
+  await runKafkaDay(flags, datasetDir, recorded, { KAFKA_BROKERS, SCHEMA_REGISTRY_URL, REDIS_URL });
+}
 
-  const simulate = [
-    '--import',
-    'tsx',
-    CLI,
-    'simulate',
-    '--out',
-    datasetDir,
-    '--days',
-    flags.days,
-    '--seed',
-    flags.seed,
-  ];
-  if (flags.snapshotIntervalMs) simulate.push('--snapshot-interval-ms', flags.snapshotIntervalMs);
-  execFileSync(process.execPath, simulate, { stdio: ['ignore', 'ignore', 'inherit'] });
+/** The day on the real services of the environment: the calculator process and Kafka. */
+async function runKafkaDay(
+  flags: Flags,
+  datasetDir: string,
+  recorded: boolean,
+  services: RealServices,
+): Promise<void> {
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  if (!recorded) simulateInto(flags, datasetDir);
   // A fresh topic namespace per run unless one is given, so a new simulated day never lands
   // behind the last run's state (its events would be refused as out of order).
   const topicPrefix = process.env.TOPIC_PREFIX ?? `embedded-${Date.now()}.`;
@@ -105,7 +125,7 @@ async function runDay(flags: Flags, speed: number | 'max', datasetDir: string): 
   const closes = new CloseSummary();
   const rows: Array<{ indexId: string; sequence: number; row: string }> = [];
   await runOnRealServices({
-    services: { KAFKA_BROKERS, SCHEMA_REGISTRY_URL, REDIS_URL },
+    services,
     datasetDir,
     speed: flags.speed,
     topicPrefix,
@@ -116,6 +136,9 @@ async function runDay(flags: Flags, speed: number | 'max', datasetDir: string): 
         rows.push(level);
       }
       board?.update(levels);
+    },
+    onCloses: (records) => {
+      for (const close of records) closes.addClose(close);
     },
   });
   board?.draw();
@@ -130,6 +153,24 @@ async function runDay(flags: Flags, speed: number | 'max', datasetDir: string): 
   );
 }
 
+/** `indexflow simulate` of the days asked for, into `datasetDir`. */
+function simulateInto(flags: Flags, datasetDir: string): void {
+  const simulate = [
+    '--import',
+    'tsx',
+    CLI,
+    'simulate',
+    '--out',
+    datasetDir,
+    '--days',
+    flags.days,
+    '--seed',
+    flags.seed,
+  ];
+  if (flags.snapshotIntervalMs) simulate.push('--snapshot-interval-ms', flags.snapshotIntervalMs);
+  execFileSync(process.execPath, simulate, { stdio: ['ignore', 'ignore', 'inherit'] });
+}
+
 const program = new Command()
   .name('indexflow-embedded')
   .description(
@@ -140,6 +181,10 @@ const program = new Command()
   .option('--speed <x>', 'event time per wall-clock time (3600 = an hour a second) or "max"', '3600')
   .option('--out <file>', 'levels CSV (the offline replay format)', 'levels.csv')
   .option('--dataset-dir <dir>', 'keep the simulated dataset here (default: a temporary directory)')
+  .option(
+    '--replay <dataset-dir>',
+    'calculate this recorded dataset (the `indexflow replay` format, e.g. packages/seed-indices/sample) instead of simulating days; --days, --seed and --snapshot-interval-ms do not apply',
+  )
   .option('--snapshot-interval-ms <ms>', 'A-share snapshot interval of the simulator (multiple of 3000)')
   .option('--fx-max-jump <fraction>', 'FX filter: largest accepted move of a pair (as FX_MAX_JUMP)', '0.05')
   .option(

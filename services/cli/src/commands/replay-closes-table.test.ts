@@ -15,7 +15,7 @@ const dir = mkdtempSync(join(tmpdir(), 'indexflow-closes-table-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('replay closes table', () => {
-  it('prints each date’s official close and the previous one, with a header for every column', () => {
+  it('prints each date’s official close, the previous one, change and %, with a header for every column', () => {
     const closesFile = join(dir, 'closes.jsonl');
     const run = spawnSync(
       TSX,
@@ -27,7 +27,16 @@ describe('replay closes table', () => {
     );
     expect(run.status, run.stderr).toBe(0);
     const lines = run.stdout.split('\n');
-    expect(lines[0]!.split(/\s{2,}/)).toEqual(['date', 'index', 'close', 'prev close', 'basis', 'sequence']);
+    expect(lines[0]!.trim().split(/\s{2,}/)).toEqual([
+      'date',
+      'index',
+      'close',
+      'prev close',
+      'change',
+      '%',
+      'basis',
+      'sequence',
+    ]);
     const records = readFileSync(closesFile, 'utf8')
       .trim()
       .split('\n')
@@ -46,13 +55,20 @@ describe('replay closes table', () => {
       expect(row, `${close.tradingDate} ${close.indexId}`).toBeDefined();
       const cells = row!.trim().split(/\s+/);
       expect(cells[2]).toBe(formatFixed(new Dec(close.level), 4));
-      expect(cells[3]).toBe(close.prevClose === null ? '—' : formatFixed(new Dec(close.prevClose), 4));
-      expect(cells[4]).toBe('official');
+      expect(close.prevClose, 'every sample close has a previous one (day 1: the base value)').not.toBeNull();
+      const prev = new Dec(close.prevClose!);
+      expect(cells[3]).toBe(formatFixed(prev, 4));
+      // change and % against the previous official close, computed here by hand.
+      const change = new Dec(close.level).minus(prev);
+      const sign = change.isNegative() ? '' : '+';
+      expect(cells[4]).toBe(`${sign}${formatFixed(change, 4)}`);
+      expect(cells[5]).toBe(`${sign}${formatFixed(change.times(100).div(prev), 2)}%`);
+      expect(cells[6]).toBe('official');
     }
     // 995366.SSI holds HK names: its last level of a day moves with FX after the close.
     const levels = readFileSync(join(dir, 'levels.csv'), 'utf8').trim().split('\n');
     const lastOfDay = levels.filter((l) => l.includes(',995366.SSI,') && l.startsWith('2025-03-20')).at(-1)!;
     const hk = records.find((r) => r.indexId === '995366.SSI' && r.tradingDate === '2025-03-20')!;
     expect(formatFixed(new Dec(lastOfDay.split(',')[2]!), 4)).not.toBe(formatFixed(new Dec(hk.level), 4));
-  });
+  }, 120_000);
 });

@@ -10,17 +10,12 @@ import {
   replayDataset,
   shanghaiDate,
 } from '@indexflow/dataset-files';
-import {
-  Dec,
-  FxFilterOptionError,
-  formatFixed,
-  type IndexLevel,
-  type OfficialClose,
-} from '@indexflow/index-engine';
+import { FxFilterOptionError, type IndexLevel, type OfficialClose } from '@indexflow/index-engine';
 import type { Command } from 'commander';
 import { COMMAND_SUMMARIES } from '../command-summaries.js';
 import { cliKafkaClient, KAFKA_CLIENT_HELP } from '../kafka/cli-kafka-client.js';
 import { replayToKafka } from '../kafka/replay-to-kafka.js';
+import { closesTable } from './replay-closes-table.js';
 
 interface ReplayFlags {
   out: string;
@@ -34,31 +29,6 @@ interface ReplayFlags {
   fxMaxAgeMs?: string;
   fxMaxJump?: string;
   rejectUnknownSymbols?: boolean;
-}
-
-/**
- * The closes table printed after a replay: each (trading date, index) with its official close
- * (the engine's close record, at the close instant with the closing FX) and the previous official
- * close; a date whose close was not reached by the data shows its last level, marked.
- */
-function closesTable(official: Map<string, OfficialClose>, last: Map<string, IndexLevel>): string {
-  const rows = [...last.keys()].sort();
-  const lines = ['date        index         close           prev close      basis        sequence'];
-  let marked = false;
-  for (const key of rows) {
-    const [date, index] = key.split('|') as [string, string];
-    const close = official.get(key);
-    const level = last.get(key)!;
-    const shown = close === undefined ? formatFixed(level.level, 4) : formatFixed(new Dec(close.level), 4);
-    const prev = close?.prevClose == null ? '—' : formatFixed(new Dec(close.prevClose), 4);
-    if (close === undefined) marked = true;
-    lines.push(
-      `${date}  ${index.padEnd(12)}  ${shown.padStart(14)}  ${prev.padStart(14)}  ${(close === undefined ? 'last level*' : 'official').padEnd(11)}  ${String(level.sequence).padStart(9)}`,
-    );
-  }
-  if (marked)
-    lines.push("* the data ends before this date's close instant: its last level, not an official close");
-  return lines.join('\n');
 }
 
 async function replayKafkaAction(datasetDir: string, flags: ReplayFlags): Promise<void> {
