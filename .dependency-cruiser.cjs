@@ -1,5 +1,6 @@
 // Import layers, checked by `pnpm lint` (depcruise) so a violation fails CI:
-//   index-engine (pure core) ← pipeline (the loop, order, ports) ← adapters and packages ← services.
+//   market-calendar (pure exchange time) ← index-engine (pure core) ← pipeline (the loop, order,
+//   ports) ← adapters and packages ← services.
 // Services are wiring: they import packages, never another service's code. Tests may import
 // anything (they drive services from the outside).
 const TESTS = '(^test/|\\.test\\.ts$|/test/|/testing/)';
@@ -15,18 +16,27 @@ module.exports = {
       to: { circular: true },
     },
     {
+      name: 'calendar-is-the-base',
+      severity: 'error',
+      comment: 'packages/market-calendar imports no other workspace package: the engine depends on it.',
+      from: { path: '^packages/market-calendar/src/', pathNot: TESTS },
+      to: { path: '^(packages|services)/', pathNot: '^packages/market-calendar/' },
+    },
+    {
       name: 'engine-is-the-core',
       severity: 'error',
-      comment: 'packages/index-engine imports no other workspace package (events in, levels out).',
+      comment:
+        'packages/index-engine imports no other workspace package but the pure market calendar ' +
+        '(events in, levels out).',
       from: { path: '^packages/index-engine/src/', pathNot: TESTS },
-      to: { path: '^(packages|services)/', pathNot: '^packages/index-engine/' },
+      to: { path: '^(packages|services)/', pathNot: '^packages/(index-engine|market-calendar)/' },
     },
     {
       name: 'pipeline-knows-only-the-engine',
       severity: 'error',
       comment: 'packages/pipeline owns the loop and event order over neutral ports: no adapter, no service.',
       from: { path: '^packages/pipeline/src/', pathNot: TESTS },
-      to: { path: '^(packages|services)/', pathNot: '^packages/(pipeline|index-engine)/' },
+      to: { path: '^(packages|services)/', pathNot: '^packages/(pipeline|index-engine|market-calendar)/' },
     },
     {
       name: 'packages-never-import-services',

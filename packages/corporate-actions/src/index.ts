@@ -1,6 +1,6 @@
 export type { RegisterSnapshot, SubmitOutcome } from './action-register.js';
 export { ActionRegister } from './action-register.js';
-export { adjustmentEventTime, shanghaiDate } from './adjustment-time.js';
+export { adjustmentEventTime, publicationInstant, shanghaiDate } from './adjustment-time.js';
 export type { Announcement } from './announcement.js';
 export { actionKey, sameContent } from './announcement.js';
 export { engineBeforeDate } from './engine-before-date.js';

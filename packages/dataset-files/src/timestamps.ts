@@ -1,6 +1,7 @@
+import { isCalendarDate, localDateOf, localMidnight } from '@indexflow/market-calendar';
+
 const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
 const EPOCH_MS = /^\d{1,15}$/;
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /**
  * The plausibility window of every dataset time: [1990-01-01, 2100-01-01) UTC. A year-9999 tick
@@ -26,18 +27,16 @@ export function parseTimestamp(text: string): number | null {
   return Number.isNaN(ms) || !isPlausibleTime(ms) ? null : ms;
 }
 
-/** 00:00 Asia/Shanghai (UTC+8, no daylight saving) of a YYYY-MM-DD date, in epoch ms; null if invalid or outside TIME_WINDOW. */
+/** Local midnight of a YYYY-MM-DD date at SSE (the market calendar's), in epoch ms; null if invalid or outside TIME_WINDOW. */
 export function shanghaiMidnight(date: string): number | null {
-  if (!DATE.test(date)) return null;
-  const ms = Date.parse(`${date}T00:00:00+08:00`);
-  if (Number.isNaN(ms) || !isPlausibleTime(ms)) return null;
-  if (new Date(ms + 8 * 3_600_000).toISOString().slice(0, 10) !== date) return null;
-  return ms;
+  if (!isCalendarDate(date)) return null;
+  const ms = localMidnight(date, 'SH');
+  return isPlausibleTime(ms) ? ms : null;
 }
 
-/** The Asia/Shanghai calendar date of an instant. */
+/** The local calendar date of an instant at SSE (Asia/Shanghai). */
 export function shanghaiDate(epochMs: number): string {
-  return new Date(epochMs + 8 * 3_600_000).toISOString().slice(0, 10);
+  return localDateOf(epochMs, 'SH');
 }
 
 /** ISO-8601 UTC with milliseconds, the replay output's `ts`. */

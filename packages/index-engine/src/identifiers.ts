@@ -1,6 +1,11 @@
+import { marketOfSymbol } from '@indexflow/market-calendar';
+
+// Markets and their symbol suffixes belong to the market calendar; re-exported for the engine's callers.
+export type { Market } from '@indexflow/market-calendar';
+export { marketOfSymbol };
+
 export type IndexId = string;
 export type InstrumentSymbol = string;
-export type Market = 'SH' | 'SZ' | 'HK';
 export type CurrencyCode = 'CNY' | 'HKD';
 
 /**
@@ -13,14 +18,6 @@ export const IDENTIFIER_RULE = 'must match ^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$';
 
 export function isValidIdentifier(text: string): boolean {
   return IDENTIFIER_PATTERN.test(text);
-}
-
-const SYMBOL_PATTERN = /^([0-9A-Z]{1,10})\.(SH|SZ|HK)$/;
-
-/** Returns the market of a symbol such as 600000.SH or 0700.HK, or null if the suffix is unknown. */
-export function marketOfSymbol(symbol: string): Market | null {
-  const match = SYMBOL_PATTERN.exec(symbol);
-  return match ? (match[2] as Market) : null;
 }
 
 /** Trading currency implied by the symbol's exchange suffix: CNY for .SH/.SZ, HKD for .HK. */

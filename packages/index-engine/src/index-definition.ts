@@ -49,10 +49,12 @@ export interface PreviousClose {
 
 /**
  * The official close of an index. `time` is the local Asia/Shanghai time (`HH:MM` or
- * `HH:MM:SS`) whose state is the close: every event at or before it counts, none after. It
- * defaults to 15:00 (after the A-share closing auction) while every constituent trades in CNY,
- * and to 16:10 (after the HK closing auction) while any trades in HKD. `fxFixingSource` names
- * the FX source whose rate of the day is the closing fixing used instead of the streamed rate.
+ * `HH:MM:SS`) whose state is the close: every event at or before it counts, none after. Without
+ * it the market calendar places the close: after the A-share closing auction (15:00) while every
+ * constituent trades in CNY, after the HK closing auction session (16:10, or 12:10 on an HK half
+ * day) while all trade in HKD, and after the later of the two open that day for a cross-market
+ * index. `fxFixingSource` names the FX source whose rate of the day is the closing fixing used
+ * instead of the streamed rate.
  */
 export interface CloseSpec {
   readonly time?: string;

@@ -36,7 +36,7 @@ export {
 } from './decimal.js';
 export type { ApplyResult } from './engine/apply-result.js';
 export type { CloseStateSnapshot } from './engine/close-state.js';
-export { ASHARE_CLOSE_MS, HK_CLOSE_MS, parseCloseTime } from './engine/close-time.js';
+export { closeInstantOf, closeVenues, parseCloseTime } from './engine/close-time.js';
 export type { EngineOptions } from './engine/engine-options.js';
 export type { EngineSnapshot, IndexSnapshot } from './engine/engine-snapshot.js';
 export { SnapshotRestoreError } from './engine/engine-snapshot.js';

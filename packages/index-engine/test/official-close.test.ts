@@ -1,3 +1,4 @@
+import { MarketCalendar, validateCalendarYear } from '@indexflow/market-calendar';
 import { describe, expect, it } from 'vitest';
 import { Dec } from '../src/decimal.js';
 import type { OfficialClose } from '../src/engine/official-close.js';
@@ -218,5 +219,53 @@ describe('official closes', () => {
       for (const event of stream.slice(cut)) after.push(...(restored.apply(event).closes ?? []));
       expect([...first.closes, ...after], `cut at ${cut}`).toEqual(whole);
     }
+  });
+});
+
+describe('official close instants from the market calendar', () => {
+  const HK_ONLY: IndexDefinition = {
+    id: 'H',
+    divisor: '1',
+    constituents: [{ symbol: '0700.HK', shares: '1' }],
+  };
+  /** Each index's close instant on `date`, from a morning print and a print on the next day. */
+  function closeTimes(date: string, next: string) {
+    const { closes } = run(
+      [ASHARE, CROSS, HK_ONLY],
+      [
+        fx(date, '09:00:00', '0.9230'),
+        tick(date, '09:25:00', '000001.SZ', '11.00'),
+        tick(date, '09:25:00', '600000.SH', '10.00'),
+        tick(date, '09:30:00', '0700.HK', '400.00'),
+        tick(next, '09:30:00', '0700.HK', '401.00'),
+      ],
+    );
+    return Object.fromEntries(closes.map((c) => [c.indexId, c.closeTime]));
+  }
+
+  it('closes an HK index after the half-day closing auction on Christmas Eve, a cross index after SSE', () => {
+    expect(closeTimes('2025-12-24', '2025-12-29')).toEqual({
+      A: at('2025-12-24', '15:00:00'),
+      X: at('2025-12-24', '15:00:00'),
+      H: at('2025-12-24', '12:10:00'),
+    });
+  });
+
+  it('closes a cross index after HK on a full day, and after SSE alone when HK is closed', () => {
+    expect(closeTimes('2025-12-23', '2025-12-24')).toMatchObject({ X: at('2025-12-23', '16:10:00') });
+    expect(closeTimes('2025-04-18', '2025-04-22')).toEqual({
+      A: at('2025-04-18', '15:00:00'),
+      X: at('2025-04-18', '15:00:00'),
+      H: at('2025-04-18', '16:10:00'),
+    });
+  });
+
+  it('takes the close of a calendar given in the engine options', () => {
+    const year = validateCalendarYear({ year: 2025, hk: { holidays: [], halfDays: ['2025-03-20'] } }, 'test');
+    const engine = new IndexEngine([HK_ONLY], { calendar: new MarketCalendar([year]) });
+    engine.apply(fx('2025-03-20', '09:00:00', '0.9230'));
+    engine.apply(tick('2025-03-20', '09:30:00', '0700.HK', '400.00'));
+    const closes = engine.apply(tick('2025-03-20', '12:30:00', '0700.HK', '401.00')).closes ?? [];
+    expect(closes.map((c) => c.closeTime)).toEqual([at('2025-03-20', '12:10:00')]);
   });
 });

@@ -1,6 +1,7 @@
 // TypeScript shapes of the Avro records in schemas/*.avsc. Every decimal is a `DecimalString`
 // (see schemas/README.md, "Decimal encoding"); times are epoch milliseconds; sequences are numbers
 // because avsc decodes Avro `long` to a JS number (exact up to 2^53).
+import type { Market, TradingPhase } from '@indexflow/market-calendar';
 
 /** A plain decimal number as text, e.g. "1008.629298878400000000". */
 export type DecimalString = string;
@@ -8,17 +9,8 @@ export type DecimalString = string;
 /** Epoch milliseconds UTC (Avro `long` with logical type `timestamp-millis`). */
 export type EpochMillis = number;
 
-export type Market = 'SH' | 'SZ' | 'HK';
-
-export type TradingPhase =
-  | 'PRE_OPEN'
-  | 'OPENING_AUCTION'
-  | 'CONTINUOUS'
-  | 'BREAK'
-  | 'CLOSING_AUCTION'
-  | 'CLOSED'
-  | 'SUSPENDED'
-  | 'AFTER_HOURS_FIXED_PRICE';
+// A tick's market and trading phase are the market calendar's types (schemas/market-tick.avsc's enums).
+export type { Market, TradingPhase };
 
 /** io.indexflow.MarketTick (schemas/market-tick.avsc). */
 export interface MarketTickRecord {

@@ -27,7 +27,7 @@ export {
   tickOfBand,
 } from './price-rules.js';
 export { fnv1a32, NORMAL_SCALE, SeededRandom } from './seeded-random.js';
-export type { Market, SessionTable, SessionWindow, TradingPhase } from './sessions.js';
+export type { Market, PrintPhase, SessionTable, SessionWindow } from './sessions.js';
 export {
   ASHARE_SESSIONS,
   continuousMs,

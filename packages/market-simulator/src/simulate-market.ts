@@ -28,9 +28,9 @@ import {
   continuousMs,
   type Market,
   marketOfSymbol,
+  type PrintPhase,
   type SessionTable,
   sessionTable,
-  type TradingPhase,
 } from './sessions.js';
 import { SimulationInputError } from './simulation-input-error.js';
 import {
@@ -109,7 +109,7 @@ export interface SimulatedTick {
   readonly volume: number;
   /** price × volume, exact, as a decimal string. */
   readonly turnover: string;
-  readonly phase: TradingPhase;
+  readonly phase: PrintPhase;
 }
 
 export interface SimulatedFxRate {
@@ -199,7 +199,7 @@ function tickRow(
   symbol: string,
   priceMilli: number,
   volume: number,
-  phase: TradingPhase,
+  phase: PrintPhase,
 ): SimulatedTick {
   return {
     kind: 'tick',

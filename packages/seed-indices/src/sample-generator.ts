@@ -1,3 +1,4 @@
+import { formatLocalTimestamp } from '@indexflow/market-calendar';
 import { serializeSeedIndexDefinition } from './build-seed-index-definition.js';
 import { fnv1a32, mulberry32 } from './mulberry32.js';
 import {
@@ -73,10 +74,7 @@ function range(from: number, to: number): number[] {
 }
 
 function timestamp(day: string, secondOfDay: number): string {
-  const pad = (n: number) => String(n).padStart(2, '0');
-  const h = Math.floor(secondOfDay / 3600);
-  const m = Math.floor((secondOfDay % 3600) / 60);
-  return `${day}T${pad(h)}:${pad(m)}:${pad(secondOfDay % 60)}+08:00`;
+  return formatLocalTimestamp(day, secondOfDay * 1000, 'ashare');
 }
 
 /** An approximately standard normal draw (Irwin–Hall, 12 uniforms): only + and −, so bit-reproducible. */

@@ -1,6 +1,6 @@
 import {
   ActionRegister,
-  adjustmentEventTime,
+  publicationInstant,
   type RegisterRejection,
   type RegisterSnapshot,
   type SubmitOutcome,
@@ -9,8 +9,6 @@ import {
 import type { IndexDefinition } from '@indexflow/index-engine';
 import type { EventProcessor, ProcessorFactory, ProcessorResult } from '@indexflow/pipeline';
 import type { ActionInput, DueAdjustment } from './action-inputs.js';
-
-const DAY_MS = 86_400_000;
 
 /** When the register publishes an ex-date's adjustment (the service's MODE, PUBLISH_AT, AS_OF_DATE). */
 export interface PublicationSchedule {
@@ -98,8 +96,7 @@ export class RegisterProcessor implements EventProcessor<ActionInput, DueAdjustm
 
 /** When `date`'s adjustment goes out in scheduled mode: `publishAt` on the day before, Asia/Shanghai. */
 export function publishInstant(date: string, publishAt: string): number {
-  const [hours, minutes] = publishAt.split(':').map(Number) as [number, number];
-  return adjustmentEventTime(date) - DAY_MS + (hours * 60 + minutes) * 60_000;
+  return publicationInstant(date, publishAt);
 }
 
 /** Fresh or restored registers with the service's index definitions and schedule. */

@@ -1,4 +1,5 @@
 import { type Dec, formatFixed, levelChange } from '@indexflow/index-engine';
+import { formatLocalDateTime, timeZoneOf } from '@indexflow/market-calendar';
 
 /** What the board shows of a level: the engine's IndexLevel, or a decoded index-level record. */
 export interface BoardLevel {
@@ -47,11 +48,11 @@ export class LiveBoard {
     this.#lastDraw = this.now();
     const levels = [...this.#latest.values()].sort((a, b) => (a.indexId < b.indexId ? -1 : 1));
     if (levels.length === 0) return;
-    const time = new Date(Math.max(...levels.map((l) => l.eventTime)) + 8 * 3_600_000)
-      .toISOString()
-      .slice(0, 19)
-      .replace('T', ' ');
-    const lines = [`${time} Asia/Shanghai    level      change       %  sequence`, ...levels.map(row)];
+    const time = formatLocalDateTime(Math.max(...levels.map((l) => l.eventTime)), 'SH');
+    const lines = [
+      `${time} ${timeZoneOf('SH').name}    level      change       %  sequence`,
+      ...levels.map(row),
+    ];
     if (this.out.isTTY && this.#drawnLines > 0) this.out.write(`\x1b[${this.#drawnLines}A`);
     this.out.write(`${lines.map((l) => `${l}\x1b[K`).join('\n')}\n`);
     this.#drawnLines = this.out.isTTY ? lines.length : 0;

@@ -1,7 +1,8 @@
 // The desk dashboard. Every number shown is the decimal string the gateway sent, rounded for display
 // with integer arithmetic; only the chart, which draws pixels, turns levels into floats.
 (() => {
-  const SHANGHAI_OFFSET_S = 8 * 3600;
+  // Set by the gateway from the market calendar, in the line it serves before this script.
+  const SHANGHAI_OFFSET_S = globalThis.INDEXFLOW_EXCHANGE_TIME.utcOffsetS;
   const $ = (id) => document.getElementById(id);
   const state = { key: null, indexId: null, socket: null, series: null, chart: null, lastBar: null };
 

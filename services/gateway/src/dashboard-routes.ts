@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { timeZoneOf } from '@indexflow/market-calendar';
 import type { FastifyInstance } from 'fastify';
 
 const PUBLIC_DIR = fileURLToPath(new URL('../public/', import.meta.url));
@@ -19,10 +20,20 @@ function chartsScriptPath(): string {
   );
 }
 
+/**
+ * The exchange time the page shows, from the market calendar, served as the first line of the
+ * script so the browser code writes no offset of its own.
+ */
+function exchangeTimePrelude(): Buffer {
+  const zone = timeZoneOf('SH');
+  const time = { zone: zone.name, utcOffsetS: zone.utcOffsetMs / 1000 };
+  return Buffer.from(`globalThis.INDEXFLOW_EXCHANGE_TIME = ${JSON.stringify(time)};\n`);
+}
+
 export function registerDashboardRoutes(app: FastifyInstance): void {
   const files = {
     page: readFileSync(join(PUBLIC_DIR, 'dashboard.html')),
-    script: readFileSync(join(PUBLIC_DIR, 'dashboard.js')),
+    script: Buffer.concat([exchangeTimePrelude(), readFileSync(join(PUBLIC_DIR, 'dashboard.js'))]),
     style: readFileSync(join(PUBLIC_DIR, 'dashboard.css')),
     charts: readFileSync(chartsScriptPath()),
   };

@@ -67,6 +67,11 @@ describe('in-process gateway (the embedded run)', () => {
 
     // The dashboard's own key is the local desk's; any other key is refused even though auth is open.
     expect((await fetch(gateway.dashboardUrl.split('#')[0]!)).status).toBe(200);
+    // The page's exchange time comes from the market calendar, served before the script.
+    const script = await (await fetch(`${gateway.url}/dashboard/dashboard.js`)).text();
+    expect(script.split('\n')[0]).toBe(
+      'globalThis.INDEXFLOW_EXCHANGE_TIME = {"zone":"Asia/Shanghai","utcOffsetS":28800};',
+    );
     expect((await fetch(`${gateway.url}/v1/indices`, { headers: { 'x-api-key': 'local' } })).status).toBe(
       200,
     );

@@ -1,9 +1,9 @@
-// Intraday history per index and trading date (Asia/Shanghai date of the level's event time), kept
+// Intraday history per index and trading date (the market calendar's SSE date of the level's event time), kept
 // in memory in bounded rings: at most `maxPointsPerDay` levels per index and day (the oldest are
 // dropped first, and `truncated` says so) and at most `maxDays` dates per index (the oldest date is
 // dropped). The gateway fills it from the level topic at start (see level-consumer.ts), so it is a
 // cache of the topic, rebuilt on every start, never a store of its own.
-import { tradingDayOf } from '@indexflow/index-engine';
+import { tradingDateOf } from '@indexflow/market-calendar';
 
 export interface HistoryPoint {
   readonly eventTime: number;
@@ -67,7 +67,7 @@ export class IntradayHistory {
       byDate = new Map();
       this.#days.set(indexId, byDate);
     }
-    const { date } = tradingDayOf(point.eventTime);
+    const date = tradingDateOf(point.eventTime, 'SH');
     let ring = byDate.get(date);
     if (!ring) {
       ring = new PointRing(this.#maxPointsPerDay);

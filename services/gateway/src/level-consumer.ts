@@ -4,8 +4,9 @@
 // producer sets at publish time) or from the topic's start. Nothing is committed: the history is
 // rebuilt from the topic on every start. "Caught up" is reached once every partition has been
 // read up to its high watermark as it was at start. Either Kafka client reads (KAFKA_CLIENT).
-import { tradingDayOf } from '@indexflow/index-engine';
+
 import type { AvroSerdes, IndexLevelRecord, RecordBatch, RecordReader } from '@indexflow/kafka';
+import { localDayOf } from '@indexflow/market-calendar';
 import type { Logger } from '@indexflow/observability';
 
 export interface LevelConsumerOptions {
@@ -35,7 +36,7 @@ async function startOffsets(options: LevelConsumerOptions) {
   const starts =
     options.from === 'beginning'
       ? bounds.map(({ partition, low }) => ({ partition, offset: low }))
-      : await reader.offsetsForTime(topic, tradingDayOf((options.now ?? Date.now)()).start);
+      : await reader.offsetsForTime(topic, localDayOf((options.now ?? Date.now)(), 'SH').start);
   return { highs, starts };
 }
 

@@ -1,3 +1,4 @@
+import type { MarketCalendar } from '@indexflow/market-calendar';
 import { Dec } from '../decimal.js';
 import {
   FX_DECIMALS,
@@ -8,7 +9,7 @@ import {
   scaledToPlain,
 } from '../fixed-point.js';
 import { FxBook } from '../fx/fx-book.js';
-import { ASHARE_CLOSE_MS, HK_CLOSE_MS } from './close-time.js';
+import { closeInstantOf, closeVenues } from './close-time.js';
 import type { EngineState } from './engine-state.js';
 import type { IndexBook } from './index-book.js';
 import { buildOfficialClose, type OfficialClose, type ReferenceValue } from './official-close.js';
@@ -102,8 +103,12 @@ export class CloseState {
   #referencePending = false;
   /** Earliest close instant still due on the current trading date (+∞ when none is). */
   nextCloseAt = Number.POSITIVE_INFINITY;
+  readonly #calendar: MarketCalendar | undefined;
+  /** Close instants of the current date by venues and explicit time: refresh runs after every close. */
+  #closeCache = new Map<string, number>();
 
-  constructor(rules: readonly CloseRule[]) {
+  constructor(rules: readonly CloseRule[], calendar?: MarketCalendar) {
+    this.#calendar = calendar;
     const sources = new Set<string>();
     for (const rule of rules) {
       this.#indices.set(rule.indexId, {
@@ -142,19 +147,28 @@ export class CloseState {
     book.update(pair, rate, eventTime, observationId);
   }
 
-  #closeMs(book: IndexBook): number {
+  #closeAt(book: IndexBook, date: string): number {
     const rule = this.#indices.get(book.id)!.rule;
     // Decided from the constituents held now, so an index that adds its first HK stock closes after HK.
-    return rule.closeMs ?? (book.hasHkd ? HK_CLOSE_MS : ASHARE_CLOSE_MS);
+    const venues = closeVenues(book.constituents.size > book.hkdCount, book.hasHkd);
+    const key = `${date}|${venues.join()}|${rule.closeMs}`;
+    let instant = this.#closeCache.get(key);
+    if (instant === undefined) {
+      if (this.#closeCache.size > 64) this.#closeCache.clear();
+      instant = closeInstantOf(date, rule.closeMs, venues, this.#calendar);
+      this.#closeCache.set(key, instant);
+    }
+    return instant;
   }
 
   /** Recomputes `nextCloseAt` (after a date opens, a close, an adjustment or a restore). */
   refresh(state: EngineState): void {
     let next = Number.POSITIVE_INFINITY;
-    if (state.tradingDate !== null) {
+    const date = state.tradingDate;
+    if (date !== null) {
       for (const book of state.books.values()) {
-        if (this.#indices.get(book.id)!.closedDate === state.tradingDate) continue;
-        next = Math.min(next, state.dayStart + this.#closeMs(book));
+        if (this.#indices.get(book.id)!.closedDate === date) continue;
+        next = Math.min(next, this.#closeAt(book, date));
       }
     }
     this.nextCloseAt = next;
@@ -224,7 +238,7 @@ export class CloseState {
     for (const book of state.books.values()) {
       const entry = this.#indices.get(book.id)!;
       if (entry.closedDate === date) continue;
-      const instant = state.dayStart + this.#closeMs(book);
+      const instant = this.#closeAt(book, date);
       if (inclusive ? instant > eventTime : instant >= eventTime) continue;
       entry.closedDate = date;
       if (book.divisor === null || !book.complete || book.openScaled === null) continue;

@@ -206,7 +206,7 @@ export class IndexEngine {
       this.#state.books.set(book.id, book);
       for (const constituent of book.constituents.values()) addRoute(this.#state, book, constituent);
     }
-    this.#closes = new CloseState(definitions.map(closeRule));
+    this.#closes = new CloseState(definitions.map(closeRule), options.calendar);
   }
 
   /** The whole engine state as plain JSON (decimals as exact strings), for checkpoints. */

@@ -11,6 +11,7 @@ import {
   type RecordReader,
   topicNames,
 } from '@indexflow/kafka';
+import { formatLocalDateTime } from '@indexflow/market-calendar';
 import type { Command } from 'commander';
 import { COMMAND_SUMMARIES } from '../command-summaries.js';
 import { cliKafkaClient, KAFKA_CLIENT_HELP } from '../kafka/cli-kafka-client.js';
@@ -26,7 +27,7 @@ interface SubscribeFlags {
 
 /** One level as a desk reads it in a terminal: time (Asia/Shanghai), index, level, change, sequence. */
 export function formatLevelLine(record: IndexLevelRecord): string {
-  const time = new Date(record.eventTime + 8 * 3_600_000).toISOString().slice(0, 23).replace('T', ' ');
+  const time = formatLocalDateTime(record.eventTime, 'SH', { millis: true });
   const change =
     record.change === null
       ? ''

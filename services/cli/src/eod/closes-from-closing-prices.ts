@@ -1,12 +1,12 @@
 import type { DatasetIssue } from '@indexflow/dataset-files';
 import { InMemoryEventSource, InMemoryLevelSink } from '@indexflow/in-memory';
 import {
-  ASHARE_CLOSE_MS,
+  closeInstantOf,
+  closeVenues,
   compareEvents,
   currencyOfSymbol,
   Dec,
   type EngineOptions,
-  HK_CLOSE_MS,
   type IndexAdjustmentEvent,
   type IndexDefinition,
   IndexEngine,
@@ -33,18 +33,19 @@ export interface ClosingPricesInput {
 }
 
 /**
- * The earliest close instant of any index (ms after local midnight). Every closing price is one
- * tick at this instant, so it is in every index's close (events at or before the instant count),
- * whatever each index's own close time.
+ * The earliest close instant of any index on `date` (from the market calendar, so a half day's
+ * close is earlier). Every closing price of the date is one tick at this instant, so it is in
+ * every index's close (events at or before the instant count), whatever each index's own close.
  */
-function tickInstantMs(definitions: readonly IndexDefinition[]): number {
+function tickInstant(definitions: readonly IndexDefinition[], date: string): number {
   let earliest = Number.POSITIVE_INFINITY;
   for (const d of definitions) {
     const explicit = d.close?.time === undefined ? null : parseCloseTime(d.close.time);
-    const hasHkd = d.constituents.some((c) => (c.currency ?? currencyOfSymbol(c.symbol)) === 'HKD');
-    earliest = Math.min(earliest, explicit ?? (hasHkd ? HK_CLOSE_MS : ASHARE_CLOSE_MS));
+    const currencies = d.constituents.map((c) => c.currency ?? currencyOfSymbol(c.symbol));
+    const venues = closeVenues(currencies.includes('CNY'), currencies.includes('HKD'));
+    earliest = Math.min(earliest, closeInstantOf(date, explicit, venues));
   }
-  return earliest === Number.POSITIVE_INFINITY ? ASHARE_CLOSE_MS : earliest;
+  return earliest === Number.POSITIVE_INFINITY ? closeInstantOf(date, null, ['ashare']) : earliest;
 }
 
 /** The HKDCNY rate of each date from the closing-prices file's FX column (HKD rows only). */
@@ -93,8 +94,7 @@ export async function closesFromClosingPrices(input: ClosingPricesInput): Promis
       line: fromRows[0]!.line,
       detail: `give HKDCNY either in the closing-prices file or in ${input.fxFile ?? '--fx'}, not both`,
     });
-  const instant = tickInstantMs(input.definitions);
-  const at = (date: string) => tradingDayOf(Date.parse(`${date}T12:00:00+08:00`)).start + instant;
+  const at = (date: string) => tickInstant(input.definitions, date);
   const dates = [...new Set(input.prices.map((r) => r.date))].sort();
   const lastDate = dates.at(-1);
   if (lastDate === undefined) return [];

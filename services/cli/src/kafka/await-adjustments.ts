@@ -1,4 +1,4 @@
-import { adjustmentEventTime } from '@indexflow/corporate-actions';
+import { publicationInstant } from '@indexflow/corporate-actions';
 import {
   type AvroSerdes,
   type IndexAdjustmentRecord,
@@ -6,17 +6,12 @@ import {
   readWatermark,
 } from '@indexflow/kafka';
 
-const DAY_MS = 86_400_000;
-
 /**
  * The ex-dates whose adjustment the corporate-actions service publishes now rather than later:
  * those whose publication time (`publishAt`, HH:MM Asia/Shanghai, on the day before) has passed.
  */
 export function datesDueNow(dates: Iterable<string>, publishAt: string, now: number): string[] {
-  const [hours, minutes] = publishAt.split(':').map(Number) as [number, number];
-  return [...new Set(dates)]
-    .filter((date) => adjustmentEventTime(date) - DAY_MS + (hours * 60 + minutes) * 60_000 <= now)
-    .sort();
+  return [...new Set(dates)].filter((date) => publicationInstant(date, publishAt) <= now).sort();
 }
 
 export class AdjustmentsNotPublishedError extends Error {
