@@ -2,6 +2,7 @@ import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { replayDataset } from '@indexflow/dataset-files';
 import { Dec, formatFixed, type OfficialClose } from '@indexflow/index-engine';
+import { DEFAULT_CALENDAR, tradingDateOf } from '@indexflow/market-calendar';
 import { waitFor } from '@indexflow/testkit';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
@@ -15,9 +16,14 @@ import { createMemoryLogger } from '../../services/gateway/src/testing/memory-lo
 import { makeDataset, prepareEnvironment, produce } from './support/calculator-environment.js';
 import { serviceEndpoints, trackedCalculators } from './support/calculator-process.js';
 
+type Page = Awaited<ReturnType<Awaited<ReturnType<typeof launchChromium>>['newPage']>>;
+
 const start = trackedCalculators();
 const INDEX = '995365.SSI';
 const KEY = 'dashboard-key-5c8e21';
+const STALE_MS = 5000;
+/** Artifacts of the run (gitignored): what the desk saw in each state. */
+const SCREENSHOTS = join(process.cwd(), 'test-output', 'dashboard');
 
 /** Splits a dataset's ticks and FX at `fraction` of its ticks, into two datasets replayed in turn. */
 function splitDataset(dir: string, fraction: number): [string, string] {
@@ -37,6 +43,34 @@ function splitDataset(dir: string, fraction: number): [string, string] {
   return [parts[0], parts[1]];
 }
 
+/**
+ * What the chart drew, read back from the page: its x-axis from the session's first segment to the
+ * close (09:15–15:00, from the market calendar: the index is A-shares only), the 11:30–13:00 lunch
+ * as a gap no line crosses, and the previous close as a price line.
+ */
+async function checkChart(page: Page, eventTime: number, options: { wholeDay?: boolean } = {}) {
+  const date = tradingDateOf(eventTime, 'SH');
+  const session = DEFAULT_CALENDAR.sessionOf(date, 'SH')!;
+  const lunch = session.phases.find((p) => p.name === 'lunch')!;
+  const read = () =>
+    page.$eval('#chart', (chart) => ({
+      ...(chart as unknown as { dataset: Record<string, string> }).dataset,
+    }));
+  await waitFor(async () => (await read()).sessionOpen === String(session.open), {
+    timeoutMs: 15_000,
+    description: `the chart of ${date}`,
+  });
+  const chart = await read();
+  expect([Number(chart.axisFrom), Number(chart.axisTo)]).toEqual([session.open, session.close]);
+  expect(JSON.parse(chart.gaps!)).toEqual([{ start: lunch.start, end: lunch.end }]);
+  expect(chart.pointsInGaps).toBe('0');
+  // A whole day's line is two runs, morning and afternoon; part of a day, one or two.
+  if (options.wholeDay) expect(chart.runs).toBe('2');
+  else expect(['1', '2']).toContain(chart.runs);
+  const prevClose = (await page.textContent('#prev-close'))!;
+  expect(Number(chart.prevCloseLine).toFixed(4)).toBe(prevClose);
+}
+
 let gateway: RunningGateway | undefined;
 afterAll(async () => {
   await gateway?.close();
@@ -51,6 +85,10 @@ describe('gateway dashboard in headless Chromium', () => {
       const environment = await prepareEnvironment({ ...serviceEndpoints(), datasetDir });
       const calculator = start(environment.env);
       await produce(environment, first);
+      mkdirSync(SCREENSHOTS, { recursive: true });
+      // The gateway's clock stands still unless the test moves it: level arrivals and the desk state
+      // read it, so "fresh" and "stale" do not depend on how fast this machine runs.
+      let wall = Date.now();
       gateway = await startGateway(
         loadConfig({
           ...environment.env,
@@ -58,10 +96,12 @@ describe('gateway dashboard in headless Chromium', () => {
           PORT: '0',
           OPS_PORT: '0',
           CONSTITUENTS_REFRESH_MS: '200',
+          FEED_STALE_MS: String(STALE_MS),
           LOG_LEVEL: 'warn',
           GATEWAY_DESKS: JSON.stringify([{ desk: 'dash', apiKeySha256: [sha256Hex(KEY)], indices: ['*'] }]),
         }),
         createMemoryLogger('warn').logger,
+        { now: () => wall },
       );
       const running = gateway;
       try {
@@ -79,20 +119,46 @@ describe('gateway dashboard in headless Chromium', () => {
         if (message.type() === 'error') pageErrors.push(message.text());
       });
       await page.goto(`http://127.0.0.1:${running.port}/dashboard#apiKey=${KEY}&index=${INDEX}`);
-      await page.waitForSelector('#status[data-state="live"]', { timeout: 15_000 });
+      await page.waitForSelector('#status[data-state="connected"]', { timeout: 15_000 });
       await page.waitForSelector('#constituents tbody tr', { timeout: 15_000 });
       const attribute = (selector: string, name: string) =>
         page.$eval(selector, (element, n) => element.getAttribute(n) ?? '', name);
+      const badgeIs = async (badge: string) =>
+        waitFor(async () => (await attribute('#market-state', 'data-state')) === badge, {
+          timeoutMs: 15_000,
+          intervalMs: 100,
+          description: `the market-state badge "${badge}"`,
+        });
+      // The replayed day, part way through its afternoon: open, every level fresh on the still clock.
+      await badgeIs('open');
+      expect(await page.textContent('#market-state')).toMatch(/^open · /);
+      await page.screenshot({ path: join(SCREENSHOTS, 'open.png') });
+      await checkChart(page, running.hub.latest(INDEX)!.eventTime);
       const before = {
         sequence: Number(await attribute('#level', 'data-sequence')),
         points: Number(await attribute('#chart', 'data-points')),
         constituents: Number(await attribute('#constituents', 'data-sequence')),
         text: await page.textContent('#level'),
+        sessionOpen: Number(await attribute('#chart', 'data-session-open')),
       };
       expect(before.sequence).toBeGreaterThan(0);
       expect(before.points).toBeGreaterThan(0);
       // lightweight-charts drew into canvases.
       expect(await page.$$eval('#chart canvas', (canvases) => canvases.length)).toBeGreaterThan(0);
+
+      // The feed stops (part 1 is all in): once no level arrives for longer than FEED_STALE_MS in
+      // continuous trading, the badge leaves green. Each poll moves the clock on, so a late level of
+      // part 1 only postpones it.
+      await waitFor(
+        async () => {
+          wall += STALE_MS + 1000;
+          return (await attribute('#market-state', 'data-state')) === 'stale';
+        },
+        { timeoutMs: 30_000, intervalMs: 1000, description: 'the badge turning stale' },
+      );
+      expect(await page.textContent('#market-state')).toBe('stale feed');
+      expect(await attribute('#market-state', 'title')).toMatch(/^no level from the feed for \d+ s$/);
+      await page.screenshot({ path: join(SCREENSHOTS, 'stale.png') });
 
       await produce(environment, second);
       // Polled with $eval (a function call in the page), not waitForFunction: that evaluates a
@@ -116,10 +182,18 @@ describe('gateway dashboard in headless Chromium', () => {
         text: await page.textContent('#level'),
         ...shownLevel,
       };
-      expect(after.points).toBeGreaterThan(before.points);
+      // The chart holds one trading day: more points on the same day, or the next day's session.
+      const sessionOpen = Number(await attribute('#chart', 'data-session-open'));
+      if (sessionOpen === before.sessionOpen) expect(after.points).toBeGreaterThan(before.points);
+      else expect(sessionOpen).toBeGreaterThan(before.sessionOpen);
       expect(after.text).not.toBe(before.text);
       // The page shows what the gateway holds: the level it shows is one the calculator published.
-      const shown = running.hub.history.day(INDEX)?.points.find((p) => p.sequence === after.sequence);
+      // (Either replayed day: the page may still be on the first when the gateway holds the second.)
+      const history = running.hub.history;
+      const shown = history
+        .dates(INDEX)
+        .flatMap((date) => history.day(INDEX, date)?.points ?? [])
+        .find((p) => p.sequence === after.sequence);
       expect(shown?.level).toBe(after.value);
       const rows = await page.$$eval('#constituents tbody tr', (trs) =>
         trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')),
@@ -151,6 +225,19 @@ describe('gateway dashboard in headless Chromium', () => {
         },
       );
       expect(await page.textContent('#change')).not.toBe('–');
+      // The second day's official close at 15:00: closed, and it stays closed on a silent feed.
+      await badgeIs('closed');
+      wall += 10 * STALE_MS;
+      const sessionResponse = await fetch(`http://127.0.0.1:${running.port}/v1/indices/${INDEX}/session`, {
+        headers: { 'x-api-key': KEY },
+      });
+      const served = (await sessionResponse.json()) as { state: { badge: string; label: string } };
+      expect(served.state).toMatchObject({ badge: 'closed', label: 'closed' });
+      const final = running.hub.latest(INDEX)!;
+      // The last level is the closing auction's print, stamped at the close.
+      expect(final.eventTime).toBe(DEFAULT_CALENDAR.closeInstant(tradingDateOf(final.eventTime, 'SH'), 'SH'));
+      await page.screenshot({ path: join(SCREENSHOTS, 'closed.png') });
+      await checkChart(page, final.eventTime, { wholeDay: true });
       expect(pageErrors).toEqual([]);
       calculator.child.kill('SIGTERM');
       await calculator.exited;

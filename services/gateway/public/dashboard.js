@@ -4,7 +4,21 @@
   // Set by the gateway from the market calendar, in the line it serves before this script.
   const SHANGHAI_OFFSET_S = globalThis.INDEXFLOW_EXCHANGE_TIME.utcOffsetS;
   const $ = (id) => document.getElementById(id);
-  const state = { key: null, indexId: null, socket: null, series: null, chart: null, lastBar: null };
+  const state = {
+    key: null,
+    indexId: null,
+    socket: null,
+    lines: [],
+    axis: null,
+    chart: null,
+    lastBar: null,
+    session: null,
+    prevCloseLine: null,
+    staleAfterMs: 30_000,
+    heartbeatMs: 5000,
+    lastMessageAt: 0,
+    deskState: null,
+  };
 
   /** Rounds a decimal string half-up to `dp` places without floating point. */
   function fixed(text, dp) {
@@ -44,26 +58,188 @@
 
   function ensureChart() {
     if (state.chart !== null) return;
-    const container = $('chart');
-    state.chart = LightweightCharts.createChart(container, {
+    state.chart = LightweightCharts.createChart($('chart'), {
       autoSize: true,
       layout: { background: { color: '#0f1419' }, textColor: '#d8dee4' },
       grid: { vertLines: { color: '#1c2128' }, horzLines: { color: '#1c2128' } },
-      timeScale: { timeVisible: true, secondsVisible: true },
+      // The session fixes the range: no scrolling with each new level.
+      // A session is ~20,000 one-second points on ~900 px: below the default minimum bar spacing.
+      timeScale: {
+        timeVisible: true,
+        secondsVisible: false,
+        shiftVisibleRangeOnNewBar: false,
+        minBarSpacing: 0.001,
+      },
+      handleScroll: false,
+      handleScale: false,
     });
-    state.series = state.chart.addSeries(LightweightCharts.LineSeries, { color: '#4a90d9', lineWidth: 2 });
+    // The previous close, one point per second of the session: the x-axis spans the whole day
+    // (lunch included, as empty space) however far the levels have come. Whitespace would not do:
+    // the chart's fit and logical range stop at the last point with a value.
+    state.axis = state.chart.addSeries(LightweightCharts.LineSeries, {
+      color: '#8b949e',
+      lineWidth: 1,
+      lineStyle: LightweightCharts.LineStyle.Dashed,
+      lastValueVisible: false,
+      priceLineVisible: false,
+      crosshairMarkerVisible: false,
+    });
+    state.chart.timeScale().subscribeVisibleLogicalRangeChange(readAxis);
+    // autoSize lays the chart out later and keeps the bar spacing, not the range: fit again then.
+    new ResizeObserver(() => state.chart.timeScale().fitContent()).observe($('chart'));
+  }
+
+  /** The axis as drawn: the times at the ends of the chart's visible range, read from the chart. */
+  function readAxis(range) {
+    if (range === null) return;
+    const scale = state.chart.timeScale();
+    const timeAt = (index) => scale.coordinateToTime(scale.logicalToCoordinate(index));
+    const first = timeAt(Math.ceil(range.from));
+    const last = timeAt(Math.floor(range.to));
+    if (first === null || last === null) return;
+    $('chart').dataset.axisFrom = String(epochMs(first));
+    $('chart').dataset.axisTo = String(epochMs(last));
+  }
+
+  function epochMs(time) {
+    return (time - SHANGHAI_OFFSET_S) * 1000;
+  }
+
+  /** One line series per trading span: no line crosses a lunch gap. */
+  function drawSession(session) {
+    state.session = session;
+    for (const line of state.lines) state.chart.removeSeries(line);
+    state.prevCloseLine = null;
+    const chart = $('chart');
+    const spans = session === null ? [] : session.trading;
+    state.lines = spans.map(() =>
+      state.chart.addSeries(LightweightCharts.LineSeries, { color: '#4a90d9', lineWidth: 2 }),
+    );
+    if (session === null) {
+      delete chart.dataset.sessionOpen;
+      return;
+    }
+    chart.dataset.sessionOpen = String(session.open);
+    chart.dataset.sessionClose = String(session.close);
+    chart.dataset.gaps = JSON.stringify(session.gaps);
+  }
+
+  /** The previous-close line across the session; without a previous close (day one) it is hidden. */
+  function drawAxis(prevClose, fallback) {
+    const session = state.session;
+    const value = Number(prevClose ?? fallback);
+    const axis = [];
+    if (session !== null && Number.isFinite(value)) {
+      for (let t = chartTime(session.open); t <= chartTime(session.close); t += 1)
+        axis.push({ time: t, value });
+    }
+    state.axis.applyOptions({ lineVisible: prevClose !== null && prevClose !== undefined });
+    state.axis.setData(axis);
+    state.chart.timeScale().fitContent();
+  }
+
+  /** The line a level goes on: the trading span it falls in (its close included), else the last before it. */
+  function lineOf(eventTime) {
+    const spans = state.session?.trading ?? [];
+    let index = -1;
+    spans.forEach((span, i) => {
+      if (eventTime >= span.start) index = i;
+    });
+    return state.lines[Math.max(0, index)] ?? null;
+  }
+
+  function drawPrevClose(prevClose) {
+    const line = state.lines[0];
+    if (line === undefined) return;
+    if (state.prevCloseLine !== null) line.removePriceLine(state.prevCloseLine);
+    state.prevCloseLine = null;
+    drawAxis(prevClose, state.lastBar?.value);
+    if (prevClose === null || prevClose === undefined) return;
+    state.prevCloseLine = line.createPriceLine({
+      price: Number(prevClose),
+      color: '#8b949e',
+      lineWidth: 1,
+      lineStyle: LightweightCharts.LineStyle.Dashed,
+      axisLabelVisible: true,
+      title: 'prev close',
+    });
+    // Read back from the chart, so the page says what was drawn.
+    $('chart').dataset.prevCloseLine = String(line.priceLines()[0].options().price);
+  }
+
+  /** What the lines hold: drawn points, runs of connected points, points inside a gap. */
+  function describeLine() {
+    const gaps = state.session?.gaps ?? [];
+    let points = 0;
+    let runs = 0;
+    let inGaps = 0;
+    for (const line of state.lines) {
+      const data = line.data().filter((item) => item.value !== undefined);
+      points += data.length;
+      if (data.length > 0) runs += 1;
+      inGaps += data.filter((item) =>
+        gaps.some((g) => epochMs(item.time) > g.start && epochMs(item.time) < g.end),
+      ).length;
+    }
+    const chart = $('chart');
+    chart.dataset.points = String(points);
+    chart.dataset.runs = String(runs);
+    chart.dataset.pointsInGaps = String(inGaps);
   }
 
   function plot(eventTime, level) {
     const time = chartTime(eventTime);
     const bar = { time, value: Number(level) };
-    if (state.lastBar !== null && time < state.lastBar.time) return;
-    state.series.update(bar);
+    const line = lineOf(eventTime);
+    if (line === null || (state.lastBar !== null && time < state.lastBar.time)) return;
+    line.update(bar);
     state.lastBar = bar;
-    const chart = $('chart');
-    chart.dataset.points = String(state.series.data().length);
-    chart.dataset.lastTime = String(time);
-    chart.dataset.lastValue = level;
+    describeLine();
+    $('chart').dataset.lastTime = String(time);
+    $('chart').dataset.lastValue = level;
+  }
+
+  /** History points as one bar per second, on the line of their trading span. */
+  function drawHistory(points) {
+    const byLine = new Map(state.lines.map((line) => [line, []]));
+    for (const point of points) {
+      const bars = byLine.get(lineOf(point.eventTime));
+      if (bars === undefined) continue;
+      const bar = { time: chartTime(point.eventTime), value: Number(point.level) };
+      if (bars.at(-1)?.time === bar.time) bars[bars.length - 1] = bar;
+      else bars.push(bar);
+      state.lastBar = bar;
+    }
+    for (const [line, bars] of byLine) line.setData(bars);
+  }
+
+  function showDeskState(view) {
+    state.deskState = view;
+    const badge = $('market-state');
+    if (view === null) {
+      badge.textContent = '–';
+      badge.dataset.state = '';
+      return;
+    }
+    badge.textContent = view.label;
+    badge.dataset.state = view.badge;
+    badge.dataset.market = view.market;
+    badge.title = view.reason ?? `trading date ${view.date}`;
+  }
+
+  /** The gateway sends a heartbeat every heartbeatMs: silence beyond the stale limit is a dead link. */
+  function watchLink() {
+    setInterval(() => {
+      if (state.socket === null || state.lastMessageAt === 0) return;
+      const limit = Math.max(state.staleAfterMs, 3 * state.heartbeatMs);
+      if (Date.now() - state.lastMessageAt <= limit) return;
+      showDeskState({
+        ...(state.deskState ?? { market: '', date: '' }),
+        badge: 'stale',
+        label: 'stale feed',
+        reason: `no message from the gateway for ${Math.round(limit / 1000)} s`,
+      });
+    }, 1000);
   }
 
   function showLevel(level) {
@@ -112,6 +288,24 @@
     $('constituents-source').textContent = `as of level #${sequence} (${source})`;
   }
 
+  function onLevel(level) {
+    // A level of the next trading day: draw that day's session afresh.
+    // Once: the levels that follow while it loads are in the history it fetches.
+    if (state.session !== null && level.eventTime >= state.session.day.end) {
+      if (state.socket !== null) state.socket.close();
+      state.socket = null;
+      state.session = null;
+      void select(state.indexId);
+      return;
+    }
+    showLevel(level);
+    plot(level.eventTime, level.level);
+    if (String(level.prevClose) !== $('chart').dataset.prevClose) {
+      $('chart').dataset.prevClose = String(level.prevClose);
+      drawPrevClose(level.prevClose);
+    }
+  }
+
   function connect() {
     if (state.socket !== null) state.socket.close();
     const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
@@ -123,16 +317,21 @@
       socket.send(JSON.stringify({ type: 'subscribe', indices: [state.indexId] }));
     });
     socket.addEventListener('message', (event) => {
+      if (state.socket !== socket) return;
       const message = JSON.parse(event.data);
+      state.lastMessageAt = Date.now();
       if (message.indexId !== undefined && message.indexId !== state.indexId) return;
       switch (message.type) {
+        case 'welcome':
+          state.heartbeatMs = message.heartbeatMs;
+          break;
         case 'snapshot':
         case 'level':
-          setStatus('live', 'live');
-          if (message.level !== null) {
-            showLevel(message.level);
-            plot(message.level.eventTime, message.level.level);
-          }
+          setStatus('connected', 'connected');
+          if (message.level !== null) onLevel(message.level);
+          break;
+        case 'market_state':
+          showDeskState(message.state);
           break;
         case 'constituents':
           showConstituents(message.sequence, message.source, message.constituents);
@@ -148,7 +347,14 @@
       }
     });
     socket.addEventListener('close', () => {
-      if (state.socket === socket) setStatus('disconnected', 'closed');
+      if (state.socket !== socket) return;
+      setStatus('disconnected', 'closed');
+      showDeskState({
+        ...(state.deskState ?? { market: '', date: '' }),
+        badge: 'stale',
+        label: 'stale feed',
+        reason: 'disconnected',
+      });
     });
   }
 
@@ -160,20 +366,20 @@
     $('index-name').textContent = indexId;
     ensureChart();
     state.lastBar = null;
+    const id = encodeURIComponent(indexId);
     const [detail, history] = await Promise.all([
-      api(`/v1/indices/${encodeURIComponent(indexId)}`),
-      api(`/v1/indices/${encodeURIComponent(indexId)}/history?intervalMs=1000`).catch(() => ({ points: [] })),
+      api(`/v1/indices/${id}`),
+      api(`/v1/indices/${id}/history?intervalMs=1000`).catch(() => ({ points: [] })),
     ]);
-    const bars = [];
-    for (const point of history.points) {
-      const time = chartTime(point.eventTime);
-      const bar = { time, value: Number(point.level) };
-      if (bars.length > 0 && bars[bars.length - 1].time === time) bars[bars.length - 1] = bar;
-      else bars.push(bar);
-    }
-    state.series.setData(bars);
-    state.lastBar = bars.at(-1) ?? null;
-    $('chart').dataset.points = String(bars.length);
+    const day = history.date === undefined ? '' : `?date=${history.date}`;
+    const session = await api(`/v1/indices/${id}/session${day}`);
+    state.staleAfterMs = session.staleAfterMs;
+    drawSession(session.session);
+    showDeskState(session.state);
+    drawHistory(history.points);
+    describeLine();
+    $('chart').dataset.prevClose = String(detail.latest?.prevClose);
+    drawPrevClose(detail.latest?.prevClose);
     showLevel(detail.latest);
     if (detail.constituents !== null) {
       showConstituents(detail.constituents.sequence, detail.constituents.source, detail.constituents.items);
@@ -213,5 +419,6 @@
     await select(first.indexId);
   }
 
+  watchLink();
   start().catch((error) => setStatus(String(error.message ?? error), 'error'));
 })();

@@ -10,6 +10,7 @@ import { installBrowserGuard } from './browser-guard.js';
 import { clientErrorHandler } from './client-error.js';
 import type { OutboxPolicy } from './client-outbox.js';
 import { registerDashboardRoutes } from './dashboard-routes.js';
+import { DeskStateMonitor, type DeskStateOptions } from './desk-state-monitor.js';
 import type { FeedHub } from './feed-hub.js';
 import { type FeedLimits, KnownIndices } from './feed-limits.js';
 import type { SessionCounters } from './feed-session.js';
@@ -17,6 +18,7 @@ import { GatewayError } from './gateway-errors.js';
 import { constituentsSchema, errorSchema, levelSchema } from './openapi-schemas.js';
 import { type RestDeps, registerClosesRoute, registerRestRoutes } from './rest-routes.js';
 import type { SessionRegistry } from './session-registry.js';
+import { registerSessionRoute } from './session-route.js';
 import { registerSseRoute } from './sse-route.js';
 import { registerWsRoute } from './ws-route.js';
 
@@ -41,7 +43,11 @@ export interface GatewayAppOptions {
   readonly limits?: Partial<Omit<FeedLimits, 'isKnownIndex'>>;
   /** How often the known index ids are re-read from the projection (default 5000 ms). */
   readonly knownIndicesRefreshMs?: number;
+  /** Market and feed state (default: stale after 30 s, the system clock, which the hub must share). */
+  readonly deskState?: DeskStateOptions;
 }
+
+export const DEFAULT_FEED_STALE_MS = 30_000;
 
 export const DEFAULT_FEED_LIMITS = { maxSubscriptionsPerSession: 256, maxConnectionsPerDesk: 100 } as const;
 
@@ -121,6 +127,14 @@ export async function buildGatewayApp(options: GatewayAppOptions): Promise<Fasti
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   registerRestRoutes(app, { hub: options.hub, ...options.projection });
   registerClosesRoute(app, { hub: options.hub, ...options.projection });
+  const monitor = new DeskStateMonitor(
+    options.hub,
+    options.deskState ?? { staleAfterMs: DEFAULT_FEED_STALE_MS },
+    options.projection.projectedConstituents,
+  );
+  registerSessionRoute(app, options.hub, monitor);
+  monitor.start();
+  app.addHook('onClose', async () => monitor.stop());
   const known = new KnownIndices(options.hub, options.projection.projectedIndexIds);
   await known.start(options.knownIndicesRefreshMs ?? 5000, (error) =>
     app.log.warn({ err: error }, 'known index ids not refreshed from the projection'),

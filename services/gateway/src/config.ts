@@ -99,6 +99,16 @@ const schema = z.object({
   SLOW_MAX_BUFFERED_BYTES: positiveInt(4 * 1024 * 1024),
   SLOW_MAX_BEHIND_MS: positiveInt(10_000),
   CONSTITUENTS_REFRESH_MS: positiveInt(1000),
+  /**
+   * In continuous trading, no level from the feed for this long makes the desk state `stale` (and
+   * one index silent while others arrive `halted`). Below a second every pause would flicker.
+   */
+  FEED_STALE_MS: z.coerce
+    .number()
+    .int()
+    .min(1000, 'must be at least 1000 (ms)')
+    .max(3_600_000)
+    .default(30_000),
   MAX_SUBSCRIPTIONS_PER_SESSION: positiveInt(256),
   MAX_CONNECTIONS_PER_DESK: positiveInt(100),
   /** How long start-up waits for Kafka, Redis and the registry to become reachable. */

@@ -29,6 +29,10 @@ export class FeedHub {
   readonly #subscribers = new Map<string, Set<Subscriber>>();
   readonly #events: FeedHubEvents;
   readonly #now: () => number;
+  /** When each index's latest level arrived, and the last arrival of any (the gateway's clock). */
+  readonly #arrivals = new Map<string, number>();
+  #lastArrival: number | null = null;
+  #greeting: ((indexId: string) => ServerMessage | null) | null = null;
 
   constructor(options: { history: IntradayHistory; events?: FeedHubEvents; now?: () => number }) {
     this.#history = options.history;
@@ -58,6 +62,32 @@ export class FeedHub {
     return this.#tables.get(indexId)?.snapshot() ?? null;
   }
 
+  /** When the index's latest level arrived (gateway clock), if it had one. */
+  arrivedAt(indexId: string): number | undefined {
+    return this.#arrivals.get(indexId);
+  }
+
+  /** When the last level of any index arrived; null before the first. */
+  lastArrival(): number | null {
+    return this.#lastArrival;
+  }
+
+  /** Index ids with at least one subscriber. */
+  subscribedIndexIds(): string[] {
+    return [...this.#subscribers.keys()];
+  }
+
+  /** A message every new subscriber of an index gets after its snapshot (the market state). */
+  greetWith(greeting: (indexId: string) => ServerMessage | null): void {
+    this.#greeting = greeting;
+  }
+
+  /** Sends a message to an index's subscribers. */
+  publish(indexId: string, message: ServerMessage): void {
+    const subscribers = this.#subscribers.get(indexId);
+    if (subscribers !== undefined && subscribers.size > 0) this.#fanOut(subscribers, message);
+  }
+
   subscriberCount(indexId: string): number {
     return this.#subscribers.get(indexId)?.size ?? 0;
   }
@@ -70,6 +100,8 @@ export class FeedHub {
       return;
     }
     this.#latest.set(record.indexId, record);
+    this.#lastArrival = this.#now();
+    this.#arrivals.set(record.indexId, this.#lastArrival);
     this.#history.add(record.indexId, {
       eventTime: record.eventTime,
       sequence: record.sequence,
@@ -132,6 +164,8 @@ export class FeedHub {
     const constituents = this.#constituents.get(indexId);
     if (constituents !== undefined)
       subscriber.deliver({ message: constituentsMessage(constituents), text: null });
+    const greeting = this.#greeting?.(indexId) ?? null;
+    if (greeting !== null) subscriber.deliver({ message: greeting, text: null });
   }
 
   unsubscribe(subscriber: Subscriber, indexId: string): void {

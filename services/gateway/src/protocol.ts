@@ -2,6 +2,7 @@
 // the calculator published it: no number a desk reads has passed through a float.
 import type { IndexLevelRecord } from '@indexflow/kafka';
 import type { ConstituentView } from './constituents.js';
+import type { DeskStateView } from './desk-state.js';
 import { BadClientMessageError } from './gateway-errors.js';
 
 /** A published level as the feed sends it: the Avro record without its (optional) constituents. */
@@ -47,6 +48,8 @@ export type ServerMessage =
       readonly source: 'level-record' | 'projection';
       readonly constituents: readonly ConstituentView[];
     }
+  /** The index's market and feed state (desk-state.ts), on subscribe and whenever it changes. */
+  | { readonly type: 'market_state'; readonly indexId: string; readonly state: DeskStateView }
   | { readonly type: 'heartbeat'; readonly time: number }
   | { readonly type: 'error'; readonly code: string; readonly message: string }
   /** Sent once, just before the gateway disconnects a client that fell too far behind. */
@@ -115,6 +118,8 @@ export function outboxKey(message: ServerMessage): string {
       return `level:${message.indexId}`;
     case 'constituents':
       return `constituents:${message.indexId}`;
+    case 'market_state':
+      return `market_state:${message.indexId}`;
     default:
       return message.type;
   }

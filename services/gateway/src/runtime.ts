@@ -46,7 +46,17 @@ export interface RunningGateway {
   close(): Promise<void>;
 }
 
-export async function startGateway(config: GatewayConfig, log: Logger): Promise<RunningGateway> {
+export interface GatewayRuntimeOptions {
+  /** The gateway's clock for level arrivals and the desk state (tests move it by hand). */
+  readonly now?: () => number;
+}
+
+export async function startGateway(
+  config: GatewayConfig,
+  log: Logger,
+  options: GatewayRuntimeOptions = {},
+): Promise<RunningGateway> {
+  const now = options.now ?? Date.now;
   const metrics = createGatewayMetrics();
   const steps: { name: string; close: () => Promise<void> }[] = [];
   const closeAll = async () => {
@@ -79,6 +89,7 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
         onFanOut: (_subscribers, seconds) => metrics.fanOut.observe(seconds),
         onDuplicate: () => metrics.duplicates.inc(),
       },
+      now,
     });
     refresher = new ConstituentsRefresher({
       hub,
@@ -121,6 +132,7 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
         maxBehindMs: config.SLOW_MAX_BEHIND_MS,
       },
       heartbeatMs: config.HEARTBEAT_MS,
+      deskState: { staleAfterMs: config.FEED_STALE_MS, now },
       maxMessagesPerSecond: config.WS_MAX_MESSAGES_PER_SECOND,
       counters: {
         onSent: (n) => metrics.messagesSent.inc(n),
