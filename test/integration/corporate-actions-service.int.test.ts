@@ -178,7 +178,7 @@ describe('corporate-actions & FX service: three days through the running service
       // the raw topic and through the filter, then the ticks. The calculator merges partitions by
       // event time behind a watermark, which needs every partition's data present or flowing; a
       // test that produced bursts into a running calculator's idle partitions would see them
-      // merged in arrival order instead (README: Known limits).
+      // merged in arrival order instead (docs/corporate-actions.md: Known limits).
       const messages = [];
       for (const row of scenario.fxByDay.get(day)!) {
         const eventTime = parseTimestamp(row.ts)!;

@@ -224,7 +224,14 @@ describe('gateway dashboard in headless Chromium', () => {
           description: 'the dashboard showing the previous close',
         },
       );
-      expect(await page.textContent('#change')).not.toBe('–');
+      // "+c (+p%)": the % is the change over the previous close, in percent (not 100× that).
+      const changeText = /^([+-]?[\d.]+) \(([+-]?[\d.]+)%\)$/.exec(
+        (await page.textContent('#change'))!.trim(),
+      );
+      expect(changeText, 'the change and % shown').not.toBeNull();
+      const [changeShown, percentShown] = [new Dec(changeText![1]!), new Dec(changeText![2]!)];
+      const percentOfChange = changeShown.div(close.prevClose!).times(100);
+      expect(percentShown.minus(percentOfChange).abs().lte('0.006')).toBe(true);
       // The second day's official close at 15:00: closed, and it stays closed on a silent feed.
       await badgeIs('closed');
       wall += 10 * STALE_MS;

@@ -17,8 +17,8 @@ import { buildScenarioDataset, SCENARIO_DAYS, type ScenarioDataset } from './sup
 import { TopicReader } from './support/topic-reader.js';
 
 /**
- * Live equals replay, through the README's procedure for replaying history into running services:
- * the calculator and the corporate-actions service run with default settings, the operator imports
+ * Live equals replay, through the documented procedure for replaying history into running services
+ * (docs/calculator.md): the calculator and the corporate-actions service run with default settings, the operator imports
  * actions with `indexflow actions import` and produces the dataset with `indexflow replay --kafka`,
  * whole or a day at a time. Whatever the procedure, the index-level topic (read_committed) must
  * equal the offline replay of the same dataset: every level, nothing missing, nothing extra.
@@ -187,7 +187,7 @@ function firstMismatch(live: string[], expected: string[]): string {
   return at < 0 ? 'no mismatch' : `first mismatch at ${at}: live ${live[at]} vs offline ${expected[at]}`;
 }
 
-describe('live equals replay: history replayed into running services, by the README procedure', async () => {
+describe('live equals replay: history replayed into running services, by the documented procedure', async () => {
   const scenario = buildScenarioDataset();
   const offline = await offlineReplay(scenario.dir);
   const expected = offline.levels;

@@ -9,13 +9,13 @@ import { describe, expect, it } from 'vitest';
 // malformed rows and the Kafka source's undecodable records.
 const READER_REASONS = ['malformed_row', 'undecodable'];
 
-describe('README reject-reason table', () => {
+describe('docs/replay-contract.md reject-reason table', () => {
   it('lists exactly the reasons the engine, the readers and the corporate-actions register can raise', () => {
-    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
-    const section = readme.slice(
-      readme.indexOf('### Reject reasons'),
-      readme.indexOf('## How the numbers are made'),
-    );
+    const page = readFileSync(new URL('../../docs/replay-contract.md', import.meta.url), 'utf8');
+    const start = page.indexOf('### Reject reasons');
+    expect(start).toBeGreaterThanOrEqual(0);
+    const next = page.indexOf('\n## ', start);
+    const section = page.slice(start, next === -1 ? undefined : next);
     const documented = [...section.matchAll(/^\| `([a-z_]+)` +\|/gm)].map((m) => m[1]).sort();
     const all = new Set([
       ...REJECT_REASONS,

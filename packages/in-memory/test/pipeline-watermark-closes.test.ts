@@ -147,7 +147,7 @@ describe('pipeline: official closes on the input watermark', () => {
   });
 
   // A rebuild's batch that crosses the committed point may take, by its events, a close that the
-  // committed run took by its watermark: published a second time, with the same bytes (README,
+  // committed run took by its watermark: published a second time, with the same bytes (docs/closes-and-eod.md,
   // "Official closes": known limit). Here the rebuilt batches meet the committed point.
   it('rebuilt without a snapshot and cut differently: the close exactly once', async () => {
     // The first run commits `first` records (7: up to the 15:00:05 heartbeat), then crashes.

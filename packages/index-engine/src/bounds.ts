@@ -3,8 +3,8 @@ import { FX_DECIMALS, PRICE_DECIMALS, SHARES_DECIMALS } from './fixed-point.js';
 import type { DecimalTextBounds } from './number-grammar.js';
 
 /**
- * Every number the engine accepts from outside has a documented range (README "Bounds"). The
- * ranges keep each product exact in the fixed scales of fixed-point.ts and every published level
+ * Every number the engine accepts from outside has a documented range (docs/replay-contract.md,
+ * "Bounds"). The ranges keep each product exact in the fixed scales of fixed-point.ts and every published level
  * printable with meaning at 10 decimal places; a value outside is refused with a reason, never
  * clamped, so nothing can silently bend an index.
  */

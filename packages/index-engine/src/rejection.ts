@@ -1,6 +1,6 @@
 /**
- * Why an event was refused. A closed union: the README's table of reasons is checked against
- * `REJECT_REASONS` by a test, so the two cannot drift apart.
+ * Why an event was refused. A closed union: the table of reasons in docs/replay-contract.md is
+ * checked against `REJECT_REASONS` by a test, so the two cannot drift apart.
  */
 export const REJECT_REASONS = [
   'malformed_price',

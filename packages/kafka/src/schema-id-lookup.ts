@@ -6,7 +6,7 @@ import {
 } from './kafka-errors.js';
 import { NegativeCache } from './negative-cache.js';
 
-/** How schema ids read from input records are resolved; see README "Schema registry policy". */
+/** How schema ids read from input records are resolved; see docs/calculator.md, "Schema registry policy". */
 export interface SchemaLookupPolicy {
   /** Refused ids remembered. Default 1 000. */
   readonly negativeCacheSize?: number;

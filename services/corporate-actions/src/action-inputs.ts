@@ -20,6 +20,6 @@ export interface DueAdjustment {
   readonly announcements: readonly Announcement[];
   /** The engine event that applies them: what the pro-forma is computed with. */
   readonly adjustment: IndexAdjustmentEvent;
-  /** Scheduled mode, and the ex-date had already begun on the wall clock (see the README). */
+  /** Scheduled mode, and the ex-date had already begun on the wall clock (docs/corporate-actions.md, "Publication"). */
   readonly late: boolean;
 }

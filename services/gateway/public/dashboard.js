@@ -33,12 +33,10 @@
     return negative && scaled !== 0n ? `-${out}` : out;
   }
 
+  // changePercent is already in percent ((level / prevClose - 1) × 100, index-level.avsc).
   function percent(text) {
     if (text === null || text === undefined) return '–';
-    const negative = text.startsWith('-');
-    const [whole, fraction = ''] = (negative ? text.slice(1) : text).split('.');
-    const shifted = `${whole}${(`${fraction}00`).slice(0, 2)}.${fraction.slice(2) || '0'}`;
-    return fixed(`${negative ? '-' : ''}${shifted.replace(/^0+(?=\d)/, '')}`, 2);
+    return fixed(text, 2);
   }
 
   function setStatus(text, stateName) {

@@ -19,7 +19,7 @@ const schema = z.object({
   TOPIC_PREFIX: z.string().default(''),
   BATCH_SIZE: positiveInt(1000),
   BATCH_WAIT_MS: positiveInt(20),
-  /** A record that crashed the service this many times is dead-lettered as poison_pill (README). */
+  /** A record that crashed the service this many times is dead-lettered as poison_pill (docs/calculator.md, "Poison pills"). */
   POISON_PILL_RESTARTS: z.coerce.number().int().min(2).default(3),
   ORDERING: z.enum(['canonical', 'arrival']).default('canonical'),
   IDLE_TIMEOUT_MS: positiveInt(200),

@@ -12,7 +12,7 @@ export class NativeClientUnavailableError extends KafkaAdapterError {
     const reason = (cause instanceof Error ? cause.message : String(cause)).slice(0, 200);
     super(
       `KAFKA_CLIENT=native needs @confluentinc/kafka-javascript, which did not load (${reason}); ` +
-        'see README "Native Kafka client", or run with KAFKA_CLIENT=kafkajs',
+        'see docs/operations.md, "Native Kafka client", or run with KAFKA_CLIENT=kafkajs',
       { retriable: false, cause },
     );
   }
