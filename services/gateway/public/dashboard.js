@@ -33,10 +33,14 @@
     return negative && scaled !== 0n ? `-${out}` : out;
   }
 
-  // changePercent is already in percent ((level / prevClose - 1) × 100, index-level.avsc).
-  function percent(text) {
+  // A fraction of 1 (a constituent's weight) as a percentage to 2 dp, exactly: the decimal point
+  // moves two places.
+  function percentOfFraction(text) {
     if (text === null || text === undefined) return '–';
-    return fixed(text, 2);
+    const negative = text.startsWith('-');
+    const [whole, fraction = ''] = (negative ? text.slice(1) : text).split('.');
+    const shifted = `${whole}${(`${fraction}00`).slice(0, 2)}.${fraction.slice(2) || '0'}`;
+    return fixed(`${negative ? '-' : ''}${shifted.replace(/^0+(?=\d)/, '')}`, 2);
   }
 
   function setStatus(text, stateName) {
@@ -252,7 +256,7 @@
     } else {
       const up = !change.startsWith('-');
       $('change').textContent =
-        `${up ? '+' : ''}${fixed(change, 4)} (${up ? '+' : ''}${percent(level.changePercent ?? '0')}%)`;
+        `${up ? '+' : ''}${fixed(change, 4)} (${up ? '+' : ''}${fixed(level.changePercent ?? '0', 2)}%)`;
       $('change').dataset.sign = up ? 'up' : 'down';
     }
     $('prev-close').textContent = fixed(level.prevClose, 4);
@@ -273,7 +277,7 @@
         fixed(c.price, 3),
         fixed(c.fxRate, 4),
         fixed(c.indexShares, 0),
-        c.weight === null ? '–' : percent(c.weight),
+        c.weight === null ? '–' : percentOfFraction(c.weight),
         fixed(c.contribution, 4),
       ]) {
         const cell = document.createElement('td');
