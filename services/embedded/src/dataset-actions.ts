@@ -41,8 +41,8 @@ function firstDate(datasetDir: string): string | null {
 }
 
 /**
- * A dataset's actions.csv on real services, as an operator replays history (README, "Replaying
- * history with corporate actions"): the topics created, the corporate-actions service running
+ * A dataset's actions.csv on real services, as an operator replays history (docs/calculator.md,
+ * "Replaying history with corporate actions"): the topics created, the corporate-actions service running
  * with the dataset's first date as its business date, and the actions imported until their
  * adjustments are on the adjustments topic, before any tick is produced. Returns the running
  * service to stop after the day, or null when the dataset has no actions.

@@ -1,7 +1,7 @@
 // What a desk is told about an index's market and feed: pre-open, open (an auction or continuous
 // trading), lunch, closed, halted or stale. Pure: decided from the market calendar, the event time
 // of the index's latest level and when levels arrived (the gateway's clock), never from a fixed
-// time of day. See the README, "Market and feed state".
+// time of day. See docs/gateway.md, "Dashboard over the trading day".
 import {
   DEFAULT_CALENDAR,
   type Market,
