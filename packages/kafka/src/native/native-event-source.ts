@@ -188,10 +188,13 @@ export class NativeEventSource implements EventSource {
       {
         ...baseConfig(brokers, clientId),
         'group.id': groupId,
-        // Dynamic membership on purpose. Static membership (group.instance.id) would let a restart
-        // after a crash skip the dead member's session (at most session.timeout.ms), but a static
-        // member whose JoinGroup response is lost (a broker killed mid-rebalance) is fenced by its
-        // own instance id, which librdkafka makes a fatal error: the consumer is unusable.
+        // Static membership: a calculator restarted after a crash takes its predecessor's place
+        // (and partitions) at once, instead of waiting out the dead member's session (10 s per
+        // restart). Its one hazard: a static member whose JoinGroup response is lost (a broker
+        // killed mid-rebalance) can be fenced by its own instance id, which librdkafka makes
+        // fatal; the 'event.error' listener below then fails the run, and the new consumer of the
+        // in-process recovery rejoins under the same id, which replaces the fenced member.
+        'group.instance.id': groupId,
         'session.timeout.ms': 10_000,
         'enable.auto.commit': false,
         'enable.auto.offset.store': false,
