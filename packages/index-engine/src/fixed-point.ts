@@ -54,6 +54,19 @@ export function scaledToPlain(scaled: bigint, decimals: number): string {
   return negative ? `-${digits}` : digits;
 }
 
+/**
+ * n / d rounded half-even (d > 0), on exact integers: the one rounding of every published
+ * quotient (levels, contributions, weights, change %).
+ */
+export function quotientHalfEven(n: bigint, d: bigint): bigint {
+  const negative = n < 0n;
+  const magnitude = negative ? -n : n;
+  let q = magnitude / d;
+  const twice = (magnitude - q * d) * 2n;
+  if (twice > d || (twice === d && (q & 1n) === 1n)) q += 1n;
+  return negative ? -q : q;
+}
+
 /** The exact `Dec` of scaled / 10^decimals. */
 export function fromScaled(scaled: bigint, decimals: number): DecType {
   return new Dec(scaledToPlain(scaled, decimals));

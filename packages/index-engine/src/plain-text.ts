@@ -3,9 +3,7 @@
 // calculator's CPU (profile of `pnpm bench:e2e`). Each function prints, digit for digit, what the
 // decimal.js path prints for the same value (checked by the Kafka record tests on random values).
 
-const POW10: bigint[] = [];
-for (let i = 0, p = 1n; i <= 120; i += 1, p *= 10n) POW10.push(p);
-const pow10 = (n: number): bigint => POW10[n] ?? 10n ** BigInt(n);
+import { pow10, quotientHalfEven } from './fixed-point.js';
 
 /**
  * scaled / 10^decimals in plain notation without trailing zeros: what decimal.js's `toFixed()`
@@ -40,9 +38,7 @@ export function plainOfQuotient(numerator: bigint, denominator: bigint, digits: 
   const shift = digits - 1 - e;
   const num = shift >= 0 ? magnitude * pow10(shift) : magnitude;
   const den = shift >= 0 ? denominator : denominator * pow10(-shift);
-  let q = num / den;
-  const twice = (num - q * den) * 2n;
-  if (twice > den || (twice === den && (q & 1n) === 1n)) q += 1n;
+  const q = quotientHalfEven(num, den);
   const text = shift >= 0 ? plainOfScaled(q, shift) : plainOfScaled(q * pow10(-shift), 0);
   return negative ? `-${text}` : text;
 }

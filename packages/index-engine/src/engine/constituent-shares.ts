@@ -7,6 +7,7 @@ import {
   LEVEL_DECIMALS,
   PRICE_DECIMALS,
   pow10,
+  quotientHalfEven,
   SHARES_DECIMALS,
   scaledToPlain,
 } from '../fixed-point.js';
@@ -21,16 +22,6 @@ import type { ConstituentBook, IndexBook } from './index-book.js';
  */
 export const CONTRIBUTIONS_MODES = ['none', 'moved', 'all'] as const;
 export type ContributionsMode = (typeof CONTRIBUTIONS_MODES)[number];
-
-/** n / d rounded half-even (d > 0), on exact integers. */
-export function quotientHalfEven(n: bigint, d: bigint): bigint {
-  const negative = n < 0n;
-  const magnitude = negative ? -n : n;
-  let q = magnitude / d;
-  const twice = (magnitude - q * d) * 2n;
-  if (twice > d || (twice === d && (q & 1n) === 1n)) q += 1n;
-  return negative ? -q : q;
-}
 
 /** Index points (or a weight) × 10^24 as plain text with all 24 places. */
 export const points = (scaled: bigint): string => scaledToPlain(scaled, LEVEL_DECIMALS);

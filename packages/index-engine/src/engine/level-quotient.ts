@@ -1,5 +1,5 @@
 import type { Dec } from '../decimal.js';
-import { LEVEL_DECIMALS, MARKET_VALUE_DECIMALS, pow10, toScaled } from '../fixed-point.js';
+import { LEVEL_DECIMALS, MARKET_VALUE_DECIMALS, pow10, quotientHalfEven, toScaled } from '../fixed-point.js';
 
 /** Bits of the fixed-point reciprocal; market values below 2^(SHIFT − GUARD) take the fast path. */
 const SHIFT = 320;
@@ -50,13 +50,6 @@ export class LevelQuotient {
 
   /** The same value by exact division: the reference the fast path is checked against. */
   exactLevelOf(marketValue: bigint): bigint {
-    const n = marketValue * this.#num;
-    const den = this.#den;
-    const negative = n < 0n;
-    const magnitude = negative ? -n : n;
-    let q = magnitude / den;
-    const twice = (magnitude - q * den) * 2n;
-    if (twice > den || (twice === den && (q & 1n) === 1n)) q += 1n;
-    return negative ? -q : q;
+    return quotientHalfEven(marketValue * this.#num, this.#den);
   }
 }

@@ -7,11 +7,12 @@ import {
   mustScale,
   PRICE_DECIMALS,
   pow10,
+  quotientHalfEven,
   SHARES_DECIMALS,
   toScaled,
 } from '../fixed-point.js';
 import type { FxObservation } from '../fx/fx-book.js';
-import { points, quotientHalfEven, weightScaled } from './constituent-shares.js';
+import { points, weightScaled } from './constituent-shares.js';
 import type { IndexBook } from './index-book.js';
 
 /** Where the HKDCNY rate of a close came from: the index's closing fixing, or the streamed rate in force. */
