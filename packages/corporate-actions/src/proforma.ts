@@ -1,4 +1,5 @@
 import {
+  constituentWeights,
   Dec,
   type IndexAdjustmentEvent,
   type IndexDefinition,
@@ -16,7 +17,7 @@ export interface ProformaConstituent {
   readonly priceAfter: string | null;
   readonly sharesBefore: string | null;
   readonly sharesAfter: string | null;
-  /** Weight in the index at those prices, as a fraction with 12 decimal places; null when unpriced. */
+  /** Weight in the index at those prices, a fraction of 1, 24 dp half-even as in levels and closes; null when unpriced. */
   readonly weightBefore: string | null;
   readonly weightAfter: string | null;
   /**
@@ -45,16 +46,17 @@ export interface IndexProforma {
   readonly rejections: readonly Rejection[];
 }
 
-const WEIGHT_DECIMALS = 12;
-
 function weights(state: IndexState): Map<string, string> {
+  const inputs = state.constituents.map((c) => ({
+    symbol: c.symbol,
+    price: c.price?.toFixed() ?? null,
+    fxRate: c.fxRate?.toFixed() ?? null,
+    indexShares: c.indexShares.toFixed(),
+  }));
   const out = new Map<string, string>();
-  if (state.marketValue.isZero()) return out;
-  for (const c of state.constituents) {
-    if (c.price === null || c.fxRate === null) continue;
-    const value = c.price.times(c.fxRate).times(c.indexShares);
-    out.set(c.symbol, value.div(state.marketValue).toFixed(WEIGHT_DECIMALS, Dec.ROUND_HALF_EVEN));
-  }
+  constituentWeights(inputs).forEach((weight, i) => {
+    if (weight !== null) out.set(inputs[i]!.symbol, weight);
+  });
   return out;
 }
 

@@ -64,6 +64,33 @@ describe('computeProforma on the bundled sample (bonus 0.4 on 300017.SZ, dividen
     }
   });
 
+  it('gives the weights after the date that the replay’s adjustment level publishes, digit for digit', async () => {
+    const published = new Map<string, string>();
+    await replayDataset(SAMPLE_DIR, {
+      engine: { contributions: 'moved' },
+      onLevel: (level) => {
+        if (level.trigger !== 'index-adjustment') return;
+        for (const c of level.contributions ?? []) published.set(`${level.indexId} ${c.symbol}`, c.weight);
+      },
+    });
+    const after = proformas.flatMap((p) =>
+      p.constituents.map((c) => ({ key: `${p.indexId} ${c.symbol}`, weight: c.weightAfter })),
+    );
+    const compared = after.filter(({ key }) => published.has(key));
+    expect(compared.length).toBeGreaterThan(10);
+    for (const { key, weight } of compared) expect(weight, key).toBe(published.get(key));
+    // And each is MV / ΣMV to 24 places, half-even (decimal.js as an independent oracle).
+    for (const p of proformas) {
+      const priced = p.constituents.filter((c) => c.priceAfter !== null && c.weightAfter !== null);
+      if (priced.length === 0) continue;
+      const fx = (c: (typeof priced)[number]) => (c.currency === 'HKD' ? null : '1');
+      if (priced.some((c) => fx(c) === null)) continue;
+      const values = priced.map((c) => new Dec(c.priceAfter!).times(c.sharesAfter!));
+      const total = Dec.sum(...values);
+      for (const [i, c] of priced.entries()) expect(c.weightAfter).toBe(values[i]!.div(total).toFixed(24));
+    }
+  });
+
   it('does not touch the engine it was given', () => {
     const before = JSON.stringify(engine.snapshot());
     computeProforma(definitions, engine, adjustment);

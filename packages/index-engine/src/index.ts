@@ -37,8 +37,8 @@ export {
 export type { ApplyResult } from './engine/apply-result.js';
 export type { CloseStateSnapshot } from './engine/close-state.js';
 export { closeInstantOf, closeVenues, parseCloseTime } from './engine/close-time.js';
-export type { ConstituentFigures, ConstituentInputs } from './engine/constituent-figures.js';
-export { constituentFigures } from './engine/constituent-figures.js';
+export type { ConstituentFigures, ConstituentInputs, IndexFigures } from './engine/constituent-figures.js';
+export { constituentFigures, constituentWeights } from './engine/constituent-figures.js';
 export type { ContributionsMode } from './engine/constituent-shares.js';
 export { CONTRIBUTIONS_MODES } from './engine/constituent-shares.js';
 export type { EngineOptions } from './engine/engine-options.js';

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { constituentFigures } from '../src/engine/constituent-figures.js';
 import type { ContributionsMode } from '../src/engine/constituent-shares.js';
 import { createIndexEngine } from '../src/engine/index-engine.js';
 import type { IndexDefinition } from '../src/index-definition.js';
@@ -99,5 +100,34 @@ describe('level constituents', () => {
       ['B.SZ', '200'],
       ['C.HK', '50'],
     ]);
+  });
+});
+
+describe('constituentFigures (from decimal text, as the engine computes them)', () => {
+  it('gives each priced constituent its market value, contribution and weight, and the level at the divisor', () => {
+    // The first level above: 2900 / 3 = 966.66…67 (24 dp half-even); C waits for no price here.
+    const { marketValue, level, figures } = constituentFigures('3', [
+      { symbol: 'A.SH', price: '10', fxRate: '1', indexShares: '100' },
+      { symbol: 'B.SZ', price: '5', fxRate: '1', indexShares: '200' },
+      { symbol: 'C.HK', price: '20', fxRate: '0.9', indexShares: '50' },
+      { symbol: 'D.HK', price: '7', fxRate: null, indexShares: '10' },
+    ]);
+    expect(marketValue).toBe('2900');
+    expect(level).toBe('966.666666666666666666666667');
+    expect(figures[0]).toEqual({
+      marketValue: '1000',
+      contribution: '333.333333333333333333333333',
+      weight: '0.344827586206896551724138',
+    });
+    expect(figures[2]?.weight).toBe('0.310344827586206896551724');
+    expect(figures[3]).toBeNull();
+  });
+
+  it('rounds a level tie at the 25th place to even', () => {
+    // MV 1e-22 / 8 = 0.000…0125 and 3e-22 / 8 = 0.000…0375: a 5 in the 25th place, nothing after.
+    const level = (price: string) =>
+      constituentFigures('8', [{ symbol: 'A.SH', price, fxRate: '1', indexShares: '0.01' }]).level;
+    expect(level('0.00000000000000000001')).toBe('0.000000000000000000000012');
+    expect(level('0.00000000000000000003')).toBe('0.000000000000000000000038');
   });
 });

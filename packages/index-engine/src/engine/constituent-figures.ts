@@ -31,26 +31,30 @@ export interface ConstituentFigures {
   readonly weight: string;
 }
 
+/** What `constituentFigures` gives for a whole index. */
+export interface IndexFigures {
+  /** ΣMV over the priced constituents, exact: a level's `marketValue` for the index's inputs. */
+  readonly marketValue: string;
+  /** ΣMV / D in index points, 24 dp half-even (all 24 places): the official close's level. */
+  readonly level: string;
+  /** Per constituent, in input order; null while unpriced. */
+  readonly figures: ReadonlyArray<ConstituentFigures | null>;
+}
+
 /**
- * Each constituent's market value, contribution and weight (null while unpriced) at `divisor`,
- * with ΣMV over the priced ones, exactly as the engine's levels and closes compute them; and ΣMV
- * itself, which equals a level's `marketValue` when the inputs are the index's at that level.
+ * Each constituent's market value, contribution and weight at `divisor`, with ΣMV over the priced
+ * ones, and the level itself, exactly as the engine's levels and closes compute them.
  */
 export function constituentFigures(
   divisor: string,
   constituents: readonly ConstituentInputs[],
-): { readonly marketValue: string; readonly figures: ReadonlyArray<ConstituentFigures | null> } {
+): IndexFigures {
   const quotient = new LevelQuotient(new Dec(divisor));
-  const values = constituents.map((c) =>
-    c.price === null || c.fxRate === null
-      ? null
-      : mustScale(new Dec(c.price), PRICE_DECIMALS, `price of ${c.symbol}`) *
-        mustScale(new Dec(c.fxRate), FX_DECIMALS, `FX rate of ${c.symbol}`) *
-        mustScale(new Dec(c.indexShares), SHARES_DECIMALS, `index shares of ${c.symbol}`),
-  );
-  const total = values.reduce<bigint>((sum, value) => (value === null ? sum : sum + value), 0n);
+  const values = marketValues(constituents);
+  const total = sumOf(values);
   return {
     marketValue: plainOfScaled(total, MARKET_VALUE_DECIMALS),
+    level: points(quotient.levelOf(total)),
     figures: values.map((value) =>
       value === null
         ? null
@@ -62,3 +66,27 @@ export function constituentFigures(
     ),
   };
 }
+
+/**
+ * Each constituent's weight MV / ΣMV (24 dp half-even, null while unpriced), for an index that may
+ * have no divisor yet: the same rule as `constituentFigures` and the engine's levels.
+ */
+export function constituentWeights(constituents: readonly ConstituentInputs[]): ReadonlyArray<string | null> {
+  const values = marketValues(constituents);
+  const total = sumOf(values);
+  return values.map((value) => (value === null ? null : points(weightScaled(value, total))));
+}
+
+/** P × FX × q × 10^44 of each constituent, exact; null while unpriced. */
+function marketValues(constituents: readonly ConstituentInputs[]): Array<bigint | null> {
+  return constituents.map((c) =>
+    c.price === null || c.fxRate === null
+      ? null
+      : mustScale(new Dec(c.price), PRICE_DECIMALS, `price of ${c.symbol}`) *
+        mustScale(new Dec(c.fxRate), FX_DECIMALS, `FX rate of ${c.symbol}`) *
+        mustScale(new Dec(c.indexShares), SHARES_DECIMALS, `index shares of ${c.symbol}`),
+  );
+}
+
+const sumOf = (values: ReadonlyArray<bigint | null>) =>
+  values.reduce<bigint>((sum, value) => (value === null ? sum : sum + value), 0n);

@@ -6,7 +6,6 @@ import { Dec, type OfficialClose } from '@indexflow/index-engine';
 import { SAMPLE_DIR } from '@indexflow/seed-indices';
 import { Command } from 'commander';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { quotientHalfEven } from '../eod/exact-quotient.js';
 import { registerBackfillCommand } from './backfill-command.js';
 import { registerEodCommand } from './eod-command.js';
 
@@ -148,7 +147,7 @@ describe('indexflow backfill --closing-prices and eod export --opening (files, n
         s.plus(new Dec(get(r, 'reference_price')).times(get(r, 'fx_rate')).times(get(r, 'index_shares'))),
       new Dec(0),
     );
-    const level = quotientHalfEven(sum.toFixed(), close.divisor, 24);
+    const level = sum.div(close.divisor).toFixed(24);
     expect(rows.every((r) => get(r, 'index_level') === level)).toBe(true);
     const unicomShares = close.constituents.find((c) => c.symbol === '600050.SH')!.indexShares;
     const drop = new Dec(close.level).minus(level);

@@ -1,16 +1,15 @@
 import {
   type CorporateAction,
-  Dec,
+  constituentFigures,
   type IndexAdjustmentEvent,
   type IndexDefinition,
   IndexEngine,
   type IndexEvent,
+  type IndexFigures,
   type IndexState,
-  LEVEL_SCALE_DECIMALS,
 } from '@indexflow/index-engine';
 import type { IndexCloseRecord } from '@indexflow/kafka';
 import { OpeningFileError } from './eod-errors.js';
-import { quotientHalfEven } from './exact-quotient.js';
 
 export interface OpeningConstituent {
   readonly symbol: string;
@@ -55,16 +54,16 @@ export interface OpeningFileInput {
 const bySymbol = (a: { symbol: string }, b: { symbol: string }) =>
   a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0;
 
-/** Σ P × FX × q of an engine state, exact (the engine's 80-digit context holds every digit). */
-function marketValue(state: IndexState): Dec {
-  return state.constituents.reduce(
-    (sum, c) => sum.plus(c.price!.times(c.fxRate!).times(c.indexShares)),
-    new Dec(0),
-  );
-}
-
-function levelOf(state: IndexState): string {
-  return quotientHalfEven(marketValue(state).toFixed(), state.divisor!.toFixed(), LEVEL_SCALE_DECIMALS);
+/** The engine's figures for a state (level, weights), its constituents ordered by symbol. */
+function figuresOf(state: IndexState): { ordered: IndexState['constituents']; figures: IndexFigures } {
+  const ordered = [...state.constituents].sort(bySymbol);
+  const inputs = ordered.map((c) => ({
+    symbol: c.symbol,
+    price: c.price!.toFixed(),
+    fxRate: c.fxRate!.toFixed(),
+    indexShares: c.indexShares.toFixed(),
+  }));
+  return { ordered, figures: constituentFigures(state.divisor!.toFixed(), inputs) };
 }
 
 /** The close's state as engine events: one HKDCNY rate and one tick per constituent, at the close instant. */
@@ -141,7 +140,7 @@ export function buildOpeningFile(input: OpeningFileInput): OpeningFile {
       );
   }
   const atClose = engine.describeIndex(close.indexId)!;
-  const reproduced = levelOf(atClose);
+  const reproduced = figuresOf(atClose).figures.level;
   if (reproduced !== close.level)
     throw new OpeningFileError(
       `close of ${close.indexId} on ${close.tradingDate} does not reproduce its level: ${reproduced} from its constituents, ${close.level} stored`,
@@ -160,28 +159,27 @@ export function buildOpeningFile(input: OpeningFileInput): OpeningFile {
     for (const action of actions) applied.push({ effectiveDate: event.effectiveDate, ...action });
   }
   const opened = engine.describeIndex(close.indexId)!;
-  const total = marketValue(opened);
-  const constituents = [...opened.constituents].sort(bySymbol).map((c): OpeningConstituent => {
-    const value = c.price!.times(c.fxRate!).times(c.indexShares);
-    return {
+  const { ordered, figures } = figuresOf(opened);
+  const constituents = ordered.map(
+    (c, i): OpeningConstituent => ({
       symbol: c.symbol,
       currency: c.currency,
       referencePrice: c.price!.toFixed(),
       fxRate: c.fxRate!.toFixed(),
       indexShares: c.indexShares.toFixed(),
-      marketValue: value.toFixed(),
-      weight: quotientHalfEven(value.toFixed(), total.toFixed(), LEVEL_SCALE_DECIMALS),
-    };
-  });
+      marketValue: figures.figures[i]!.marketValue,
+      weight: figures.figures[i]!.weight,
+    }),
+  );
   return {
     indexId: close.indexId,
     closeDate: close.tradingDate,
     openingDate: input.openingDate,
     closeLevel: close.level,
-    openingLevel: levelOf(opened),
+    openingLevel: figures.level,
     divisorBefore: close.divisor,
     divisor: opened.divisor!.toFixed(),
-    marketValue: total.toFixed(),
+    marketValue: figures.marketValue,
     actions: applied,
     constituents,
   };
