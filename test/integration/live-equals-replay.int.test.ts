@@ -187,62 +187,64 @@ function firstMismatch(live: string[], expected: string[]): string {
   return at < 0 ? 'no mismatch' : `first mismatch at ${at}: live ${live[at]} vs offline ${expected[at]}`;
 }
 
-describe('live equals replay: history replayed into running services, by the documented procedure', async () => {
-  const scenario = buildScenarioDataset();
-  const offline = await offlineReplay(scenario.dir);
-  const expected = offline.levels;
+/** The documented procedures, each run on every scenario below. */
+const PROCEDURES: [string, Procedure][] = [
+  [
+    '(a) every action imported first, then the whole dataset produced while the calculator runs',
+    allFirstThenWhole,
+  ],
+  ['(b) day by day: that day’s actions, then replay --kafka --from D --to D+1', dayByDay()],
+  ['(c) day by day with the calculator SIGKILLed between days and during one', dayByDay({ restarts: true })],
+  ['(d) day by day with one day produced twice', dayByDay({ repeatDay: SCENARIO_DAYS[1] })],
+];
 
-  it('has levels on every day and a level for every applied action (the comparison is not vacuous)', () => {
-    for (const day of SCENARIO_DAYS) expect(expected.some((row) => row.startsWith(day))).toBe(true);
-    expect(expected.filter((row) => row.includes(',index-adjustment,')).length).toBeGreaterThan(3);
+function eachProcedure(scenario: ScenarioDataset, offline: Promise<Published>) {
+  it.each(PROCEDURES)(
+    '%s',
+    async (_name, procedure) => {
+      const expected = await offline;
+      expect(await runProcedure(scenario, procedure, expected)).toEqual(expected);
+    },
+    240_000,
+  );
+}
+
+describe('live equals replay: corporate actions (split, bonus, HK rights issue, HKD dividend, replacement)', () => {
+  const scenario = buildScenarioDataset();
+  const offline = offlineReplay(scenario.dir);
+
+  it('has levels on every day and a level for every applied action (the comparison is not vacuous)', async () => {
+    const { levels, closes } = await offline;
+    for (const day of SCENARIO_DAYS) expect(levels.some((row) => row.startsWith(day))).toBe(true);
+    expect(levels.filter((row) => row.includes(',index-adjustment,')).length).toBeGreaterThan(3);
     // A close per index and day, the last day's included (no event follows its close).
-    expect(new Set(offline.closes.map((c) => c.tradingDate))).toEqual(new Set(SCENARIO_DAYS));
+    expect(new Set(closes.map((c) => c.tradingDate))).toEqual(new Set(SCENARIO_DAYS));
   });
 
-  it('(a) every action imported first, then the whole dataset produced while the calculator runs', async () => {
-    expect(await runProcedure(scenario, allFirstThenWhole, offline)).toEqual(offline);
-  }, 240_000);
-
-  it('(b) day by day: that day’s actions, then replay --kafka --from D --to D+1', async () => {
-    expect(await runProcedure(scenario, dayByDay(), offline)).toEqual(offline);
-  }, 240_000);
-
-  it('(c) day by day with the calculator SIGKILLed between days and during one', async () => {
-    expect(await runProcedure(scenario, dayByDay({ restarts: true }), offline)).toEqual(offline);
-  }, 240_000);
-
-  it('(d) day by day with one day produced twice', async () => {
-    expect(await runProcedure(scenario, dayByDay({ repeatDay: SCENARIO_DAYS[1] }), offline)).toEqual(offline);
-  }, 240_000);
+  eachProcedure(scenario, offline);
 });
 
-describe('live equals replay: a rebalance whose new member trades before its add', async () => {
+describe('live equals replay: a rebalance whose new member trades before its add', () => {
   const scenario = buildScenarioDataset({ preAddTrading: true });
-  const offline = await offlineReplay(scenario.dir);
-  const expected = offline.levels;
+  const offline = offlineReplay(scenario.dir);
 
   it('adds the member at its last kept price, offline (the comparison is not vacuous)', async () => {
+    const { levels } = await offline;
     const summary = await replayDataset(scenario.dir, { onLevel: () => {} });
     expect(summary.rejectedByReason).toEqual({});
-    expect(expected.some((row) => row.startsWith('2025-03-26') && row.endsWith(',tick,9618.HK'))).toBe(true);
-    expect(expected.some((row) => row.startsWith('2025-03-25') && row.endsWith(',tick,9618.HK'))).toBe(false);
+    expect(levels.some((row) => row.startsWith('2025-03-26') && row.endsWith(',tick,9618.HK'))).toBe(true);
+    expect(levels.some((row) => row.startsWith('2025-03-25') && row.endsWith(',tick,9618.HK'))).toBe(false);
   });
 
-  it('(a) every action imported first, then the whole dataset', async () => {
-    expect(await runProcedure(scenario, allFirstThenWhole, offline)).toEqual(offline);
-  }, 240_000);
-
-  it('(b) day by day', async () => {
-    expect(await runProcedure(scenario, dayByDay(), offline)).toEqual(offline);
-  }, 240_000);
+  eachProcedure(scenario, offline);
 });
 
-describe('live equals replay: a dataset with bad rows among the good ones', async () => {
+describe('live equals replay: a dataset with bad rows among the good ones', () => {
   const scenario = buildScenarioDataset({ badRows: true });
-  const offline = await offlineReplay(scenario.dir);
-  const expected = offline.levels;
+  const offline = offlineReplay(scenario.dir);
 
   it('refuses every kind of bad row offline (the comparison is not vacuous)', async () => {
+    await offline;
     const summary = await replayDataset(scenario.dir, { onLevel: () => {} });
     expect(Object.keys(summary.rejectedByReason).sort()).toEqual([
       'duplicate_sequence',
@@ -254,11 +256,5 @@ describe('live equals replay: a dataset with bad rows among the good ones', asyn
     ]);
   });
 
-  it('(a) every action imported first, then the whole dataset', async () => {
-    expect(await runProcedure(scenario, allFirstThenWhole, offline)).toEqual(offline);
-  }, 240_000);
-
-  it('(b) day by day', async () => {
-    expect(await runProcedure(scenario, dayByDay(), offline)).toEqual(offline);
-  }, 240_000);
+  eachProcedure(scenario, offline);
 });
