@@ -54,6 +54,17 @@ describe('TV1 base-date setup from target weights', () => {
     expect(shares.map((s) => s.indexShares.toFixed())).toEqual(['400000', '1200000', '875000', '100000']);
     expect(divisor.toFixed()).toBe('100000');
   });
+  it('rounds index shares half-even to the places asked for, and leaves them exact otherwise', () => {
+    const targets = [
+      { id: 'A', weight: d('0.5'), price: d(3), fxRate: d(1) },
+      { id: 'B', weight: d('0.5'), price: d(8), fxRate: d(1) },
+    ];
+    const rounded = sharesFromWeights(targets, d(100), d(1000), { sharesDecimals: 4 });
+    // 50 / 3 = 16.666…; 50 / 8 = 6.25 exactly, kept.
+    expect(rounded.shares.map((s) => s.indexShares.toFixed())).toEqual(['16.6667', '6.25']);
+    const exact = sharesFromWeights(targets, d(100), d(1000));
+    expect(exact.shares[0]!.indexShares.toFixed().length).toBeGreaterThan(40);
+  });
   it('fixes the divisor at the first fully priced moment so the level is exactly 1000', () => {
     const h = new Harness();
     h.fx('0.92');

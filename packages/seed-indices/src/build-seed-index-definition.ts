@@ -1,3 +1,4 @@
+import { Dec, sharesFromWeights } from '@indexflow/index-engine';
 import {
   REPORT_AS_OF,
   REPORT_INDEX_NAMES,
@@ -5,7 +6,6 @@ import {
   REPORT_TOP10,
   type SeedIndexId,
 } from './report-top10.js';
-import { Dec } from './seed-decimal.js';
 import type {
   CapTier,
   ConstituentField,
@@ -36,10 +36,13 @@ const MEMBER_ILLUSTRATIVE: readonly ConstituentField[] = [
   'referencePrice',
 ];
 
-/** Returns q = w × M / (P × FX), rounded half-even to 4 dp (exact when it terminates within 4 dp). */
+/** q = w × M / (P × FX) by the engine's `sharesFromWeights`, rounded half-even to 4 dp. */
 export function indexShares(weight: string, price: string, fx: string, notional: string): string {
-  const q = new Dec(weight).times(notional).div(new Dec(price).times(fx));
-  return q.toDecimalPlaces(SHARES_DECIMAL_PLACES, Dec.ROUND_HALF_EVEN).toFixed();
+  const target = { id: 'q', weight: new Dec(weight), price: new Dec(price), fxRate: new Dec(fx) };
+  const { shares } = sharesFromWeights([target], new Dec(notional), new Dec(1), {
+    sharesDecimals: SHARES_DECIMAL_PLACES,
+  });
+  return shares[0]!.indexShares.toFixed();
 }
 
 function reportWeightToFraction(printed: string): string {

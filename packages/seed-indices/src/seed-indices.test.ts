@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
+import { Dec } from '@indexflow/index-engine';
 import { describe, expect, it } from 'vitest';
 import { buildSeedIndexDefinition, serializeSeedIndexDefinition } from './build-seed-index-definition.js';
 import { REPORT_INDEX_NAMES, REPORT_TOP10, SEED_INDEX_IDS } from './report-top10.js';
 import { hkTickMilli, parseMilli } from './sample-prices.js';
-import { Dec } from './seed-decimal.js';
 import {
   type ConstituentField,
   loadSeedIndexDefinition,
