@@ -1,5 +1,5 @@
 import type { ReferencePriceRounding } from '../corporate-actions/reference-price.js';
-import { type Dec, LevelDec } from '../decimal.js';
+import type { Dec } from '../decimal.js';
 import {
   FX_DECIMALS,
   fromScaled,
@@ -11,6 +11,7 @@ import {
   SHARES_DECIMALS,
 } from '../fixed-point.js';
 import type { CurrencyCode } from '../identifiers.js';
+import { totalReturnLevel } from '../returns/total-return.js';
 import { LevelQuotient } from './level-quotient.js';
 import {
   baseDivisorProblem,
@@ -166,14 +167,14 @@ export class IndexBook {
     const tr = this.totalReturn;
     const level = this.level;
     if (tr === null || level === null) return null;
-    return LevelDec.div(tr.trBase.times(level.plus(tr.dividendPoints)), tr.levelBase) as unknown as Dec;
+    return totalReturnLevel(tr.trBase, level, tr.dividendPoints, tr.levelBase);
   }
 
   get netTotalReturnLevel(): Dec | null {
     const tr = this.totalReturn;
     const level = this.level;
     if (tr === null || level === null) return null;
-    return LevelDec.div(tr.ntrBase.times(level.plus(tr.netDividendPoints)), tr.levelBase) as unknown as Dec;
+    return totalReturnLevel(tr.ntrBase, level, tr.netDividendPoints, tr.levelBase);
   }
 
   addConstituent(constituent: ConstituentBook): void {

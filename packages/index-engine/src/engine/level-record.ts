@@ -1,7 +1,8 @@
-import { type Dec, formatFixed, LevelDec } from '../decimal.js';
+import { type Dec, formatFixed } from '../decimal.js';
 import { formatScaledFixed, fromScaled, LEVEL_DECIMALS, MARKET_VALUE_DECIMALS } from '../fixed-point.js';
 import type { FxObservation } from '../fx/fx-book.js';
 import type { ConstituentContribution, IndexLevel, LevelTrigger } from '../index-level.js';
+import { totalReturnLevel } from '../returns/total-return.js';
 import { type ContributionsMode, levelConstituents } from './constituent-shares.js';
 import type { IndexBook, TotalReturnState } from './index-book.js';
 
@@ -82,12 +83,7 @@ export class LevelRecord implements IndexLevel {
     if (this.#totalReturnLevel === undefined) {
       const tr = this.totalReturnInputs;
       this.#totalReturnLevel =
-        tr === null
-          ? null
-          : (LevelDec.div(
-              tr.trBase.times(this.level.plus(tr.dividendPoints)),
-              tr.levelBase,
-            ) as unknown as Dec);
+        tr === null ? null : totalReturnLevel(tr.trBase, this.level, tr.dividendPoints, tr.levelBase);
     }
     return this.#totalReturnLevel;
   }
@@ -96,12 +92,7 @@ export class LevelRecord implements IndexLevel {
     if (this.#netTotalReturnLevel === undefined) {
       const tr = this.totalReturnInputs;
       this.#netTotalReturnLevel =
-        tr === null
-          ? null
-          : (LevelDec.div(
-              tr.ntrBase.times(this.level.plus(tr.netDividendPoints)),
-              tr.levelBase,
-            ) as unknown as Dec);
+        tr === null ? null : totalReturnLevel(tr.ntrBase, this.level, tr.netDividendPoints, tr.levelBase);
     }
     return this.#netTotalReturnLevel;
   }

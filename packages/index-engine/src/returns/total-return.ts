@@ -1,4 +1,4 @@
-import type { Dec } from '../decimal.js';
+import { type Dec, LevelDec } from '../decimal.js';
 
 export type TotalReturnConvention = 'sp' | 'nse';
 
@@ -26,4 +26,13 @@ export function chainTotalReturn(
     );
   }
   return out;
+}
+
+/**
+ * One live S&P step, the only place a published total-return level is computed:
+ * TR = TR_base × (L + dividend points since the base) / L_base, to 34 significant digits
+ * (`LevelDec`), for the gross and the net series alike.
+ */
+export function totalReturnLevel(base: Dec, level: Dec, dividendPoints: Dec, levelBase: Dec): Dec {
+  return LevelDec.div(base.times(level.plus(dividendPoints)), levelBase) as unknown as Dec;
 }
