@@ -62,7 +62,8 @@ describe('dataset readers under arbitrary rows', () => {
       }),
       { numRuns: 150 },
     );
-  });
+    // 300 files written and read: seconds on a loaded machine; the bound only catches a hang.
+  }, 60_000);
 
   it('actions: every non-blank row is one action or one report; nothing throws', () => {
     fc.assert(

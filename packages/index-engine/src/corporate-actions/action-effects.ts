@@ -257,111 +257,120 @@ function adjustedDivisor(book: IndexBook, before: Dec, after: Dec): Dec {
 
 function applyStructural(state: EngineState, action: CorporateAction, affected: Set<IndexBook>): void {
   switch (action.type) {
-    case 'shares_change': {
-      const shares = positiveScaled(action, 'shares', SHARES_DECIMALS);
-      const books = targetBooks(state, action);
-      if (books.length === 0)
-        throw new ActionError('unknown_symbol', `no index holds ${action.symbol}`, action.symbol);
-      for (const book of books) {
-        const constituent = book.constituents.get(action.symbol);
-        if (!constituent)
-          throw new ActionError('unknown_symbol', `${book.id} does not hold ${action.symbol}`, action.symbol);
-        const before = book.marketValue;
-        const after = constituent.priced
-          ? before
-              .minus(constituent.marketValue)
-              .plus(constituent.price!.times(constituent.fxRate!).times(shares))
-          : before;
-        const divisor =
-          book.divisor !== null && constituent.priced ? adjustedDivisor(book, before, after) : null;
-        book.reprice(constituent, constituent.price, constituent.fxRate, shares);
-        if (divisor !== null) book.divisor = divisor;
-        affected.add(book);
-      }
+    case 'shares_change':
+      changeShares(state, action, affected);
       return;
-    }
-    case 'add': {
-      if (!action.indexId) throw new ActionError('invalid_action', `add of ${action.symbol} needs an index`);
-      const [book] = targetBooks(state, action);
-      if (!book)
-        throw new ActionError('unknown_index', `index ${action.indexId} is not defined`, action.indexId);
-      if (!isValidIdentifier(action.symbol)) {
-        throw new ActionError(
-          'invalid_action',
-          `add of ${echo(action.symbol)}: symbol ${IDENTIFIER_RULE}`,
-          cut(action.symbol),
-        );
-      }
-      if (book.constituents.has(action.symbol)) {
-        throw new ActionError('invalid_action', `${book.id} already holds ${action.symbol}`, action.symbol);
-      }
-      const shares = positiveScaled(action, 'shares', SHARES_DECIMALS);
-      const currency = action.currency ?? currencyOfSymbol(action.symbol);
-      if (currency === null || !isCurrencyCode(currency)) {
-        throw new ActionError('invalid_action', `currency of ${action.symbol} is unknown`, action.currency);
-      }
-      const price = action.price
-        ? toScaled(positiveScaled(action, 'price', PRICE_DECIMALS), PRICE_DECIMALS)
-        : (state.symbols.get(action.symbol)?.lastPrice ?? null);
-      const constituent = new ConstituentBook(action.symbol, currency, shares);
-      if (currency === 'HKD') constituent.fxRate = state.fx.hkdCny?.rate ?? null;
-      constituent.priceScaled = price;
-      if (book.divisor !== null && !constituent.priced) {
-        throw new ActionError(
-          price === null ? 'missing_price' : 'missing_fx',
-          `cannot add ${action.symbol} to ${book.id} without a ${price === null ? 'price' : 'HKDCNY rate'}`,
-          action.symbol,
-        );
-      }
-      const before = book.marketValue;
-      if (book.divisor !== null && before.isZero()) {
-        // D' = D × MV'/MV has no answer from an empty index; refuse before changing anything.
-        throw new ActionError(
-          'invalid_action',
-          `${book.id} holds no priced constituent to rebase its divisor on`,
-          book.id,
-        );
-      }
-      const divisor =
-        book.divisor === null
-          ? null
-          : adjustedDivisor(
-              book,
-              before,
-              before.plus(
-                fromScaled(constituent.priceScaled! * constituent.fxSharesScaled!, MARKET_VALUE_DECIMALS),
-              ),
-            );
-      book.addConstituent(constituent);
-      addRoute(state, book, constituent);
-      if (divisor !== null) book.divisor = divisor;
-      affected.add(book);
+    case 'add':
+      addConstituent(state, action, affected);
       return;
-    }
-    case 'delete': {
-      const books = targetBooks(state, action);
-      if (books.length === 0)
-        throw new ActionError('unknown_symbol', `no index holds ${action.symbol}`, action.symbol);
-      for (const book of books) {
-        if (!book.constituents.has(action.symbol)) {
-          throw new ActionError('unknown_symbol', `${book.id} does not hold ${action.symbol}`, action.symbol);
-        }
-        const before = book.marketValue;
-        const leaving = book.constituents.get(action.symbol)!;
-        const after = leaving.priced ? before.minus(leaving.marketValue) : before;
-        const divisor =
-          book.divisor !== null && leaving.priced && !after.isZero()
-            ? adjustedDivisor(book, before, after)
-            : null;
-        book.removeConstituent(action.symbol);
-        removeRoute(state, book, action.symbol);
-        if (divisor !== null) book.divisor = divisor;
-        affected.add(book);
-      }
+    case 'delete':
+      deleteConstituent(state, action, affected);
       return;
-    }
     default:
       throw new ActionError('invalid_action', `${action.type} is not a structural action`);
+  }
+}
+
+/** New index shares for a symbol in every index holding it (or the one named), D rebased. */
+function changeShares(state: EngineState, action: CorporateAction, affected: Set<IndexBook>): void {
+  const shares = positiveScaled(action, 'shares', SHARES_DECIMALS);
+  const books = targetBooks(state, action);
+  if (books.length === 0)
+    throw new ActionError('unknown_symbol', `no index holds ${action.symbol}`, action.symbol);
+  for (const book of books) {
+    const constituent = book.constituents.get(action.symbol);
+    if (!constituent)
+      throw new ActionError('unknown_symbol', `${book.id} does not hold ${action.symbol}`, action.symbol);
+    const before = book.marketValue;
+    const after = constituent.priced
+      ? before
+          .minus(constituent.marketValue)
+          .plus(constituent.price!.times(constituent.fxRate!).times(shares))
+      : before;
+    const divisor = book.divisor !== null && constituent.priced ? adjustedDivisor(book, before, after) : null;
+    book.reprice(constituent, constituent.price, constituent.fxRate, shares);
+    if (divisor !== null) book.divisor = divisor;
+    affected.add(book);
+  }
+}
+
+/** The constituent an `add` brings, priced from the action or the symbol's last price. */
+function newConstituent(state: EngineState, action: CorporateAction, book: IndexBook): ConstituentBook {
+  if (!isValidIdentifier(action.symbol)) {
+    throw new ActionError(
+      'invalid_action',
+      `add of ${echo(action.symbol)}: symbol ${IDENTIFIER_RULE}`,
+      cut(action.symbol),
+    );
+  }
+  if (book.constituents.has(action.symbol)) {
+    throw new ActionError('invalid_action', `${book.id} already holds ${action.symbol}`, action.symbol);
+  }
+  const shares = positiveScaled(action, 'shares', SHARES_DECIMALS);
+  const currency = action.currency ?? currencyOfSymbol(action.symbol);
+  if (currency === null || !isCurrencyCode(currency)) {
+    throw new ActionError('invalid_action', `currency of ${action.symbol} is unknown`, action.currency);
+  }
+  const price = action.price
+    ? toScaled(positiveScaled(action, 'price', PRICE_DECIMALS), PRICE_DECIMALS)
+    : (state.symbols.get(action.symbol)?.lastPrice ?? null);
+  const constituent = new ConstituentBook(action.symbol, currency, shares);
+  if (currency === 'HKD') constituent.fxRate = state.fx.hkdCny?.rate ?? null;
+  constituent.priceScaled = price;
+  if (book.divisor !== null && !constituent.priced) {
+    throw new ActionError(
+      price === null ? 'missing_price' : 'missing_fx',
+      `cannot add ${action.symbol} to ${book.id} without a ${price === null ? 'price' : 'HKDCNY rate'}`,
+      action.symbol,
+    );
+  }
+  return constituent;
+}
+
+/** A new constituent in the named index, D rebased so the level does not move. */
+function addConstituent(state: EngineState, action: CorporateAction, affected: Set<IndexBook>): void {
+  if (!action.indexId) throw new ActionError('invalid_action', `add of ${action.symbol} needs an index`);
+  const [book] = targetBooks(state, action);
+  if (!book) throw new ActionError('unknown_index', `index ${action.indexId} is not defined`, action.indexId);
+  const constituent = newConstituent(state, action, book);
+  const before = book.marketValue;
+  if (book.divisor !== null && before.isZero()) {
+    // D' = D × MV'/MV has no answer from an empty index; refuse before changing anything.
+    throw new ActionError(
+      'invalid_action',
+      `${book.id} holds no priced constituent to rebase its divisor on`,
+      book.id,
+    );
+  }
+  const added = () =>
+    fromScaled(constituent.priceScaled! * constituent.fxSharesScaled!, MARKET_VALUE_DECIMALS);
+  const divisor = book.divisor === null ? null : adjustedDivisor(book, before, before.plus(added()));
+  book.addConstituent(constituent);
+  addRoute(state, book, constituent);
+  if (divisor !== null) book.divisor = divisor;
+  affected.add(book);
+}
+
+/** A symbol leaves every index holding it (or the one named), D rebased. */
+function deleteConstituent(state: EngineState, action: CorporateAction, affected: Set<IndexBook>): void {
+  const books = targetBooks(state, action);
+  if (books.length === 0)
+    throw new ActionError('unknown_symbol', `no index holds ${action.symbol}`, action.symbol);
+  for (const book of books) {
+    if (!book.constituents.has(action.symbol)) {
+      throw new ActionError('unknown_symbol', `${book.id} does not hold ${action.symbol}`, action.symbol);
+    }
+    const before = book.marketValue;
+    const leaving = book.constituents.get(action.symbol)!;
+    const after = leaving.priced ? before.minus(leaving.marketValue) : before;
+    const divisor =
+      book.divisor !== null && leaving.priced && !after.isZero()
+        ? adjustedDivisor(book, before, after)
+        : null;
+    book.removeConstituent(action.symbol);
+    removeRoute(state, book, action.symbol);
+    if (divisor !== null) book.divisor = divisor;
+    affected.add(book);
   }
 }
 
