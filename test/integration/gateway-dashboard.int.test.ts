@@ -12,11 +12,10 @@ import {
   startGateway,
 } from '../../services/gateway/src/index.js';
 import { launchChromium } from '../../services/gateway/src/testing/chromium.js';
+import { type DashboardPage, openDashboard } from '../../services/gateway/src/testing/dashboard-page.js';
 import { createMemoryLogger } from '../../services/gateway/src/testing/memory-logger.js';
 import { makeDataset, prepareEnvironment, produce } from './support/calculator-environment.js';
 import { serviceEndpoints, trackedCalculators } from './support/calculator-process.js';
-
-type Page = Awaited<ReturnType<Awaited<ReturnType<typeof launchChromium>>['newPage']>>;
 
 const start = trackedCalculators();
 const INDEX = '995365.SSI';
@@ -48,7 +47,11 @@ function splitDataset(dir: string, fraction: number): [string, string] {
  * close (09:15–15:00, from the market calendar: the index is A-shares only), the 11:30–13:00 lunch
  * as a gap no line crosses, and the previous close as a price line.
  */
-async function checkChart(page: Page, eventTime: number, options: { wholeDay?: boolean } = {}) {
+async function checkChart(
+  page: DashboardPage['page'],
+  eventTime: number,
+  options: { wholeDay?: boolean } = {},
+) {
   const date = tradingDateOf(eventTime, 'SH');
   const session = DEFAULT_CALENDAR.sessionOf(date, 'SH')!;
   const lunch = session.phases.find((p) => p.name === 'lunch')!;
@@ -97,6 +100,10 @@ describe('gateway dashboard in headless Chromium', () => {
           OPS_PORT: '0',
           CONSTITUENTS_REFRESH_MS: '200',
           FEED_STALE_MS: String(STALE_MS),
+          // The page reads every level (no conflation of a slow client), so its chart can be held
+          // to the gateway's history point for point.
+          SLOW_HIGH_WATER_BYTES: String(64 * 1024 * 1024),
+          SLOW_MAX_BUFFERED_BYTES: String(128 * 1024 * 1024),
           LOG_LEVEL: 'warn',
           GATEWAY_DESKS: JSON.stringify([{ desk: 'dash', apiKeySha256: [sha256Hex(KEY)], indices: ['*'] }]),
         }),
@@ -110,19 +117,24 @@ describe('gateway dashboard in headless Chromium', () => {
         throw new Error(`${(error as Error).message}\ncalculator:\n${calculator.output().slice(-3000)}`);
       }
 
-      const page = await browser.newPage();
-      const pageErrors: string[] = [];
-      page.on('pageerror', (error) => pageErrors.push(error.message));
       // The dashboard runs under its own Content-Security-Policy: a blocked script, style or
-      // connection would show here.
-      page.on('console', (message) => {
-        if (message.type() === 'error') pageErrors.push(message.text());
+      // connection would show in `errors`.
+      const {
+        page,
+        errors: pageErrors,
+        wire,
+        attribute,
+      } = await openDashboard(browser, {
+        port: running.port,
+        key: KEY,
+        index: INDEX,
       });
-      await page.goto(`http://127.0.0.1:${running.port}/dashboard#apiKey=${KEY}&index=${INDEX}`);
-      await page.waitForSelector('#status[data-state="connected"]', { timeout: 15_000 });
       await page.waitForSelector('#constituents tbody tr', { timeout: 15_000 });
-      const attribute = (selector: string, name: string) =>
-        page.$eval(selector, (element, n) => element.getAttribute(n) ?? '', name);
+      // Subscribed first: the page asks for the day's history only once the snapshot confirmed the
+      // subscription, so no level published in between is lost.
+      const snapshotAt = wire.indexOf('received snapshot');
+      expect(snapshotAt, wire.join('\n')).toBeGreaterThan(wire.indexOf('sent subscribe'));
+      expect(wire.indexOf(`GET /v1/indices/${INDEX}/history`)).toBeGreaterThan(snapshotAt);
       const badgeIs = async (badge: string) =>
         waitFor(async () => (await attribute('#market-state', 'data-state')) === badge, {
           timeoutMs: 15_000,
@@ -245,6 +257,18 @@ describe('gateway dashboard in headless Chromium', () => {
       expect(final.eventTime).toBe(DEFAULT_CALENDAR.closeInstant(tradingDateOf(final.eventTime, 'SH'), 'SH'));
       await page.screenshot({ path: join(SCREENSHOTS, 'closed.png') });
       await checkChart(page, final.eventTime, { wholeDay: true });
+      // No gap across the rollover to the second day: once the page shows the last level, its
+      // chart holds one point per second of that day that the gateway's history holds, though the
+      // page loaded the day while the replay streamed. It kept its one subscription throughout.
+      await waitFor(async () => Number(await attribute('#level', 'data-sequence')) === final.sequence, {
+        timeoutMs: 15_000,
+        description: `the dashboard showing level #${final.sequence}`,
+      });
+      const finalDay = running.hub.history.day(INDEX, tradingDateOf(final.eventTime, 'SH'), 1000)!;
+      expect(finalDay.truncated).toBe(false);
+      expect(Number(await attribute('#chart', 'data-points'))).toBe(finalDay.points.length);
+      expect(wire.filter((line) => line === 'sent subscribe')).toHaveLength(1);
+      expect(wire.filter((line) => line === `GET /v1/indices/${INDEX}/history`).length).toBeGreaterThan(1);
       expect(pageErrors).toEqual([]);
       calculator.child.kill('SIGTERM');
       await calculator.exited;
