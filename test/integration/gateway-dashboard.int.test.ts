@@ -12,11 +12,10 @@ import {
   startGateway,
 } from '../../services/gateway/src/index.js';
 import { launchChromium } from '../../services/gateway/src/testing/chromium.js';
+import { type DashboardPage, openDashboard } from '../../services/gateway/src/testing/dashboard-page.js';
 import { createMemoryLogger } from '../../services/gateway/src/testing/memory-logger.js';
 import { makeDataset, prepareEnvironment, produce } from './support/calculator-environment.js';
 import { serviceEndpoints, trackedCalculators } from './support/calculator-process.js';
-
-type Page = Awaited<ReturnType<Awaited<ReturnType<typeof launchChromium>>['newPage']>>;
 
 const start = trackedCalculators();
 const INDEX = '995365.SSI';
@@ -48,7 +47,11 @@ function splitDataset(dir: string, fraction: number): [string, string] {
  * close (09:15–15:00, from the market calendar: the index is A-shares only), the 11:30–13:00 lunch
  * as a gap no line crosses, and the previous close as a price line.
  */
-async function checkChart(page: Page, eventTime: number, options: { wholeDay?: boolean } = {}) {
+async function checkChart(
+  page: DashboardPage['page'],
+  eventTime: number,
+  options: { wholeDay?: boolean } = {},
+) {
   const date = tradingDateOf(eventTime, 'SH');
   const session = DEFAULT_CALENDAR.sessionOf(date, 'SH')!;
   const lunch = session.phases.find((p) => p.name === 'lunch')!;
@@ -97,6 +100,10 @@ describe('gateway dashboard in headless Chromium', () => {
           OPS_PORT: '0',
           CONSTITUENTS_REFRESH_MS: '200',
           FEED_STALE_MS: String(STALE_MS),
+          // The page reads every level (no conflation of a slow client), so its chart can be held
+          // to the gateway's history point for point.
+          SLOW_HIGH_WATER_BYTES: String(64 * 1024 * 1024),
+          SLOW_MAX_BUFFERED_BYTES: String(128 * 1024 * 1024),
           LOG_LEVEL: 'warn',
           GATEWAY_DESKS: JSON.stringify([{ desk: 'dash', apiKeySha256: [sha256Hex(KEY)], indices: ['*'] }]),
         }),
@@ -110,19 +117,24 @@ describe('gateway dashboard in headless Chromium', () => {
         throw new Error(`${(error as Error).message}\ncalculator:\n${calculator.output().slice(-3000)}`);
       }
 
-      const page = await browser.newPage();
-      const pageErrors: string[] = [];
-      page.on('pageerror', (error) => pageErrors.push(error.message));
       // The dashboard runs under its own Content-Security-Policy: a blocked script, style or
-      // connection would show here.
-      page.on('console', (message) => {
-        if (message.type() === 'error') pageErrors.push(message.text());
+      // connection would show in `errors`.
+      const {
+        page,
+        errors: pageErrors,
+        wire,
+        attribute,
+      } = await openDashboard(browser, {
+        port: running.port,
+        key: KEY,
+        index: INDEX,
       });
-      await page.goto(`http://127.0.0.1:${running.port}/dashboard#apiKey=${KEY}&index=${INDEX}`);
-      await page.waitForSelector('#status[data-state="connected"]', { timeout: 15_000 });
       await page.waitForSelector('#constituents tbody tr', { timeout: 15_000 });
-      const attribute = (selector: string, name: string) =>
-        page.$eval(selector, (element, n) => element.getAttribute(n) ?? '', name);
+      // Subscribed first: the page asks for the day's history only once the snapshot confirmed the
+      // subscription, so no level published in between is lost.
+      const snapshotAt = wire.indexOf('received snapshot');
+      expect(snapshotAt, wire.join('\n')).toBeGreaterThan(wire.indexOf('sent subscribe'));
+      expect(wire.indexOf(`GET /v1/indices/${INDEX}/history`)).toBeGreaterThan(snapshotAt);
       const badgeIs = async (badge: string) =>
         waitFor(async () => (await attribute('#market-state', 'data-state')) === badge, {
           timeoutMs: 15_000,
@@ -215,23 +227,31 @@ describe('gateway dashboard in headless Chromium', () => {
       };
       const date = new Date(latest.eventTime + 8 * 3_600_000).toISOString().slice(0, 10);
       const close = offline.find((c) => c.indexId === INDEX && c.tradingDate === date)!;
-      expect(new Dec(latest.prevClose!).eq(close.prevClose!)).toBe(true);
-      expect(new Dec(latest.change!).eq(new Dec(latest.level).minus(close.prevClose!))).toBe(true);
+      const why = `served ${JSON.stringify(latest)}, offline close ${JSON.stringify(close)}`;
+      expect(new Dec(latest.prevClose!).eq(close.prevClose!), why).toBe(true);
+      expect(new Dec(latest.change!).eq(new Dec(latest.level).minus(close.prevClose!)), why).toBe(true);
+      // The previous close and the change in one read: the page may roll over to the next day
+      // between two reads, and a change is only comparable with the previous close it is over.
+      let quote = { prevClose: '', change: '' };
       await waitFor(
-        async () => (await page.textContent('#prev-close')) === formatFixed(new Dec(close.prevClose!), 4),
-        {
-          timeoutMs: 15_000,
-          description: 'the dashboard showing the previous close',
+        async () => {
+          quote = await page.$eval('#quote', (section) => ({
+            prevClose: section.querySelector('#prev-close')?.textContent ?? '',
+            change: section.querySelector('#change')?.textContent ?? '',
+          }));
+          return quote.prevClose === formatFixed(new Dec(close.prevClose!), 4);
         },
+        { timeoutMs: 15_000, description: 'the dashboard showing the previous close' },
       );
       // "+c (+p%)": the % is the change over the previous close, in percent (not 100× that).
-      const changeText = /^([+-]?[\d.]+) \(([+-]?[\d.]+)%\)$/.exec(
-        (await page.textContent('#change'))!.trim(),
-      );
+      const changeText = /^([+-]?[\d.]+) \(([+-]?[\d.]+)%\)$/.exec(quote.change.trim());
       expect(changeText, 'the change and % shown').not.toBeNull();
       const [changeShown, percentShown] = [new Dec(changeText![1]!), new Dec(changeText![2]!)];
       const percentOfChange = changeShown.div(close.prevClose!).times(100);
-      expect(percentShown.minus(percentOfChange).abs().lte('0.006')).toBe(true);
+      expect(
+        percentShown.minus(percentOfChange).abs().lte('0.006'),
+        `shown ${changeText![0]} over the previous close ${close.prevClose}`,
+      ).toBe(true);
       // The second day's official close at 15:00: closed, and it stays closed on a silent feed.
       await badgeIs('closed');
       wall += 10 * STALE_MS;
@@ -245,6 +265,18 @@ describe('gateway dashboard in headless Chromium', () => {
       expect(final.eventTime).toBe(DEFAULT_CALENDAR.closeInstant(tradingDateOf(final.eventTime, 'SH'), 'SH'));
       await page.screenshot({ path: join(SCREENSHOTS, 'closed.png') });
       await checkChart(page, final.eventTime, { wholeDay: true });
+      // No gap across the rollover to the second day: once the page shows the last level, its
+      // chart holds one point per second of that day that the gateway's history holds, though the
+      // page loaded the day while the replay streamed. It kept its one subscription throughout.
+      await waitFor(async () => Number(await attribute('#level', 'data-sequence')) === final.sequence, {
+        timeoutMs: 15_000,
+        description: `the dashboard showing level #${final.sequence}`,
+      });
+      const finalDay = running.hub.history.day(INDEX, tradingDateOf(final.eventTime, 'SH'), 1000)!;
+      expect(finalDay.truncated).toBe(false);
+      expect(Number(await attribute('#chart', 'data-points'))).toBe(finalDay.points.length);
+      expect(wire.filter((line) => line === 'sent subscribe')).toHaveLength(1);
+      expect(wire.filter((line) => line === `GET /v1/indices/${INDEX}/history`).length).toBeGreaterThan(1);
       expect(pageErrors).toEqual([]);
       calculator.child.kill('SIGTERM');
       await calculator.exited;

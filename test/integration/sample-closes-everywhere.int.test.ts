@@ -1,7 +1,7 @@
 // The seed sample's official closes, the same (date, index, close, previous close) on every path a
 // user has: the offline replay's table, `replay --closes` JSONL and CSV, `pnpm start --replay` on
 // the real services (its closes read from the index-closes topic), the close history that
-// `eod consume` fills, `indexflow history`, and the gateway's REST.
+// `eod consume` fills, `indexflow history`, the gateway's REST, and its dashboard in Chromium.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,6 +17,8 @@ import {
   sha256Hex,
   startGateway,
 } from '../../services/gateway/src/index.js';
+import { launchChromium } from '../../services/gateway/src/testing/chromium.js';
+import { openDashboard } from '../../services/gateway/src/testing/dashboard-page.js';
 import { createMemoryLogger } from '../../services/gateway/src/testing/memory-logger.js';
 import { serviceEndpoints } from './support/calculator-process.js';
 
@@ -77,7 +79,7 @@ afterAll(async () => {
 });
 
 describe('the seed sample’s official closes on every path', () => {
-  it('are the same (date, index, close, prev close) in replay, replay --closes, pnpm start on Kafka, the close history and REST', async () => {
+  it('are the same (date, index, close, prev close) in replay, replay --closes, pnpm start on Kafka, the close history, REST and the dashboard', async () => {
     const truth: OfficialClose[] = [];
     await replayDataset(SAMPLE, { onLevel: () => {}, onClose: (close) => truth.push(close) });
     // Two dates of three indices, each with a previous close (day 1: the base value).
@@ -191,8 +193,41 @@ describe('the seed sample’s official closes on every path', () => {
       expect(new Dec(latest.prevClose).eq(full.get(`2025-03-21|${index}`)![1])).toBe(true);
     }
     expect(rest).toEqual(full);
+
+    // The dashboard, opened on each index after the run, shows day 2's close as its level and day
+    // 1's as the previous close, printed as the tables print them.
+    const browser = await launchChromium();
+    try {
+      const shown = await Promise.all(indices.map((index) => dashboardCloses(browser, index, table)));
+      for (const [i, index] of indices.entries()) {
+        const [close, prevClose] = printed.get(`2025-03-21|${index}`)!;
+        expect(prevClose).toBe(printed.get(`2025-03-20|${index}`)![0]);
+        expect(shown[i]).toEqual({ close, prevClose, errors: [] });
+      }
+    } finally {
+      await browser.close();
+    }
   }, 120_000);
 });
+
+/** The level and previous close the dashboard shows for `index` once it shows its last level. */
+async function dashboardCloses(
+  browser: Awaited<ReturnType<typeof launchChromium>>,
+  index: string,
+  table: string,
+) {
+  const last = Math.max(...sequencesOf(table, index));
+  const { page, errors, attribute } = await openDashboard(browser, { port: gateway!.port, key: KEY, index });
+  await waitFor(async () => Number(await attribute('#level', 'data-sequence')) === last, {
+    timeoutMs: 15_000,
+    description: `the dashboard of ${index} showing level #${last}`,
+  });
+  return {
+    close: await page.textContent('#level'),
+    prevClose: await page.textContent('#prev-close'),
+    errors,
+  };
+}
 
 /** The sequences of an index's rows in the replay's closes table (its last level of each date). */
 function sequencesOf(table: string, index: string): number[] {

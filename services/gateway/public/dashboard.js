@@ -1,5 +1,10 @@
 // The desk dashboard. Every number shown is the decimal string the gateway sent, rounded for display
 // with integer arithmetic; only the chart, which draws pixels, turns levels into floats.
+import { mergeHistory } from './level-merge.js';
+
+/** After a dropped connection, the page subscribes again this long after. */
+const RECONNECT_MS = 2000;
+
 (() => {
   // Set by the gateway from the market calendar, in the line it serves before this script.
   const SHANGHAI_OFFSET_S = globalThis.INDEXFLOW_EXCHANGE_TIME.utcOffsetS;
@@ -8,6 +13,10 @@
     key: null,
     indexId: null,
     socket: null,
+    /** Feed messages held while a day loads (subscribed first, so none is lost); null when live. */
+    pending: null,
+    /** The last sequence the loaded history drew: a live level at or below it is drawn already. */
+    drawnUpTo: null,
     lines: [],
     axis: null,
     chart: null,
@@ -17,6 +26,7 @@
     staleAfterMs: 30_000,
     heartbeatMs: 5000,
     lastMessageAt: 0,
+    loadId: 0,
     deskState: null,
   };
 
@@ -268,6 +278,8 @@
 
   function showConstituents(sequence, source, items) {
     const table = $('constituents');
+    // The REST table and the feed's race while a day loads: the newer one stays.
+    if (table.dataset.sequence !== '' && sequence < Number(table.dataset.sequence)) return;
     table.dataset.sequence = String(sequence);
     const rows = items.map((c) => {
       const row = document.createElement('tr');
@@ -291,25 +303,56 @@
   }
 
   function onLevel(level) {
-    // A level of the next trading day: draw that day's session afresh.
-    // Once: the levels that follow while it loads are in the history it fetches.
+    // A level of the next trading day: load that day, holding this level and the feed meanwhile.
     if (state.session !== null && level.eventTime >= state.session.day.end) {
-      if (state.socket !== null) state.socket.close();
-      state.socket = null;
-      state.session = null;
-      void select(state.indexId);
+      state.pending = [{ type: 'level', level }];
+      loadDay(state.socket);
       return;
     }
     showLevel(level);
-    plot(level.eventTime, level.level);
+    if (state.drawnUpTo === null || level.sequence > state.drawnUpTo) plot(level.eventTime, level.level);
     if (String(level.prevClose) !== $('chart').dataset.prevClose) {
       $('chart').dataset.prevClose = String(level.prevClose);
       drawPrevClose(level.prevClose);
     }
   }
 
+  /** A feed message, live or held while a day loads. */
+  function receive(message) {
+    if (state.pending !== null) state.pending.push(message);
+    else dispatch(message);
+  }
+
+  function dispatch(message) {
+    switch (message.type) {
+      case 'level':
+        onLevel(message.level);
+        break;
+      case 'market_state':
+        showDeskState(message.state);
+        break;
+      case 'constituents':
+        showConstituents(message.sequence, message.source, message.constituents);
+        break;
+      case 'slow_consumer':
+        setStatus('dropped: too slow', 'error');
+        break;
+      case 'error':
+        setStatus(message.message, 'error');
+        break;
+      default:
+        break;
+    }
+  }
+
+  /**
+   * Subscribes, then loads the day once the snapshot confirms the subscription: every level
+   * published from then on reaches the page, held until the history is drawn (on every connect,
+   * the first and each reconnect).
+   */
   function connect() {
     if (state.socket !== null) state.socket.close();
+    state.pending = [];
     const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
     const socket = new WebSocket(
       `${scheme}://${location.host}/v1/ws?apiKey=${encodeURIComponent(state.key)}`,
@@ -323,29 +366,14 @@
       const message = JSON.parse(event.data);
       state.lastMessageAt = Date.now();
       if (message.indexId !== undefined && message.indexId !== state.indexId) return;
-      switch (message.type) {
-        case 'welcome':
-          state.heartbeatMs = message.heartbeatMs;
-          break;
-        case 'snapshot':
-        case 'level':
-          setStatus('connected', 'connected');
-          if (message.level !== null) onLevel(message.level);
-          break;
-        case 'market_state':
-          showDeskState(message.state);
-          break;
-        case 'constituents':
-          showConstituents(message.sequence, message.source, message.constituents);
-          break;
-        case 'slow_consumer':
-          setStatus('dropped: too slow', 'error');
-          break;
-        case 'error':
-          setStatus(message.message, 'error');
-          break;
-        default:
-          break;
+      if (message.type === 'welcome') {
+        state.heartbeatMs = message.heartbeatMs;
+      } else if (message.type === 'snapshot') {
+        setStatus('connected', 'connected');
+        state.pending = message.level === null ? [] : [{ type: 'level', level: message.level }];
+        loadDay(socket);
+      } else {
+        receive(message);
       }
     });
     socket.addEventListener('close', () => {
@@ -357,35 +385,70 @@
         label: 'stale feed',
         reason: 'disconnected',
       });
+      setTimeout(() => {
+        if (state.socket === socket) connect();
+      }, RECONNECT_MS);
     });
   }
 
-  async function select(indexId) {
+  /** Loads the day for the feed on `socket`; a failure drops the connection, which reconnects. */
+  function loadDay(socket) {
+    const load = ++state.loadId;
+    const current = () => state.socket === socket && state.loadId === load;
+    fetchDay(state.indexId)
+      .then((day) => {
+        if (current()) drawDay(day);
+      })
+      .catch((error) => {
+        if (!current()) return;
+        setStatus(String(error.message ?? error), 'error');
+        socket.close();
+      });
+  }
+
+  async function fetchDay(indexId) {
+    const id = encodeURIComponent(indexId);
+    const [detail, history] = await Promise.all([
+      api(`/v1/indices/${id}`),
+      api(`/v1/indices/${id}/history?intervalMs=1000`).catch(() => ({ points: [] })),
+    ]);
+    const date = history.date === undefined ? '' : `?date=${history.date}`;
+    const session = await api(`/v1/indices/${id}/session${date}`);
+    return { detail, history, session };
+  }
+
+  /** The fetched day merged with the feed held meanwhile; then the feed goes live. */
+  function drawDay({ detail, history, session }) {
+    const held = state.pending;
+    state.pending = null;
+    state.staleAfterMs = session.staleAfterMs;
+    state.lastBar = null;
+    drawSession(session.session);
+    showDeskState(session.state);
+    const levels = held.filter((m) => m.type === 'level').map((m) => m.level);
+    const merged = mergeHistory(history.points, levels, session.session?.day ?? null);
+    drawHistory(merged.points);
+    state.drawnUpTo = merged.points.at(-1)?.sequence ?? null;
+    describeLine();
+    const latest = merged.latest ?? detail.latest;
+    $('chart').dataset.prevClose = String(latest?.prevClose);
+    drawPrevClose(latest?.prevClose);
+    showLevel(latest);
+    if (detail.constituents !== null) {
+      showConstituents(detail.constituents.sequence, detail.constituents.source, detail.constituents.items);
+    }
+    for (const message of held) if (message.type !== 'level') dispatch(message);
+    for (const level of merged.later) receive({ type: 'level', level });
+  }
+
+  function select(indexId) {
     state.indexId = indexId;
     for (const button of $('indices').querySelectorAll('button')) {
       button.setAttribute('aria-pressed', String(button.dataset.index === indexId));
     }
     $('index-name').textContent = indexId;
     ensureChart();
-    state.lastBar = null;
-    const id = encodeURIComponent(indexId);
-    const [detail, history] = await Promise.all([
-      api(`/v1/indices/${id}`),
-      api(`/v1/indices/${id}/history?intervalMs=1000`).catch(() => ({ points: [] })),
-    ]);
-    const day = history.date === undefined ? '' : `?date=${history.date}`;
-    const session = await api(`/v1/indices/${id}/session${day}`);
-    state.staleAfterMs = session.staleAfterMs;
-    drawSession(session.session);
-    showDeskState(session.state);
-    drawHistory(history.points);
-    describeLine();
-    $('chart').dataset.prevClose = String(detail.latest?.prevClose);
-    drawPrevClose(detail.latest?.prevClose);
-    showLevel(detail.latest);
-    if (detail.constituents !== null) {
-      showConstituents(detail.constituents.sequence, detail.constituents.source, detail.constituents.items);
-    }
+    $('constituents').dataset.sequence = '';
     connect();
   }
 
@@ -409,7 +472,7 @@
       button.type = 'button';
       button.textContent = indexId;
       button.dataset.index = indexId;
-      button.addEventListener('click', () => void select(indexId));
+      button.addEventListener('click', () => select(indexId));
       $('indices').append(button);
     }
     const wanted = fromHash.get('index');
@@ -418,7 +481,7 @@
       setStatus('no entitled index has levels yet', 'closed');
       return;
     }
-    await select(first.indexId);
+    select(first.indexId);
   }
 
   watchLink();

@@ -1,4 +1,4 @@
-// The desk dashboard: a static page, its script, and lightweight-charts' standalone build, served
+// The desk dashboard: a static page, its script modules, and lightweight-charts' standalone build, served
 // from the installed package so the page needs no CDN. The page itself is public; its data calls
 // carry the desk's API key, which the user gives in the URL fragment (#apiKey=...), never sent to
 // the server as part of the page URL.
@@ -34,6 +34,7 @@ export function registerDashboardRoutes(app: FastifyInstance): void {
   const files = {
     page: readFileSync(join(PUBLIC_DIR, 'dashboard.html')),
     script: Buffer.concat([exchangeTimePrelude(), readFileSync(join(PUBLIC_DIR, 'dashboard.js'))]),
+    merge: readFileSync(join(PUBLIC_DIR, 'level-merge.js')),
     style: readFileSync(join(PUBLIC_DIR, 'dashboard.css')),
     charts: readFileSync(chartsScriptPath()),
   };
@@ -44,6 +45,9 @@ export function registerDashboardRoutes(app: FastifyInstance): void {
   );
   app.get('/dashboard/dashboard.js', hidden, async (_request, reply) =>
     reply.type('text/javascript; charset=utf-8').send(files.script),
+  );
+  app.get('/dashboard/level-merge.js', hidden, async (_request, reply) =>
+    reply.type('text/javascript; charset=utf-8').send(files.merge),
   );
   app.get('/dashboard/dashboard.css', hidden, async (_request, reply) =>
     reply.type('text/css; charset=utf-8').send(files.style),
