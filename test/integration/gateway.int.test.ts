@@ -21,6 +21,7 @@ const B = '995366.SSI';
 const C = '995367.SSI';
 const DESK_KEY = 'desk-key-7f3a9c1e';
 const LIMITED_KEY = 'limited-key-0b2d4e';
+const WILDCARD_KEY = 'wildcard-key-4c8e1a';
 const T0 = Date.parse('2025-03-20T10:00:00+08:00');
 
 function level(indexId: string, sequence: number, withConstituents: boolean): IndexLevelRecord {
@@ -91,6 +92,8 @@ beforeAll(async () => {
     GATEWAY_DESKS: JSON.stringify([
       { desk: 'equities', apiKeySha256: [sha256Hex(DESK_KEY)], indices: [A, B] },
       { desk: 'limited', apiKeySha256: [sha256Hex(LIMITED_KEY)], indices: [A] },
+      // Entitled to any id, so only the feed limits stand between it and a made-up one.
+      { desk: 'wildcard', apiKeySha256: [sha256Hex(WILDCARD_KEY)], indices: ['*'] },
     ]),
   });
   const memory = createMemoryLogger();
@@ -235,6 +238,24 @@ describe('gateway on real Kafka, Apicurio and Redis', () => {
         '/v1/stream',
       ]),
     );
+  });
+
+  it('counts feed refusals by reason and open connections per desk in its metrics', async () => {
+    const scrape = async () => (await fetch(`http://127.0.0.1:${gateway.opsPort}/metrics`)).text();
+    const client = new FeedClient(ws(`/v1/ws?apiKey=${WILDCARD_KEY}`));
+    try {
+      await client.opened;
+      await client.waitFor('welcome');
+      client.send({ type: 'subscribe', indices: ['MADE-UP.SSI'] });
+      expect((await client.waitFor('error')).code).toBe('unknown_index');
+      const metrics = await scrape();
+      expect(metrics).toContain('indexflow_gateway_feed_refusals_total{reason="unknown_index"} 1');
+      expect(metrics).toContain('indexflow_gateway_desk_connections{desk="wildcard"} 1');
+      expect(metrics).toContain('indexflow_gateway_feed_limit{limit="connections_per_desk"} 100');
+    } finally {
+      client.close();
+    }
+    await waitFor(async () => !(await scrape()).includes('desk="wildcard"'));
   });
 
   it('rate-limits per desk, exposes metrics and readiness, and never logs a credential', async () => {

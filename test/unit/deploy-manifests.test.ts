@@ -187,7 +187,7 @@ interface Container {
   envFrom: { configMapRef?: { name: string }; secretRef?: { name: string } }[];
   resources?: { requests?: { cpu?: string; memory?: string }; limits?: { memory?: string } };
   securityContext: { readOnlyRootFilesystem?: boolean; allowPrivilegeEscalation?: boolean };
-  volumeMounts: { name: string; mountPath: string }[];
+  volumeMounts: { name: string; mountPath: string; readOnly?: boolean }[];
   livenessProbe?: Probe;
   readinessProbe?: Probe;
   startupProbe?: Probe;
@@ -197,8 +197,8 @@ interface PodTemplate {
   spec: {
     containers: Container[];
     restartPolicy?: string;
-    securityContext: { runAsNonRoot?: boolean; runAsUser?: number };
-    volumes: { name: string; emptyDir?: object }[];
+    securityContext: { runAsNonRoot?: boolean; runAsUser?: number; fsGroup?: number };
+    volumes: { name: string; emptyDir?: object; secret?: { secretName: string; defaultMode?: number } }[];
   };
 }
 /** The fields of the rendered objects these checks read. */
@@ -370,6 +370,26 @@ describe.each(['local', 'production'])(
       expect(env.find((e) => e.name === 'AUTH_MODE')?.value).toBe('required');
       const config = of('ConfigMap').find((c) => c.metadata.name === 'indexflow-config')!;
       expect(config.data?.ALLOW_DEVELOPMENT_SECRETS === 'true').toBe(overlay === 'local');
+    });
+
+    it('serves desks over TLS in production, from the Secret gateway-tls mounted read-only; local stays plain', () => {
+      const gateway = of('Deployment').find((d) => d.metadata.name === 'gateway')!;
+      const pod = gateway.spec.template.spec;
+      const container = pod.containers[0]!;
+      const env = Object.fromEntries((container.env ?? []).map((e) => [e.name, e.value]));
+      if (overlay === 'local') {
+        expect(env.TLS_CERT_FILE).toBeUndefined();
+        return;
+      }
+      const volume = pod.volumes.find((v) => v.secret?.secretName === 'gateway-tls');
+      expect(volume, 'a volume of the Secret gateway-tls').toBeDefined();
+      const mount = container.volumeMounts.find((m) => m.name === volume!.name)!;
+      expect(mount.readOnly).toBe(true);
+      expect(env.TLS_CERT_FILE).toBe(`${mount.mountPath}/tls.crt`);
+      expect(env.TLS_KEY_FILE).toBe(`${mount.mountPath}/tls.key`);
+      // The key is readable by the gateway's group only, not by every user in the container.
+      expect(volume!.secret!.defaultMode).toBe(0o440);
+      expect(pod.securityContext.fsGroup).toBe(pod.securityContext.runAsUser);
     });
 
     it('denies all ingress by default and opens only the desk port of the gateway to any client', () => {

@@ -1,7 +1,8 @@
-// Authentication: an API key (header `x-api-key`, or query `apiKey` for browsers' EventSource and
-// WebSocket, which cannot set headers) or a JWT (`Authorization: Bearer`, or query `access_token`).
-// The request logger never sees a credential: fastify's own request logging is off (app.ts) and
-// ours logs the route, not the URL.
+// Authentication: an API key (header `x-api-key`) or a JWT (`Authorization: Bearer`). The feeds
+// also take them from the query (`apiKey`, `access_token`), because browsers' WebSocket and
+// EventSource cannot set headers; no other route does, so a key never needs to be in a URL that
+// proxies, browser history and Referer headers keep. The request logger never sees a credential:
+// fastify's own request logging is off (app.ts) and ours logs the route, not the URL.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { type DeskDirectory, Entitlements } from './entitlements.js';
 import { UnauthenticatedError } from './gateway-errors.js';
@@ -14,6 +15,10 @@ export interface AuthOptions {
 }
 
 declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The route takes `?apiKey=` and `?access_token=` (the feeds: browsers cannot set headers there). */
+    queryCredentials?: boolean;
+  }
   interface FastifyRequest {
     /** The desk's entitlements; null on a public route or before authentication. */
     entitlements: Entitlements | null;
@@ -75,15 +80,26 @@ export function authenticate(options: AuthOptions, credentials: Credentials): En
   throw new UnauthenticatedError('send an API key (x-api-key) or a JWT (Authorization: Bearer)');
 }
 
+/** Does the query carry a credential (refused outside the feeds, whatever else the request has)? */
+function queryHasCredential(query: unknown): boolean {
+  const { apiKey, token } = credentialsOf({}, query);
+  return apiKey !== undefined || token !== undefined;
+}
+
 /** Authenticates every request up front (before rate limiting, which is keyed by desk). */
 export function installAuth(app: FastifyInstance, options: AuthOptions): void {
   app.decorateRequest('entitlements', null);
   app.decorateRequest('authFailure', null);
   app.addHook('onRequest', async (request) => {
     try {
+      const inQuery = request.routeOptions.config?.queryCredentials === true;
+      if (!inQuery && queryHasCredential(request.query))
+        throw new UnauthenticatedError(
+          'credentials in the URL are accepted by the feeds (/v1/ws, /v1/stream) only; send the x-api-key or Authorization header',
+        );
       request.entitlements = authenticate(
         options,
-        credentialsOf(request.headers as Record<string, unknown>, request.query),
+        credentialsOf(request.headers as Record<string, unknown>, inQuery ? request.query : {}),
       );
     } catch (error) {
       if (!(error instanceof UnauthenticatedError)) throw error;

@@ -58,3 +58,38 @@ export function createGatewayMetrics() {
 }
 
 export type GatewayMetrics = ReturnType<typeof createGatewayMetrics>;
+
+/** The feed caps (config MAX_*), so an alert can compare the connections below with their limit. */
+export interface FeedCaps {
+  readonly maxConnectionsPerDesk: number;
+  readonly maxSubscriptionsPerSession: number;
+}
+
+/**
+ * Open feed connections per desk, read from the sessions at every scrape, and the caps they are
+ * held to. A desk with no connection has no series (desks are configured, so the labels are few).
+ */
+export function registerFeedCapMetrics(
+  registry: Registry,
+  caps: FeedCaps,
+  connectionsByDesk: () => ReadonlyMap<string, number>,
+): void {
+  new Gauge({
+    name: 'indexflow_gateway_desk_connections',
+    help: 'Open feed connections (WebSocket and SSE together) per desk',
+    labelNames: ['desk'] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [desk, count] of connectionsByDesk()) this.set({ desk }, count);
+    },
+  });
+  const limit = new Gauge({
+    name: 'indexflow_gateway_feed_limit',
+    help: 'Configured feed caps: connections per desk, subscriptions per session',
+    labelNames: ['limit'] as const,
+    registers: [registry],
+  });
+  limit.set({ limit: 'connections_per_desk' }, caps.maxConnectionsPerDesk);
+  limit.set({ limit: 'subscriptions_per_session' }, caps.maxSubscriptionsPerSession);
+}

@@ -171,6 +171,32 @@ describe('JWT access (HS256) against the running gateway app', () => {
     }
   });
 
+  it('takes credentials from the URL on the feeds only, never on REST', async () => {
+    const key = 'unused-eq-key';
+    const token = sign({ desk: 'eq', indices: [A] }, { expiresIn: 60_000 });
+    expect((await fetch(`${gateway.url}/v1/indices/${A}`, { headers: { 'x-api-key': key } })).status).toBe(
+      200,
+    );
+    for (const query of [`apiKey=${key}`, `access_token=${encodeURIComponent(token)}`]) {
+      const rest = await fetch(`${gateway.url}/v1/indices/${A}?${query}`);
+      expect(rest.status, query).toBe(401);
+      const body = (await rest.json()) as { message: string };
+      expect(body.message).toContain('accepted by the feeds (/v1/ws, /v1/stream) only');
+      expect(body.message).not.toContain(key);
+      // A header credential does not make a URL credential acceptable: the URL is what leaks.
+      const both = await fetch(`${gateway.url}/v1/indices?${query}`, { headers: { 'x-api-key': key } });
+      expect(both.status, query).toBe(401);
+
+      const sse = await fetch(`${gateway.url}/v1/stream?indices=${A}&${query}`);
+      expect(sse.status, `${query} (SSE)`).toBe(200);
+      await sse.body?.cancel();
+      const ws = new FeedClient(`${gateway.wsUrl}/v1/ws?${query}`);
+      await ws.opened;
+      expect(await ws.waitFor('welcome')).toMatchObject({ desk: 'eq' });
+      ws.close();
+    }
+  });
+
   it('never logs the secret or a token, even at trace level', () => {
     const logged = memory.text();
     // The log did record the traffic above (so an empty log cannot pass this test).

@@ -26,7 +26,7 @@ import type { GatewayConfig } from './config.js';
 import { ConstituentsRefresher } from './constituents-refresher.js';
 import { DeskDirectory } from './entitlements.js';
 import { FeedHub } from './feed-hub.js';
-import { createGatewayMetrics, type GatewayMetrics } from './gateway-metrics.js';
+import { createGatewayMetrics, type GatewayMetrics, registerFeedCapMetrics } from './gateway-metrics.js';
 import { IntradayHistory } from './intraday-history.js';
 import { createJwtVerifier } from './jwt.js';
 import { type LevelConsumer, startLevelConsumer } from './level-consumer.js';
@@ -100,6 +100,14 @@ export async function startGateway(
     steps.push({ name: 'constituents-refresher', close: async () => refresher?.close() });
 
     const sessions = new SessionRegistry(config.HEARTBEAT_MS);
+    registerFeedCapMetrics(
+      metrics.registry,
+      {
+        maxConnectionsPerDesk: config.MAX_CONNECTIONS_PER_DESK,
+        maxSubscriptionsPerSession: config.MAX_SUBSCRIPTIONS_PER_SESSION,
+      },
+      () => sessions.countByDesk(),
+    );
     const app = await buildGatewayApp({
       logger: log.child({ component: 'http' }),
       hub,

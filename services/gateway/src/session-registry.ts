@@ -35,6 +35,16 @@ export class SessionRegistry {
     return n;
   }
 
+  /** Open sessions by desk (the per-desk connections metric). */
+  countByDesk(): Map<string, number> {
+    const counts = new Map<string, number>();
+    for (const entry of this.#entries) {
+      const desk = entry.session.desk;
+      counts.set(desk, (counts.get(desk) ?? 0) + 1);
+    }
+    return counts;
+  }
+
   add(entry: RegisteredSession): void {
     this.#entries.add(entry);
     if (this.#timer === null) {

@@ -31,6 +31,7 @@ export function registerSseRoute(app: FastifyInstance, deps: FeedRouteDeps): voi
     '/v1/stream',
     {
       preHandler: [requireDesk, connectionCap(deps)],
+      config: { queryCredentials: true },
       schema: {
         summary: 'Live levels as Server-Sent Events',
         description:

@@ -43,7 +43,12 @@ export function connectionCap(deps: FeedRouteDeps) {
 export function registerWsRoute(app: FastifyInstance, deps: FeedRouteDeps): void {
   app.get(
     '/v1/ws',
-    { websocket: true, preHandler: [requireDesk, connectionCap(deps)], schema: { hide: true } },
+    {
+      websocket: true,
+      preHandler: [requireDesk, connectionCap(deps)],
+      config: { queryCredentials: true },
+      schema: { hide: true },
+    },
     (socket: WebSocket, request) => {
       const entitlements = entitlementsOf(request);
       const log = request.log.child({ desk: entitlements.desk, transport: 'ws' });
