@@ -110,6 +110,7 @@ async function runDay(
     batchWaitMs: 0,
     startVersion: recovery.version,
     alreadyPublished: recovery.alreadyPublished,
+    watermarkPassed: recovery.watermarkPassed,
     isStopping: () => stopping || inner.exhausted,
     conflationIntervalMs: 1000,
     onCommitted: (levels) => {
