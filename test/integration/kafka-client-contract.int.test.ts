@@ -262,6 +262,49 @@ describe.each(KAFKA_CLIENTS)('Kafka client contract: %s', (client: KafkaClientNa
     expect(committed.map((m) => m.key?.toString())).toEqual(['995302']);
   });
 
+  it('keeps the passed watermark with the committed offsets, readable by the other client too', async () => {
+    const ticks = await topic('contract-wm-ticks', 2, 'market-tick');
+    const outputs = {
+      levels: await topic('contract-levels', 1, 'index-level'),
+      deadLetters: await topic('contract-dl', 1, null),
+    };
+    const groupId = uniqueName('contract-group');
+    const made = (name: KafkaClientName) => {
+      const pair = clientAdapters(
+        name,
+        { kafka, brokers, registry, groupId, inputTopic: ticks, logger: silent },
+        {
+          levelsTopic: outputs.levels,
+          deadLetterTopic: outputs.deadLetters,
+          transactionalId: uniqueName('contract-tx'),
+        },
+      );
+      closers.push(
+        () => pair.source.close(),
+        () => pair.sink.close(),
+      );
+      return pair;
+    };
+    const writer = made(client);
+    await writer.source.start(null);
+    const passedWatermark = Date.UTC(2025, 2, 20, 7, 0, 5);
+    const offsets = { [`${ticks}:0`]: '0', [`${ticks}:1`]: '0' };
+    await writer.sink.commit(
+      { levels: [], conflated: [], rejected: [], offsets, passedWatermark },
+      Promise.resolve(),
+    );
+    expect(await writer.sink.committedOffsets()).toEqual(offsets);
+    expect(await writer.sink.committedWatermark?.()).toBe(passedWatermark);
+    // What a rebuild under the other client reads (a deployment may switch KAFKA_CLIENT).
+    const other = made(client === 'kafkajs' ? 'native' : 'kafkajs');
+    expect(await other.sink.committedOffsets()).toEqual(offsets);
+    expect(await other.sink.committedWatermark?.()).toBe(passedWatermark);
+    // A transaction without one leaves none: nothing is assumed of offsets committed without it.
+    await writer.sink.commit({ levels: [], conflated: [], rejected: [], offsets }, Promise.resolve());
+    expect(await writer.sink.committedOffsets()).toEqual(offsets);
+    expect(await writer.sink.committedWatermark?.()).toBeNull();
+  });
+
   function recordClients() {
     const options = { client, brokers, clientId: uniqueName('contract-records') };
     const reader = createRecordReader(options);

@@ -11,6 +11,7 @@ import {
   type IndexEngine,
   type OfficialClose,
 } from '@indexflow/index-engine';
+import { DEFAULT_CALENDAR } from '@indexflow/market-calendar';
 import { adjustmentEventTime } from './adjustment-time.js';
 
 /**
@@ -25,8 +26,9 @@ export async function engineBeforeDate(
   options: EngineOptions = {},
 ): Promise<{ definitions: IndexDefinition[]; engine: IndexEngine; closes: Map<string, OfficialClose> }> {
   const definitions = readIndexDefinitions(datasetDir);
-  const engine = createIndexEngine(definitions, options);
-  const source = new DatasetEventSource(datasetDir, { before: adjustmentEventTime(date) });
+  const calendar = options.calendar ?? DEFAULT_CALENDAR;
+  const engine = createIndexEngine(definitions, { ...options, calendar });
+  const source = new DatasetEventSource(datasetDir, { before: adjustmentEventTime(date), calendar });
   const closes = new Map<string, OfficialClose>();
   const sink = new DatasetLevelSink({
     onLevel: () => {},

@@ -1,4 +1,5 @@
 import type { FxRateFilterOptions, IndexEvent } from '@indexflow/index-engine';
+import type { MarketCalendar } from '@indexflow/market-calendar';
 import {
   type EventBatch,
   type EventSource,
@@ -8,8 +9,9 @@ import {
   type RejectedRecord,
   type SourcedEvent,
 } from '@indexflow/pipeline';
+import { CalendarCoverage } from './calendar-coverage.js';
 import { datasetEvents } from './dataset-events.js';
-import type { DatasetIssue } from './dataset-report.js';
+import { DatasetError, type DatasetIssue } from './dataset-report.js';
 import { filterFxEvents } from './filter-fx-events.js';
 
 export interface DatasetEventSourceOptions {
@@ -20,6 +22,11 @@ export interface DatasetEventSourceOptions {
   /** Called every `progressEvery` events read with the count so far. */
   readonly onProgress?: (eventsSoFar: number) => void;
   readonly progressEvery?: number;
+  /**
+   * The engine's market calendar: a tick dated in a year it does not cover at the tick's venue
+   * fails the read with a DatasetError at its file and line (see CalendarCoverage). Absent: no check.
+   */
+  readonly calendar?: MarketCalendar;
 }
 
 /** A dataset is read from its start: it has no committed position to resume from. */
@@ -140,8 +147,16 @@ export class DatasetEventSource implements EventSource {
 
   /** Notes each event's time as the files give it, before any filter drops it. */
   *#timed(events: Iterable<IndexEvent>): Generator<IndexEvent> {
+    const calendar = this.options.calendar;
+    const coverage = calendar === undefined ? null : new CalendarCoverage(calendar);
     for (const event of events) {
       if (event.eventTime >= (this.options.before ?? Number.POSITIVE_INFINITY)) return;
+      const uncovered = coverage?.problem(event) ?? null;
+      if (uncovered !== null) {
+        const at =
+          event.position === undefined ? 'dataset' : `${event.position.source}:${event.position.offset}`;
+        throw new DatasetError(at, uncovered);
+      }
       this.#lastTime = event.eventTime;
       yield event;
     }

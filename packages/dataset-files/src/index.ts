@@ -1,3 +1,13 @@
+export { CalendarCoverage } from './calendar-coverage.js';
+export {
+  CALENDAR_FILES_VARIABLE,
+  CalendarLoadError,
+  calendarFileList,
+  calendarFromEnv,
+  commandCalendarFiles,
+  loadMarketCalendar,
+  readCalendarFiles,
+} from './calendar-files.js';
 export { CLOSES_CSV_HEADER, ClosesFileWriter, formatCloseRow } from './closes-file-writer.js';
 export { csvField, csvRow } from './csv-field.js';
 export { splitCsvLine } from './csv-line.js';

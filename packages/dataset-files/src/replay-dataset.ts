@@ -5,6 +5,7 @@ import {
   type IndexLevel,
   type OfficialClose,
 } from '@indexflow/index-engine';
+import { DEFAULT_CALENDAR } from '@indexflow/market-calendar';
 import { DatasetEventSource } from './dataset-event-source.js';
 import { DatasetLevelSink } from './dataset-level-sink.js';
 import type { DatasetIssue } from './dataset-report.js';
@@ -31,6 +32,10 @@ export interface ReplayOptions {
   /** Called every `progressEvery` events with the count so far. */
   readonly onProgress?: (eventsSoFar: number) => void;
   readonly progressEvery?: number;
+  /**
+   * The engine's options. Its `calendar` (default: the bundled years) also decides which dates the
+   * dataset may hold: a tick of a year it does not cover fails the replay (a DatasetError).
+   */
   readonly engine?: EngineOptions;
   /**
    * Runs FX rates through the FX service's filter (order, jump band, USD cross) and applies the
@@ -50,9 +55,11 @@ export async function replayDataset(datasetDir: string, options: ReplayOptions):
   const now = options.now ?? (() => performance.now());
   const started = now();
   const definitions = readIndexDefinitions(datasetDir);
-  const engine = createIndexEngine(definitions, options.engine ?? {});
+  const calendar = options.engine?.calendar ?? DEFAULT_CALENDAR;
+  const engine = createIndexEngine(definitions, { ...options.engine, calendar });
   const byReason: Record<string, number> = {};
   const source = new DatasetEventSource(datasetDir, {
+    calendar,
     ...(options.fxFilter === undefined ? {} : { fxFilter: options.fxFilter }),
     ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
     ...(options.progressEvery === undefined ? {} : { progressEvery: options.progressEvery }),

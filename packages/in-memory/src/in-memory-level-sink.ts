@@ -20,6 +20,7 @@ export class InMemoryLevelSink<D = IndexEvent> implements LevelSink<D> {
   readonly derived: D[] = [];
   readonly watermarks: InputWatermark[] = [];
   #offsets: InputOffsets | null = null;
+  #passedWatermark: number | null = null;
   /** Makes the next commit fail before anything is visible (a crash inside the transaction). */
   failNext = false;
 
@@ -36,10 +37,16 @@ export class InMemoryLevelSink<D = IndexEvent> implements LevelSink<D> {
     this.derived.push(...(transaction.derived ?? []));
     if (transaction.watermark !== undefined) this.watermarks.push(transaction.watermark);
     this.#offsets = transaction.offsets;
+    this.#passedWatermark = transaction.passedWatermark ?? null;
   }
 
   async committedOffsets(): Promise<InputOffsets | null> {
     return this.#offsets;
+  }
+
+  /** As Kafka keeps it with the offsets: that of the last commit, null when it carried none. */
+  async committedWatermark(): Promise<number | null> {
+    return this.#passedWatermark;
   }
 
   async close(): Promise<void> {}

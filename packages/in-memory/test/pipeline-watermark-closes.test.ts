@@ -113,6 +113,7 @@ async function run(
     startVersion: recovery.version,
     startOffsets: recovery.from,
     alreadyPublished: recovery.alreadyPublished,
+    watermarkPassed: recovery.watermarkPassed,
     isStopping: () => source.exhausted || source.batches >= stopAfter,
     maxPendingBatches: 1,
   });
@@ -146,10 +147,10 @@ describe('pipeline: official closes on the input watermark', () => {
     expect(closeOf(sink)).toEqual([DAY1]);
   });
 
-  // A rebuild's batch that crosses the committed point may take, by its events, a close that the
-  // committed run took by its watermark: published a second time, with the same bytes (docs/closes-and-eod.md,
-  // "Official closes": known limit). Here the rebuilt batches meet the committed point.
-  it('rebuilt without a snapshot and cut differently: the close exactly once', async () => {
+  // The run that committed 7 records took the close by its 15:00:05 watermark, the last thing it
+  // did. A rebuilt batch that crosses that point (8, 2 or 6, 4) applies the 15:06 tick before its
+  // watermark: without catching up with the stored watermark first, the tick took the close again.
+  it('rebuilt without a snapshot and cut differently (batches meeting or crossing the committed point): the close exactly once', async () => {
     // The first run commits `first` records (7: up to the 15:00:05 heartbeat), then crashes.
     for (const [first, rebuilt] of [
       [[7], [3, 4, 3]],
@@ -157,6 +158,9 @@ describe('pipeline: official closes on the input watermark', () => {
       [[6], [2, 4, 4]],
       [[8], [5, 3, 2]],
       [[4], [1, 3, 6]],
+      [[7], [8, 2]],
+      [[7], [6, 4]],
+      [[7], [5, 5]],
     ] as const) {
       const sink = new InMemoryLevelSink();
       await run(sink, new InMemoryStateStore(), [...first], 1);
@@ -164,5 +168,18 @@ describe('pipeline: official closes on the input watermark', () => {
       await run(sink, new InMemoryStateStore(), [...rebuilt]);
       expect(closeOf(sink), `first run ${first}, rebuilt ${rebuilt}`).toEqual([DAY1]);
     }
+  });
+
+  it('keeps the watermark with the offsets across a restart, so a later rebuild still publishes the close once', async () => {
+    const sink = new InMemoryLevelSink();
+    const state = new InMemoryStateStore();
+    await run(sink, state, [7], 1);
+    // Restored from the snapshot: the 15:06 tick is read without any watermark record after it.
+    await run(sink, state, [1], 1);
+    expect(await sink.committedOffsets()).toEqual({ [KEY]: '8' });
+    expect(await sink.committedWatermark()).toBe(at('2025-03-20', '15:00:05'));
+    // Redis lost: rebuilt in batches that cross the committed point.
+    await run(sink, new InMemoryStateStore(), [9, 1]);
+    expect(closeOf(sink)).toEqual([DAY1]);
   });
 });

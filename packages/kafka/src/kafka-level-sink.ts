@@ -8,6 +8,7 @@ import { DerivedMessageEncoder, type DerivedRecords } from './derived-messages.j
 import { KafkaAdapterError, KafkaOperationError, LevelTransactionError } from './kafka-errors.js';
 import type { StructuredLogger } from './kafkajs-log-bridge.js';
 import { LevelTransactionEncoder, offsetEntries } from './level-transaction-messages.js';
+import { committedWatermarkOf, offsetMetadata } from './offset-metadata.js';
 import { chunkTopicMessages } from './produce-chunks.js';
 import type { LevelRecordOptions } from './record-mapping.js';
 
@@ -40,14 +41,29 @@ export interface KafkaLevelSinkOptions<D = IndexEvent> {
   readonly logger: StructuredLogger;
 }
 
-/** Groups `topic:partition` → offset into kafkajs's sendOffsets shape. */
+interface PartitionCommit {
+  readonly partition: number;
+  readonly offset: string;
+  /** kafkajs sends it (TxnOffsetCommit), though its types leave it out. */
+  readonly metadata?: string;
+}
+
+/** A committed input offset as the admin reads it back, with its metadata. */
+interface CommittedEntry {
+  readonly key: string;
+  readonly offset: string;
+  readonly metadata: string | null;
+}
+
+/** Groups `topic:partition` → offset into kafkajs's sendOffsets shape, each with `metadata`. */
 function offsetsByTopic(
   offsets: InputOffsets,
-): { topic: string; partitions: { partition: number; offset: string }[] }[] {
-  const byTopic = new Map<string, { partition: number; offset: string }[]>();
+  metadata: string | undefined,
+): { topic: string; partitions: PartitionCommit[] }[] {
+  const byTopic = new Map<string, PartitionCommit[]>();
   for (const { topic, partition, offset } of offsetEntries(offsets)) {
     const partitions = byTopic.get(topic) ?? [];
-    partitions.push({ partition, offset });
+    partitions.push(metadata === undefined ? { partition, offset } : { partition, offset, metadata });
     byTopic.set(topic, partitions);
   }
   return [...byTopic].map(([topic, partitions]) => ({ topic, partitions }));
@@ -83,7 +99,7 @@ export class KafkaLevelSink<D = IndexEvent> implements LevelSink<D> {
     const { transactionalId, groupId } = this.#options;
     const topicMessages = await this.#encoder.messages(transaction);
     if (this.#derived !== null) topicMessages.push(...(await this.#derived.messages(transaction)));
-    const topics = offsetsByTopic(transaction.offsets);
+    const topics = offsetsByTopic(transaction.offsets, offsetMetadata(transaction.passedWatermark));
     if (topicMessages.length === 0 && topics.length === 0) return;
 
     const producer = await this.#connectedProducer();
@@ -172,20 +188,36 @@ export class KafkaLevelSink<D = IndexEvent> implements LevelSink<D> {
     }
   }
 
+  /**
+   * The passed watermark committed with the offsets (see offset-metadata.ts), or null. Read after
+   * committedOffsets(), which has waited for this instance's last commit to be visible.
+   */
+  async committedWatermark(): Promise<number | null> {
+    const committed = await this.#fetchCommitted();
+    return committedWatermarkOf(committed.map((entry) => entry.metadata));
+  }
+
   async #fetchCommittedOffsets(): Promise<InputOffsets | null> {
+    const committed = await this.#fetchCommitted();
+    if (committed.length === 0) return null;
+    return Object.fromEntries(committed.map(({ key, offset }) => [key, offset]));
+  }
+
+  /** The input partitions with a committed offset, with its metadata. */
+  async #fetchCommitted(): Promise<CommittedEntry[]> {
     const { groupId } = this.#options;
     const topics = this.#options.inputTopics.map((topic) => (typeof topic === 'string' ? topic : topic.name));
     try {
       const admin = await this.#connectedAdmin();
       const fetched = await admin.fetchOffsets({ groupId, topics });
-      const offsets: Record<string, string> = {};
+      const committed: CommittedEntry[] = [];
       for (const { topic, partitions } of fetched) {
-        for (const { partition, offset } of partitions) {
+        for (const { partition, offset, metadata } of partitions) {
           // kafkajs reports a partition without a committed offset as -1.
-          if (BigInt(offset) >= 0n) offsets[`${topic}:${partition}`] = offset;
+          if (BigInt(offset) >= 0n) committed.push({ key: `${topic}:${partition}`, offset, metadata });
         }
       }
-      return Object.keys(offsets).length === 0 ? null : offsets;
+      return committed;
     } catch (cause) {
       throw new KafkaOperationError({ operation: 'fetch committed offsets', target: groupId, cause });
     }

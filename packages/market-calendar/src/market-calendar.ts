@@ -62,9 +62,35 @@ export class MarketCalendar {
     return new MarketCalendar([...this.#source, ...years]);
   }
 
+  /**
+   * A calendar in which each venue's year in `years` replaces this calendar's own (a corrected
+   * bundled year) or is added; the rest stays. `years` must not give one venue's year twice.
+   */
+  overriddenBy(years: readonly CalendarYear[]): MarketCalendar {
+    const given = new Set(years.flatMap((y) => Object.keys(y.venues).map((venue) => `${venue}:${y.year}`)));
+    const kept = this.#source
+      .map((y) => ({
+        year: y.year,
+        venues: Object.fromEntries(
+          Object.entries(y.venues).filter(([venue]) => !given.has(`${venue}:${y.year}`)),
+        ),
+      }))
+      .filter((y) => Object.keys(y.venues).length > 0);
+    return new MarketCalendar([...kept, ...years]);
+  }
+
   /** The years covered, ascending. */
   get years(): number[] {
     return [...new Set(this.#source.map((y) => y.year))].sort((a, b) => a - b);
+  }
+
+  /** The years covered for one market's venue, ascending. */
+  yearsOf(market: Market | Venue): number[] {
+    const venue = venueOf(market);
+    return this.#source
+      .filter((y) => y.venues[venue] !== undefined)
+      .map((y) => y.year)
+      .sort((a, b) => a - b);
   }
 
   #year(date: string, market: Market | Venue): VenueYear | undefined {

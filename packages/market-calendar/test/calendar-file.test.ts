@@ -145,3 +145,31 @@ describe('calendar files', () => {
     expect(() => DEFAULT_CALENDAR.withYears([BUNDLED_YEARS[0]!])).toThrow(/this year is given twice/);
   });
 });
+
+describe('overriding years', () => {
+  const ashareOnly2026 = parseCalendarFile(
+    JSON.stringify({ year: 2026, ashare: { holidays: ['2026-03-02'] } }),
+    'calendars/2026-fix.json',
+  );
+
+  it('replaces only the venue-years a file gives, keeps the rest, and adds new years', () => {
+    const year2027 = parseCalendarFile(JSON.stringify(VALID), FILE);
+    const calendar = DEFAULT_CALENDAR.overriddenBy([ashareOnly2026, year2027]);
+    expect(calendar.years).toEqual([2025, 2026, 2027]);
+    // The file's extra A-share holiday, and the bundled 2026 A-share holidays no longer.
+    expect(calendar.isTradingDay('2026-03-02', 'SH')).toBe(false);
+    expect(DEFAULT_CALENDAR.isTradingDay('2026-10-01', 'SH')).toBe(false);
+    expect(calendar.isTradingDay('2026-10-01', 'SH')).toBe(true);
+    // HKEX 2026 is still the bundled one.
+    expect(calendar.isHalfDay('2026-12-24', 'HK')).toBe(DEFAULT_CALENDAR.isHalfDay('2026-12-24', 'HK'));
+    expect(calendar.yearsOf('HK')).toEqual([2025, 2026, 2027]);
+    expect(new MarketCalendar([ashareOnly2026]).yearsOf('HK')).toEqual([]);
+    expect(new MarketCalendar([ashareOnly2026]).yearsOf('SZ')).toEqual([2026]);
+  });
+
+  it('refuses two files for one venue-year', () => {
+    expect(() => DEFAULT_CALENDAR.overriddenBy([ashareOnly2026, ashareOnly2026])).toThrow(
+      /this year is given twice/,
+    );
+  });
+});

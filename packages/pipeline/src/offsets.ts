@@ -26,3 +26,16 @@ export function isBehind(offsets: InputOffsets, committed: InputOffsets): boolea
   }
   return false;
 }
+
+/**
+ * True when a batch ending at `offsets` has read up to `committed` on every partition it names,
+ * or past it on one: a rebuild has reached the point where the crashed run committed.
+ */
+export function reaches(offsets: InputOffsets, committed: InputOffsets): boolean {
+  if (!isBehind(offsets, committed)) return true;
+  for (const [key, offset] of Object.entries(offsets)) {
+    const at = committed[key];
+    if (at !== undefined && BigInt(offset) > BigInt(at)) return true;
+  }
+  return false;
+}

@@ -108,6 +108,13 @@ export interface OutputTransaction<D = IndexEvent> {
   readonly derived?: readonly D[];
   /** The input watermark the output has passed, when it moved in this transaction (see EventBatch). */
   readonly watermark?: InputWatermark;
+  /**
+   * The watermark time the processor had been advanced to at `offsets` (every close due before it
+   * is in this transaction or an earlier one), in every transaction once there is one. A sink that
+   * can keeps it with the committed offsets and reads it back in `committedWatermark`, so that a
+   * rebuild never publishes those closes again (see PassedWatermark).
+   */
+  readonly passedWatermark?: number;
 }
 
 export interface LevelSink<D = IndexEvent> {
@@ -120,6 +127,11 @@ export interface LevelSink<D = IndexEvent> {
   commit(transaction: OutputTransaction<D>, staged?: Promise<void>): Promise<void>;
   /** The offsets last committed for the calculator's consumer group (the recovery point), or null. */
   committedOffsets(): Promise<InputOffsets | null>;
+  /**
+   * The `passedWatermark` of the transaction that committed those offsets, or null when it carried
+   * none (or the sink keeps none). Absent: the sink keeps none.
+   */
+  committedWatermark?(): Promise<number | null>;
   close(): Promise<void>;
 }
 

@@ -11,6 +11,11 @@ export interface Recovery<P extends SomeProcessor> {
   readonly from: InputOffsets | null;
   /** Set when rebuilding: output of input before these offsets was already published. */
   readonly alreadyPublished: InputOffsets | null;
+  /**
+   * The input watermark the committed run had advanced the processor to at Kafka's committed
+   * offsets (`LevelSink.committedWatermark`), or null: a rebuild catches up to it there.
+   */
+  readonly watermarkPassed: number | null;
 }
 
 /**
@@ -23,11 +28,12 @@ export interface Recovery<P extends SomeProcessor> {
  */
 export async function recoverProcessor<P extends SomeProcessor>(deps: {
   readonly factory: ProcessorFactory<P>;
-  readonly sink: Pick<LevelSink<unknown>, 'committedOffsets'>;
+  readonly sink: Pick<LevelSink<unknown>, 'committedOffsets' | 'committedWatermark'>;
   readonly state: StateStore;
   readonly logger: PipelineLogger;
 }): Promise<Recovery<P>> {
   const kafkaOffsets = await deps.sink.committedOffsets();
+  const watermarkPassed = kafkaOffsets === null ? null : ((await deps.sink.committedWatermark?.()) ?? null);
   const snapshot = await deps.state.recover(kafkaOffsets);
   if (snapshot !== null && sameOffsets(snapshot.offsets, kafkaOffsets)) {
     deps.logger.info(
@@ -39,13 +45,14 @@ export async function recoverProcessor<P extends SomeProcessor>(deps: {
       version: snapshot.version,
       from: snapshot.offsets,
       alreadyPublished: null,
+      watermarkPassed,
     };
   }
   if (snapshot !== null && kafkaOffsets !== null && notAhead(snapshot.offsets, kafkaOffsets)) {
     // The store came back older than Kafka (Redis restored from an AOF or RDB written before its
     // last commits): resume from it and recompute, without republishing, up to what Kafka has.
     deps.logger.warn(
-      { version: snapshot.version, snapshotOffsets: snapshot.offsets, kafkaOffsets },
+      { version: snapshot.version, snapshotOffsets: snapshot.offsets, kafkaOffsets, watermarkPassed },
       'state snapshot behind Kafka: resuming from it without republishing up to the committed offsets',
     );
     return {
@@ -53,12 +60,13 @@ export async function recoverProcessor<P extends SomeProcessor>(deps: {
       version: snapshot.version,
       from: snapshot.offsets,
       alreadyPublished: kafkaOffsets,
+      watermarkPassed,
     };
   }
   if (snapshot !== null) {
     // Ahead of Kafka, or of other partitions: nothing in the input can bring it back in line.
     deps.logger.warn(
-      { version: snapshot.version, snapshotOffsets: snapshot.offsets, kafkaOffsets },
+      { version: snapshot.version, snapshotOffsets: snapshot.offsets, kafkaOffsets, watermarkPassed },
       'state snapshot ahead of or inconsistent with Kafka: rebuilding from the start of the input without republishing',
     );
     return {
@@ -66,17 +74,24 @@ export async function recoverProcessor<P extends SomeProcessor>(deps: {
       version: snapshot.version,
       from: null,
       alreadyPublished: kafkaOffsets,
+      watermarkPassed,
     };
   }
   if (kafkaOffsets !== null) {
     deps.logger.warn(
-      { kafkaOffsets },
+      { kafkaOffsets, watermarkPassed },
       'no state snapshot: rebuilding from the start of the input without republishing',
     );
   } else {
     deps.logger.info({}, 'fresh start: no committed offsets and no snapshot');
   }
-  return { engine: deps.factory.fresh(), version: 0, from: null, alreadyPublished: kafkaOffsets };
+  return {
+    engine: deps.factory.fresh(),
+    version: 0,
+    from: null,
+    alreadyPublished: kafkaOffsets,
+    watermarkPassed,
+  };
 }
 
 /** Every partition of `snapshot` is at or before Kafka's committed offset for it. */

@@ -6,7 +6,8 @@ import type {
   SomeProcessor,
 } from './event-processor.js';
 import { ConflationUnsupportedError, hasLevelHistory, LevelConflation } from './level-conflation.js';
-import { isBefore, isBehind, sameOffsets } from './offsets.js';
+import { isBefore, isBehind, reaches, sameOffsets } from './offsets.js';
+import { PassedWatermark } from './passed-watermark.js';
 import { errorText, PIPELINE_REJECT_REASONS, rejectSourced } from './pipeline-rejections.js';
 import type { PipelineStats } from './pipeline-stats.js';
 import type {
@@ -55,6 +56,12 @@ export interface PipelineDeps<E = IndexEvent, D = IndexEvent, R extends Processo
    * levels of events before them were already published and are recomputed but not resent.
    */
   readonly alreadyPublished: InputOffsets | null;
+  /**
+   * The input watermark stored with the committed offsets (`Recovery.watermarkPassed`): where the
+   * run that committed them had advanced the processor. A rebuild catches up to it at the
+   * committed point (see PassedWatermark). Absent or null: none stored.
+   */
+  readonly watermarkPassed?: number | null;
   readonly isStopping: () => boolean;
   /** Publish at most one level per index per this many ms of event time to the conflated topic (0: off). */
   readonly conflationIntervalMs?: number;
@@ -113,6 +120,8 @@ interface ComputedBatch<D> {
   fastPublished?: Promise<void>;
   /** The input watermark this batch moved, published with it (see WatermarkProgress). */
   watermark?: InputWatermark;
+  /** The watermark the processor had passed once this batch was applied (see PassedWatermark). */
+  passedWatermark?: number;
 }
 
 /**
@@ -139,6 +148,7 @@ export async function runPipeline<E = IndexEvent, D = IndexEvent, R extends Proc
   let lastOffsets: InputOffsets | null = deps.startOffsets ?? null;
   const conflation = deps.conflationIntervalMs ? conflationOf(engine, deps.conflationIntervalMs) : null;
   const watermarks = new WatermarkProgress(deps.alreadyPublished);
+  const passed = new PassedWatermark(engine, deps.watermarkPassed, deps.alreadyPublished);
   const maxPending = Math.max(1, deps.maxPendingBatches ?? 8);
   const pending: ComputedBatch<D>[] = [];
   let committing: Promise<void> | null = null;
@@ -193,6 +203,7 @@ export async function runPipeline<E = IndexEvent, D = IndexEvent, R extends Proc
         offsets: last.offsets,
         ...(transaction.derived.length > 0 ? { derived: transaction.derived } : {}),
         ...(watermark === undefined ? {} : { watermark }),
+        ...(last.passedWatermark === undefined ? {} : { passedWatermark: last.passedWatermark }),
       },
       staged,
     );
@@ -242,15 +253,18 @@ export async function runPipeline<E = IndexEvent, D = IndexEvent, R extends Proc
         sameOffsets(batch.nextOffsets, lastOffsets);
       // Nothing read, but the input's end may have made closes due (a replay's last, empty batch).
       // Only then: a commit that moves no offset is one the state store could not tell happened.
-      const closes = idle && batch.watermark?.final === true ? watermarkCloses(deps, batch) : [];
+      const closes = idle && batch.watermark?.final === true ? watermarkCloses(deps, batch, passed) : [];
       if (idle && closes.length === 0) continue;
       const pill = poison !== undefined ? batch.events[0] : undefined;
       const computed = idle
         ? closesOnly<D>(batch, closes)
         : pill !== undefined && poison !== undefined
           ? poisonBatch(deps, batch, rejectSourced(pill, PIPELINE_REJECT_REASONS.poisonPill, poison.detail))
-          : computeBatch(deps, batch, conflation);
+          : computeBatch(deps, batch, conflation, passed);
       if (pill !== undefined) poison = undefined;
+      // A poison batch applies nothing, but what it commits is at or past the committed point.
+      if (reachesCommitted(deps, batch)) passed.reachedCommittedPoint();
+      if (passed.time !== undefined) computed.passedWatermark = passed.time;
       const watermark = watermarks.offer(batch.watermark);
       if (watermark === undefined && isEmpty(computed) && onlyClockMoved(batch, lastOffsets)) {
         // A clock tick with nothing due: no transaction to commit. A processor changes no state on
@@ -333,6 +347,7 @@ function computeBatch<E, D, R extends ProcessorRejection>(
   deps: PipelineDeps<E, D, R>,
   batch: EventBatch<E>,
   conflation: LevelConflation | null,
+  passed: PassedWatermark<D, R>,
 ): ComputedBatch<D> {
   const { engine, stats } = deps;
   const levels: IndexLevel[] = [];
@@ -345,6 +360,10 @@ function computeBatch<E, D, R extends ProcessorRejection>(
     (r) => !isBefore(deps.alreadyPublished, offsetKey(r.topic, r.partition), r.offset),
   );
   for (const sourced of batch.events) {
+    const replayed =
+      deps.alreadyPublished !== null &&
+      isBefore(deps.alreadyPublished, offsetKey(sourced.topic, sourced.partition), sourced.offset);
+    if (!replayed) passed.reachedCommittedPoint();
     let result: ProcessorResult<D, R>;
     try {
       result = engine.apply(sourced.event);
@@ -355,9 +374,6 @@ function computeBatch<E, D, R extends ProcessorRejection>(
       rejected.push(rejectSourced(sourced, PIPELINE_REJECT_REASONS.engineError, errorText(error)));
       continue;
     }
-    const replayed =
-      deps.alreadyPublished !== null &&
-      isBefore(deps.alreadyPublished, offsetKey(sourced.topic, sourced.partition), sourced.offset);
     if (replayed) {
       stats.levelsSuppressed += result.levels.length;
       if (conflation) for (const level of result.levels) conflation.admit(level);
@@ -396,7 +412,7 @@ function computeBatch<E, D, R extends ProcessorRejection>(
         rejected.push(rejectSourced(sourced, PIPELINE_REJECT_REASONS.levelTooLarge, refused));
     }
   }
-  closes.push(...watermarkCloses(deps, batch));
+  closes.push(...watermarkCloses(deps, batch, passed));
   return {
     behind:
       levels.length === 0 &&
@@ -417,18 +433,29 @@ function computeBatch<E, D, R extends ProcessorRejection>(
   };
 }
 
+/** A rebuild's batch that read up to or past the committed point (see PassedWatermark). */
+function reachesCommitted(
+  deps: { readonly alreadyPublished: InputOffsets | null },
+  batch: EventBatch<unknown>,
+) {
+  return deps.alreadyPublished !== null && reaches(batch.nextOffsets, deps.alreadyPublished);
+}
+
 /**
  * Closes that the batch's input watermark made due (after its events, which come first in event
  * time). After a rebuild, a watermark resting only on records before the committed point made
  * them due in the run that committed them: they are taken (the engine moves on) but not published.
+ * A rebuild that reached the committed point first catches up with the crashed run's watermark.
  */
 function watermarkCloses<E, D, R extends ProcessorRejection>(
   deps: PipelineDeps<E, D, R>,
   batch: EventBatch<E>,
+  passed: PassedWatermark<D, R>,
 ): readonly OfficialClose[] {
+  if (reachesCommitted(deps, batch)) passed.reachedCommittedPoint();
   const { watermark } = batch;
   if (watermark === undefined || deps.engine.advanceWatermark === undefined) return [];
-  const closes = deps.engine.advanceWatermark(watermark.time).closes ?? [];
+  const closes = passed.advance(watermark.time)?.closes ?? [];
   if (closes.length === 0) return closes;
   const records = Object.entries(watermark.records);
   const published =

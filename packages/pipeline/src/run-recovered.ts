@@ -7,7 +7,7 @@ import { type PipelineDeps, runPipeline } from './run-pipeline.js';
 /** What a service stage adds to a recovered processor to run it (see runRecovered). */
 export type RecoveredRunOptions<E, D, R extends ProcessorRejection> = Omit<
   PipelineDeps<E, D, R>,
-  'engine' | 'startVersion' | 'startOffsets' | 'alreadyPublished'
+  'engine' | 'startVersion' | 'startOffsets' | 'alreadyPublished' | 'watermarkPassed'
 > & {
   readonly recovery: Recovery<PipelineDeps<E, D, R>['engine']>;
   /** Counts runs that crashed at one offset (poison pills); absent: off. */
@@ -41,6 +41,7 @@ export async function runRecovered<E = IndexEvent, D = IndexEvent, R extends Pro
       startVersion: recovery.version,
       startOffsets: recovery.from,
       alreadyPublished: recovery.alreadyPublished,
+      watermarkPassed: recovery.watermarkPassed,
       ...restartOptions(options, verdict),
     });
     // A clean stop whatever the tracker's store says now; a count left behind is a crash too many.

@@ -2,6 +2,7 @@ import { LevelsCsvWriter } from '@indexflow/dataset-files';
 import { type InProcessGateway, startInProcessGateway } from '@indexflow/gateway';
 import { InMemoryEventSource, InMemoryLevelSink, InMemoryStateStore } from '@indexflow/in-memory';
 import type { IndexDefinition, IndexEvent } from '@indexflow/index-engine';
+import type { MarketCalendar } from '@indexflow/market-calendar';
 import { createPipelineStats, recoverEngine, runPipeline } from '@indexflow/pipeline';
 import { pino } from 'pino';
 import { CloseSummary } from './close-summary.js';
@@ -24,6 +25,8 @@ export interface InMemoryRunOptions extends PrepareDayOptions {
   readonly stdout: NodeJS.WriteStream;
   /** Resolves on Ctrl-C: stops the day early, or ends `serve`. */
   readonly stopped: Promise<void>;
+  /** The engine's market calendar (`--calendar`, else MARKET_CALENDAR_FILES); default the bundled years. */
+  readonly calendar?: MarketCalendar;
 }
 
 /**
@@ -42,6 +45,7 @@ export async function runInMemory(options: InMemoryRunOptions): Promise<void> {
         port: options.gatewayPort,
         logger: pino({ name: 'gateway', level: 'warn' }, pino.destination(2)),
         committedState: () => state.committed,
+        ...(options.calendar === undefined ? {} : { calendar: options.calendar }),
       });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
@@ -85,7 +89,10 @@ async function runDay(
   const source = new PacedEventSource(inner, options.speed, options.now, sleep);
   const recovery = await recoverEngine({
     definitions,
-    engineOptions: { rejectUnknownSymbols: true },
+    engineOptions: {
+      rejectUnknownSymbols: true,
+      ...(options.calendar === undefined ? {} : { calendar: options.calendar }),
+    },
     sink,
     state,
     logger,
@@ -110,6 +117,7 @@ async function runDay(
     batchWaitMs: 0,
     startVersion: recovery.version,
     alreadyPublished: recovery.alreadyPublished,
+    watermarkPassed: recovery.watermarkPassed,
     isStopping: () => stopping || inner.exhausted,
     conflationIntervalMs: 1000,
     onCommitted: (levels) => {

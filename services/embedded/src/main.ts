@@ -12,7 +12,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { LevelsCsvWriter } from '@indexflow/dataset-files';
+import { commandCalendarFiles, LevelsCsvWriter, loadMarketCalendar } from '@indexflow/dataset-files';
 import { Command } from 'commander';
 import { CloseSummary } from './close-summary.js';
 import { FlagError, integerFlag } from './flag-error.js';
@@ -36,6 +36,7 @@ interface Flags {
   port: string;
   gateway: boolean;
   serve?: boolean;
+  calendar?: string[];
 }
 
 /** Resolves on the first SIGINT (Ctrl-C). */
@@ -82,8 +83,12 @@ async function runDay(
   const log = (line: string) => process.stderr.write(`${line}\n`);
 
   const { KAFKA_BROKERS, SCHEMA_REGISTRY_URL, REDIS_URL } = process.env;
+  // Read (and refused, naming the file) before anything runs, in either mode.
+  const calendarFiles = commandCalendarFiles(flags.calendar, process.env.MARKET_CALENDAR_FILES);
+  const calendar = loadMarketCalendar(calendarFiles);
   if (!(KAFKA_BROKERS && SCHEMA_REGISTRY_URL && REDIS_URL)) {
     await runInMemory({
+      calendar,
       datasetDir,
       recorded,
       out: resolve(flags.out),
@@ -105,6 +110,9 @@ async function runDay(
     });
     return;
   }
+  // The calculator process reads the calendar files as deployed: from MARKET_CALENDAR_FILES.
+  if (calendarFiles.length > 0)
+    process.env.MARKET_CALENDAR_FILES = calendarFiles.map((f) => resolve(f)).join(',');
   await runKafkaDay(flags, datasetDir, recorded, { KAFKA_BROKERS, SCHEMA_REGISTRY_URL, REDIS_URL });
 }
 
@@ -195,6 +203,11 @@ const program = new Command()
   .option('--no-gateway', 'do not serve the desk gateway')
   .option('--serve', 'keep serving the desk gateway after the day until Ctrl-C')
   .option('--quiet', 'no live board')
+  .option(
+    '--calendar <file>',
+    'market calendar file of a year not bundled, or a correction of one (repeat or comma-separate; default MARKET_CALENDAR_FILES)',
+    (value: string, previous: string[] = []) => [...previous, value],
+  )
   .addHelpText(
     'after',
     '\nWith KAFKA_BROKERS, SCHEMA_REGISTRY_URL and REDIS_URL set, the day runs on those services instead;\n--fx-max-jump, --actions, --port, --no-gateway and --serve apply to the in-memory run only.\n',

@@ -1,4 +1,6 @@
+import { CALENDAR_FILES_VARIABLE, calendarFromEnv } from '@indexflow/dataset-files';
 import { DEFAULT_KAFKA_CLIENT, KAFKA_CLIENT_NAMES, kafkaSecurityProblem } from '@indexflow/kafka';
+import type { MarketCalendar } from '@indexflow/market-calendar';
 import { shownConfigValue } from '@indexflow/observability';
 import { REDIS_URL_HINT, REDIS_URL_PATTERN } from '@indexflow/redis-state';
 import { z } from 'zod';
@@ -168,7 +170,12 @@ function crossKeyProblems(env: Record<string, string | undefined>): { key: strin
   return problems;
 }
 
-export type GatewayConfig = Readonly<z.output<typeof schema>>;
+export type GatewayConfig = Readonly<
+  z.output<typeof schema> & {
+    /** Sessions, half days and holidays: the bundled years with MARKET_CALENDAR_FILES, read once at load. */
+    readonly calendar: MarketCalendar;
+  }
+>;
 
 /** The configuration is unusable; the message lists every bad key with the value it was given. */
 export class ConfigError extends Error {
@@ -186,10 +193,12 @@ export function loadConfig(env: Record<string, string | undefined>): GatewayConf
       : result.error.issues.map((issue) => ({ key: String(issue.path[0]), message: issue.message }))),
     ...crossKeyProblems(env),
   ];
-  if (problems.length > 0 || !result.success) {
+  const { calendar, problem } = calendarFromEnv(env);
+  if (problem !== null) problems.push({ key: CALENDAR_FILES_VARIABLE, message: problem });
+  if (problems.length > 0 || !result.success || calendar === null) {
     throw new ConfigError(
       problems.map(({ key, message }) => `${key}: ${message} (${shownConfigValue(key, env[key])})`),
     );
   }
-  return Object.freeze(result.data);
+  return Object.freeze({ ...result.data, calendar });
 }

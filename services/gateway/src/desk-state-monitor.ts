@@ -45,6 +45,11 @@ export class DeskStateMonitor {
     });
   }
 
+  /** The calendar the desk states and sessions are decided by (MARKET_CALENDAR_FILES; default bundled). */
+  get calendar(): MarketCalendar {
+    return this.#options.calendar ?? DEFAULT_CALENDAR;
+  }
+
   get staleAfterMs(): number {
     return this.#options.staleAfterMs;
   }
@@ -83,7 +88,7 @@ export class DeskStateMonitor {
         latest === undefined || arrivedAt === undefined ? null : { eventTime: latest.eventTime, arrivedAt },
       feedArrivedAt: this.#hub.lastArrival(),
       staleAfterMs: this.#options.staleAfterMs,
-      calendar: this.#options.calendar ?? DEFAULT_CALENDAR,
+      calendar: this.calendar,
     });
   }
 

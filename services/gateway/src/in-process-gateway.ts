@@ -5,8 +5,9 @@
 // any address but loopback.
 import type { AddressInfo } from 'node:net';
 import { type IndexLevelFields, levelToRecord } from '@indexflow/kafka';
+import type { MarketCalendar } from '@indexflow/market-calendar';
 import type { Logger } from '@indexflow/observability';
-import { buildGatewayApp } from './app.js';
+import { buildGatewayApp, DEFAULT_FEED_STALE_MS } from './app.js';
 import { ConstituentsRefresher } from './constituents-refresher.js';
 import { DeskDirectory, sha256Hex } from './entitlements.js';
 import { FeedHub } from './feed-hub.js';
@@ -41,6 +42,8 @@ export interface InProcessGatewayOptions {
   readonly heartbeatMs?: number;
   readonly maxMessagesPerSecond?: number;
   readonly historyMaxPoints?: number;
+  /** The calendar of desk states and sessions, the engine's (default: the bundled years). */
+  readonly calendar?: MarketCalendar;
 }
 
 export interface InProcessGateway {
@@ -89,6 +92,9 @@ export async function startInProcessGateway(options: InProcessGatewayOptions): P
     heartbeatMs,
     maxMessagesPerSecond: options.maxMessagesPerSecond ?? 20,
     counters: {},
+    ...(options.calendar === undefined
+      ? {}
+      : { deskState: { staleAfterMs: DEFAULT_FEED_STALE_MS, calendar: options.calendar } }),
     projection: {
       projectedIndexIds: () => projection.indexIds(),
       projectedConstituents: (indexId) => projection.constituents(indexId),

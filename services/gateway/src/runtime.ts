@@ -140,7 +140,7 @@ export async function startGateway(
         maxBehindMs: config.SLOW_MAX_BEHIND_MS,
       },
       heartbeatMs: config.HEARTBEAT_MS,
-      deskState: { staleAfterMs: config.FEED_STALE_MS, now },
+      deskState: { staleAfterMs: config.FEED_STALE_MS, now, calendar: config.calendar },
       maxMessagesPerSecond: config.WS_MAX_MESSAGES_PER_SECOND,
       counters: {
         onSent: (n) => metrics.messagesSent.inc(n),

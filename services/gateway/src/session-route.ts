@@ -116,7 +116,7 @@ export function registerSessionRoute(app: FastifyInstance, hub: FeedHub, monitor
         markets,
         timeZone: { name: zone.name, utcOffsetS: zone.utcOffsetMs / 1000 },
         staleAfterMs: monitor.staleAfterMs,
-        session: day === undefined ? null : indexSessionOf(day, markets),
+        session: day === undefined ? null : indexSessionOf(day, markets, monitor.calendar),
         state,
       };
     },

@@ -17,6 +17,7 @@ import { openRedis, RedisRestartTracker, RedisStateStore, redisProbe } from '@in
 import { type Calculator, createCalculator } from './calculator.js';
 import { type CalculatorMetrics, createCalculatorMetrics } from './calculator-metrics.js';
 import type { CalculatorConfig } from './config.js';
+import { calculatorEngineOptions } from './engine-options.js';
 import { loadIndexDefinitions } from './index-definitions.js';
 import { createKafkaAdapters } from './kafka-adapters.js';
 import type { ShardScope } from './shard-scope.js';
@@ -109,12 +110,7 @@ export async function createCalculatorRuntime(
   });
   const calculator = createCalculator({
     definitions,
-    engineOptions: {
-      // A shard sees other shards' symbols; it refuses unknown ones through its ShardScope.
-      rejectUnknownSymbols: shard ? false : config.REJECT_UNKNOWN_SYMBOLS,
-      ...(config.FX_MAX_AGE_MS === undefined ? {} : { fxMaxAgeMs: config.FX_MAX_AGE_MS }),
-      contributions: config.LEVEL_CONSTITUENTS,
-    },
+    engineOptions: calculatorEngineOptions(config, shard !== undefined),
     source: shard ? shard.scope.wrapSource(source) : source,
     sink,
     state,

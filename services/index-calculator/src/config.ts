@@ -1,4 +1,6 @@
+import { calendarFromEnv } from '@indexflow/dataset-files';
 import { DEFAULT_KAFKA_CLIENT, KAFKA_CLIENT_NAMES, kafkaSecurityProblem } from '@indexflow/kafka';
+import type { MarketCalendar } from '@indexflow/market-calendar';
 import { shownConfigValue } from '@indexflow/observability';
 import { REDIS_URL_HINT, REDIS_URL_PATTERN } from '@indexflow/redis-state';
 import { z } from 'zod';
@@ -16,6 +18,8 @@ const schema = z.object({
     .regex(/^[A-Za-z0-9._-]+$/)
     .default('main'),
   INDEX_DEFINITIONS_DIR: z.string().optional(),
+  /** Market calendar files (one year each, comma-separated) over the bundled years: docs/closes-and-eod.md. */
+  MARKET_CALENDAR_FILES: z.string().optional(),
   TOPIC_PREFIX: z.string().default(''),
   BATCH_SIZE: positiveInt(1000),
   BATCH_WAIT_MS: positiveInt(20),
@@ -58,7 +62,12 @@ const schema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
-export type CalculatorConfig = Readonly<z.output<typeof schema>>;
+export type CalculatorConfig = Readonly<
+  z.output<typeof schema> & {
+    /** The engine's calendar: the bundled years with MARKET_CALENDAR_FILES, read once at load. */
+    readonly calendar: MarketCalendar;
+  }
+>;
 
 /** The configuration is unusable; the message lists every bad key with the value it was given. */
 export class ConfigError extends Error {
@@ -88,6 +97,8 @@ export function loadConfig(env: Record<string, string | undefined>): CalculatorC
   }
   const kafkaSecurity = kafkaSecurityProblem(env);
   if (kafkaSecurity !== null) problems.push(kafkaSecurity);
-  if (!result.success || problems.length > 0) throw new ConfigError(problems);
-  return Object.freeze(result.data);
+  const { calendar, problem } = calendarFromEnv(env);
+  if (problem !== null) problems.push(`MARKET_CALENDAR_FILES: ${problem}`);
+  if (!result.success || problems.length > 0 || calendar === null) throw new ConfigError(problems);
+  return Object.freeze({ ...result.data, calendar });
 }

@@ -4,6 +4,7 @@
  * and publishes every level change to the index-level topic in Kafka transactions, with its
  * state in Redis. The only file that reads the environment or handles signals.
  */
+import { localDateOf, VENUES } from '@indexflow/market-calendar';
 import { createRootLogger, type Logger, startOpsServer } from '@indexflow/observability';
 import { createCalculatorMetrics } from './calculator-metrics.js';
 import { type CalculatorConfig, ConfigError, loadConfig } from './config.js';
@@ -24,6 +25,7 @@ async function main(): Promise<void> {
   const log = createRootLogger({ name: 'index-calculator', level: config.LOG_LEVEL }).child({
     calculatorId: config.CALCULATOR_ID,
   });
+  warnUncoveredYear(config, log);
   if (config.SHARDS > 1) {
     await runSharded(config, log);
     return;
@@ -38,6 +40,21 @@ async function main(): Promise<void> {
   process.exit(await calculator.done);
 }
 
+/**
+ * Outside the calendar's years every weekday is a regular session: holidays and half days are not
+ * known, and an official close can be taken at the wrong time. Said at start, not refused: the
+ * input may be of another year (a backfill), and levels do not depend on the calendar.
+ */
+function warnUncoveredYear(config: CalculatorConfig, log: Logger): void {
+  const today = localDateOf(Date.now(), 'ashare');
+  const venues = VENUES.filter((venue) => !config.calendar.covers(today, venue));
+  if (venues.length === 0) return;
+  log.warn(
+    { today, venues, calendarYears: config.calendar.years },
+    'the market calendar does not cover this year: official closes take the regular session, without holidays or half days; give a calendar file (MARKET_CALENDAR_FILES, docs/closes-and-eod.md)',
+  );
+}
+
 /** SHARDS > 1: this instance runs whichever shards the group assigns it, until a signal. */
 async function runSharded(config: CalculatorConfig, log: Logger): Promise<void> {
   const metrics = createCalculatorMetrics();
@@ -49,7 +66,12 @@ async function runSharded(config: CalculatorConfig, log: Logger): Promise<void> 
     isReady: () => supervisor.ready,
   });
   log.info(
-    { port: ops.port, shards: config.SHARDS, indicesPerShard: supervisor.indicesPerShard },
+    {
+      port: ops.port,
+      shards: config.SHARDS,
+      indicesPerShard: supervisor.indicesPerShard,
+      calendarYears: config.calendar.years,
+    },
     'sharded index-calculator starting',
   );
   const signalled = new Promise<string>((resolve) => {

@@ -34,7 +34,15 @@ export function startSingleCalculator(config: CalculatorConfig, log: Logger): Ru
     onRun: ({ runtime }, port) => {
       if (announced) return;
       announced = true;
-      log.info({ port, topics: runtime.inputTopics, ordering: config.ORDERING }, 'index-calculator starting');
+      log.info(
+        {
+          port,
+          topics: runtime.inputTopics,
+          ordering: config.ORDERING,
+          calendarYears: config.calendar.years,
+        },
+        'index-calculator starting',
+      );
     },
     onRecovery: () => metrics.recoveries.inc(),
     onClosed: ({ runtime }) => {

@@ -5,6 +5,7 @@ import { DerivedMessageEncoder, type DerivedRecords } from '../derived-messages.
 import { KafkaOperationError, LevelTransactionError } from '../kafka-errors.js';
 import type { StructuredLogger } from '../kafkajs-log-bridge.js';
 import { LevelTransactionEncoder, offsetEntries } from '../level-transaction-messages.js';
+import { committedWatermarkOf, offsetMetadata } from '../offset-metadata.js';
 import type { LevelRecordOptions } from '../record-mapping.js';
 import {
   baseConfig,
@@ -83,7 +84,8 @@ export class NativeLevelSink<D = IndexEvent> implements LevelSink<D> {
       await viaCallback('begin transaction', transactionalId, (done) => producer.beginTransaction(done));
       open = true;
       await produceAll(producer, topicMessages);
-      if (offsets.length > 0) await this.#sendOffsets(producer, offsets);
+      if (offsets.length > 0)
+        await this.#sendOffsets(producer, offsets, offsetMetadata(transaction.passedWatermark));
       // The state must be staged before Kafka decides the batch happened (see StateStore).
       await staged;
       // Flushes every produced message first; a delivery failure fails the commit.
@@ -123,6 +125,20 @@ export class NativeLevelSink<D = IndexEvent> implements LevelSink<D> {
    */
   async committedOffsets(): Promise<InputOffsets | null> {
     await this.#connectedProducer();
+    const offsets: Record<string, string> = {};
+    for (const { topic, partition, offset } of await this.#fetchCommitted())
+      offsets[`${topic}:${partition}`] = String(offset);
+    return Object.keys(offsets).length === 0 ? null : offsets;
+  }
+
+  /** The passed watermark committed with the offsets (see offset-metadata.ts), or null. */
+  async committedWatermark(): Promise<number | null> {
+    await this.#connectedProducer();
+    return committedWatermarkOf((await this.#fetchCommitted()).map((entry) => entry.metadata));
+  }
+
+  /** The input partitions with a committed offset (stable: see committedOffsets), with metadata. */
+  async #fetchCommitted(): Promise<RdKafka.TopicPartitionOffsetAndMetadata[]> {
     const { groupId } = this.#options;
     try {
       const reader = await this.#connectedOffsetsReader();
@@ -132,11 +148,8 @@ export class NativeLevelSink<D = IndexEvent> implements LevelSink<D> {
         groupId,
         (done) => reader.committed(partitions, TIMEOUT_MS, done),
       );
-      const offsets: Record<string, string> = {};
       // librdkafka reports a partition without a committed offset as a negative logical offset.
-      for (const { topic, partition, offset } of committed)
-        if (offset >= 0) offsets[`${topic}:${partition}`] = String(offset);
-      return Object.keys(offsets).length === 0 ? null : offsets;
+      return committed.filter(({ offset }) => offset >= 0);
     } catch (cause) {
       throw nativeOperationError('fetch committed offsets', groupId, cause);
     }
@@ -154,7 +167,11 @@ export class NativeLevelSink<D = IndexEvent> implements LevelSink<D> {
       if (result.status === 'rejected') this.#log.warn({ err: result.reason }, 'close failed');
   }
 
-  async #sendOffsets(producer: RdKafka.Producer, offsets: ReturnType<typeof offsetEntries>): Promise<void> {
+  async #sendOffsets(
+    producer: RdKafka.Producer,
+    offsets: ReturnType<typeof offsetEntries>,
+    metadata: string | undefined,
+  ): Promise<void> {
     const consumer =
       this.#options.groupConsumer === undefined
         ? await this.#connectedOffsetsReader()
@@ -171,6 +188,7 @@ export class NativeLevelSink<D = IndexEvent> implements LevelSink<D> {
       topic,
       partition,
       offset: Number(offset),
+      ...(metadata === undefined ? {} : { metadata }),
     }));
     await viaCallback('send offsets', this.#options.transactionalId, (done) =>
       producer.sendOffsetsToTransaction(toppars, consumer, TIMEOUT_MS, done),

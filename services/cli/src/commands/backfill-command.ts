@@ -11,14 +11,16 @@ import {
 } from '@indexflow/dataset-files';
 import type { OfficialClose } from '@indexflow/index-engine';
 import { closeToRecord } from '@indexflow/kafka';
+import type { MarketCalendar } from '@indexflow/market-calendar';
 import type { Command } from 'commander';
+import { type CalendarFlags, calendarOption, commandCalendar } from '../calendar-option.js';
 import { COMMAND_SUMMARIES } from '../command-summaries.js';
 import { EodUsageError, openCloseHistory } from '../eod/close-history-from-env.js';
 import { closesFromClosingPrices } from '../eod/closes-from-closing-prices.js';
 import { EodInputError } from '../eod/eod-errors.js';
 import { readClosingFx, readClosingPrices } from '../eod/read-closing-prices.js';
 
-interface BackfillFlags {
+interface BackfillFlags extends CalendarFlags {
   quiet?: boolean;
   closingPrices?: string;
   indices?: string;
@@ -30,6 +32,7 @@ interface BackfillFlags {
 async function computeCloses(
   datasetDir: string | undefined,
   flags: BackfillFlags,
+  calendar: MarketCalendar,
   onIssue: (i: DatasetIssue) => void,
 ): Promise<OfficialClose[]> {
   if ((datasetDir === undefined) === (flags.closingPrices === undefined))
@@ -40,7 +43,12 @@ async function computeCloses(
     if (flags.indices !== undefined || flags.fx !== undefined)
       throw new EodUsageError('--indices and --fx go with --closing-prices');
     const closes: OfficialClose[] = [];
-    await replayDataset(resolve(datasetDir!), { onLevel: () => {}, onClose: (c) => closes.push(c), onIssue });
+    await replayDataset(resolve(datasetDir!), {
+      onLevel: () => {},
+      onClose: (c) => closes.push(c),
+      onIssue,
+      engine: { calendar },
+    });
     return closes;
   }
   if (flags.indices === undefined)
@@ -55,6 +63,7 @@ async function computeCloses(
     fx: flags.fx === undefined ? [] : readClosingFx(resolve(flags.fx)),
     adjustments: readActions(dir, onIssue),
     pricesFile,
+    engine: { calendar },
     ...(flags.fx === undefined ? {} : { fxFile: resolve(flags.fx) }),
     onIssue,
   });
@@ -108,7 +117,7 @@ async function openSink(out: string | undefined): Promise<ClosesSink> {
  * close history (or a file).
  */
 export function registerBackfillCommand(program: Command): void {
-  program
+  const command = program
     .command('backfill')
     .description(COMMAND_SUMMARIES.backfill)
     .argument('[dataset-dir]', 'replay-format dataset directory of ticks (or use --closing-prices)')
@@ -119,30 +128,31 @@ export function registerBackfillCommand(program: Command): void {
     .option('--indices <dataset-dir>', 'with --closing-prices: indices/*.json and optional actions.csv')
     .option('--fx <file.csv>', 'with --closing-prices: date,pair,rate[,source] closing FX rates')
     .option('--out <file>', 'write the closes here (.jsonl, or .csv summary) instead of Redis')
-    .option('--quiet', 'do not print rejected rows')
-    .action(async (datasetDir: string | undefined, flags: BackfillFlags) => {
+    .option('--quiet', 'do not print rejected rows');
+  calendarOption(command).action(async (datasetDir: string | undefined, flags: BackfillFlags) => {
+    try {
+      if ((datasetDir === undefined) === (flags.closingPrices === undefined))
+        throw new EodUsageError(
+          'give a <dataset-dir> of ticks, or --closing-prices <file.csv> with --indices <dataset-dir>',
+        );
+      const calendar = commandCalendar(flags);
+      const sink = await openSink(flags.out);
       try {
-        if ((datasetDir === undefined) === (flags.closingPrices === undefined))
-          throw new EodUsageError(
-            'give a <dataset-dir> of ticks, or --closing-prices <file.csv> with --indices <dataset-dir>',
-          );
-        const sink = await openSink(flags.out);
-        try {
-          const closes = await computeCloses(datasetDir, flags, (issue) => {
-            if (!flags.quiet) process.stderr.write(`${formatIssue(issue)}\n`);
-          });
-          for (const close of closes) await sink.put(close);
-          sink.finish();
-          process.stderr.write(`backfill: ${closes.length} closes written to ${sink.where}\n`);
-        } finally {
-          sink.close();
-        }
-      } catch (error) {
-        const usage =
-          error instanceof EodUsageError || error instanceof DatasetError || error instanceof EodInputError;
-        if (!usage) throw error;
-        process.stderr.write(`error: ${error.message}\n`);
-        process.exitCode = 2;
+        const closes = await computeCloses(datasetDir, flags, calendar, (issue) => {
+          if (!flags.quiet) process.stderr.write(`${formatIssue(issue)}\n`);
+        });
+        for (const close of closes) await sink.put(close);
+        sink.finish();
+        process.stderr.write(`backfill: ${closes.length} closes written to ${sink.where}\n`);
+      } finally {
+        sink.close();
       }
-    });
+    } catch (error) {
+      const usage =
+        error instanceof EodUsageError || error instanceof DatasetError || error instanceof EodInputError;
+      if (!usage) throw error;
+      process.stderr.write(`error: ${error.message}\n`);
+      process.exitCode = 2;
+    }
+  });
 }

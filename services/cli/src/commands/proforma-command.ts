@@ -8,9 +8,10 @@ import {
 } from '@indexflow/corporate-actions';
 import { readActions } from '@indexflow/dataset-files';
 import type { Command } from 'commander';
+import { type CalendarFlags, calendarOption, commandCalendar } from '../calendar-option.js';
 import { COMMAND_SUMMARIES } from '../command-summaries.js';
 
-interface ProformaFlags {
+interface ProformaFlags extends CalendarFlags {
   readonly index: string;
   readonly date: string;
   readonly dataset: string;
@@ -63,7 +64,9 @@ export function formatProformaTable(p: IndexProforma): string {
 async function proformaAction(flags: ProformaFlags): Promise<void> {
   if (!isCalendarDate(flags.date))
     throw new Error(`--date must be YYYY-MM-DD, was ${JSON.stringify(flags.date)}`);
-  const { definitions, engine, closes } = await engineBeforeDate(flags.dataset, flags.date);
+  const { definitions, engine, closes } = await engineBeforeDate(flags.dataset, flags.date, {
+    calendar: commandCalendar(flags),
+  });
   if (!engine.indexIds.includes(flags.index)) {
     throw new Error(
       `--index ${flags.index} is not in ${join(flags.dataset, 'indices')} (${engine.indexIds.join(', ')})`,
@@ -84,7 +87,7 @@ async function proformaAction(flags: ProformaFlags): Promise<void> {
 }
 
 export function registerProformaCommand(program: Command): void {
-  program
+  const command = program
     .command('proforma')
     .description(COMMAND_SUMMARIES.proforma)
     .requiredOption('--index <id>', 'index id, e.g. 995365.SSI')
@@ -93,6 +96,6 @@ export function registerProformaCommand(program: Command): void {
       '--dataset <dir>',
       'replay-format dataset: indices, ticks and fx up to the date, and actions.csv',
     )
-    .option('--format <format>', 'table or json', 'table')
-    .action(proformaAction);
+    .option('--format <format>', 'table or json', 'table');
+  calendarOption(command).action(proformaAction);
 }

@@ -2,13 +2,14 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseTimestamp } from '@indexflow/dataset-files';
 import type { Command } from 'commander';
+import { type CalendarFlags, calendarOption, commandCalendar } from '../calendar-option.js';
 import { COMMAND_SUMMARIES } from '../command-summaries.js';
 import { cliKafkaClient, KAFKA_CLIENT_HELP } from '../kafka/cli-kafka-client.js';
 import { RecomputeError, RecomputeInterruptedError } from '../kafka/recompute-errors.js';
 import { recomputeFromKafka } from '../kafka/recompute-from-kafka.js';
 import { formatWindow } from '../kafka/recompute-window.js';
 
-interface RecomputeFlags {
+interface RecomputeFlags extends CalendarFlags {
   from: string;
   to?: string;
   index?: string[];
@@ -22,7 +23,7 @@ interface RecomputeFlags {
 const count = (n: number) => n.toLocaleString('en-US');
 
 export function registerRecomputeCommand(program: Command): void {
-  program
+  const command = program
     .command('recompute')
     .description(COMMAND_SUMMARIES.recompute)
     .requiredOption('--from <time>', 'window start, inclusive (ISO-8601 with offset, or epoch ms)')
@@ -38,13 +39,15 @@ export function registerRecomputeCommand(program: Command): void {
       'dataset directory with indices/*.json (default: INDEX_DEFINITIONS_DIR, else the seed indices)',
     )
     .option('--fx-max-age-ms <ms>', 'as the calculator’s FX_MAX_AGE_MS (default: that variable)')
-    .option('--quiet', 'no progress bar')
+    .option('--quiet', 'no progress bar');
+  calendarOption(command)
     .addHelpText(
       'after',
       [
         '',
         'Needs KAFKA_BROKERS and SCHEMA_REGISTRY_URL; reads TOPIC_PREFIX, INDEX_DEFINITIONS_DIR, FX_MAX_AGE_MS,',
-        'REJECT_UNKNOWN_SYMBOLS and LEVEL_CONSTITUENTS as the calculator does, so it computes what the calculator computed.',
+        'REJECT_UNKNOWN_SYMBOLS, LEVEL_CONSTITUENTS and MARKET_CALENDAR_FILES as the calculator does, so it',
+        'computes what the calculator computed.',
         'The state at --from is rebuilt from offset 0 of every input partition (the levels at 10:00 depend on',
         'every earlier price, action and FX rate); all levels of one run are one Kafka transaction, tagged',
         'with the header indexflow-recompute-run.',
@@ -83,6 +86,7 @@ export function registerRecomputeCommand(program: Command): void {
         return fail(`LEVEL_CONSTITUENTS must be moved or none, was ${constituents}`);
       if (rejectUnknown !== 'true' && rejectUnknown !== 'false')
         return fail(`REJECT_UNKNOWN_SYMBOLS must be true or false, was ${rejectUnknown}`);
+      const calendar = commandCalendar(flags);
       const client = cliKafkaClient();
       const definitions = flags.definitions ?? process.env.INDEX_DEFINITIONS_DIR;
       const csvPath = flags.out === undefined || flags.out === '-' ? flags.out : resolve(flags.out);
@@ -105,6 +109,7 @@ export function registerRecomputeCommand(program: Command): void {
             rejectUnknownSymbols: rejectUnknown === 'true',
             ...(fxMaxAgeMs === undefined ? {} : { fxMaxAgeMs }),
             contributions: constituents,
+            calendar,
           },
           window,
           ...(csvPath === undefined ? {} : { csvPath }),

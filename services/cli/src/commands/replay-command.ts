@@ -12,12 +12,13 @@ import {
 } from '@indexflow/dataset-files';
 import { FxFilterOptionError, type IndexLevel, type OfficialClose } from '@indexflow/index-engine';
 import type { Command } from 'commander';
+import { type CalendarFlags, calendarOption, commandCalendar } from '../calendar-option.js';
 import { COMMAND_SUMMARIES } from '../command-summaries.js';
 import { cliKafkaClient, KAFKA_CLIENT_HELP } from '../kafka/cli-kafka-client.js';
 import { replayToKafka } from '../kafka/replay-to-kafka.js';
 import { closesTable } from './replay-closes-table.js';
 
-interface ReplayFlags {
+interface ReplayFlags extends CalendarFlags {
   out: string;
   closes?: string;
   kafka?: boolean;
@@ -36,6 +37,10 @@ async function replayKafkaAction(datasetDir: string, flags: ReplayFlags): Promis
     process.stderr.write(`error: ${message}\n`);
     process.exitCode = 2;
   };
+  if (flags.calendar !== undefined)
+    return fail(
+      '--calendar is for the offline replay; with --kafka the calculator reads MARKET_CALENDAR_FILES',
+    );
   const brokers = process.env.KAFKA_BROKERS;
   const registryUrl = process.env.SCHEMA_REGISTRY_URL;
   if (!brokers || !registryUrl)
@@ -73,7 +78,7 @@ async function replayKafkaAction(datasetDir: string, flags: ReplayFlags): Promis
 }
 
 export function registerReplayCommand(program: Command): void {
-  program
+  const command = program
     .command('replay')
     .description(COMMAND_SUMMARIES.replay)
     .argument('<dataset-dir>', 'dataset directory')
@@ -103,7 +108,8 @@ export function registerReplayCommand(program: Command): void {
       'max',
     )
     .option('--from <time>', 'with --kafka: first event time to produce (ISO-8601 with offset, or epoch ms)')
-    .option('--to <time>', 'with --kafka: produce events before this time only')
+    .option('--to <time>', 'with --kafka: produce events before this time only');
+  calendarOption(command)
     .addHelpText(
       'after',
       `\nWith --kafka: ${KAFKA_CLIENT_HELP}\n\nExamples:\n  pnpm indexflow replay packages/seed-indices/sample --out levels.csv\n  pnpm indexflow replay ./my-dataset --out - --strict > levels.csv\n`,
@@ -113,6 +119,8 @@ export function registerReplayCommand(program: Command): void {
         await replayKafkaAction(datasetDir, flags);
         return;
       }
+      // Before any output file is opened: a bad calendar file leaves an existing one alone.
+      const calendar = commandCalendar(flags);
       const out = flags.out === '-' ? '-' : resolve(flags.out);
       if (out !== '-') mkdirSync(dirname(out), { recursive: true });
       const writer = new LevelsCsvWriter(out);
@@ -153,6 +161,7 @@ export function registerReplayCommand(program: Command): void {
           engine: {
             ...(maxAge === undefined ? {} : { fxMaxAgeMs: maxAge }),
             rejectUnknownSymbols: flags.rejectUnknownSymbols ?? false,
+            calendar,
           },
           ...(flags.fxMaxJump === undefined ? {} : { fxFilter: { maxJump: flags.fxMaxJump } }),
         });

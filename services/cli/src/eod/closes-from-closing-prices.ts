@@ -1,4 +1,4 @@
-import type { DatasetIssue } from '@indexflow/dataset-files';
+import { CalendarCoverage, type DatasetIssue } from '@indexflow/dataset-files';
 import { InMemoryEventSource, InMemoryLevelSink } from '@indexflow/in-memory';
 import {
   closeInstantOf,
@@ -15,6 +15,7 @@ import {
   parseCloseTime,
   tradingDayOf,
 } from '@indexflow/index-engine';
+import { DEFAULT_CALENDAR, type MarketCalendar } from '@indexflow/market-calendar';
 import { createPipelineStats, NoRecoveryStateStore, runPipeline } from '@indexflow/pipeline';
 import { EodInputError } from './eod-errors.js';
 import type { ClosingFxRow, ClosingPriceRow } from './read-closing-prices.js';
@@ -37,15 +38,19 @@ export interface ClosingPricesInput {
  * close is earlier). Every closing price of the date is one tick at this instant, so it is in
  * every index's close (events at or before the instant count), whatever each index's own close.
  */
-function tickInstant(definitions: readonly IndexDefinition[], date: string): number {
+function tickInstant(
+  definitions: readonly IndexDefinition[],
+  date: string,
+  calendar: MarketCalendar,
+): number {
   let earliest = Number.POSITIVE_INFINITY;
   for (const d of definitions) {
     const explicit = d.close?.time === undefined ? null : parseCloseTime(d.close.time);
     const currencies = d.constituents.map((c) => c.currency ?? currencyOfSymbol(c.symbol));
     const venues = closeVenues(currencies.includes('CNY'), currencies.includes('HKD'));
-    earliest = Math.min(earliest, closeInstantOf(date, explicit, venues));
+    earliest = Math.min(earliest, closeInstantOf(date, explicit, venues, calendar));
   }
-  return earliest === Number.POSITIVE_INFINITY ? closeInstantOf(date, null, ['ashare']) : earliest;
+  return earliest === Number.POSITIVE_INFINITY ? closeInstantOf(date, null, ['ashare'], calendar) : earliest;
 }
 
 /** The HKDCNY rate of each date from the closing-prices file's FX column (HKD rows only). */
@@ -94,7 +99,8 @@ export async function closesFromClosingPrices(input: ClosingPricesInput): Promis
       line: fromRows[0]!.line,
       detail: `give HKDCNY either in the closing-prices file or in ${input.fxFile ?? '--fx'}, not both`,
     });
-  const at = (date: string) => tickInstant(input.definitions, date);
+  const calendar = input.engine?.calendar ?? DEFAULT_CALENDAR;
+  const at = (date: string) => tickInstant(input.definitions, date, calendar);
   const dates = [...new Set(input.prices.map((r) => r.date))].sort();
   const lastDate = dates.at(-1);
   if (lastDate === undefined) return [];
@@ -114,14 +120,21 @@ export async function closesFromClosingPrices(input: ClosingPricesInput): Promis
       ...(r.source === undefined ? {} : { source: r.source }),
     });
   }
-  for (const r of input.prices)
-    events.push({
+  // As the replay: a date the calendar does not cover would close at a time no calendar gave.
+  const coverage = new CalendarCoverage(calendar);
+  for (const r of input.prices) {
+    const tick = {
       kind: 'tick',
       symbol: r.symbol,
       price: r.price,
       eventTime: at(r.date),
       position: { source: input.pricesFile, offset: r.line },
-    });
+    } as const;
+    const uncovered = coverage.problem(tick);
+    if (uncovered !== null)
+      throw new EodInputError({ file: input.pricesFile, line: r.line, detail: uncovered });
+    events.push(tick);
+  }
   for (const a of input.adjustments) {
     // A later ex-date belongs to a later run: applied now it would open a date with no prices.
     if (a.effectiveDate > lastDate) {
