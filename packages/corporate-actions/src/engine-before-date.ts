@@ -23,12 +23,20 @@ import { adjustmentEventTime } from './adjustment-time.js';
 export async function engineBeforeDate(
   datasetDir: string,
   date: string,
-  options: EngineOptions = {},
+  options: EngineOptions & {
+    /** The first tick of a year the calendar does not cover, per venue (see CalendarCoverage). */
+    readonly onCalendarGap?: (gap: { readonly at: string; readonly detail: string }) => void;
+  } = {},
 ): Promise<{ definitions: IndexDefinition[]; engine: IndexEngine; closes: Map<string, OfficialClose> }> {
   const definitions = readIndexDefinitions(datasetDir);
   const calendar = options.calendar ?? DEFAULT_CALENDAR;
-  const engine = createIndexEngine(definitions, { ...options, calendar });
-  const source = new DatasetEventSource(datasetDir, { before: adjustmentEventTime(date), calendar });
+  const { onCalendarGap, ...engineOptions } = options;
+  const engine = createIndexEngine(definitions, { ...engineOptions, calendar });
+  const source = new DatasetEventSource(datasetDir, {
+    before: adjustmentEventTime(date),
+    calendar,
+    ...(onCalendarGap === undefined ? {} : { onCalendarGap }),
+  });
   const closes = new Map<string, OfficialClose>();
   const sink = new DatasetLevelSink({
     onLevel: () => {},

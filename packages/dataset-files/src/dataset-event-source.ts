@@ -23,10 +23,11 @@ export interface DatasetEventSourceOptions {
   readonly onProgress?: (eventsSoFar: number) => void;
   readonly progressEvery?: number;
   /**
-   * The engine's market calendar: a tick dated in a year it does not cover at the tick's venue
-   * fails the read with a DatasetError at its file and line (see CalendarCoverage). Absent: no check.
+   * The engine's market calendar: the first tick of a year it does not cover at the tick's venue is
+   * reported to `onCalendarGap` with its file and line (see CalendarCoverage). Absent: no check.
    */
   readonly calendar?: MarketCalendar;
+  readonly onCalendarGap?: (gap: { readonly at: string; readonly detail: string }) => void;
 }
 
 /** A dataset is read from its start: it has no committed position to resume from. */
@@ -155,7 +156,7 @@ export class DatasetEventSource implements EventSource {
       if (uncovered !== null) {
         const at =
           event.position === undefined ? 'dataset' : `${event.position.source}:${event.position.offset}`;
-        throw new DatasetError(at, uncovered);
+        this.options.onCalendarGap?.({ at, detail: uncovered });
       }
       this.#lastTime = event.eventTime;
       yield event;

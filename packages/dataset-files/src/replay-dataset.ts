@@ -32,11 +32,13 @@ export interface ReplayOptions {
   /** Called every `progressEvery` events with the count so far. */
   readonly onProgress?: (eventsSoFar: number) => void;
   readonly progressEvery?: number;
-  /**
-   * The engine's options. Its `calendar` (default: the bundled years) also decides which dates the
-   * dataset may hold: a tick of a year it does not cover fails the replay (a DatasetError).
-   */
+  /** The engine's options; its `calendar` defaults to the bundled years. */
   readonly engine?: EngineOptions;
+  /**
+   * The first tick of each venue and year the calendar does not cover (its weekdays are then
+   * regular sessions, as in the live calculator): a warning for the user, with file and line.
+   */
+  readonly onCalendarGap?: (gap: { readonly at: string; readonly detail: string }) => void;
   /**
    * Runs FX rates through the FX service's filter (order, jump band, USD cross) and applies the
    * HKDCNY rates it would publish, so the replay equals a live run behind the FX service.
@@ -60,6 +62,7 @@ export async function replayDataset(datasetDir: string, options: ReplayOptions):
   const byReason: Record<string, number> = {};
   const source = new DatasetEventSource(datasetDir, {
     calendar,
+    ...(options.onCalendarGap === undefined ? {} : { onCalendarGap: options.onCalendarGap }),
     ...(options.fxFilter === undefined ? {} : { fxFilter: options.fxFilter }),
     ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
     ...(options.progressEvery === undefined ? {} : { progressEvery: options.progressEvery }),

@@ -118,5 +118,8 @@ describe('CalendarCoverage', () => {
     expect(coverage.problem(tick('00700.HK', '2027-01-01T00:30:00+08:00'))).toMatch(
       /^00700\.HK on 2027-01-01: the market calendar has no 2027 for HKEX \(it has 2025, 2026\)/,
     );
+    // Once per venue and year: the run goes on with regular sessions.
+    expect(coverage.problem(tick('09988.HK', '2027-03-01T10:00:00+08:00'))).toBeNull();
+    expect(coverage.problem(tick('00700.HK', '2028-03-01T10:00:00+08:00'))).toMatch(/has no 2028 for HKEX/);
   });
 });

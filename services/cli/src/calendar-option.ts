@@ -27,3 +27,11 @@ export function calendarOption(command: Command): Command {
 export function commandCalendar(flags: CalendarFlags, env: NodeJS.ProcessEnv = process.env): MarketCalendar {
   return loadMarketCalendar(commandCalendarFiles(flags.calendar, env.MARKET_CALENDAR_FILES));
 }
+
+/**
+ * Prints the first tick of a year the calendar does not cover (per venue): the run goes on with
+ * regular sessions, as the calculator does, so the user learns why a half day closed at 16:10.
+ */
+export function warnCalendarGap(gap: { readonly at: string; readonly detail: string }): void {
+  process.stderr.write(`warning: ${gap.at}: ${gap.detail}\n`);
+}

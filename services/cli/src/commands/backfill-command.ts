@@ -13,7 +13,7 @@ import type { OfficialClose } from '@indexflow/index-engine';
 import { closeToRecord } from '@indexflow/kafka';
 import type { MarketCalendar } from '@indexflow/market-calendar';
 import type { Command } from 'commander';
-import { type CalendarFlags, calendarOption, commandCalendar } from '../calendar-option.js';
+import { type CalendarFlags, calendarOption, commandCalendar, warnCalendarGap } from '../calendar-option.js';
 import { COMMAND_SUMMARIES } from '../command-summaries.js';
 import { EodUsageError, openCloseHistory } from '../eod/close-history-from-env.js';
 import { closesFromClosingPrices } from '../eod/closes-from-closing-prices.js';
@@ -47,6 +47,7 @@ async function computeCloses(
       onLevel: () => {},
       onClose: (c) => closes.push(c),
       onIssue,
+      onCalendarGap: warnCalendarGap,
       engine: { calendar },
     });
     return closes;
@@ -66,6 +67,7 @@ async function computeCloses(
     engine: { calendar },
     ...(flags.fx === undefined ? {} : { fxFile: resolve(flags.fx) }),
     onIssue,
+    onCalendarGap: warnCalendarGap,
   });
 }
 

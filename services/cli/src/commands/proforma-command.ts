@@ -8,7 +8,7 @@ import {
 } from '@indexflow/corporate-actions';
 import { readActions } from '@indexflow/dataset-files';
 import type { Command } from 'commander';
-import { type CalendarFlags, calendarOption, commandCalendar } from '../calendar-option.js';
+import { type CalendarFlags, calendarOption, commandCalendar, warnCalendarGap } from '../calendar-option.js';
 import { COMMAND_SUMMARIES } from '../command-summaries.js';
 
 interface ProformaFlags extends CalendarFlags {
@@ -66,6 +66,7 @@ async function proformaAction(flags: ProformaFlags): Promise<void> {
     throw new Error(`--date must be YYYY-MM-DD, was ${JSON.stringify(flags.date)}`);
   const { definitions, engine, closes } = await engineBeforeDate(flags.dataset, flags.date, {
     calendar: commandCalendar(flags),
+    onCalendarGap: warnCalendarGap,
   });
   if (!engine.indexIds.includes(flags.index)) {
     throw new Error(

@@ -104,12 +104,19 @@ describe('indexflow replay --calendar', () => {
     ]);
   });
 
-  it('refuses 2027 without a calendar for it, naming the row, the year and the way to add it', async () => {
-    expect(await replay(dataset(), '--out', join(dir, 'l.csv'))).toBe(2);
-    expect(stderr).toBe(
-      'error: ticks.csv:2: 00700.HK on 2027-12-23: the market calendar has no 2027 for HKEX (it has 2025, 2026); ' +
-        'give a calendar file for 2027 (--calendar <file>, or MARKET_CALENDAR_FILES; see docs/closes-and-eod.md)\n',
+  it('warns once without a calendar for 2027, naming the row and the way to add it, and closes at the regular time as the calculator does', async () => {
+    const closes = join(dir, 'closes-gap.jsonl');
+    expect(await replay(dataset(), '--out', join(dir, 'l.csv'), '--closes', closes)).toBeUndefined();
+    expect(stderr).toContain(
+      'warning: ticks.csv:2: 00700.HK on 2027-12-23: the market calendar has no 2027 for HKEX (it has 2025, 2026), ' +
+        'so its weekdays are regular sessions with no holiday or half day; give a calendar file for 2027 ' +
+        '(--calendar <file>, or MARKET_CALENDAR_FILES; see docs/closes-and-eod.md)\n',
     );
+    expect(stderr.match(/warning: /g)).toHaveLength(1);
+    // The file's half day is a full day without it: the 24th would close at 16:10, which the
+    // data (last tick 15:00) never reaches, so only the 23rd closes, and the 15:00 tick counts.
+    expect(closesIn(closes).map((c) => c.closeTime)).toEqual([Date.parse('2027-12-23T16:10:00+08:00')]);
+    expect(readFileSync(join(dir, 'l.csv'), 'utf8')).toContain('2027-12-24T07:00:00.000Z');
   });
 
   it('refuses a bad calendar file before reading the dataset, with its file, JSON path and value', async () => {

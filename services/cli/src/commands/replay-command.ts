@@ -12,7 +12,7 @@ import {
 } from '@indexflow/dataset-files';
 import { FxFilterOptionError, type IndexLevel, type OfficialClose } from '@indexflow/index-engine';
 import type { Command } from 'commander';
-import { type CalendarFlags, calendarOption, commandCalendar } from '../calendar-option.js';
+import { type CalendarFlags, calendarOption, commandCalendar, warnCalendarGap } from '../calendar-option.js';
 import { COMMAND_SUMMARIES } from '../command-summaries.js';
 import { cliKafkaClient, KAFKA_CLIENT_HELP } from '../kafka/cli-kafka-client.js';
 import { replayToKafka } from '../kafka/replay-to-kafka.js';
@@ -155,6 +155,7 @@ export function registerReplayCommand(program: Command): void {
           onIssue: (issue: DatasetIssue) => {
             if (!flags.quiet) process.stderr.write(`${formatIssue(issue)}\n`);
           },
+          onCalendarGap: warnCalendarGap,
           onProgress: interactive
             ? (n) => process.stderr.write(`\r${n.toLocaleString('en-US')} events…`)
             : undefined,

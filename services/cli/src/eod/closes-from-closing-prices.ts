@@ -31,6 +31,8 @@ export interface ClosingPricesInput {
   readonly fxFile?: string;
   readonly engine?: EngineOptions;
   readonly onIssue: (issue: DatasetIssue) => void;
+  /** The first closing price of a year the calendar does not cover, per venue (see CalendarCoverage). */
+  readonly onCalendarGap?: (gap: { readonly at: string; readonly detail: string }) => void;
 }
 
 /**
@@ -120,7 +122,7 @@ export async function closesFromClosingPrices(input: ClosingPricesInput): Promis
       ...(r.source === undefined ? {} : { source: r.source }),
     });
   }
-  // As the replay: a date the calendar does not cover would close at a time no calendar gave.
+  // As the replay: a date the calendar does not cover closes at the regular time, with a warning.
   const coverage = new CalendarCoverage(calendar);
   for (const r of input.prices) {
     const tick = {
@@ -131,8 +133,7 @@ export async function closesFromClosingPrices(input: ClosingPricesInput): Promis
       position: { source: input.pricesFile, offset: r.line },
     } as const;
     const uncovered = coverage.problem(tick);
-    if (uncovered !== null)
-      throw new EodInputError({ file: input.pricesFile, line: r.line, detail: uncovered });
+    if (uncovered !== null) input.onCalendarGap?.({ at: `${input.pricesFile}:${r.line}`, detail: uncovered });
     events.push(tick);
   }
   for (const a of input.adjustments) {
