@@ -230,27 +230,39 @@ describe('gateway dashboard in headless Chromium', () => {
       const why = `served ${JSON.stringify(latest)}, offline close ${JSON.stringify(close)}`;
       expect(new Dec(latest.prevClose!).eq(close.prevClose!), why).toBe(true);
       expect(new Dec(latest.change!).eq(new Dec(latest.level).minus(close.prevClose!)), why).toBe(true);
-      // The previous close and the change in one read: the page may roll over to the next day
-      // between two reads, and a change is only comparable with the previous close it is over.
-      let quote = { prevClose: '', change: '' };
+      // The previous close, the change and the level they go with in one read: the page may roll
+      // over to the next day between reads, and a change is only comparable with the previous close
+      // of the day the page shows (which may be behind or ahead of the REST read above).
+      let quote = { prevClose: '', change: '', sequence: 0 };
+      let shownClose: OfficialClose | undefined;
       await waitFor(
         async () => {
-          quote = await page.$eval('#quote', (section) => ({
-            prevClose: section.querySelector('#prev-close')?.textContent ?? '',
-            change: section.querySelector('#change')?.textContent ?? '',
+          quote = await page.$eval('body', (body) => ({
+            prevClose: body.querySelector('#prev-close')?.textContent ?? '',
+            change: body.querySelector('#change')?.textContent ?? '',
+            sequence: Number(body.querySelector('#level')?.getAttribute('data-sequence') ?? 0),
           }));
-          return quote.prevClose === formatFixed(new Dec(close.prevClose!), 4);
+          const shownDate = history
+            .dates(INDEX)
+            .find((d) => history.day(INDEX, d)?.points.some((p) => p.sequence === quote.sequence));
+          shownClose = offline.find((c) => c.indexId === INDEX && c.tradingDate === shownDate);
+          return (
+            shownClose !== undefined && quote.prevClose === formatFixed(new Dec(shownClose.prevClose!), 4)
+          );
         },
-        { timeoutMs: 15_000, description: 'the dashboard showing the previous close' },
+        {
+          timeoutMs: 15_000,
+          description: 'the dashboard showing the previous close of the day it shows',
+        },
       );
       // "+c (+p%)": the % is the change over the previous close, in percent (not 100× that).
       const changeText = /^([+-]?[\d.]+) \(([+-]?[\d.]+)%\)$/.exec(quote.change.trim());
       expect(changeText, 'the change and % shown').not.toBeNull();
       const [changeShown, percentShown] = [new Dec(changeText![1]!), new Dec(changeText![2]!)];
-      const percentOfChange = changeShown.div(close.prevClose!).times(100);
+      const percentOfChange = changeShown.div(shownClose!.prevClose!).times(100);
       expect(
         percentShown.minus(percentOfChange).abs().lte('0.006'),
-        `shown ${changeText![0]} over the previous close ${close.prevClose}`,
+        `shown ${changeText![0]} over the previous close ${shownClose!.prevClose}`,
       ).toBe(true);
       // The second day's official close at 15:00: closed, and it stays closed on a silent feed.
       await badgeIs('closed');
