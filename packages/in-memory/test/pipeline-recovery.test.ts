@@ -108,7 +108,8 @@ describe('pipeline recovery (in-memory ports)', () => {
       ),
       { numRuns: 12 },
     );
-  });
+    // 1.5 s on a quiet machine, 12 s at load 16: the bound only catches a hang.
+  }, 60_000);
 
   it('rebuilds from the start of the input when the state store lost everything, without republishing', async () => {
     const expected = await reference();
