@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { cpuBreakdown } from '../../bench/stage-breakdown.js';
+import { breakdownJson, breakdownLines } from '../../bench/stage-breakdown-report.js';
+import { threadGroup } from '../../bench/thread-cpu.js';
+
+// 100,000 records; the main thread used 2 s of CPU (20 µs per record) while its samples, idle
+// aside, cover 1.6 s of wall time (it waited for a core), split 6 : 3 : 1.
+const breakdown = cpuBreakdown({
+  sampled: new Map([
+    ['engine', 960_000],
+    ['levelEncode', 480_000],
+    ['gc', 160_000],
+    ['idle', 400_000],
+  ]),
+  cpu: { main: 2, librdkafka: 0.6, other: 0.3, profiler: 0.1 },
+  records: 100_000,
+  wallSeconds: 4,
+  targetRecordsPerSecond: 100_000,
+});
+
+describe('the CPU breakdown of a drain', () => {
+  it("splits the main thread's CPU between stages in proportion to their busy samples", () => {
+    expect(breakdown.mainThreadMicrosPerRecord).toBeCloseTo(20);
+    expect(breakdown.stages.map((row) => [row.key, Number(row.microsPerRecord.toFixed(6))])).toEqual([
+      ['engine', 12],
+      ['levelEncode', 6],
+      ['gc', 2],
+    ]);
+    expect(breakdown.sampledToCpuRatio).toBeCloseTo(0.8);
+    expect(breakdown.mainThreadBusyShare).toBeCloseTo(0.5);
+  });
+
+  it('lists the other threads beside, and shares of the whole process', () => {
+    expect(breakdown.processMicrosPerRecord).toBeCloseTo(30);
+    expect(breakdown.threads.map((row) => [row.key, Number(row.microsPerRecord.toFixed(6))])).toEqual([
+      ['librdkafkaThreads', 6],
+      ['otherThreads', 3],
+      ['profilerThread', 1],
+    ]);
+    expect(breakdown.stages[0]!.share).toBeCloseTo(0.4);
+  });
+
+  it('says how much the largest stages, or all, must shrink to reach the target', () => {
+    const { target } = breakdown;
+    expect(target.mainThreadMicrosPerRecord).toBe(10);
+    expect(target.excessMicrosPerRecord).toBeCloseTo(10);
+    // engine alone (12 µs) holds the 10 µs too many: it would have to lose 10/12 of itself.
+    expect(target.largestStages).toEqual(['engine']);
+    expect(target.largestStagesShrinkBy).toBeCloseTo(10 / 12);
+    expect(target.everyStageShrinkBy).toBeCloseTo(0.5);
+    expect(breakdownLines('test drain', breakdown).at(-1)).toContain(
+      'it takes 20.0 µs, 10.0 µs too many; either engine shrink by 83%, or every main-thread stage by 50%',
+    );
+  });
+
+  it('needs nothing shrunk when the target is met', () => {
+    const slow = cpuBreakdown({
+      sampled: new Map([['engine', 1]]),
+      cpu: { main: 0.5, librdkafka: 0, other: 0, profiler: 0 },
+      records: 100_000,
+      wallSeconds: 1,
+      targetRecordsPerSecond: 100_000,
+    });
+    expect(slow.target.excessMicrosPerRecord).toBeCloseTo(-5);
+    expect(slow.target.largestStages).toEqual([]);
+    expect(breakdownJson(slow).target.everyStageShrinkBy).toBe(0);
+  });
+
+  it('puts each row in the JSON by key', () => {
+    expect(breakdownJson(breakdown).microsPerRecord).toEqual({
+      engine: 12,
+      levelEncode: 6,
+      gc: 2,
+      librdkafkaThreads: 6,
+      otherThreads: 3,
+      profilerThread: 1,
+    });
+  });
+});
+
+describe('thread groups', () => {
+  it('tells the main thread, librdkafka, the profiler and the rest apart', () => {
+    expect(threadGroup(40, 40, 'node')).toBe('main');
+    expect(threadGroup(40, 41, 'rdk:broker1')).toBe('librdkafka');
+    expect(threadGroup(40, 42, 'v8:ProfEvntProc')).toBe('profiler');
+    expect(threadGroup(40, 43, 'node')).toBe('other');
+  });
+});
