@@ -9,7 +9,7 @@ function targetLine(b: CpuBreakdown): string {
   const needed = `needed for ${(target.recordsPerSecond / 1000).toFixed(0)}k records/s: ≤ ${micros(target.mainThreadMicrosPerRecord)} µs per record on the main thread (one core runs all the JS)`;
   if (target.excessMicrosPerRecord <= 0) return `${needed}: met (${micros(b.mainThreadMicrosPerRecord)} µs)`;
   const largest = target.largestStages.join(' + ');
-  return `${needed}: it takes ${micros(b.mainThreadMicrosPerRecord)} µs, ${micros(target.excessMicrosPerRecord)} µs too many; either ${largest} shrink by ${percent(target.largestStagesShrinkBy)}, or every main-thread stage by ${percent(target.everyStageShrinkBy)}`;
+  return `${needed}: it takes ${micros(b.mainThreadMicrosPerRecord)} µs, ${micros(target.excessMicrosPerRecord)} µs too many; every main-thread stage would have to lose ${percent(target.everyStageShrinkBy)}, or ${largest} together ${percent(target.largestStagesShrinkBy)}`;
 }
 
 export function breakdownLines(title: string, b: CpuBreakdown): string[] {

@@ -44,7 +44,10 @@ export interface TargetGap {
   readonly mainThreadMicrosPerRecord: number;
   /** Main-thread µs per record above the target's; ≤ 0 when it is met. */
   readonly excessMicrosPerRecord: number;
-  /** The fewest largest stages that hold the excess, and the share they would have to lose. */
+  /**
+   * The fewest largest stages that halving (or less) would bring to the target, and the share
+   * they would have to lose; all stages when even that is not enough.
+   */
   readonly largestStages: readonly Stage[];
   readonly largestStagesShrinkBy: number;
   /** The share every main-thread stage would have to lose. */
@@ -67,7 +70,7 @@ function targetGap(rows: readonly BreakdownRow[], mainMicros: number, recordsPer
   const largest: Stage[] = [];
   let held = 0;
   for (const row of rows) {
-    if (held >= excess) break;
+    if (held >= 2 * excess) break;
     largest.push(row.key as Stage);
     held += row.microsPerRecord;
   }

@@ -44,13 +44,38 @@ describe('the CPU breakdown of a drain', () => {
     const { target } = breakdown;
     expect(target.mainThreadMicrosPerRecord).toBe(10);
     expect(target.excessMicrosPerRecord).toBeCloseTo(10);
-    // engine alone (12 µs) holds the 10 µs too many: it would have to lose 10/12 of itself.
-    expect(target.largestStages).toEqual(['engine']);
-    expect(target.largestStagesShrinkBy).toBeCloseTo(10 / 12);
     expect(target.everyStageShrinkBy).toBeCloseTo(0.5);
+    // 10 µs too many: engine alone (12 µs) would lose 83%, engine + levelEncode (18 µs) 56%, all
+    // three (20 µs) 50%, the first set that halving is enough for.
+    expect(target.largestStages).toEqual(['engine', 'levelEncode', 'gc']);
+    expect(target.largestStagesShrinkBy).toBeCloseTo(0.5);
     expect(breakdownLines('test drain', breakdown).at(-1)).toContain(
-      'it takes 20.0 µs, 10.0 µs too many; either engine shrink by 83%, or every main-thread stage by 50%',
+      'it takes 20.0 µs, 10.0 µs too many; every main-thread stage would have to lose 50%, or engine + levelEncode + gc together 50%',
     );
+  });
+
+  it('names only the largest stages when halving them is enough, all when even that is not', () => {
+    const stages = (targetRecordsPerSecond: number) =>
+      cpuBreakdown({
+        sampled: new Map([
+          ['levelEncode', 8],
+          ['gc', 6],
+          ['engine', 4],
+          ['merge', 2],
+        ]),
+        cpu: { main: 2, librdkafka: 0, other: 0, profiler: 0 },
+        records: 100_000,
+        wallSeconds: 4,
+        targetRecordsPerSecond,
+      }).target;
+    // 20 µs against 14: 6 too many; levelEncode + gc (14 µs) would lose 6/14, less than half.
+    const near = stages(1e6 / 14);
+    expect(near.largestStages).toEqual(['levelEncode', 'gc']);
+    expect(near.largestStagesShrinkBy).toBeCloseTo(6 / 14);
+    // 20 µs against 5: 15 too many, more than half of everything.
+    const far = stages(200_000);
+    expect(far.largestStages).toEqual(['levelEncode', 'gc', 'engine', 'merge']);
+    expect(far.largestStagesShrinkBy).toBeCloseTo(0.75);
   });
 
   it('needs nothing shrunk when the target is met', () => {
