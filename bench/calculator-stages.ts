@@ -27,7 +27,7 @@ export const STAGE_LABELS = {
   calculator: 'calculator wiring, adapter set-up',
   kafkaClient: 'Kafka client library from the event loop',
   gc: 'garbage collector (main thread)',
-  program: '(program): native code outside JS',
+  program: '(program): native code outside JS (binding, V8 runtime)',
   other: 'other JS: node internals, tsx, registry client',
   idle: '(idle): main thread waiting',
 } as const;
