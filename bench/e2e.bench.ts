@@ -23,7 +23,8 @@
  * Also reports the calculator's CPU per record during the drain and the load average, since other
  * work on the machine moves every wall-clock figure.
  * BENCH_E2E_CPU_PROF=<dir> profiles both drains' calculators (V8 `--cpu-prof`, kept in <dir>) and
- * prints where each one's CPU per record goes, stage by stage, against what 100k records/s needs.
+ * prints where each one's CPU per record goes, stage by stage, against what 100k records/s needs;
+ * BENCH_E2E_CPU_PROF_INTERVAL_US sets the sampling interval (default 1000, V8's).
  * BENCH_E2E_RATES=none skips the latency steps (a drain-only run).
  * Prints readable lines, then one JSON object on the last line.
  */
@@ -171,13 +172,16 @@ console.log(`raw kafkajs consume (no decoding): ${fmt(rawRate)} records/s`);
 // BENCH_E2E_CPU_PROF=<dir>: the drains' calculators write their V8 CPU profiles there (open in
 // Chrome DevTools); the latency steps' calculators are not profiled.
 const PROFILE_DIR = process.env.BENCH_E2E_CPU_PROF || undefined;
+const PROFILE_INTERVAL_US = process.env.BENCH_E2E_CPU_PROF_INTERVAL_US ?? '1000';
 if (PROFILE_DIR !== undefined) mkdirSync(PROFILE_DIR, { recursive: true });
 const profiledDrains: { client: 'kafkajs' | 'native'; drain: ProfiledDrain }[] = [];
 const startCalculator = (extraEnv: Record<string, string>, profile = false) =>
   spawn(
     process.execPath,
     [
-      ...(profile && PROFILE_DIR !== undefined ? ['--cpu-prof', '--cpu-prof-dir', PROFILE_DIR] : []),
+      ...(profile && PROFILE_DIR !== undefined
+        ? ['--cpu-prof', '--cpu-prof-dir', PROFILE_DIR, '--cpu-prof-interval', PROFILE_INTERVAL_US]
+        : []),
       '--import',
       'tsx',
       'services/index-calculator/src/main.ts',
