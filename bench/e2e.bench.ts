@@ -57,7 +57,13 @@ import { produceDataset } from '../services/cli/src/kafka/produce-dataset.js';
 import { drainBreakdown, monotonicMicros, type ProfiledDrain } from './drain-profile.js';
 import { nativeConsumeProduceLoop, nativeRawConsume } from './native-transport.js';
 import { breakdownJson, breakdownLines } from './stage-breakdown-report.js';
-import { cpuSince, processCpuSeconds, threadGroupCpuSeconds } from './thread-cpu.js';
+import {
+  cpuSince,
+  processCpuSeconds,
+  threadCpuLine,
+  threadGroupCpuSeconds,
+  threadMicrosPerRecord,
+} from './thread-cpu.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const TICKS = Number(process.env.BENCH_E2E_TICKS ?? 1_000_000);
@@ -274,6 +280,7 @@ console.log(`calculator / raw consume ratio: ${(calcRate / rawRate).toFixed(3)}`
 console.log(
   `calculator CPU during the drain: ${calculatorCpuSeconds.toFixed(1)} s for ${drainSeconds.toFixed(1)} s wall (${((calculatorCpuSeconds / records) * 1e6).toFixed(1)} µs per record); 1-min load average ${loadDuringDrain.toFixed(1)} on ${availableParallelism()} cores`,
 );
+console.log(`calculator CPU by thread during the drain: ${threadCpuLine(kafkajsDrain.cpu, records)}`);
 
 // 3b. What the drain had to publish: every level and conflated level, read back as a desk would.
 const levelTopics = [topics.indexLevels, topics.indexLevelsConflated];
@@ -427,7 +434,7 @@ const show = (p: Percentiles) => `p50 ${p.p50} ms, p99 ${p.p99} ms, p99.9 ${p.p9
 // a native calculator draining the same records from the start. BENCH_E2E_NATIVE=false skips it.
 const NATIVE = process.env.BENCH_E2E_NATIVE !== 'false' && nativeKafkaAvailable();
 const nativeGroupId = `indexflow-calculator-${prefix}bench-native`;
-let nativeFigures: Record<string, number> | undefined;
+let nativeFigures: Record<string, number | ReturnType<typeof threadMicrosPerRecord>> | undefined;
 type Latency = { offered: number; committed: Percentiles; fast: Percentiles; levels: number };
 const nativeLatency: Record<string, { offered: number; exactlyOnceMs: Percentiles; fastMs: Percentiles }> =
   {};
@@ -462,6 +469,9 @@ if (NATIVE) {
   console.log(
     `native calculator drain: ${fmt(nativeCalcRate)} records/s (${((nativeCpu / records) * 1e6).toFixed(1)} µs CPU per record); calculator / raw native consume ${(nativeCalcRate / nativeRawRate).toFixed(3)}; calculator / bare native loop ${(nativeCalcRate / loop.recordsPerSecond).toFixed(3)}; native / kafkajs calculator ${(nativeCalcRate / calcRate).toFixed(2)}; 1-min load ${nativeLoad.toFixed(1)}`,
   );
+  console.log(
+    `native calculator CPU by thread during the drain: ${threadCpuLine(nativeDrain.drain.cpu, records)}`,
+  );
   nativeFigures = {
     rawConsumeRecordsPerSecond: Math.round(nativeRawRate),
     bareConsumeProduceRecordsPerSecond: Math.round(loop.recordsPerSecond),
@@ -470,6 +480,7 @@ if (NATIVE) {
     calculatorToBareLoopRatio: Number((nativeCalcRate / loop.recordsPerSecond).toFixed(4)),
     nativeToKafkajsCalculatorRatio: Number((nativeCalcRate / calcRate).toFixed(3)),
     calculatorCpuMicrosPerRecord: Number(((nativeCpu / records) * 1e6).toFixed(1)),
+    calculatorThreadCpuMicrosPerRecord: threadMicrosPerRecord(nativeDrain.drain.cpu, records),
     loadAverage1mDrain: Number(nativeLoad.toFixed(1)),
   };
   // Its latency on both level topics at each rate, restarted from its state with FAST_LEVELS.
@@ -577,6 +588,7 @@ console.log(
     calculatorToRawRatio: Number((calcRate / rawRate).toFixed(4)),
     latencyByOfferedTicksPerSecond: kafkajsLatency,
     calculatorCpuMicrosPerRecord: Number(((calculatorCpuSeconds / records) * 1e6).toFixed(1)),
+    calculatorThreadCpuMicrosPerRecord: threadMicrosPerRecord(kafkajsDrain.cpu, records),
     levelMessagesPerRecord: Number(levelsPerRecord.toFixed(3)),
     rawProduceLevelMessagesPerSecond: Math.round(rawProduceRate),
     consumeProduceBoundRecordsPerSecond: Math.round(ioBound),

@@ -76,3 +76,19 @@ export function cpuSince(now: ThreadGroupCpu, before: ThreadGroupCpu): ThreadGro
     other: now.other - before.other,
   };
 }
+
+/** µs per record of each thread group, to one decimal (for the bench's lines and JSON). */
+export function threadMicrosPerRecord(cpu: ThreadGroupCpu, records: number): ThreadGroupCpu {
+  const per = (seconds: number) => Number(((seconds / records) * 1e6).toFixed(1));
+  return {
+    main: per(cpu.main),
+    librdkafka: per(cpu.librdkafka),
+    profiler: per(cpu.profiler),
+    other: per(cpu.other),
+  };
+}
+
+export function threadCpuLine(cpu: ThreadGroupCpu, records: number): string {
+  const us = threadMicrosPerRecord(cpu, records);
+  return `main thread ${us.main} µs, librdkafka threads ${us.librdkafka} µs, V8 helpers and other threads ${us.other} µs, profiler thread ${us.profiler} µs per record`;
+}

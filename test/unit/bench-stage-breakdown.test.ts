@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { cpuBreakdown } from '../../bench/stage-breakdown.js';
 import { breakdownJson, breakdownLines } from '../../bench/stage-breakdown-report.js';
-import { threadGroup } from '../../bench/thread-cpu.js';
+import { threadGroup, threadMicrosPerRecord } from '../../bench/thread-cpu.js';
 
 // 100,000 records; the main thread used 2 s of CPU (20 µs per record) while its samples, idle
 // aside, cover 1.6 s of wall time (it waited for a core), split 6 : 3 : 1.
@@ -113,5 +113,16 @@ describe('thread groups', () => {
     expect(threadGroup(40, 41, 'rdk:broker1')).toBe('librdkafka');
     expect(threadGroup(40, 42, 'v8:ProfEvntProc')).toBe('profiler');
     expect(threadGroup(40, 43, 'node')).toBe('other');
+  });
+});
+
+describe('CPU by thread per record', () => {
+  it('divides each group by the records, to 0.1 µs', () => {
+    expect(threadMicrosPerRecord({ main: 2, librdkafka: 0.55, other: 0.3, profiler: 0 }, 100_000)).toEqual({
+      main: 20,
+      librdkafka: 5.5,
+      profiler: 0,
+      other: 3,
+    });
   });
 });
