@@ -22,11 +22,14 @@
  *    BENCH_E2E_RATES on both level topics.
  * Also reports the calculator's CPU per record during the drain and the load average, since other
  * work on the machine moves every wall-clock figure.
- * BENCH_E2E_CPU_PROF=<dir> writes the calculator's V8 CPU profile there.
+ * BENCH_E2E_CPU_PROF=<dir> profiles both drains' calculators (V8 `--cpu-prof`, kept in <dir>) and
+ * prints where each one's CPU per record goes, stage by stage, against what 100k records/s needs;
+ * BENCH_E2E_CPU_PROF_INTERVAL_US sets the sampling interval (default 1000, V8's).
+ * BENCH_E2E_RATES=none skips the latency steps (a drain-only run).
  * Prints readable lines, then one JSON object on the last line.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -51,14 +54,22 @@ import {
 } from '@indexflow/kafka';
 import type { Message } from 'kafkajs';
 import { produceDataset } from '../services/cli/src/kafka/produce-dataset.js';
+import { drainBreakdown, monotonicMicros, type ProfiledDrain } from './drain-profile.js';
 import { nativeConsumeProduceLoop, nativeRawConsume } from './native-transport.js';
+import { breakdownJson, breakdownLines } from './stage-breakdown-report.js';
+import {
+  cpuSince,
+  processCpuSeconds,
+  threadCpuLine,
+  threadGroupCpuSeconds,
+  threadMicrosPerRecord,
+} from './thread-cpu.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const TICKS = Number(process.env.BENCH_E2E_TICKS ?? 1_000_000);
 /** Offered loads of the latency steps, ticks/s (BENCH_E2E_RATE, one rate, is still read). */
-const RATES = (process.env.BENCH_E2E_RATES ?? process.env.BENCH_E2E_RATE ?? '5000,20000')
-  .split(',')
-  .map((rate) => Number(rate));
+const RATES_SETTING = process.env.BENCH_E2E_RATES ?? process.env.BENCH_E2E_RATE ?? '5000,20000';
+const RATES = RATES_SETTING === 'none' ? [] : RATES_SETTING.split(',').map((rate) => Number(rate));
 const SECONDS = Number(process.env.BENCH_E2E_SECONDS ?? 10);
 /** Seconds of offered load before the latency window, not measured (JIT, first fetches). */
 const WARMUP_SECONDS = Number(process.env.BENCH_E2E_WARMUP_SECONDS ?? 3);
@@ -75,18 +86,6 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 
-/** CPU seconds (user + system) a process has used so far, from /proc; NaN where there is no /proc. */
-function cpuSeconds(pid: number | undefined): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Fields after the parenthesised command name; utime and stime are fields 14 and 15.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const clockTicks = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
-    return (Number(fields[11]) + Number(fields[12])) / clockTicks;
-  } catch {
-    return Number.NaN;
-  }
-}
 const loadAtStart = loadavg()[0]!;
 
 const prefix = `bench-${Date.now()}.`;
@@ -176,28 +175,41 @@ const rawRate = records / rawSeconds;
 console.log(`raw kafkajs consume (no decoding): ${fmt(rawRate)} records/s`);
 
 // 3. Calculator drain, as a separate process (as deployed).
-// BENCH_E2E_CPU_PROF=<dir> writes the calculator's V8 CPU profile there (open in Chrome DevTools).
-const profileArgs = process.env.BENCH_E2E_CPU_PROF
-  ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_E2E_CPU_PROF]
-  : [];
-const startCalculator = (extraEnv: Record<string, string>) =>
-  spawn(process.execPath, [...profileArgs, '--import', 'tsx', 'services/index-calculator/src/main.ts'], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      TOPIC_PREFIX: prefix,
-      CALCULATOR_ID: 'bench',
-      INDEX_DEFINITIONS_DIR: datasetDir,
-      HTTP_PORT: '0',
-      LOG_LEVEL: 'warn',
-      BATCH_SIZE: process.env.BENCH_E2E_BATCH ?? '2000',
-      // Steps 3 to 5 measure the kafkajs calculator; step 6 asks for the native one.
-      KAFKA_CLIENT: 'kafkajs',
-      ...extraEnv,
+// BENCH_E2E_CPU_PROF=<dir>: the drains' calculators write their V8 CPU profiles there (open in
+// Chrome DevTools); the latency steps' calculators are not profiled.
+const PROFILE_DIR = process.env.BENCH_E2E_CPU_PROF || undefined;
+const PROFILE_INTERVAL_US = process.env.BENCH_E2E_CPU_PROF_INTERVAL_US ?? '1000';
+if (PROFILE_DIR !== undefined) mkdirSync(PROFILE_DIR, { recursive: true });
+const profiledDrains: { client: 'kafkajs' | 'native'; drain: ProfiledDrain }[] = [];
+const startCalculator = (extraEnv: Record<string, string>, profile = false) =>
+  spawn(
+    process.execPath,
+    [
+      ...(profile && PROFILE_DIR !== undefined
+        ? ['--cpu-prof', '--cpu-prof-dir', PROFILE_DIR, '--cpu-prof-interval', PROFILE_INTERVAL_US]
+        : []),
+      '--import',
+      'tsx',
+      'services/index-calculator/src/main.ts',
+    ],
+    {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        TOPIC_PREFIX: prefix,
+        CALCULATOR_ID: 'bench',
+        INDEX_DEFINITIONS_DIR: datasetDir,
+        HTTP_PORT: '0',
+        LOG_LEVEL: 'warn',
+        BATCH_SIZE: process.env.BENCH_E2E_BATCH ?? '2000',
+        // Steps 3 to 5 measure the kafkajs calculator; step 6 asks for the native one.
+        KAFKA_CLIENT: 'kafkajs',
+        ...extraEnv,
+      },
+      stdio: ['ignore', 'inherit', 'inherit'],
     },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-let calculator: ReturnType<typeof startCalculator> | undefined = startCalculator({});
+  );
+let calculator: ReturnType<typeof startCalculator> | undefined = startCalculator({}, true);
 const firstCalculator = calculator;
 async function stopCalculator(): Promise<void> {
   const stopping = calculator;
@@ -221,30 +233,45 @@ async function committedAll(group: string, until: ReadonlyMap<string, string>): 
     t.partitions.every((p) => BigInt(p.offset) >= BigInt(until.get(`${t.topic}:${p.partition}`) ?? '0')),
   );
 }
-/** Waits until `group` has committed every input record; returns the wall time from its first commit. */
+/**
+ * Waits until `group` has committed every input record; returns the wall time from its first
+ * commit, and the window and CPU by thread from then on (for the CPU profile's breakdown).
+ */
 async function drained(group: string, pid: number | undefined) {
   const started = Date.now();
   let first = 0;
   let cpuAtFirst = Number.NaN;
+  let threadsAtFirst = threadGroupCpuSeconds(pid);
+  let fromMicros = monotonicMicros();
   for (;;) {
     const offsets = await admin.fetchOffsets({ groupId: group, topics: inputTopics });
     if (first === 0 && offsets.some((t) => t.partitions.some((p) => Number(p.offset) > 0))) {
       first = Date.now();
-      cpuAtFirst = cpuSeconds(pid);
+      fromMicros = monotonicMicros();
+      cpuAtFirst = processCpuSeconds(pid);
+      threadsAtFirst = threadGroupCpuSeconds(pid);
     }
     if (await committedAll(group, ends)) break;
     await sleep(100);
   }
-  return { started, first, cpuAtFirst };
+  const drain: ProfiledDrain = {
+    pid: pid ?? 0,
+    window: { fromMicros, toMicros: monotonicMicros() },
+    cpu: cpuSince(threadGroupCpuSeconds(pid), threadsAtFirst),
+    records,
+  };
+  return { started, first, cpuAtFirst, drain };
 }
 const {
   started: drainStarted,
   first: firstCommit,
   cpuAtFirst: cpuAtFirstCommit,
+  drain: kafkajsDrain,
 } = await drained(groupId, firstCalculator.pid);
+profiledDrains.push({ client: 'kafkajs', drain: kafkajsDrain });
 const drainSeconds = (Date.now() - (firstCommit || drainStarted)) / 1000;
 const calcRate = records / drainSeconds;
-const calculatorCpuSeconds = cpuSeconds(firstCalculator.pid) - cpuAtFirstCommit;
+const calculatorCpuSeconds = processCpuSeconds(firstCalculator.pid) - cpuAtFirstCommit;
 const loadDuringDrain = loadavg()[0]!;
 console.log(
   `calculator drain: ${fmt(calcRate)} records/s (from its first commit; ${((Date.now() - drainStarted) / 1000).toFixed(1)} s including start-up and recovery)`,
@@ -253,6 +280,7 @@ console.log(`calculator / raw consume ratio: ${(calcRate / rawRate).toFixed(3)}`
 console.log(
   `calculator CPU during the drain: ${calculatorCpuSeconds.toFixed(1)} s for ${drainSeconds.toFixed(1)} s wall (${((calculatorCpuSeconds / records) * 1e6).toFixed(1)} µs per record); 1-min load average ${loadDuringDrain.toFixed(1)} on ${availableParallelism()} cores`,
 );
+console.log(`calculator CPU by thread during the drain: ${threadCpuLine(kafkajsDrain.cpu, records)}`);
 
 // 3b. What the drain had to publish: every level and conflated level, read back as a desk would.
 const levelTopics = [topics.indexLevels, topics.indexLevelsConflated];
@@ -406,7 +434,7 @@ const show = (p: Percentiles) => `p50 ${p.p50} ms, p99 ${p.p99} ms, p99.9 ${p.p9
 // a native calculator draining the same records from the start. BENCH_E2E_NATIVE=false skips it.
 const NATIVE = process.env.BENCH_E2E_NATIVE !== 'false' && nativeKafkaAvailable();
 const nativeGroupId = `indexflow-calculator-${prefix}bench-native`;
-let nativeFigures: Record<string, number> | undefined;
+let nativeFigures: Record<string, number | ReturnType<typeof threadMicrosPerRecord>> | undefined;
 type Latency = { offered: number; committed: Percentiles; fast: Percentiles; levels: number };
 const nativeLatency: Record<string, { offered: number; exactlyOnceMs: Percentiles; fastMs: Percentiles }> =
   {};
@@ -429,16 +457,20 @@ if (NATIVE) {
   console.log(
     `bare native transactional consume → produce loop (no engine): ${fmt(loop.recordsPerSecond)} input records/s (${fmt(loop.messagesProduced)} messages); ratio ${(loop.recordsPerSecond / nativeRawRate).toFixed(3)} of raw native consume`,
   );
-  const native = startCalculator({ KAFKA_CLIENT: 'native', CALCULATOR_ID: 'bench-native' });
+  const native = startCalculator({ KAFKA_CLIENT: 'native', CALCULATOR_ID: 'bench-native' }, true);
   const nativeDrain = await drained(nativeGroupId, native.pid);
+  profiledDrains.push({ client: 'native', drain: nativeDrain.drain });
   const nativeSeconds = (Date.now() - nativeDrain.first) / 1000;
   const nativeCalcRate = records / nativeSeconds;
-  const nativeCpu = cpuSeconds(native.pid) - nativeDrain.cpuAtFirst;
+  const nativeCpu = processCpuSeconds(native.pid) - nativeDrain.cpuAtFirst;
   const nativeLoad = loadavg()[0]!;
   native.kill('SIGTERM');
   await new Promise((resolve) => native.on('exit', resolve));
   console.log(
     `native calculator drain: ${fmt(nativeCalcRate)} records/s (${((nativeCpu / records) * 1e6).toFixed(1)} µs CPU per record); calculator / raw native consume ${(nativeCalcRate / nativeRawRate).toFixed(3)}; calculator / bare native loop ${(nativeCalcRate / loop.recordsPerSecond).toFixed(3)}; native / kafkajs calculator ${(nativeCalcRate / calcRate).toFixed(2)}; 1-min load ${nativeLoad.toFixed(1)}`,
+  );
+  console.log(
+    `native calculator CPU by thread during the drain: ${threadCpuLine(nativeDrain.drain.cpu, records)}`,
   );
   nativeFigures = {
     rawConsumeRecordsPerSecond: Math.round(nativeRawRate),
@@ -448,6 +480,7 @@ if (NATIVE) {
     calculatorToBareLoopRatio: Number((nativeCalcRate / loop.recordsPerSecond).toFixed(4)),
     nativeToKafkajsCalculatorRatio: Number((nativeCalcRate / calcRate).toFixed(3)),
     calculatorCpuMicrosPerRecord: Number(((nativeCpu / records) * 1e6).toFixed(1)),
+    calculatorThreadCpuMicrosPerRecord: threadMicrosPerRecord(nativeDrain.drain.cpu, records),
     loadAverage1mDrain: Number(nativeLoad.toFixed(1)),
   };
   // Its latency on both level topics at each rate, restarted from its state with FAST_LEVELS.
@@ -533,6 +566,20 @@ console.log(
 await producer.disconnect();
 await admin.disconnect();
 rmSync(datasetDir, { recursive: true, force: true });
+
+// Where each profiled drain's CPU went (a profile is written when its calculator exits).
+await stopCalculator();
+const TARGET_RECORDS_PER_SECOND = 100_000;
+const breakdowns: Partial<Record<'kafkajs' | 'native', ReturnType<typeof breakdownJson>>> = {};
+for (const { client, drain } of PROFILE_DIR === undefined ? [] : profiledDrains) {
+  const breakdown = drainBreakdown(PROFILE_DIR!, drain, TARGET_RECORDS_PER_SECOND);
+  if (breakdown === undefined) {
+    console.log(`${client} calculator drain: no CPU profile of process ${drain.pid} in ${PROFILE_DIR}`);
+    continue;
+  }
+  for (const line of breakdownLines(`${client} calculator drain`, breakdown)) console.log(line);
+  breakdowns[client] = breakdownJson(breakdown);
+}
 console.log(
   JSON.stringify({
     records,
@@ -541,17 +588,20 @@ console.log(
     calculatorToRawRatio: Number((calcRate / rawRate).toFixed(4)),
     latencyByOfferedTicksPerSecond: kafkajsLatency,
     calculatorCpuMicrosPerRecord: Number(((calculatorCpuSeconds / records) * 1e6).toFixed(1)),
+    calculatorThreadCpuMicrosPerRecord: threadMicrosPerRecord(kafkajsDrain.cpu, records),
     levelMessagesPerRecord: Number(levelsPerRecord.toFixed(3)),
     rawProduceLevelMessagesPerSecond: Math.round(rawProduceRate),
     consumeProduceBoundRecordsPerSecond: Math.round(ioBound),
     calculatorToBoundRatio: Number((calcRate / ioBound).toFixed(4)),
     loadAverage1m: { start: Number(loadAtStart.toFixed(1)), drain: Number(loadDuringDrain.toFixed(1)) },
+    ...(breakdowns.kafkajs === undefined ? {} : { cpuBreakdown: breakdowns.kafkajs }),
     ...(nativeFigures === undefined
       ? {}
       : {
           native: {
             ...nativeFigures,
             latencyByOfferedTicksPerSecond: nativeLatency,
+            ...(breakdowns.native === undefined ? {} : { cpuBreakdown: breakdowns.native }),
           },
         }),
   }),
