@@ -66,7 +66,7 @@ export async function startGateway(
     // Read first: a bad certificate or key stops the start before any connection is opened.
     const https = tlsFilesOf(config);
     const topics = topicNames(config.TOPIC_PREFIX);
-    const redis = await openRedis(config.REDIS_URL);
+    const redis = await openRedis(config.REDIS_URL, { tlsCaFile: config.REDIS_TLS_CA_FILE });
     steps.push({ name: 'redis', close: async () => void (await redis.quit()) });
     const closeHistory = new RedisCloseHistory({
       redis,

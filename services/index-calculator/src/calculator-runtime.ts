@@ -94,7 +94,7 @@ export async function createCalculatorRuntime(
     },
     log,
   });
-  const redis = await openRedis(config.REDIS_URL);
+  const redis = await openRedis(config.REDIS_URL, { tlsCaFile: config.REDIS_TLS_CA_FILE });
   const state = new RedisStateStore({
     redis,
     calculatorId: config.CALCULATOR_ID,
