@@ -6,6 +6,19 @@ export {
   createTopicSerdes,
 } from './avro-serdes.js';
 export {
+  ACTIONS_IMPORT_CLIENT_ID,
+  calculatorGroupId,
+  corporateActionsGroupId,
+  corporateActionsReaderClientId,
+  eodHistoryGroupId,
+  gatewayClientId,
+  kafkaSafeName,
+  readerGroupId,
+  readerGroupPrefix,
+  recomputeClientIdPrefix,
+  SUBSCRIBE_CLIENT_ID,
+} from './client-group-ids.js';
+export {
   type CloseConstituentRecord,
   type CloseFxRecord,
   closeToRecord,

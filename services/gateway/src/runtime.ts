@@ -7,6 +7,7 @@ import {
   createAvroSerdes,
   createRecordReader,
   createSchemaRegistryClient,
+  gatewayClientId,
   type IndexLevelRecord,
   kafkaProbe,
   openTopicAdmin,
@@ -165,7 +166,7 @@ export async function startGateway(
     const reader = createRecordReader({
       client: config.KAFKA_CLIENT,
       brokers: config.KAFKA_BROKERS.split(','),
-      clientId: `indexflow-${config.GATEWAY_ID}`,
+      clientId: gatewayClientId(config.GATEWAY_ID),
       logger: log.child({ component: 'kafka-reader' }),
     });
     const levelsTopic = config.LEVELS_FEED === 'fast' ? topics.indexLevelsFast : topics.indexLevels;

@@ -1,6 +1,7 @@
 import {
   ALL_TOPICS,
   AVRO_TOPICS,
+  calculatorGroupId,
   createKafkaClient,
   createLevelSizeGuard,
   createSchemaRegistryClient,
@@ -31,10 +32,7 @@ export interface CalculatorRuntime {
   close(): Promise<void>;
 }
 
-/** The consumer group (and transactional id) of a calculator: its offsets are the recovery point. */
-export function calculatorGroupId(topicPrefix: string, calculatorId: string): string {
-  return `indexflow-calculator-${topicPrefix}${calculatorId}`;
-}
+export { calculatorGroupId } from '@indexflow/kafka';
 
 /**
  * Wires the real adapters (Kafka source and transactional sink, Redis state) around the
