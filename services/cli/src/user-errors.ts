@@ -16,6 +16,7 @@ export async function isUserError(error: unknown): Promise<boolean> {
     error instanceof kafka.NativeClientUnavailableError ||
     error instanceof kafka.UnknownKafkaClientError ||
     error instanceof kafka.KafkaSecurityConfigError ||
+    error instanceof kafka.AclPlanError ||
     error instanceof redis.RedisCredentialsError ||
     error instanceof redis.RedisCertificateError ||
     error instanceof redis.RedisTlsConfigError
