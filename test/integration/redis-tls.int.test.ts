@@ -2,20 +2,18 @@
 // a throw-away CA made here with openssl. Every service and command connects through openRedis
 // with REDIS_URL=rediss://… and REDIS_TLS_CA_FILE; with the CA the connection works, without it
 // the certificate is refused at once with a message that names the setting.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { RedisCloseHistory } from '@indexflow/close-history';
 import type { IndexCloseRecord } from '@indexflow/kafka';
 import { openRedis, RedisCertificateError } from '@indexflow/redis-state';
 import { uniqueName } from '@indexflow/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from './support/cli-process.js';
 import { PrivateRedis } from './support/private-redis.js';
 import { makeTestCertificates, type TestCertificates } from './support/test-certificates.js';
 
-const CLI = fileURLToPath(new URL('../../services/cli/src/main.ts', import.meta.url));
 const PASSWORD = 'tls-redis-pass-41c7-never-printed';
 
 const CLOSE: IndexCloseRecord = {
@@ -33,19 +31,6 @@ const CLOSE: IndexCloseRecord = {
   fx: null,
   constituents: [],
 };
-
-/** Runs the CLI with these extra environment keys; resolves with its exit code and output. */
-function cli(args: string[], env: Record<string, string>) {
-  return new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
-      env: { ...process.env, ...env },
-    });
-    let [stdout, stderr] = ['', ''];
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('exit', (status) => resolve({ status, stdout, stderr }));
-  });
-}
 
 describe('Redis over TLS with a private CA (REDIS_TLS_CA_FILE)', () => {
   let dir: string;
@@ -97,8 +82,8 @@ describe('Redis over TLS with a private CA (REDIS_TLS_CA_FILE)', () => {
     }
     const env = { REDIS_URL: redis.url, TOPIC_PREFIX: prefix };
     const [trusted, untrusted] = await Promise.all([
-      cli(['history', '--index', CLOSE.indexId], { ...env, REDIS_TLS_CA_FILE: certificates.caFile }),
-      cli(['history', '--index', CLOSE.indexId], env),
+      runCli(['history', '--index', CLOSE.indexId], { ...env, REDIS_TLS_CA_FILE: certificates.caFile }),
+      runCli(['history', '--index', CLOSE.indexId], env),
     ]);
     expect(trusted.status, trusted.stderr).toBe(0);
     expect(trusted.stdout).toMatch(/^2025-03-20,995365\.SSI,1234\.5678/m);
