@@ -764,15 +764,28 @@ cmd_redis_sentinel_node() {
   cat "$1/$2/redis.pid"
 }
 
-# A second, throw-away broker that speaks only SASL/SCRAM-SHA-256, for the credentials test:
-#   services.sh kafka-sasl <state-dir> <port> <controller-port> <user> <password>
-# Formats <state-dir> with SCRAM credentials for <user> (and an inter-broker admin), starts the
+# A second, throw-away broker that speaks only SASL/SCRAM-SHA-256 and enforces ACLs, for the
+# credentials and ACL tests:
+#   services.sh kafka-sasl <state-dir> <port> <controller-port> <user> <password> [<name>=<password> …]
+# Formats <state-dir> with SCRAM credentials for <user>, a super user (it creates topics and
+# grants ACLs), for each further <name> (which may do only what ACLs grant it: the broker's
+# StandardAuthorizer denies whatever no ACL allows) and for an inter-broker admin, starts the
 # broker detached, waits until it is up and prints its pid. The caller kills it.
 cmd_kafka_sasl() {
   local dir=$1 port=$2 controller=$3 user=$4 password=$5
+  shift 5
+  local scram=(--add-scram "SCRAM-SHA-256=[name=broker-admin,password=broker-admin-secret]"
+    --add-scram "SCRAM-SHA-256=[name=$user,password=$password]") extra
+  for extra in "$@"; do
+    [[ $extra == ?*=?* ]] || die "kafka-sasl: extra user '${extra%%=*}' must be given as <name>=<password>"
+    scram+=(--add-scram "SCRAM-SHA-256=[name=${extra%%=*},password=${extra#*=}]")
+  done
   install_kafka
   KAFKA_JAVA=$(kafka_java)
   rm -rf "$dir" && mkdir -p "$dir"
+  # Its own logging configuration: the shared broker's state directory may not exist.
+  local KAFKA_STATE=$dir
+  kafka_write_log_config
   cat >"$dir/server.properties" <<EOF2
 process.roles=broker,controller
 node.id=1
@@ -785,6 +798,11 @@ inter.broker.listener.name=SASL_PLAINTEXT
 sasl.enabled.mechanisms=SCRAM-SHA-256
 sasl.mechanism.inter.broker.protocol=SCRAM-SHA-256
 listener.name.sasl_plaintext.scram-sha-256.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="broker-admin" password="broker-admin-secret";
+authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer
+allow.everyone.if.no.acl.found=false
+# The broker reaches its controller over the loopback PLAINTEXT controller listener, as ANONYMOUS
+# (SCRAM is not available on a KRaft controller listener).
+super.users=User:broker-admin;User:$user;User:ANONYMOUS
 log.dirs=$dir/data
 $(kafka_single_node_properties)
 auto.create.topics.enable=false
@@ -792,8 +810,7 @@ EOF2
   local class status=1
   for class in kafka.tools.StorageTool org.apache.kafka.tools.StorageTool; do
     "$KAFKA_JAVA" -Xmx256m $(kafka_log_opts) -cp "$KAFKA_DIR/*" "$class" format -t "$(kafka_cluster_id)" \
-      -c "$dir/server.properties" --add-scram "SCRAM-SHA-256=[name=broker-admin,password=broker-admin-secret]" \
-      --add-scram "SCRAM-SHA-256=[name=$user,password=$password]" >"$dir/format.log" 2>&1 && { status=0; break; }
+      -c "$dir/server.properties" "${scram[@]}" >"$dir/format.log" 2>&1 && { status=0; break; }
   done
   ((status == 0)) || { cat "$dir/format.log" >&2; die "kafka-sasl: storage format failed"; }
   # shellcheck disable=SC2086
@@ -820,7 +837,7 @@ case "${1:-}" in
   env) cmd_env ;;
   status) cmd_status ;;
   *)
-    echo "usage: $0 up|down|reset|env|status|kafka-sasl <dir> <port> <controller-port> <user> <password>|registry <dir> <port> <management-port>" >&2
+    echo "usage: $0 up|down|reset|env|status|kafka-sasl <dir> <port> <controller-port> <user> <password> [<name>=<password> …]|registry <dir> <port> <management-port>" >&2
     exit 2
     ;;
 esac

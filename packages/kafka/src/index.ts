@@ -1,10 +1,36 @@
 export {
+  ACL_ROLES,
+  type AclGrant,
+  type AclOperation,
+  type AclPatternType,
+  AclPlanError,
+  type AclPlanOptions,
+  type AclResourceType,
+  type AclRole,
+  aclPlan,
+  aclPrincipal,
+  formatAclGrant,
+} from './acl-plan.js';
+export {
   type AvroSerdes,
   type AvroSerdesOptions,
   createAvroSerdes,
   createReferenceAvroSerdes,
   createTopicSerdes,
 } from './avro-serdes.js';
+export {
+  ACTIONS_IMPORT_CLIENT_ID,
+  calculatorGroupId,
+  corporateActionsGroupId,
+  corporateActionsReaderClientId,
+  eodHistoryGroupId,
+  gatewayClientId,
+  kafkaSafeName,
+  readerGroupId,
+  readerGroupPrefix,
+  recomputeClientIdPrefix,
+  SUBSCRIBE_CLIENT_ID,
+} from './client-group-ids.js';
 export {
   type CloseConstituentRecord,
   type CloseFxRecord,
@@ -76,6 +102,7 @@ export {
   kafkaSecurityFromEnv,
   kafkaSecurityProblem,
 } from './kafka-security.js';
+export { type AclAdminOptions, KafkajsAclAdmin, kafkajsAclEntry } from './kafkajs-acl-admin.js';
 export { createKafkajsLogCreator, type StructuredLogger } from './kafkajs-log-bridge.js';
 export { kafkajsRecordProducer, type TransactionalProducerOptions } from './kafkajs-record-producer.js';
 export { KafkajsTopicAdmin } from './kafkajs-topic-admin.js';

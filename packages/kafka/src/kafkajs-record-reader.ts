@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import type { Admin, Batch, Consumer, IHeaders, Kafka } from 'kafkajs';
+import { readerGroupId } from './client-group-ids.js';
 import type { StructuredLogger } from './kafkajs-log-bridge.js';
 import type { ConsumedRecord, RecordBatch, RecordHeaders, RecordReader } from './record-ports.js';
 
@@ -64,7 +64,7 @@ export class KafkajsRecordReader implements RecordReader {
     starts: readonly { topic: string; partition: number; offset: bigint }[],
     onBatch: (batch: RecordBatch) => Promise<void>,
   ): Promise<void> {
-    const groupId = `${this.#clientId}-${process.pid}-${randomBytes(4).toString('hex')}`;
+    const groupId = readerGroupId(this.#clientId);
     const admin = await this.#connectedAdmin();
     const topics = [...new Set(starts.map((start) => start.topic))];
     for (const topic of topics) {

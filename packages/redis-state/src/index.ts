@@ -1,6 +1,13 @@
 export type { KeyLayout } from './key-layout.js';
 export { createKeyLayout, DEFAULT_KEY_PREFIX } from './key-layout.js';
-export { maskedRedisUrl, openRedis, RedisCredentialsError, RedisUnavailableError } from './open-redis.js';
+export {
+  maskedRedisUrl,
+  type OpenRedisOptions,
+  openRedis,
+  RedisCertificateError,
+  RedisCredentialsError,
+  RedisUnavailableError,
+} from './open-redis.js';
 export type {
   IndexProjection,
   ProjectedConstituent,
@@ -35,3 +42,10 @@ export {
   redisTarget,
   SENTINEL_SCHEME,
 } from './redis-target.js';
+export {
+  REDIS_TLS_CA_FILE,
+  RedisTlsConfigError,
+  redisTlsCaFileFromEnv,
+  redisTlsOptions,
+  redisTlsProblem,
+} from './redis-tls.js';

@@ -1,6 +1,7 @@
 import { Redis, type RedisOptions } from 'ioredis';
 import { RedisStateError } from './redis-errors.js';
 import { redisTarget } from './redis-target.js';
+import { REDIS_TLS_CA_FILE, redisTlsOptions } from './redis-tls.js';
 
 /** Replies that mean the credentials are wrong: retrying with the same URL can never succeed. */
 const CREDENTIALS_REFUSED = /WRONGPASS|NOAUTH|invalid username-password|invalid password/i;
@@ -25,6 +26,32 @@ export class RedisCredentialsError extends RedisStateError {
   }
 }
 
+/**
+ * Node's codes for a server certificate that does not verify: no CA, a wrong CA, a wrong name or
+ * an expired certificate. Retrying with the same settings can never succeed.
+ */
+const CERTIFICATE_REFUSED =
+  /^(SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT(_LOCALLY)?|CERT_HAS_EXPIRED|CERT_NOT_YET_VALID|CERT_UNTRUSTED|ERR_TLS_CERT_ALTNAME_INVALID)$/;
+
+/** Redis's TLS certificate did not verify. Says which setting decides, never prints the password. */
+export class RedisCertificateError extends RedisStateError {
+  /** REDIS_URL with its credentials masked: errors are logged with their fields. */
+  readonly url: string;
+  /** Node's verification code, e.g. SELF_SIGNED_CERT_IN_CHAIN. */
+  readonly code: string;
+
+  constructor(url: string, error: Error & { code: string }) {
+    super(
+      `Redis at ${maskedRedisUrl(url)} presented a certificate this process does not trust ` +
+        `(${error.code}: ${error.message.slice(0, 200)}); set ${REDIS_TLS_CA_FILE} to the PEM file ` +
+        'of the CA that signed it, or check the host name in REDIS_URL against the certificate',
+      { retriable: false, cause: error },
+    );
+    this.url = maskedRedisUrl(url);
+    this.code = error.code;
+  }
+}
+
 /** Redis could not be reached (refused, timed out, closed): retriable, it may be starting. */
 export class RedisUnavailableError extends RedisStateError {
   /** REDIS_URL with its credentials masked: errors are logged with their fields. */
@@ -39,20 +66,29 @@ export class RedisUnavailableError extends RedisStateError {
   }
 }
 
+export interface OpenRedisOptions extends RedisOptions {
+  /** REDIS_TLS_CA_FILE: the PEM CA that verifies a `rediss://` server (default: the system's CAs). */
+  readonly tlsCaFile?: string | undefined;
+}
+
 /**
  * Connects to REDIS_URL the way every service and command does: commands fail after
- * `maxRetriesPerRequest` retries instead of queueing for ever, and a refused password stops the
- * reconnect loop at once (RedisCredentialsError) instead of retrying until some timeout, and an
- * unreachable server is a RedisUnavailableError (retriable: start-up waits for it).
+ * `maxRetriesPerRequest` retries instead of queueing for ever; a refused password or an
+ * untrusted certificate stops the reconnect loop at once (RedisCredentialsError,
+ * RedisCertificateError) instead of retrying until some timeout, and an unreachable server is a
+ * RedisUnavailableError (retriable: start-up waits for it).
  */
-export async function openRedis(url: string, options: RedisOptions = {}): Promise<Redis> {
+export async function openRedis(url: string, options: OpenRedisOptions = {}): Promise<Redis> {
   let refused: string | null = null;
+  let untrusted: (Error & { code: string }) | null = null;
   let lastError: unknown = null;
+  const { tlsCaFile, ...redisOptions } = options;
   const common: RedisOptions = {
     lazyConnect: true,
     maxRetriesPerRequest: 3,
-    ...options,
-    retryStrategy: (times) => (refused === null ? Math.min(times * 100, 2000) : null),
+    ...redisTlsOptions(url, tlsCaFile),
+    ...redisOptions,
+    retryStrategy: (times) => (refused === null && untrusted === null ? Math.min(times * 100, 2000) : null),
   };
   const target = redisTarget(url, maskedRedisUrl(url));
   const redis =
@@ -67,6 +103,9 @@ export async function openRedis(url: string, options: RedisOptions = {}): Promis
   redis.on('error', (error: Error) => {
     lastError = error;
     if (CREDENTIALS_REFUSED.test(error.message)) refused = error.message;
+    const code = (error as { code?: unknown }).code;
+    if (typeof code === 'string' && CERTIFICATE_REFUSED.test(code))
+      untrusted = error as Error & { code: string };
   });
   try {
     await redis.connect();
@@ -75,6 +114,7 @@ export async function openRedis(url: string, options: RedisOptions = {}): Promis
     const message = error instanceof Error ? error.message : String(error);
     if (refused !== null || CREDENTIALS_REFUSED.test(message))
       throw new RedisCredentialsError(url, refused ?? message);
+    if (untrusted !== null) throw new RedisCertificateError(url, untrusted);
     // ioredis rejects with "Connection is closed."; the reason came as an 'error' event.
     throw new RedisUnavailableError(url, lastError ?? error);
   }

@@ -1,7 +1,7 @@
 // One line per top-level command, for `indexflow --help` and for each command's own help. Kept
 // apart from the commands so the top-level help loads none of them (nor Kafka, Redis, the engine).
 export const COMMAND_SUMMARIES = {
-  admin: 'operations on the Kafka topics and the schema registry',
+  admin: 'operations on the Kafka topics, their ACLs and the schema registry',
   recompute:
     'rebuild index levels from the input topics (ticks, FX, index adjustments) with the calculator’s engine, ' +
     'and publish those with event time in [--from, --to) to a separate topic',

@@ -1,5 +1,6 @@
 import {
   adjustmentRecords,
+  corporateActionsReaderClientId,
   createRecordReader,
   type createSchemaRegistryClient,
   type IndexAdjustmentRecord,
@@ -43,7 +44,7 @@ export function createActionKafkaAdapters(settings: ActionKafkaSettings): Action
   const client = {
     client: config.KAFKA_CLIENT,
     brokers: config.KAFKA_BROKERS.split(','),
-    clientId: `indexflow-corporate-actions-${config.SERVICE_ID}-actions`,
+    clientId: corporateActionsReaderClientId(config.SERVICE_ID),
     logger: log.child({ component: 'kafka-actions-reader' }),
   };
   const source = new AnnouncementSource({

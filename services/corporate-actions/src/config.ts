@@ -1,6 +1,6 @@
 import { DEFAULT_KAFKA_CLIENT, KAFKA_CLIENT_NAMES, kafkaSecurityProblem } from '@indexflow/kafka';
 import { shownConfigValue } from '@indexflow/observability';
-import { REDIS_URL_HINT, REDIS_URL_PATTERN } from '@indexflow/redis-state';
+import { REDIS_URL_HINT, REDIS_URL_PATTERN, redisTlsProblem } from '@indexflow/redis-state';
 import { z } from 'zod';
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
@@ -11,6 +11,8 @@ const schema = z.object({
   KAFKA_BROKERS: z.string().min(1, 'set KAFKA_BROKERS, e.g. 127.0.0.1:9092'),
   SCHEMA_REGISTRY_URL: z.url('set SCHEMA_REGISTRY_URL, e.g. http://127.0.0.1:8081/apis/ccompat/v7'),
   REDIS_URL: z.string().regex(REDIS_URL_PATTERN, REDIS_URL_HINT),
+  /** PEM file of the CA that signed a rediss:// Redis's certificate (default: the system's CAs). */
+  REDIS_TLS_CA_FILE: z.string().optional(),
   SERVICE_ID: z
     .string()
     .regex(/^[A-Za-z0-9._-]+$/)
@@ -78,6 +80,8 @@ export function loadConfig(env: Record<string, string | undefined>): ServiceConf
       });
   const kafkaSecurity = kafkaSecurityProblem(env);
   if (kafkaSecurity !== null) problems.push(kafkaSecurity);
+  const redisTls = redisTlsProblem(env);
+  if (redisTls !== null) problems.push(redisTls);
   if (!result.success || problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(result.data);
 }

@@ -2,6 +2,7 @@ import { readIndexDefinitions } from '@indexflow/dataset-files';
 import {
   ALL_TOPICS,
   AVRO_TOPICS,
+  corporateActionsGroupId,
   createKafkaClient,
   createSchemaRegistryClient,
   ensureTopics,
@@ -83,9 +84,9 @@ export async function createServiceRuntime(
   await registerTopicSchemas(registry, {
     topics: AVRO_TOPICS.map((t) => ({ name: `${config.TOPIC_PREFIX}${t.name}`, schema: t.schema })),
   });
-  const redis = await openRedis(config.REDIS_URL);
+  const redis = await openRedis(config.REDIS_URL, { tlsCaFile: config.REDIS_TLS_CA_FILE });
   const prefix = config.TOPIC_PREFIX || undefined;
-  const group = `indexflow-corporate-actions-${config.TOPIC_PREFIX}${config.SERVICE_ID}`;
+  const group = corporateActionsGroupId(config.TOPIC_PREFIX, config.SERVICE_ID);
   const actionsLog = log.child({ component: 'actions' });
   const actionAdapters = createActionKafkaAdapters({
     config,

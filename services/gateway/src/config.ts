@@ -2,7 +2,7 @@ import { CALENDAR_FILES_VARIABLE, calendarFromEnv } from '@indexflow/dataset-fil
 import { DEFAULT_KAFKA_CLIENT, KAFKA_CLIENT_NAMES, kafkaSecurityProblem } from '@indexflow/kafka';
 import type { MarketCalendar } from '@indexflow/market-calendar';
 import { shownConfigValue } from '@indexflow/observability';
-import { REDIS_URL_HINT, REDIS_URL_PATTERN } from '@indexflow/redis-state';
+import { REDIS_URL_HINT, REDIS_URL_PATTERN, redisTlsProblem } from '@indexflow/redis-state';
 import { z } from 'zod';
 import type { DeskConfig } from './entitlements.js';
 
@@ -53,6 +53,8 @@ const schema = z.object({
   KAFKA_BROKERS: z.string().min(1, 'set KAFKA_BROKERS, e.g. 127.0.0.1:9092'),
   SCHEMA_REGISTRY_URL: z.url('set SCHEMA_REGISTRY_URL, e.g. http://127.0.0.1:8081/apis/ccompat/v7'),
   REDIS_URL: z.string().regex(REDIS_URL_PATTERN, REDIS_URL_HINT),
+  /** PEM file of the CA that signed a rediss:// Redis's certificate (default: the system's CAs). */
+  REDIS_TLS_CA_FILE: z.string().optional(),
   TOPIC_PREFIX: z.string().default(''),
   /** The calculator whose Redis projection holds the constituents (its CALCULATOR_ID). */
   CALCULATOR_ID: z
@@ -156,9 +158,9 @@ function crossKeyProblems(env: Record<string, string | undefined>): { key: strin
           'holds the published development API key; issue new keys, or set ALLOW_DEVELOPMENT_SECRETS=true for a local run',
       });
   }
-  const kafkaSecurity = kafkaSecurityProblem(env);
-  if (kafkaSecurity !== null) {
-    const [key, ...rest] = kafkaSecurity.split(': ');
+  for (const problem of [kafkaSecurityProblem(env), redisTlsProblem(env)]) {
+    if (problem === null) continue;
+    const [key, ...rest] = problem.split(': ');
     problems.push({ key: key!, message: rest.join(': ') });
   }
   if (!open && Array.isArray(desks) && desks.length === 0) {

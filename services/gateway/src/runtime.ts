@@ -7,6 +7,7 @@ import {
   createAvroSerdes,
   createRecordReader,
   createSchemaRegistryClient,
+  gatewayClientId,
   type IndexLevelRecord,
   kafkaProbe,
   openTopicAdmin,
@@ -66,7 +67,7 @@ export async function startGateway(
     // Read first: a bad certificate or key stops the start before any connection is opened.
     const https = tlsFilesOf(config);
     const topics = topicNames(config.TOPIC_PREFIX);
-    const redis = await openRedis(config.REDIS_URL);
+    const redis = await openRedis(config.REDIS_URL, { tlsCaFile: config.REDIS_TLS_CA_FILE });
     steps.push({ name: 'redis', close: async () => void (await redis.quit()) });
     const closeHistory = new RedisCloseHistory({
       redis,
@@ -165,7 +166,7 @@ export async function startGateway(
     const reader = createRecordReader({
       client: config.KAFKA_CLIENT,
       brokers: config.KAFKA_BROKERS.split(','),
-      clientId: `indexflow-${config.GATEWAY_ID}`,
+      clientId: gatewayClientId(config.GATEWAY_ID),
       logger: log.child({ component: 'kafka-reader' }),
     });
     const levelsTopic = config.LEVELS_FEED === 'fast' ? topics.indexLevelsFast : topics.indexLevels;

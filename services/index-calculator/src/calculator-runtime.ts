@@ -1,6 +1,7 @@
 import {
   ALL_TOPICS,
   AVRO_TOPICS,
+  calculatorGroupId,
   createKafkaClient,
   createLevelSizeGuard,
   createSchemaRegistryClient,
@@ -32,10 +33,7 @@ export interface CalculatorRuntime {
   close(): Promise<void>;
 }
 
-/** The consumer group (and transactional id) of a calculator: its offsets are the recovery point. */
-export function calculatorGroupId(topicPrefix: string, calculatorId: string): string {
-  return `indexflow-calculator-${topicPrefix}${calculatorId}`;
-}
+export { calculatorGroupId } from '@indexflow/kafka';
 
 /**
  * Wires the real adapters (Kafka source and transactional sink, Redis state) around the
@@ -95,7 +93,7 @@ export async function createCalculatorRuntime(
     },
     log,
   });
-  const redis = await openRedis(config.REDIS_URL);
+  const redis = await openRedis(config.REDIS_URL, { tlsCaFile: config.REDIS_TLS_CA_FILE });
   const state = new RedisStateStore({
     redis,
     calculatorId: config.CALCULATOR_ID,

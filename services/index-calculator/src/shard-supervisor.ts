@@ -109,7 +109,7 @@ export class ShardSupervisor {
     };
     const admin = await openTopicAdmin(client);
     this.#admin = admin;
-    this.#redis = await openRedis(config.REDIS_URL);
+    this.#redis = await openRedis(config.REDIS_URL, { tlsCaFile: config.REDIS_TLS_CA_FILE });
     await ensureTopics(admin, [
       { name: this.#topic, partitions: config.SHARDS, cleanupPolicy: TOPICS.calculatorShards.cleanupPolicy },
     ]);

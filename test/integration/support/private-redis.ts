@@ -24,6 +24,8 @@ export interface PrivateRedisOptions {
   readonly password?: string;
   /** Listen on this port (e.g. one a service was already told to use); default: a free one. */
   readonly port?: number;
+  /** Speak only TLS on the port, with this certificate and key (PEM files); clients send none. */
+  readonly tls?: { readonly certFile: string; readonly keyFile: string; readonly caFile: string };
 }
 
 /**
@@ -53,7 +55,7 @@ export class PrivateRedis {
 
   get url(): string {
     const auth = this.options.password === undefined ? '' : `:${encodeURIComponent(this.options.password)}@`;
-    return `redis://${auth}127.0.0.1:${this.port}`;
+    return `${this.options.tls === undefined ? 'redis' : 'rediss'}://${auth}127.0.0.1:${this.port}`;
   }
 
   /** SIGKILL, as a crash or an OOM kill would end it: no shutdown save, connections dropped. */
@@ -78,9 +80,24 @@ export class PrivateRedis {
   }
 
   async #launch(): Promise<void> {
+    const { tls } = this.options;
+    // With TLS the plain port is closed (0): a client that skips TLS cannot get in at all.
+    const listen =
+      tls === undefined
+        ? ['--port', String(this.port)]
+        : [
+            ...['--port', '0', '--tls-port', String(this.port), '--tls-auth-clients', 'no'],
+            ...[
+              '--tls-cert-file',
+              tls.certFile,
+              '--tls-key-file',
+              tls.keyFile,
+              '--tls-ca-cert-file',
+              tls.caFile,
+            ],
+          ];
     const args = [
-      '--port',
-      String(this.port),
+      ...listen,
       '--bind',
       '127.0.0.1',
       '--dir',

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { readerGroupId } from '../client-group-ids.js';
 import type { StructuredLogger } from '../kafkajs-log-bridge.js';
 import type {
   ConsumedRecord,
@@ -99,7 +99,7 @@ export class NativeRecordReader implements RecordReader {
     starts: readonly PartitionStart[],
     onBatch: (batch: RecordBatch) => Promise<void>,
   ): Promise<void> {
-    const groupId = `${this.#options.clientId}-${process.pid}-${randomBytes(4).toString('hex')}`;
+    const groupId = readerGroupId(this.#options.clientId);
     const consumer = await this.#connect({ 'group.id': groupId, 'enable.auto.commit': false }, 'earliest');
     consumer.assign(
       starts.map(({ topic, partition, offset }) => ({ topic, partition, offset: Number(offset) })),

@@ -8,6 +8,7 @@ import {
 } from '@indexflow/corporate-actions';
 import { readIndexDefinitions } from '@indexflow/dataset-files';
 import {
+  ACTIONS_IMPORT_CLIENT_ID,
   ALL_TOPICS,
   AVRO_TOPICS,
   type CorporateActionRecord,
@@ -113,7 +114,7 @@ async function importAction(file: string, flags: ImportFlags): Promise<void> {
     }
     const prefix = process.env.TOPIC_PREFIX ?? '';
     const client = cliKafkaClient();
-    const clientOptions = { client, brokers: brokers.split(','), clientId: 'indexflow-actions-import' };
+    const clientOptions = { client, brokers: brokers.split(','), clientId: ACTIONS_IMPORT_CLIENT_ID };
     const admin = await openTopicAdmin(clientOptions);
     try {
       await ensureTopics(

@@ -11,6 +11,7 @@ import {
 import type { Command } from 'commander';
 import { COMMAND_SUMMARIES } from '../command-summaries.js';
 import { cliKafkaClient } from '../kafka/cli-kafka-client.js';
+import { registerAclsCommand } from './admin-acls.js';
 
 interface InitFlags {
   replicationFactor?: string;
@@ -97,4 +98,5 @@ export function registerAdminCommand(program: Command): void {
           `${summary.schemas.length} subjects registered: ${summary.schemas.map((s) => `${s.subject}=${s.id}`).join(', ')}\n`,
       );
     });
+  registerAclsCommand(admin);
 }

@@ -5,6 +5,7 @@ import { DatasetError, readIndexDefinitions } from '@indexflow/dataset-files';
 import {
   createRecordReader,
   createSchemaRegistryClient,
+  eodHistoryGroupId,
   type IndexCloseRecord,
   topicNames,
 } from '@indexflow/kafka';
@@ -136,7 +137,7 @@ async function consumeAction(): Promise<void> {
     reader: createRecordReader({ client, brokers: brokers.split(','), clientId: 'indexflow-eod' }),
     registry: createSchemaRegistryClient({ url: registryUrl }),
     topic: topicNames(prefix).indexCloses,
-    groupId: `indexflow-eod-${prefix}history`,
+    groupId: eodHistoryGroupId(prefix),
     history,
     onStored: (close) =>
       process.stderr.write(`stored ${close.indexId} ${close.tradingDate} ${close.level}\n`),

@@ -9,6 +9,7 @@ import {
   type PartitionStart,
   type RecordBatch,
   type RecordReader,
+  SUBSCRIBE_CLIENT_ID,
   topicNames,
 } from '@indexflow/kafka';
 import { formatLocalDateTime } from '@indexflow/market-calendar';
@@ -111,7 +112,7 @@ export function registerSubscribeCommand(program: Command): void {
       const reader = createRecordReader({
         client,
         brokers: process.env.KAFKA_BROKERS!.split(','),
-        clientId: 'indexflow-subscribe',
+        clientId: SUBSCRIBE_CLIENT_ID,
       });
       const stop = async () => {
         await reader.close();

@@ -9,8 +9,10 @@ import {
   ensureTopics,
   type IndexLevelRecord,
   type KafkaClientName,
+  kafkaSafeName,
   openTopicAdmin,
   openTransactionalProducer,
+  recomputeClientIdPrefix,
   registerTopicSchemas,
   TOPICS,
   type TopicAdmin,
@@ -153,7 +155,7 @@ export async function recomputeFromKafka(options: RecomputeFromKafkaOptions): Pr
   if (unknown.length > 0) throw new RecomputeUnknownIndexError({ indexIds: unknown, known });
 
   const runId = `${new Date(started).toISOString()}-${randomBytes(3).toString('hex')}`;
-  const clientId = `indexflow-recompute-${options.topicPrefix}${runId}`.replace(/[^A-Za-z0-9._-]/g, '-');
+  const clientId = `${recomputeClientIdPrefix(options.topicPrefix)}${kafkaSafeName(runId)}`;
   const logger = pino({ level: 'warn', base: { component: 'recompute' } }, pino.destination(2));
   const registry = createSchemaRegistryClient({ url: options.registryUrl });
   const inputs = INPUT_TOPICS.map((key) => topics[key]);
