@@ -2,6 +2,8 @@
 // the day (optionally with a calculator SIGKILLed and restarted while it lasts), the recovery time
 // from the dependency being back to levels reaching the gateway with every /readyz 200, then the
 // checks. Nothing throws: every failure becomes a problem in words, with the logs to read.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { waitFor } from '@indexflow/testkit';
 import { checkGateway, checkLevels, stop } from './fault-checks.js';
 import type { FaultCluster } from './fault-cluster.js';
@@ -33,6 +35,8 @@ export interface FaultCaseResult {
   readonly logs: string;
 }
 
+export const caseName = (fault: Fault, killCalculator: boolean) =>
+  `${fault.id}${killCalculator ? '+kill' : ''}`;
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -92,17 +96,12 @@ async function sequence(
   return recovery;
 }
 
-/** Every service still up (the SIGKILLed calculator aside), the feed done, logs structured. */
+/** The feed done without a trace, and the fault's path taken. */
 async function checkServices(run: FaultServices, fault: Fault): Promise<string[]> {
   const problems: string[] = [];
   const fed = await Promise.race([run.feed.exited, sleep(180_000).then(() => 'running')]);
   if (fed !== 0) problems.push(`the feed ${fed === 'running' ? 'still ran after 180 s' : `exited ${fed}`}`);
   if (/^\s+at /m.test(run.feed.output())) problems.push('the feed printed a stack trace');
-  for (const service of run.services()) {
-    const { exitCode, signalCode } = service.process.child;
-    if (exitCode !== null || signalCode !== null)
-      problems.push(`${service.name} exited (${exitCode ?? signalCode})`);
-  }
   if (fault.evidence && !run.calculators.some((c) => fault.evidence!.test(c.output())))
     problems.push(`no calculator logged ${fault.evidence}: the fault did not take the path it is about`);
   return problems;
@@ -110,13 +109,19 @@ async function checkServices(run: FaultServices, fault: Fault): Promise<string[]
 
 const others = (run: FaultServices) => run.services().filter((s) => s.name !== 'calculator');
 
-/** Stops every service (SIGTERM → exit 0) and finds lines that are not structured log lines. */
+/**
+ * Every service still up at the end (the SIGKILLed calculator aside), each stops cleanly on
+ * SIGTERM (exit 0), and every line it wrote is a structured log line.
+ */
 async function stopAndReadLogs(run: FaultServices): Promise<string[]> {
   const problems: string[] = [];
   const services = run.services();
+  const ended = services.map(({ process: { child } }) => child.exitCode ?? child.signalCode);
   const codes = await Promise.all(services.map((service) => stop(service.process)));
-  for (const [i, code] of codes.entries())
-    if (code !== 0) problems.push(`${services[i]!.name} stopped with ${code ?? 'no exit within 30 s'}`);
+  for (const [i, code] of codes.entries()) {
+    if (ended[i] !== null) problems.push(`${services[i]!.name} exited (${ended[i]}) before the end`);
+    else if (code !== 0) problems.push(`${services[i]!.name} stopped with ${code}`);
+  }
   const outputs = [
     ...run.calculators.map((c, i) => [`calculator ${i + 1}`, c.output()] as const),
     ...others(run).map((s) => [s.name, s.process.output()] as const),
@@ -127,6 +132,19 @@ async function stopAndReadLogs(run: FaultServices): Promise<string[]> {
       problems.push(`${name} wrote ${raw.length} raw lines, first: ${raw[0]!.slice(0, 300)}`);
   }
   return problems;
+}
+
+/** Every process's whole output and the dependencies' logs, under test-output/fault-logs/<case>/. */
+function saveLogs(run: FaultServices, cluster: FaultCluster, name: string): string {
+  const dir = join(process.cwd(), 'test-output', 'fault-logs', `${name}-${Date.now()}`);
+  mkdirSync(dir, { recursive: true });
+  for (const [i, calculator] of run.calculators.entries())
+    writeFileSync(join(dir, `calculator-${i + 1}.log`), calculator.output());
+  for (const service of others(run))
+    writeFileSync(join(dir, `${service.name}.log`), service.process.output());
+  writeFileSync(join(dir, 'feed.log'), run.feed.output());
+  cluster.copyLogs(dir);
+  return dir;
 }
 
 function logTails(run: FaultServices): string {
@@ -171,6 +189,7 @@ export async function runFaultCase(
   if (levels !== null) problems.push(`levels: ${levels}`);
   if (gateway !== null) problems.push(`gateway: ${gateway}`);
   problems.push(...services);
+  if (problems.length > 0) notes.push(`logs in ${saveLogs(run, cluster, caseName(fault, killCalculator))}`);
   return {
     fault,
     calculatorKilled: killCalculator,

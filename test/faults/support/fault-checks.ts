@@ -56,13 +56,13 @@ export async function checkGateway(run: FaultServices): Promise<string | null> {
   return `${served.length}/${expected.length} levels served, ${missing.length} missing or different${first(missing)}`;
 }
 
-/** SIGTERM, then the exit code (null if it did not stop within `timeoutMs`, then SIGKILLed). */
-export async function stop(process: CalculatorProcess, timeoutMs = 30_000): Promise<number | null> {
-  if (process.child.exitCode !== null || process.child.signalCode !== null) return process.child.exitCode;
+/** SIGTERM, then how it ended: its exit code, the signal that ended it, or that it did not (SIGKILLed). */
+export async function stop(process: CalculatorProcess, timeoutMs = 30_000): Promise<number | string> {
+  const ended = () => process.child.exitCode ?? process.child.signalCode;
+  if (ended() !== null) return ended()!;
   process.child.kill('SIGTERM');
   const timer = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), timeoutMs));
-  const outcome = await Promise.race([process.exited, timer]);
-  if (outcome !== 'timeout') return outcome;
+  if ((await Promise.race([process.exited, timer])) !== 'timeout') return ended() ?? 'no exit code';
   process.child.kill('SIGKILL');
-  return null;
+  return `no exit within ${timeoutMs / 1000} s`;
 }

@@ -205,6 +205,17 @@ export class FaultCluster {
     this.#registryPid = pid;
   }
 
+  /** Copies every node's log (Kafka, Redis, sentinels, registry) into `dir`, as <node>.log. */
+  copyLogs(dir: string): void {
+    const logs = [
+      ...[...Array(KAFKA_NODES).keys()].map((i) => [`kafka-node-${i + 1}`, `kafka/node-${i + 1}/kafka.log`]),
+      ...REDIS_NODES.map((name) => [`redis-${name}`, `redis/${name}/redis.log`]),
+      ['registry', 'registry/apicurio.log'],
+    ];
+    for (const [name, path] of logs)
+      if (existsSync(join(this.dir, path!))) cpSync(join(this.dir, path!), join(dir, `${name}.log`));
+  }
+
   stop(): void {
     for (const pid of this.#kafkaPids) signal(pid, 'SIGCONT');
     for (const pid of [...this.#kafkaPids, ...this.#redisPids.values(), this.#registryPid])

@@ -65,6 +65,8 @@ export async function startFaultServices(cluster: FaultCluster, start: Starters)
     BATCH_SIZE: '200',
     SOURCE_STALE_MS: '120000',
     HTTP_PORT: String(calculatorPort),
+    // Its recovery paths and close steps are logged at info: what a failed case's logs must show.
+    LOG_LEVEL: 'info',
   };
   const calculators = [start.calculator(calculatorEnv)];
   const gateway = start.gateway({
