@@ -1,17 +1,9 @@
-// What every fault case does around its fault: free ports, the paced feed, the calculator's own
-// progress counter, and the final checks (structured logs only; the offline levels once each).
+// What every fault case runs around its fault: free ports, the paced feed, and the services' ops
+// servers (health and metrics).
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { waitFor } from '@indexflow/testkit';
-import { expect } from 'vitest';
-import {
-  type prepareEnvironment,
-  recordAsRow,
-  sortRows,
-} from '../../integration/support/calculator-environment.js';
-import type { CalculatorProcess } from '../../integration/support/calculator-process.js';
-import { expectGapFree, readLevels, waitForLevels } from '../../integration/support/level-reader.js';
+import type { prepareEnvironment } from '../../integration/support/calculator-environment.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 type Environment = Awaited<ReturnType<typeof prepareEnvironment>>;
@@ -57,46 +49,22 @@ export function startFeed(environment: Environment, datasetDir: string) {
   return { exited, output: () => output };
 }
 
-/** The calculator's ops server: its own count of published levels (a reader waits for a healthy cluster). */
-export function calculatorOps(opsPort: number, calculator: CalculatorProcess) {
-  const get = (path: string) => fetch(`http://127.0.0.1:${opsPort}${path}`).catch(() => null);
+/** A service's ops server: its metrics and its health as a load balancer would ask for them. */
+export function opsClient(port: number) {
+  const get = (path: string) => fetch(`http://127.0.0.1:${port}${path}`).catch(() => null);
   const metric = async (name: string) => {
-    const metrics = await (await get('/metrics'))?.text();
+    const metrics = await (await get('/metrics'))?.text().catch(() => '');
     return Number(new RegExp(`^${name} (\\d+)`, 'm').exec(metrics ?? '')?.[1] ?? 0);
   };
-  const published = () => metric('indexflow_levels_out_total');
-  const waitPublished = async (count: number, timeoutMs: number) => {
-    try {
-      await waitFor(async () => (await published()) >= count, { timeoutMs, intervalMs: 200 });
-    } catch (error) {
-      throw new Error(
-        `${(error as Error).message}; published ${await published()}/${count}\n${calculator.output().slice(-3000)}`,
-      );
-    }
+  const ready = async () => (await get('/readyz'))?.status === 200;
+  /** The dependencies /readyz names as down (empty when ready or not answering). */
+  const down = async (): Promise<string[]> => {
+    const response = await get('/readyz');
+    if (response?.status !== 503) return [];
+    const body = (await response.json().catch(() => ({}))) as { down?: { name: string }[] };
+    return (body.down ?? []).map((d) => d.name);
   };
-  return { get, metric, published, waitPublished };
+  return { get, metric, ready, down };
 }
 
-/**
- * After the fault: the calculator never exited, stops cleanly, wrote only structured log lines (no
- * raw stack trace, unhandled rejection or error event), and a read_committed reader from the
- * beginning gets every level of the offline replay once, nothing more.
- */
-export async function expectRecovered(
-  environment: Environment,
-  calculator: CalculatorProcess,
-  expected: readonly string[],
-): Promise<void> {
-  expect(calculator.child.exitCode, calculator.output().slice(-3000)).toBeNull();
-  calculator.child.kill('SIGTERM');
-  expect(await calculator.exited).toBe(0);
-  for (const line of calculator.output().trim().split('\n'))
-    expect(() => JSON.parse(line), line.slice(0, 300)).not.toThrow();
-  const reader = await readLevels(environment, environment.topics.indexLevels);
-  await waitForLevels(reader, expected.length, calculator, 60_000);
-  await new Promise((resolve) => setTimeout(resolve, 2000));
-  await reader.stop();
-  const rows = sortRows(reader.records.map(recordAsRow));
-  expectGapFree(rows);
-  expect(rows).toEqual(expected);
-}
+export type OpsClient = ReturnType<typeof opsClient>;

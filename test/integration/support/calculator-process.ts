@@ -54,18 +54,27 @@ export function serviceEndpoints(): { kafkaBrokers: string; schemaRegistryUrl: s
   };
 }
 
+/** Wraps a starter so that every process it starts is SIGKILLed when the calling test file ends. */
+export function trackedProcesses<A extends unknown[]>(
+  start: (...args: A) => CalculatorProcess,
+): (...args: A) => CalculatorProcess {
+  const running: CalculatorProcess[] = [];
+  afterAll(() => {
+    for (const p of running) p.child.kill('SIGKILL');
+  });
+  return (...args) => {
+    const started = start(...args);
+    running.push(started);
+    return started;
+  };
+}
+
 /** Returns a starter whose calculators are all killed when the calling test file ends. */
 export function trackedCalculators(): (
   env: Record<string, string>,
   preloads?: readonly string[],
 ) => CalculatorProcess {
-  const running: CalculatorProcess[] = [];
-  afterAll(() => {
-    for (const p of running) p.child.kill('SIGKILL');
-  });
-  return (env, preloads) => {
-    const calculator = startCalculator(env, preloads);
-    running.push(calculator);
-    return calculator;
-  };
+  return trackedProcesses((env: Record<string, string>, preloads?: readonly string[]) =>
+    startCalculator(env, preloads),
+  );
 }

@@ -1,6 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { afterAll } from 'vitest';
-import { type CalculatorProcess, startServiceProcess } from './calculator-process.js';
+import { type CalculatorProcess, startServiceProcess, trackedProcesses } from './calculator-process.js';
 
 const MAIN = fileURLToPath(new URL('../../../services/corporate-actions/src/main.ts', import.meta.url));
 
@@ -13,13 +12,5 @@ export function startCorporateActions(env: Record<string, string>): ServiceProce
 
 /** A starter whose services are all killed when the calling test file ends. */
 export function trackedCorporateActions(): (env: Record<string, string>) => ServiceProcess {
-  const running: ServiceProcess[] = [];
-  afterAll(() => {
-    for (const p of running) p.child.kill('SIGKILL');
-  });
-  return (env) => {
-    const service = startCorporateActions(env);
-    running.push(service);
-    return service;
-  };
+  return trackedProcesses(startCorporateActions);
 }

@@ -3,7 +3,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { KafkaOperationError } from '../kafka-errors.js';
 import type { NewTopicSpec, PartitionOffsets, PartitionStart, TopicAdmin } from '../record-ports.js';
-import { baseConfig, nativeKafka, nativeOperationError, type RdKafka, viaCallback } from './native-client.js';
+import {
+  baseConfig,
+  disconnectNative,
+  nativeKafka,
+  nativeOperationError,
+  type RdKafka,
+  viaCallback,
+} from './native-client.js';
 
 const TIMEOUT_MS = 30_000;
 /**
@@ -29,8 +36,11 @@ export class NativeTopicAdmin implements TopicAdmin {
   #authenticationFailure: unknown = null;
   // Requests in flight end at once when credentials are refused, not at their timeout.
   readonly #onRefused = new Set<() => void>();
+  readonly #options: NativeTopicAdminOptions;
+  readonly #offsetsReaders = new Map<string, Promise<RdKafka.KafkaConsumer>>();
 
   constructor(options: NativeTopicAdminOptions) {
+    this.#options = options;
     const kafka = nativeKafka();
     this.#client = kafka.AdminClient.create(baseConfig(options.brokers, options.clientId), {
       'event.error': (error: { code?: number; message?: string }) => {
@@ -109,15 +119,21 @@ export class NativeTopicAdmin implements TopicAdmin {
       )
     ).flat();
     if (partitions.length === 0) return [];
-    const [group] = await this.#via<RdKafka.GroupResults[]>('fetch committed offsets', groupId, (done) =>
-      this.#client.listConsumerGroupOffsets([{ groupId, partitions }], { timeout: QUERY_TIMEOUT_MS }, done),
+    // A group member's OffsetFetch, not the admin client's ListConsumerGroupOffsets: librdkafka
+    // (2.15) aborts the process (an assertion on the request's reference count, or SIGSEGV) when
+    // an admin request to a group coordinator times out, which it does while the coordinator's
+    // broker is paused or dead; the consumer's request does not (docs/operations.md, fault suite).
+    const reader = await this.#offsetsReader(groupId);
+    const committed = await this.#via<RdKafka.TopicPartitionOffset[]>(
+      'fetch committed offsets',
+      groupId,
+      (done) => reader.committed(partitions, QUERY_TIMEOUT_MS, done),
     );
-    if (group?.error) throw nativeOperationError('fetch committed offsets', groupId, group.error);
-    // librdkafka answers OFFSET_INVALID (-1001) where nothing is committed; kafkajs answers -1.
-    return (group?.partitions ?? []).map(({ topic, partition, offset }) => ({
+    // Where nothing is committed librdkafka gives no offset or OFFSET_INVALID (-1001); kafkajs -1.
+    return committed.map(({ topic, partition, offset }) => ({
       topic,
       partition,
-      offset: offset < 0 ? -1n : BigInt(offset),
+      offset: offset === undefined || offset < 0 ? -1n : BigInt(offset),
     }));
   }
 
@@ -137,6 +153,31 @@ export class NativeTopicAdmin implements TopicAdmin {
     // credentials leave nothing to close cleanly, and the process is about to stop on them.
     if (this.#authenticationFailure !== null) return;
     this.#client.disconnect();
+    const readers = [...this.#offsetsReaders.values()];
+    this.#offsetsReaders.clear();
+    for (const reader of readers) {
+      const connected = await reader.catch(() => undefined);
+      if (connected !== undefined) await disconnectNative(connected);
+    }
+  }
+
+  /** A consumer of the group that never subscribes, so it never joins: it only reads offsets. */
+  #offsetsReader(groupId: string): Promise<RdKafka.KafkaConsumer> {
+    let reader = this.#offsetsReaders.get(groupId);
+    if (reader === undefined) {
+      const consumer = new (nativeKafka().KafkaConsumer)({
+        ...baseConfig(this.#options.brokers, `${this.#options.clientId}-offsets`),
+        'group.id': groupId,
+        'enable.auto.commit': false,
+      });
+      const connecting = this.#via('connect', groupId, (done) =>
+        consumer.connect({ timeout: QUERY_TIMEOUT_MS }, (err) => done(err)),
+      ).then(() => consumer);
+      this.#offsetsReaders.set(groupId, connecting);
+      connecting.catch(() => this.#offsetsReaders.delete(groupId));
+      reader = connecting;
+    }
+    return reader;
   }
 
   async #via<T = void>(
