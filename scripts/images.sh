@@ -110,9 +110,17 @@ DATASET=/dataset
 WORK=''
 PIDS=()
 
+# A process and everything below it, children first: the recorded pids are the subshells around
+# `buildah run`, and a signal to one of them reaches neither buildah nor the service in the chroot.
+kill_tree() {
+  local child
+  for child in $(pgrep -P "$1" 2>/dev/null || true); do kill_tree "$child"; done
+  kill -TERM "$1" 2>/dev/null || true
+}
+
 cleanup_smoke() {
   local pid
-  for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do kill_tree "$pid"; done
   for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
   buildah rm $(buildah containers --quiet --filter name="indexflow-smoke-$$-") >/dev/null 2>&1 || true
   [[ -z $WORK ]] || rm -rf "$WORK"
