@@ -55,6 +55,18 @@ interface CommittedEntry {
   readonly metadata: string | null;
 }
 
+/** Whether every partition of a commit shows its offset and its watermark (or none). */
+function isVisible(
+  expected: { readonly offsets: InputOffsets; readonly watermark: number | null },
+  committed: readonly CommittedEntry[],
+): boolean {
+  const byKey = new Map(committed.map((entry) => [entry.key, entry]));
+  return Object.entries(expected.offsets).every(([key, offset]) => {
+    const entry = byKey.get(key);
+    return entry?.offset === offset && committedWatermarkOf([entry.metadata]) === expected.watermark;
+  });
+}
+
 /** Groups `topic:partition` → offset into kafkajs's sendOffsets shape, each with `metadata`. */
 function offsetsByTopic(
   offsets: InputOffsets,
@@ -82,8 +94,11 @@ export class KafkaLevelSink<D = IndexEvent> implements LevelSink<D> {
   readonly #log: StructuredLogger;
   #producer: Promise<Producer> | undefined;
   #admin: Promise<Admin> | undefined;
-  /** Offsets of this instance's last committed transaction, to wait for in committedOffsets(). */
-  #lastCommitted: InputOffsets | undefined;
+  /**
+   * Offsets and passed watermark of this instance's last committed transaction, to wait for in
+   * committedOffsets(): a commit may repeat the offsets with another watermark (or none).
+   */
+  #lastCommitted: { readonly offsets: InputOffsets; readonly watermark: number | null } | undefined;
 
   constructor(options: KafkaLevelSinkOptions<D>) {
     this.#options = options;
@@ -115,7 +130,12 @@ export class KafkaLevelSink<D = IndexEvent> implements LevelSink<D> {
       // The state must be staged before Kafka decides the batch happened (see StateStore).
       await staged;
       await tx.commit();
-      if (topics.length > 0) this.#lastCommitted = transaction.offsets;
+      if (topics.length > 0) {
+        this.#lastCommitted = {
+          offsets: transaction.offsets,
+          watermark: transaction.passedWatermark ?? null,
+        };
+      }
     } catch (cause) {
       let aborted = false;
       if (tx !== undefined) {
@@ -160,47 +180,39 @@ export class KafkaLevelSink<D = IndexEvent> implements LevelSink<D> {
    * kafkajs's OffsetFetch (v4) cannot ask for stable offsets (KIP-447 `requireStable`). So this
    * first connects the transactional producer (InitProducerId waits out, or aborts, a transaction
    * a predecessor left in flight), and after a commit by this instance it polls until the
-   * offsets of that commit are visible.
+   * offsets and metadata of that commit are visible.
    */
   async committedOffsets(): Promise<InputOffsets | null> {
+    const committed = await this.#visibleCommitted();
+    return committed.length === 0 ? null : Object.fromEntries(committed.map((e) => [e.key, e.offset]));
+  }
+
+  /** The passed watermark committed with the offsets (see offset-metadata.ts), or null. */
+  async committedWatermark(): Promise<number | null> {
+    const committed = await this.#visibleCommitted();
+    return committedWatermarkOf(committed.map((entry) => entry.metadata));
+  }
+
+  /** The committed entries, once this instance's last commit (offsets and metadata) shows. */
+  async #visibleCommitted(): Promise<CommittedEntry[]> {
     await this.#connectedProducer();
     const expected = this.#lastCommitted;
     const deadline = Date.now() + (this.#options.stableOffsetsTimeoutMs ?? 10_000);
     for (;;) {
-      const fetched = await this.#fetchCommittedOffsets();
-      if (
-        expected === undefined ||
-        Object.entries(expected).every(([key, offset]) => fetched?.[key] === offset)
-      ) {
-        return fetched;
-      }
+      const committed = await this.#fetchCommitted();
+      if (expected === undefined || isVisible(expected, committed)) return committed;
       if (Date.now() >= deadline) {
         throw new KafkaOperationError({
           operation: 'fetch committed offsets',
           target: this.#options.groupId,
           retriable: true,
           cause: new Error(
-            `offsets were ${JSON.stringify(fetched)}; expected the last commit's ${JSON.stringify(expected)}`,
+            `offsets were ${JSON.stringify(committed)}; expected the last commit's ${JSON.stringify(expected)}`,
           ),
         });
       }
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
-  }
-
-  /**
-   * The passed watermark committed with the offsets (see offset-metadata.ts), or null. Read after
-   * committedOffsets(), which has waited for this instance's last commit to be visible.
-   */
-  async committedWatermark(): Promise<number | null> {
-    const committed = await this.#fetchCommitted();
-    return committedWatermarkOf(committed.map((entry) => entry.metadata));
-  }
-
-  async #fetchCommittedOffsets(): Promise<InputOffsets | null> {
-    const committed = await this.#fetchCommitted();
-    if (committed.length === 0) return null;
-    return Object.fromEntries(committed.map(({ key, offset }) => [key, offset]));
   }
 
   /** The input partitions with a committed offset, with its metadata. */
