@@ -162,6 +162,11 @@ export async function runFaultCase(
   fault: Fault,
   killCalculator: boolean,
 ): Promise<FaultCaseResult> {
+  const missing = cluster.missingNodes();
+  if (missing.length > 0)
+    throw new Error(
+      `the fault cluster lost ${missing.join(', ')} before this case, not by a fault of the suite`,
+    );
   const run = await startFaultServices(cluster, start);
   const notes: string[] = [];
   const problems: string[] = [];
