@@ -202,12 +202,21 @@ export class NativeEventSource implements EventSource {
         'enable.partition.eof': true,
         'allow.auto.create.topics': false,
         'fetch.wait.max.ms': this.#options.maxWaitTimeInMs ?? 100,
-        // The callback assigns at the merge's positions instead of the committed offsets.
+        // The callback assigns at the merge's positions instead of the committed offsets. It also
+        // comes while the consumer closes, and assign/unassign throw (Local: Erroneous state) on a
+        // consumer that is closing or failed: thrown out of a native callback, that would end the
+        // process, so it fails the run instead (no assignment once closing).
         rebalance_cb: (err: RdKafka.LibrdKafkaError, assignment: RdKafka.Assignment[]) => {
-          if (err.code === ERR_ASSIGN_PARTITIONS) onAssign(assignment);
-          else {
-            this.#paused.clear();
-            consumer.unassign();
+          try {
+            if (err.code !== ERR_ASSIGN_PARTITIONS) {
+              this.#paused.clear();
+              consumer.unassign();
+            } else if (!this.#closed) onAssign(assignment);
+          } catch (error) {
+            if (this.#closed || this.#failure !== undefined) return;
+            this.#options.logger.error({ groupId, err: error }, 'consumer failed (rebalance)');
+            this.#failure = nativeOperationError('rebalance', groupId, error);
+            this.#waiter.signal();
           }
         },
       },
