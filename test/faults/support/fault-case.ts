@@ -4,11 +4,10 @@
 // checks. Nothing throws: every failure becomes a problem in words, with the logs to read.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { waitFor } from '@indexflow/testkit';
 import { checkGateway, checkLevels, stop } from './fault-checks.js';
 import type { FaultCluster } from './fault-cluster.js';
 import type { Fault, FaultContext, FaultSteps } from './fault-matrix.js';
-import { type FaultServices, type Starters, startFaultServices } from './fault-services.js';
+import { type FaultServices, type Starters, startFaultServices, until } from './fault-services.js';
 import { rawLines } from './level-differences.js';
 
 /**
@@ -49,21 +48,17 @@ async function watchRecovery(run: FaultServices): Promise<number> {
     for (const service of run.services()) if (!(await service.ops.ready())) names.push(service.name);
     return names;
   };
-  try {
-    await waitFor(
-      async () => {
-        const progress = await run.progress();
-        if (progress <= before && progress < run.expected.length) return false;
-        return (await notReady()).length === 0;
-      },
-      { timeoutMs: RECOVERY_BOUND_MS, intervalMs: 200 },
-    );
-  } catch {
+  const flowing = async () => {
     const progress = await run.progress();
-    throw new Error(
-      `not recovered within ${RECOVERY_BOUND_MS} ms: the gateway read ${progress} levels (${before} when the dependency was back) of ${run.expected.length}; not ready: ${(await notReady()).join(', ') || 'none'}`,
-    );
-  }
+    return (progress > before || progress >= run.expected.length) && (await notReady()).length === 0;
+  };
+  await until(
+    run.services,
+    flowing,
+    RECOVERY_BOUND_MS,
+    async () =>
+      `not recovered: the gateway read ${await run.progress()} levels (${before} when the dependency was back) of ${run.expected.length}; not ready: ${(await notReady()).join(', ') || 'none'}`,
+  );
   return Date.now() - since;
 }
 
@@ -162,6 +157,11 @@ export async function runFaultCase(
   fault: Fault,
   killCalculator: boolean,
 ): Promise<FaultCaseResult> {
+  const missing = cluster.missingNodes();
+  if (missing.length > 0)
+    throw new Error(
+      `the fault cluster lost ${missing.join(', ')} before this case, not by a fault of the suite`,
+    );
   const run = await startFaultServices(cluster, start);
   const notes: string[] = [];
   const problems: string[] = [];

@@ -6,10 +6,7 @@ import { recordAsRow, sortRows } from '../../integration/support/calculator-envi
 import type { CalculatorProcess } from '../../integration/support/calculator-process.js';
 import { readLevels } from '../../integration/support/level-reader.js';
 import type { FaultServices } from './fault-services.js';
-import { levelDifferences } from './level-differences.js';
-
-const fieldsOf = (row: string) => row.split(',');
-const first = (rows: readonly string[]) => (rows.length === 0 ? '' : ` (first: ${rows[0]})`);
+import { fieldsOf, first, levelDifferences } from './level-differences.js';
 
 /** A fresh read_committed reader of the level topic, from the beginning, against the replay. */
 export async function checkLevels(run: FaultServices, timeoutMs: number): Promise<string | null> {

@@ -33,6 +33,15 @@ function signal(pid: number | undefined, name: NodeJS.Signals): void {
   }
 }
 
+function alive(pid: number | undefined): boolean {
+  if (pid === undefined) return false;
+  try {
+    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(' ')[2] !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
 /** A killed daemon is reaped by whoever adopted it: gone, or a zombie, either way its port is free. */
 async function waitGone(pid: number | undefined): Promise<void> {
   if (pid === undefined) return;
@@ -203,6 +212,21 @@ export class FaultCluster {
       await services('registry', join(this.dir, 'registry'), String(port), String(management))
     ).slice(-1);
     this.#registryPid = pid;
+  }
+
+  /**
+   * The nodes that are not running now (each case starts on a whole cluster: a node missing here
+   * was ended by something else than the suite's faults).
+   */
+  missingNodes(): string[] {
+    const nodes: [string, number | undefined][] = [
+      ...this.#kafkaPids.map((pid, i) => [`kafka node ${i + 1}`, pid] as [string, number]),
+      ...[...this.#redisPids].map(([name, pid]) => [`redis ${name}`, pid] as [string, number]),
+      ...(this.registryPorts === null
+        ? []
+        : [['registry', this.#registryPid] as [string, number | undefined]]),
+    ];
+    return nodes.filter(([, pid]) => !alive(pid)).map(([name, pid]) => `${name} (pid ${pid})`);
   }
 
   /** Copies every node's log (Kafka, Redis, sentinels, registry) into `dir`, as <node>.log. */

@@ -15,10 +15,14 @@ const portFree = (port: number) =>
     server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
 
-/** A base port whose `offsets` above it are all free on the loopback. */
+/**
+ * A base port whose `offsets` (up to 700) above it are all free on the loopback, below Linux's
+ * ephemeral range (32768 up): a port in it may be taken by any outgoing connection between this
+ * check and the service's listen (a gateway once failed on EADDRINUSE that way).
+ */
 export async function freePorts(offsets: readonly number[]): Promise<number> {
   for (;;) {
-    const base = 20_000 + Math.floor(Math.random() * 20_000);
+    const base = 20_000 + Math.floor(Math.random() * 12_000);
     if ((await Promise.all(offsets.map((offset) => portFree(base + offset)))).every(Boolean)) return base;
   }
 }

@@ -2,7 +2,6 @@
 // child processes on the fault cluster, on fresh topics, with the sample fed through Kafka by
 // `indexflow replay --kafka`. The gateway's count of levels read (read_committed) is the case's
 // clock of progress: it keeps counting across a calculator restart.
-import { waitFor } from '@indexflow/testkit';
 import {
   type CalculatorEnvironment,
   makeDataset,
@@ -47,6 +46,31 @@ export interface FaultServices {
   waitProgress(fraction: number, timeoutMs: number): Promise<void>;
 }
 
+async function servicePorts() {
+  const base = await freePorts([0, 1, 2, 3]);
+  return { calculator: base, gateway: base + 1, gatewayOps: base + 2, corporateActions: base + 3 };
+}
+
+function serviceEnvironments(
+  environment: CalculatorEnvironment,
+  ports: Awaited<ReturnType<typeof servicePorts>>,
+) {
+  return {
+    // The feed's producer stalls while the cluster fails over: the stale-source timeout must
+    // outlast that, or the merge moves on and the delayed ticks become late data (refused, by
+    // design). Its recovery paths and close steps are logged at info: a failed case shows them.
+    calculator: {
+      ...environment.env,
+      BATCH_SIZE: '200',
+      SOURCE_STALE_MS: '120000',
+      HTTP_PORT: String(ports.calculator),
+      LOG_LEVEL: 'info',
+    },
+    gateway: { ...environment.env, PORT: String(ports.gateway), OPS_PORT: String(ports.gatewayOps) },
+    corporateActions: { ...environment.env, SERVICE_ID: 'faults', HTTP_PORT: String(ports.corporateActions) },
+  };
+}
+
 export async function startFaultServices(cluster: FaultCluster, start: Starters): Promise<FaultServices> {
   const datasetDir = makeDataset('sample');
   const expected = await offlineRows(datasetDir);
@@ -56,49 +80,32 @@ export async function startFaultServices(cluster: FaultCluster, start: Starters)
     redisUrl: cluster.redisUrl,
     datasetDir,
   });
-  const base = await freePorts([0, 1, 2, 3]);
-  const [calculatorPort, gatewayPort, gatewayOpsPort, actionsPort] = [base, base + 1, base + 2, base + 3];
-  // The feed's producer stalls while the cluster fails over: the stale-source timeout must outlast
-  // that, or the merge moves on and the delayed ticks become late data (refused, by design).
-  const calculatorEnv = {
-    ...environment.env,
-    BATCH_SIZE: '200',
-    SOURCE_STALE_MS: '120000',
-    HTTP_PORT: String(calculatorPort),
-    // Its recovery paths and close steps are logged at info: what a failed case's logs must show.
-    LOG_LEVEL: 'info',
-  };
-  const calculators = [start.calculator(calculatorEnv)];
-  const gateway = start.gateway({
-    ...environment.env,
-    PORT: String(gatewayPort),
-    OPS_PORT: String(gatewayOpsPort),
-  });
-  const actions = start.corporateActions({
-    ...environment.env,
-    SERVICE_ID: 'faults',
-    HTTP_PORT: String(actionsPort),
-  });
-  const gatewayOps = opsClient(gatewayOpsPort);
+  const ports = await servicePorts();
+  const envs = serviceEnvironments(environment, ports);
+  const calculators = [start.calculator(envs.calculator)];
+  const gateway = start.gateway(envs.gateway);
+  const actions = start.corporateActions(envs.corporateActions);
+  const gatewayOps = opsClient(ports.gatewayOps);
   const progress = () => gatewayOps.metric('indexflow_gateway_levels_in_total');
   const feed = startFeed(environment, datasetDir);
+  const services = (): Service[] => [
+    { name: 'calculator', process: calculators.at(-1)!, ops: opsClient(ports.calculator) },
+    { name: 'gateway', process: gateway, ops: gatewayOps },
+    { name: 'corporate-actions', process: actions, ops: opsClient(ports.corporateActions) },
+  ];
   return {
     environment,
     expected,
     feed,
-    gatewayPort,
+    gatewayPort: ports.gateway,
     calculators,
-    services: () => [
-      { name: 'calculator', process: calculators.at(-1)!, ops: opsClient(calculatorPort) },
-      { name: 'gateway', process: gateway, ops: gatewayOps },
-      { name: 'corporate-actions', process: actions, ops: opsClient(actionsPort) },
-    ],
+    services,
     restartCalculator: async () => {
       const killed = calculators.at(-1)!;
       const { exitCode, signalCode } = killed.child;
       killed.child.kill('SIGKILL');
       await killed.exited;
-      calculators.push(start.calculator(calculatorEnv));
+      calculators.push(start.calculator(envs.calculator));
       return exitCode === null && signalCode === null
         ? null
         : `the calculator had exited (${exitCode ?? signalCode}) before its SIGKILL`;
@@ -106,13 +113,32 @@ export async function startFaultServices(cluster: FaultCluster, start: Starters)
     progress,
     waitProgress: async (fraction, timeoutMs) => {
       const target = Math.floor(expected.length * fraction);
-      try {
-        await waitFor(async () => (await progress()) >= target, { timeoutMs, intervalMs: 200 });
-      } catch {
-        throw new Error(
-          `the gateway read ${await progress()} of ${expected.length} levels, not ${target}, in ${timeoutMs} ms`,
-        );
-      }
+      await until(
+        services,
+        async () => (await progress()) >= target,
+        timeoutMs,
+        async () => `the gateway read ${await progress()} of ${expected.length} levels, not ${target}`,
+      );
     },
   };
+}
+
+/**
+ * Polls `condition` until it holds. Fails at once when a service ended (nothing to wait for
+ * then), and after `timeoutMs`, each time with `state()` (what the wait saw).
+ */
+export async function until(
+  services: () => Service[],
+  condition: () => Promise<boolean>,
+  timeoutMs: number,
+  state: () => Promise<string>,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    const ended = services().filter(({ process: { child } }) => child.exitCode !== null || child.signalCode);
+    if (ended.length > 0)
+      throw new Error(`${ended.map((s) => s.name).join(', ')} ended while waiting: ${await state()}`);
+    if (Date.now() >= deadline) throw new Error(`${await state()} in ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
 }

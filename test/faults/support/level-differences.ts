@@ -3,9 +3,11 @@
 // structured log lines.
 import { sortRows } from '../../integration/support/calculator-environment.js';
 
-const fieldsOf = (row: string) => row.split(',');
+/** A levels.csv row's fields: time, index, level, sequence, trigger, symbol. */
+export const fieldsOf = (row: string) => row.split(',');
 const keyOf = (row: string) => `${fieldsOf(row)[1]} #${fieldsOf(row)[3]}`;
-const first = (rows: readonly string[]) => (rows.length === 0 ? '' : ` (first: ${rows[0]})`);
+/** ' (first: <row>)', or nothing when there is none: the example a count is shown with. */
+export const first = (rows: readonly string[]) => (rows.length === 0 ? '' : ` (first: ${rows[0]})`);
 
 /** Read order within each index: sequences 1, 2, 3… with nothing skipped, repeated or swapped. */
 function orderBreak(rowsAsRead: readonly string[]): string | null {

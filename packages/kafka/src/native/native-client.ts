@@ -50,15 +50,26 @@ interface LibrdKafkaFailure {
   readonly isFatal?: boolean;
 }
 
-/** Wraps a librdkafka failure; retriable only when librdkafka says so and it is not fatal. */
+/**
+ * librdkafka's local codes for brokers that do not answer (down, paused, failing over), which it
+ * does not mark retriable: ERR__RESOLVE, ERR__TRANSPORT, ERR__ALL_BROKERS_DOWN, ERR__TIMED_OUT. A
+ * service started while the cluster does not answer waits for it instead of exiting on them.
+ */
+const UNREACHABLE_CODES = new Set([-193, -195, -187, -185]);
+
+/**
+ * Wraps a librdkafka failure; retriable when librdkafka says so or the brokers did not answer, and
+ * it is not fatal.
+ */
 export function nativeOperationError(operation: string, target: string, cause: unknown): KafkaOperationError {
   if (cause instanceof KafkaOperationError) return cause;
   const failure = (typeof cause === 'object' && cause !== null ? cause : {}) as LibrdKafkaFailure;
+  const transient = failure.isRetriable === true || UNREACHABLE_CODES.has(failure.code ?? 0);
   return new KafkaOperationError({
     operation,
     target,
     cause,
-    retriable: failure.isRetriable === true && failure.isFatal !== true,
+    retriable: transient && failure.isFatal !== true,
   });
 }
 
