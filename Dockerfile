@@ -32,11 +32,13 @@ RUN --mount=type=cache,id=indexflow-pnpm-store,target=/pnpm/store \
  && pnpm fetch --store-dir /pnpm/store
 
 # --- compile: `pnpm build` (esbuild, pinned by the lockfile as a root devDependency) -----------
+# Without the type declarations: nothing in the image type-checks against them, and this stage
+# installs the root's tools only, not the packages' dependencies whose types they name.
 FROM deps AS compile
 COPY . .
 RUN --mount=type=cache,id=indexflow-pnpm-store,target=/pnpm/store \
     pnpm install --offline --frozen-lockfile --ignore-scripts --store-dir /pnpm/store --filter indexflow \
- && node scripts/build.mjs \
+ && node scripts/build.mjs --no-declarations \
  && find packages services -mindepth 2 -maxdepth 2 -type d -name dist -print0 | tar -cf /dist.tar --null -T -
 
 # --- build: the service and the workspace packages it depends on, production dependencies only ---

@@ -1,6 +1,10 @@
 #!/usr/bin/env node
-// `pnpm build` (`node scripts/build.mjs [workspace-root]`): compiles every workspace package and service to JavaScript, for production and
-// the images (tsx stays a development convenience; `pnpm typecheck` checks the types).
+// `pnpm build` (`node scripts/build.mjs [workspace-root] [--no-declarations]`): compiles every
+// workspace package and service to JavaScript, for production and the images (tsx stays a
+// development convenience; `pnpm typecheck` checks the types), and writes each package's type
+// declarations beside its compiled entry (scripts/build-declarations.mjs). The images' compile
+// stage passes --no-declarations: nothing types its code at run time, and it installs no
+// package's own dependencies, whose types the declarations name.
 //
 // Each package's `src/index.ts` and each service's `src/main.ts` become one ES module in `dist/`
 // (`dist/index.js`, `dist/main.js`, with source maps) holding that package's own code. Other
@@ -13,6 +17,7 @@
 import { cpSync, existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildDeclarations } from './build-declarations.mjs';
 
 let build;
 try {
@@ -27,13 +32,18 @@ try {
   throw error;
 }
 
+const args = process.argv.slice(2);
+const DECLARATIONS = !args.includes('--no-declarations');
 // Another checkout of the workspace may be named (the image recipe test builds a copy of it).
-const ROOT = resolve(process.argv[2] ?? join(dirname(fileURLToPath(import.meta.url)), '..'));
-const WORKSPACES = ['packages', 'services'].flatMap((group) =>
+const root = args.find((arg) => !arg.startsWith('--'));
+const ROOT = resolve(root ?? join(dirname(fileURLToPath(import.meta.url)), '..'));
+const workspacesIn = (group) =>
   readdirSync(join(ROOT, group))
     .map((name) => join(ROOT, group, name))
-    .filter((dir) => existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'src'))),
-);
+    .filter((dir) => existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'src')));
+/** The libraries: each exports its compiled entry `./compiled` with its type declarations. */
+const PACKAGES = workspacesIn('packages').filter((dir) => existsSync(join(dir, 'src/index.ts')));
+const WORKSPACES = [...workspacesIn('packages'), ...workspacesIn('services')];
 const ENTRIES = ['index.ts', 'main.ts'];
 /** Files under src/ that code reads at run time (everything that is neither code nor a test). */
 const ASSET = /\.(lua|json|avsc|html|css|txt)$/;
@@ -85,10 +95,17 @@ async function compile(workspace) {
   return entryPoints.length;
 }
 
+const seconds = (since) => ((performance.now() - since) / 1000).toFixed(1);
 const started = performance.now();
 let compiled = 0;
 for (const workspace of WORKSPACES) compiled += await compile(workspace);
-const seconds = ((performance.now() - started) / 1000).toFixed(1);
 process.stderr.write(
-  `build: ${compiled} entry points in ${WORKSPACES.length} workspace packages compiled to dist/ in ${seconds} s\n`,
+  `build: ${compiled} entry points in ${WORKSPACES.length} workspace packages compiled to dist/ in ${seconds(started)} s\n`,
 );
+if (DECLARATIONS) {
+  const declared = performance.now();
+  const files = buildDeclarations(ROOT, PACKAGES);
+  process.stderr.write(
+    `build: ${files} type declaration files for ${PACKAGES.length} packages in ${seconds(declared)} s\n`,
+  );
+}

@@ -67,7 +67,9 @@ function buildContext(service: string): string {
     { cwd: context, env: { ...process.env, CI: 'true' }, stdio: 'pipe' },
   );
   // The Dockerfile's compile stage: the same build script, on the copy.
-  execFileSync(process.execPath, [join(ROOT, 'scripts/build.mjs'), context], { stdio: 'pipe' });
+  execFileSync(process.execPath, [join(ROOT, 'scripts/build.mjs'), context, '--no-declarations'], {
+    stdio: 'pipe',
+  });
   for (const other of readdirSync(join(context, 'services')))
     if (other !== service) rmSync(join(context, 'services', other), { recursive: true, force: true });
   return join(context, 'services', service);
