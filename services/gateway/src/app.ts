@@ -1,4 +1,4 @@
-// Builds the gateway's HTTP app from its parts (the Kafka and Redis wiring is in runtime.ts): auth
+// Builds the gateway's HTTP app from its parts (the Kafka and Redis wiring is in gateway-runtime.ts): auth
 // first, then rate limiting keyed by desk, OpenAPI, the REST routes, the two feeds, the dashboard.
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
