@@ -59,17 +59,7 @@ async function openRuntime(
 ): Promise<GatewayRuntime> {
   // Read first: a bad certificate or key stops the start before any connection is opened.
   const https = tlsFilesOf(config);
-  const redis = await openRedis(config.REDIS_URL, { tlsCaFile: config.REDIS_TLS_CA_FILE });
-  order.add('redis', async () => void (await redis.quit()));
-  const closeHistory = new RedisCloseHistory({
-    redis,
-    ...(config.TOPIC_PREFIX ? { prefix: config.TOPIC_PREFIX } : {}),
-  });
-  const projection = new ProjectionReader({
-    redis,
-    calculatorId: config.CALCULATOR_ID,
-    prefix: config.TOPIC_PREFIX,
-  });
+  const { redis, closeHistory, projection } = await openRedisStores(config, order);
   const { hub, refresher } = createRefreshedHub({
     history: new IntradayHistory({
       maxPointsPerDay: config.HISTORY_MAX_POINTS,
@@ -103,10 +93,7 @@ async function openRuntime(
   });
   order.add('admin', () => admin.close());
   order.add('client-gauge', startClientGauge(metrics, sessions));
-  let stop: () => void = () => {};
-  const stopped = new Promise<void>((resolve) => {
-    stop = resolve;
-  });
+  const { stopped, stop } = stopSignal();
   return {
     protocol: https === undefined ? 'http' : 'https',
     port,
@@ -120,6 +107,31 @@ async function openRuntime(
     stop: () => stop(),
     close: () => order.closeAll(),
   };
+}
+
+/** Redis, with what the gateway reads there: the official closes and the calculator's projection. */
+async function openRedisStores(config: GatewayConfig, order: CloseOrder) {
+  const redis = await openRedis(config.REDIS_URL, { tlsCaFile: config.REDIS_TLS_CA_FILE });
+  order.add('redis', async () => void (await redis.quit()));
+  const closeHistory = new RedisCloseHistory({
+    redis,
+    ...(config.TOPIC_PREFIX ? { prefix: config.TOPIC_PREFIX } : {}),
+  });
+  const projection = new ProjectionReader({
+    redis,
+    calculatorId: config.CALCULATOR_ID,
+    prefix: config.TOPIC_PREFIX,
+  });
+  return { redis, closeHistory, projection };
+}
+
+/** A run's end: `stopped` resolves once `stop` is called. */
+function stopSignal(): { readonly stopped: Promise<void>; readonly stop: () => void } {
+  let stop: () => void = () => {};
+  const stopped = new Promise<void>((resolve) => {
+    stop = resolve;
+  });
+  return { stopped, stop };
 }
 
 async function listen(app: FastifyInstance, config: GatewayConfig): Promise<number> {
