@@ -57,3 +57,16 @@ export function formatFixed(value: Dec, decimals: number): string {
 export function formatPlain(value: Dec): string {
   return value.toFixed();
 }
+
+/**
+ * Whether two decimal texts are the same number ("1.50" and "1.5"): a published figure checked
+ * against one recomputed from its inputs. Throws on malformed text, as `new Dec` does.
+ */
+export function sameDecimalText(a: string, b: string): boolean {
+  return new Dec(a).eq(new Dec(b));
+}
+
+/** A fraction of 1 (a weight) in percent, exact and plain: "0.123456" → "12.3456". */
+export function percentOfFraction(fraction: string): string {
+  return formatPlain(new Dec(fraction).times(100));
+}

@@ -33,6 +33,8 @@ export {
   formatPlain,
   LevelDec,
   parseDecimal,
+  percentOfFraction,
+  sameDecimalText,
 } from './decimal.js';
 export type { ApplyResult } from './engine/apply-result.js';
 export type { CloseStateSnapshot } from './engine/close-state.js';

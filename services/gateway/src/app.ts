@@ -1,7 +1,6 @@
-// Builds the gateway's HTTP app from its parts (the Kafka and Redis wiring is in runtime.ts): auth
+// Builds the gateway's HTTP app from its parts (the Kafka and Redis wiring is in gateway-runtime.ts): auth
 // first, then rate limiting keyed by desk, OpenAPI, the REST routes, the two feeds, the dashboard.
 import fastifyRateLimit from '@fastify/rate-limit';
-import fastifySwagger from '@fastify/swagger';
 import fastifyWebsocket from '@fastify/websocket';
 import type { Logger } from '@indexflow/observability';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
@@ -15,7 +14,7 @@ import type { FeedHub } from './feed-hub.js';
 import { type FeedLimits, KnownIndices } from './feed-limits.js';
 import type { SessionCounters } from './feed-session.js';
 import { GatewayError } from './gateway-errors.js';
-import { constituentsSchema, errorSchema, levelSchema } from './openapi-schemas.js';
+import { registerOpenApi } from './openapi-document.js';
 import { type RestDeps, registerClosesRoute, registerRestRoutes } from './rest-routes.js';
 import type { SessionRegistry } from './session-registry.js';
 import { registerSessionRoute } from './session-route.js';
@@ -59,7 +58,30 @@ export async function buildGatewayApp(options: GatewayAppOptions): Promise<Fasti
     clientErrorHandler: clientErrorHandler(options.logger),
     ...(options.https === undefined ? {} : { https: options.https }),
   }) as unknown as FastifyInstance;
+  installErrorAnswers(app);
+  installBrowserGuard(app, { loopbackOnly: options.loopbackOnly ?? options.auth.mode === 'open' });
+  installAuth(app, options.auth);
+  await app.register(fastifyRateLimit, {
+    // Not onRequest (the default): a WebSocket upgrade refused there leaves its socket open.
+    hook: 'preHandler',
+    max: options.rateLimit.max,
+    timeWindow: options.rateLimit.windowMs,
+    // Authenticated requests count per desk; anonymous ones (e.g. key guessing) per address.
+    keyGenerator: (request) =>
+      request.entitlements === null ? `ip:${request.ip}` : `desk:${request.entitlements.desk}`,
+  });
+  await registerOpenApi(app);
+  await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
+  registerRestRoutes(app, { hub: options.hub, ...options.projection });
+  registerClosesRoute(app, { hub: options.hub, ...options.projection });
+  registerDeskState(app, options);
+  await registerFeeds(app, options);
+  registerDashboardRoutes(app);
+  return app;
+}
 
+/** Errors as `{code, message}`: the gateway's own with their status, other 4xx as bad requests. */
+function installErrorAnswers(app: FastifyInstance): void {
   app.setErrorHandler((error, request, reply) => {
     if (error instanceof GatewayError) {
       return reply.code(error.statusCode).send({ code: error.code, message: error.message });
@@ -84,49 +106,10 @@ export async function buildGatewayApp(options: GatewayAppOptions): Promise<Fasti
       'request',
     );
   });
+}
 
-  installBrowserGuard(app, { loopbackOnly: options.loopbackOnly ?? options.auth.mode === 'open' });
-  installAuth(app, options.auth);
-  await app.register(fastifyRateLimit, {
-    // Not onRequest (the default): a WebSocket upgrade refused there leaves its socket open.
-    hook: 'preHandler',
-    max: options.rateLimit.max,
-    timeWindow: options.rateLimit.windowMs,
-    // Authenticated requests count per desk; anonymous ones (e.g. key guessing) per address.
-    keyGenerator: (request) =>
-      request.entitlements === null ? `ip:${request.ip}` : `desk:${request.entitlements.desk}`,
-  });
-  await app.register(fastifySwagger, {
-    openapi: {
-      openapi: '3.1.0',
-      info: {
-        title: 'IndexFlow desk gateway',
-        version: '0.1.0',
-        description:
-          'Live and intraday index levels. Every decimal is an exact string. Authenticate with `x-api-key` ' +
-          'or `Authorization: Bearer <JWT>`. Live feed: WebSocket at /v1/ws, Server-Sent Events at /v1/stream.',
-      },
-      components: {
-        securitySchemes: {
-          apiKey: { type: 'apiKey', in: 'header', name: 'x-api-key' },
-          bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
-        },
-      },
-      security: [{ apiKey: [] }, { bearer: [] }],
-    },
-    refResolver: {
-      buildLocalReference: (json, _baseUri, _fragment, i) =>
-        typeof json.$id === 'string' ? json.$id : `def-${i}`,
-    },
-  });
-  app.addSchema(levelSchema);
-  app.addSchema(constituentsSchema);
-  app.addSchema(errorSchema);
-  await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
-
-  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-  registerRestRoutes(app, { hub: options.hub, ...options.projection });
-  registerClosesRoute(app, { hub: options.hub, ...options.projection });
+/** The market and feed state of each index: GET /v1/indices/{id}/session, re-evaluated each second. */
+function registerDeskState(app: FastifyInstance, options: GatewayAppOptions): void {
   const monitor = new DeskStateMonitor(
     options.hub,
     options.deskState ?? { staleAfterMs: DEFAULT_FEED_STALE_MS },
@@ -135,6 +118,10 @@ export async function buildGatewayApp(options: GatewayAppOptions): Promise<Fasti
   registerSessionRoute(app, options.hub, monitor);
   monitor.start();
   app.addHook('onClose', async () => monitor.stop());
+}
+
+/** The WebSocket and SSE feeds, held to the feed limits (known index ids, caps). */
+async function registerFeeds(app: FastifyInstance, options: GatewayAppOptions): Promise<void> {
   const known = new KnownIndices(options.hub, options.projection.projectedIndexIds);
   await known.start(options.knownIndicesRefreshMs ?? 5000, (error) =>
     app.log.warn({ err: error }, 'known index ids not refreshed from the projection'),
@@ -155,6 +142,4 @@ export async function buildGatewayApp(options: GatewayAppOptions): Promise<Fasti
   };
   registerWsRoute(app, feedDeps);
   registerSseRoute(app, feedDeps);
-  registerDashboardRoutes(app);
-  return app;
 }

@@ -2,7 +2,7 @@
 // event moved (all of them on the index's first level of a trading day and on INDEX_ADJUSTMENT
 // levels), so the last entry per symbol is the current input. Weights change with every level,
 // so figures are computed when asked, by the engine, from those inputs and the latest divisor.
-import { constituentFigures, Dec } from '@indexflow/index-engine';
+import { constituentFigures, sameDecimalText } from '@indexflow/index-engine';
 import type { ConstituentContributionRecord, IndexLevelRecord } from '@indexflow/kafka';
 import type { ConstituentsSnapshot, ConstituentView } from './constituents.js';
 
@@ -34,7 +34,7 @@ export class ConstituentTable {
       a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0,
     );
     const { marketValue, figures } = constituentFigures(latest.divisor, inputs);
-    if (!new Dec(marketValue).eq(new Dec(latest.marketValue))) return null;
+    if (!sameDecimalText(marketValue, latest.marketValue)) return null;
     return {
       indexId: latest.indexId,
       sequence: latest.sequence,

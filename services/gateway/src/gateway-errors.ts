@@ -93,3 +93,19 @@ export class NoHistoryError extends GatewayError {
     });
   }
 }
+
+/** The gateway process stopped before it listened: its start failed (the cause), or it was stopped. */
+export class GatewayNotStartedError extends Error {
+  constructor(
+    readonly exitCode: number,
+    cause: unknown,
+  ) {
+    super(
+      `the gateway stopped (exit code ${exitCode}) before it listened${
+        cause instanceof Error ? `: ${cause.message.slice(0, 200)}` : ''
+      }`,
+      cause === null ? undefined : { cause },
+    );
+    this.name = new.target.name;
+  }
+}

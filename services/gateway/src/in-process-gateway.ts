@@ -1,5 +1,5 @@
 // The gateway inside another process (the embedded `pnpm start`): the same hub, app, feeds, REST
-// and dashboard as runtime.ts, but levels arrive by `publish` from the in-process calculator loop
+// and dashboard as gateway-runtime.ts, but levels arrive by `publish` from the in-process calculator
 // instead of the Kafka level consumer, and constituents come from its in-memory state store instead
 // of Redis. Authentication is open (there is no desk configuration in a local run), so it refuses
 // any address but loopback.
@@ -7,11 +7,11 @@ import type { AddressInfo } from 'node:net';
 import { type IndexLevelFields, levelToRecord } from '@indexflow/kafka';
 import type { MarketCalendar } from '@indexflow/market-calendar';
 import type { Logger } from '@indexflow/observability';
-import { buildGatewayApp, DEFAULT_FEED_STALE_MS } from './app.js';
-import { ConstituentsRefresher } from './constituents-refresher.js';
+import { buildGatewayApp, DEFAULT_FEED_STALE_MS, type GatewayAppOptions } from './app.js';
 import { DeskDirectory, sha256Hex } from './entitlements.js';
-import { FeedHub } from './feed-hub.js';
+import type { FeedHub } from './feed-hub.js';
 import { IntradayHistory } from './intraday-history.js';
+import { createRefreshedHub } from './refreshed-hub.js';
 import { SessionRegistry } from './session-registry.js';
 import { type CommittedState, SnapshotProjectionReader } from './snapshot-projection-reader.js';
 
@@ -63,43 +63,15 @@ export async function startInProcessGateway(options: InProcessGatewayOptions): P
   const host = options.host ?? '127.0.0.1';
   if (!LOOPBACK.has(host)) throw new OpenGatewayHostError(host);
   const localApiKey = options.localApiKey ?? 'local';
-  const heartbeatMs = options.heartbeatMs ?? 5000;
   const projection = new SnapshotProjectionReader(options.committedState);
-  let refresher: ConstituentsRefresher | null = null;
-  const hub = new FeedHub({
+  const { hub, refresher } = createRefreshedHub({
     history: new IntradayHistory({ maxPointsPerDay: options.historyMaxPoints ?? 100_000, maxDays: 2 }),
-    events: { onLevelArrived: (indexId) => refresher?.levelArrived(indexId) },
-  });
-  refresher = new ConstituentsRefresher({
-    hub,
     read: (indexId) => projection.constituents(indexId),
     intervalMs: 1000,
-    logger: options.logger.child({ component: 'constituents-refresher' }),
+    logger: options.logger,
   });
-  const sessions = new SessionRegistry(heartbeatMs);
-  const app = await buildGatewayApp({
-    logger: options.logger.child({ component: 'http' }),
-    hub,
-    sessions,
-    auth: {
-      mode: 'open',
-      directory: new DeskDirectory([
-        { desk: 'local', apiKeySha256: [sha256Hex(localApiKey)], indices: ['*'] },
-      ]),
-    },
-    rateLimit: { max: 600, windowMs: 60_000 },
-    policy: { highWaterBytes: 64 * 1024, maxBufferedBytes: 4 * 1024 * 1024, maxBehindMs: 10_000 },
-    heartbeatMs,
-    maxMessagesPerSecond: options.maxMessagesPerSecond ?? 20,
-    counters: {},
-    ...(options.calendar === undefined
-      ? {}
-      : { deskState: { staleAfterMs: DEFAULT_FEED_STALE_MS, calendar: options.calendar } }),
-    projection: {
-      projectedIndexIds: () => projection.indexIds(),
-      projectedConstituents: (indexId) => projection.constituents(indexId),
-    },
-  });
+  const sessions = new SessionRegistry(options.heartbeatMs ?? 5000);
+  const app = await buildGatewayApp(localAppOptions(options, { hub, sessions, projection, localApiKey }));
   try {
     await app.listen({ host, port: options.port });
   } catch (error) {
@@ -121,7 +93,43 @@ export async function startInProcessGateway(options: InProcessGatewayOptions): P
     async close() {
       sessions.closeAll();
       await app.close();
-      refresher?.close();
+      refresher.close();
+    },
+  };
+}
+
+/** A local run's app: open to the one local desk, the gateway's default limits and policy. */
+function localAppOptions(
+  options: InProcessGatewayOptions,
+  parts: {
+    readonly hub: FeedHub;
+    readonly sessions: SessionRegistry;
+    readonly projection: SnapshotProjectionReader;
+    readonly localApiKey: string;
+  },
+): GatewayAppOptions {
+  const { projection } = parts;
+  return {
+    logger: options.logger.child({ component: 'http' }),
+    hub: parts.hub,
+    sessions: parts.sessions,
+    auth: {
+      mode: 'open',
+      directory: new DeskDirectory([
+        { desk: 'local', apiKeySha256: [sha256Hex(parts.localApiKey)], indices: ['*'] },
+      ]),
+    },
+    rateLimit: { max: 600, windowMs: 60_000 },
+    policy: { highWaterBytes: 64 * 1024, maxBufferedBytes: 4 * 1024 * 1024, maxBehindMs: 10_000 },
+    heartbeatMs: options.heartbeatMs ?? 5000,
+    maxMessagesPerSecond: options.maxMessagesPerSecond ?? 20,
+    counters: {},
+    ...(options.calendar === undefined
+      ? {}
+      : { deskState: { staleAfterMs: DEFAULT_FEED_STALE_MS, calendar: options.calendar } }),
+    projection: {
+      projectedIndexIds: () => projection.indexIds(),
+      projectedConstituents: (indexId) => projection.constituents(indexId),
     },
   };
 }

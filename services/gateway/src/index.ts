@@ -9,6 +9,12 @@ export {
 export { type DeskConfig, DeskDirectory, Entitlements, sha256Hex } from './entitlements.js';
 export { FeedHub } from './feed-hub.js';
 export {
+  type GatewayProcess,
+  type RunningGateway,
+  startGateway,
+  startGatewayProcess,
+} from './gateway-process.js';
+export {
   type InProcessGateway,
   type InProcessGatewayOptions,
   OpenGatewayHostError,
@@ -16,7 +22,6 @@ export {
 } from './in-process-gateway.js';
 export { createJwtVerifier, type JwtVerifier } from './jwt.js';
 export type { ClientMessage, LevelView, ServerMessage } from './protocol.js';
-export { type RunningGateway, startGateway } from './runtime.js';
 export { type CommittedState, SnapshotProjectionReader } from './snapshot-projection-reader.js';
 export { TlsConfigError, type TlsFiles, tlsFilesOf } from './tls.js';
 export { CLOSE_SLOW_CONSUMER } from './ws-route.js';

@@ -1,5 +1,5 @@
 import { csvField, csvRow } from '@indexflow/dataset-files';
-import { Dec } from '@indexflow/index-engine';
+import { percentOfFraction } from '@indexflow/index-engine';
 import type { IndexCloseRecord } from '@indexflow/kafka';
 import type { ConstituentInfo } from './constituent-info.js';
 
@@ -41,7 +41,7 @@ export function closingFileRows(
     fx_rate: c.fxRate,
     index_shares: c.indexShares,
     market_value: c.marketValue,
-    weight_percent: new Dec(c.weight).times(100).toFixed(),
+    weight_percent: percentOfFraction(c.weight),
     cap_factor: info.get(c.symbol)?.capFactor ?? '1',
     divisor: close.divisor,
     index_level: close.level,

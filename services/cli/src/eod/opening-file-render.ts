@@ -1,4 +1,4 @@
-import { Dec } from '@indexflow/index-engine';
+import { percentOfFraction } from '@indexflow/index-engine';
 import { renderConstituentFile } from './closing-file.js';
 import type { ConstituentInfo } from './constituent-info.js';
 import type { OpeningFile } from './opening-file.js';
@@ -40,7 +40,7 @@ export function openingFileRows(
     fx_rate: c.fxRate,
     index_shares: c.indexShares,
     market_value: c.marketValue,
-    weight_percent: new Dec(c.weight).times(100).toFixed(),
+    weight_percent: percentOfFraction(c.weight),
     cap_factor: info.get(c.symbol)?.capFactor ?? '1',
     divisor: file.divisor,
     index_level: file.openingLevel,

@@ -1,6 +1,7 @@
 import {
   type CorporateAction,
   constituentFigures,
+  formatPlain,
   type IndexAdjustmentEvent,
   type IndexDefinition,
   IndexEngine,
@@ -59,11 +60,11 @@ function figuresOf(state: IndexState): { ordered: IndexState['constituents']; fi
   const ordered = [...state.constituents].sort(bySymbol);
   const inputs = ordered.map((c) => ({
     symbol: c.symbol,
-    price: c.price!.toFixed(),
-    fxRate: c.fxRate!.toFixed(),
-    indexShares: c.indexShares.toFixed(),
+    price: formatPlain(c.price!),
+    fxRate: formatPlain(c.fxRate!),
+    indexShares: formatPlain(c.indexShares),
   }));
-  return { ordered, figures: constituentFigures(state.divisor!.toFixed(), inputs) };
+  return { ordered, figures: constituentFigures(formatPlain(state.divisor!), inputs) };
 }
 
 /** The close's state as engine events: one HKDCNY rate and one tick per constituent, at the close instant. */
@@ -164,9 +165,9 @@ export function buildOpeningFile(input: OpeningFileInput): OpeningFile {
     (c, i): OpeningConstituent => ({
       symbol: c.symbol,
       currency: c.currency,
-      referencePrice: c.price!.toFixed(),
-      fxRate: c.fxRate!.toFixed(),
-      indexShares: c.indexShares.toFixed(),
+      referencePrice: formatPlain(c.price!),
+      fxRate: formatPlain(c.fxRate!),
+      indexShares: formatPlain(c.indexShares),
       marketValue: figures.figures[i]!.marketValue,
       weight: figures.figures[i]!.weight,
     }),
@@ -178,7 +179,7 @@ export function buildOpeningFile(input: OpeningFileInput): OpeningFile {
     closeLevel: close.level,
     openingLevel: figures.level,
     divisorBefore: close.divisor,
-    divisor: opened.divisor!.toFixed(),
+    divisor: formatPlain(opened.divisor!),
     marketValue: figures.marketValue,
     actions: applied,
     constituents,

@@ -1,4 +1,4 @@
-// The gateway's fastify app (buildGatewayApp, as runtime.ts wires it) on 127.0.0.1:0 with a hub
+// The gateway's fastify app (buildGatewayApp, as gateway-runtime.ts wires it) on 127.0.0.1:0 with a hub
 // holding the sample day's first levels, for tests of access control and TLS that need no Kafka
 // or Redis: auth, entitlements, TLS and both feeds are the production code; only the level source
 // (the Kafka consumer) and the Redis projection are left out.
