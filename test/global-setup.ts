@@ -4,6 +4,8 @@
 //
 // Precedence: endpoints from the environment (KAFKA_BROKERS, SCHEMA_REGISTRY_URL, REDIS_URL, as
 // printed by `scripts/services.sh env`), then containers when a container runtime exists, else an error.
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { parseKafkaBrokers, resolveServiceEndpoints, type ServiceEndpoints } from '@indexflow/testkit';
 import { Redis } from 'ioredis';
 import kafkajs from 'kafkajs';
@@ -46,10 +48,20 @@ export default async function setup(project: TestProject): Promise<Teardown | un
     throw error;
   }
 
+  buildEntryPoints();
   project.provide('kafkaBrokers', endpoints.kafkaBrokers.join(','));
   project.provide('schemaRegistryUrl', endpoints.schemaRegistryUrl);
   project.provide('redisUrl', endpoints.redisUrl);
   return teardown;
+}
+
+/**
+ * The tests start the CLI and the services from their compiled entry points (see
+ * integration/support/entry-points.ts): built here, from the sources as they are now.
+ */
+function buildEntryPoints(): void {
+  const script = fileURLToPath(new URL('../scripts/build.mjs', import.meta.url));
+  execFileSync(process.execPath, [script, '--no-declarations'], { stdio: ['ignore', 'ignore', 'inherit'] });
 }
 
 async function hasContainerRuntime(): Promise<boolean> {

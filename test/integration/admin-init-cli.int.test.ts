@@ -4,8 +4,7 @@ import { ALL_TOPICS, AVRO_TOPICS, createKafkaClient, valueSubject } from '@index
 import { uniqueName } from '@indexflow/testkit';
 import { describe, expect, it } from 'vitest';
 import { serviceEndpoints } from './support/calculator-process.js';
-
-const CLI = fileURLToPath(new URL('../../services/cli/src/main.ts', import.meta.url));
+import { CLI } from './support/entry-points.js';
 
 describe('indexflow admin init (the deploy’s init step) on real Kafka and Apicurio', () => {
   it('creates every catalogue topic with its partitions and registers every subject, and a second run changes nothing', async () => {
@@ -18,7 +17,7 @@ describe('indexflow admin init (the deploy’s init step) on real Kafka and Apic
       TOPIC_PREFIX: prefix,
     };
     const run = () =>
-      spawnSync(process.execPath, ['--import', 'tsx', CLI, 'admin', 'init'], {
+      spawnSync(process.execPath, [CLI, 'admin', 'init'], {
         env,
         encoding: 'utf8',
         timeout: 60_000,

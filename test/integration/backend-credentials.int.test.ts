@@ -14,12 +14,10 @@ import { uniqueName, waitFor } from '@indexflow/testkit';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type CalculatorProcess, startServiceProcess } from './support/calculator-process.js';
 import { runCli } from './support/cli-process.js';
+import { CALCULATOR, CLI, GATEWAY } from './support/entry-points.js';
 import { freePort, PrivateRedis } from './support/private-redis.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const CLI = join(ROOT, 'services/cli/src/main.ts');
-const CALCULATOR = join(ROOT, 'services/index-calculator/src/main.ts');
-const GATEWAY = join(ROOT, 'services/gateway/src/main.ts');
 const SAMPLE = join(ROOT, 'packages/seed-indices/sample');
 const USER = 'desk-feed';
 const PASSWORD = 'scram-pass-5f1c-never-printed';
@@ -32,7 +30,7 @@ const PRINCIPALS = {
 } as const;
 
 function cli(args: string[], env: Record<string, string>, timeout = 120_000) {
-  return spawnSync(process.execPath, ['--import', 'tsx', CLI, ...args], {
+  return spawnSync(process.execPath, [CLI, ...args], {
     env: { ...process.env, ...env },
     encoding: 'utf8',
     timeout,

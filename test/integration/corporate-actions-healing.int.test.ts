@@ -12,6 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { prepareEnvironment } from './support/calculator-environment.js';
 import { serviceEndpoints } from './support/calculator-process.js';
 import { trackedCorporateActions } from './support/corporate-actions-process.js';
+import { CLI } from './support/entry-points.js';
 import { freePort, PrivateRedis } from './support/private-redis.js';
 import { buildScenarioDataset } from './support/scenario-dataset.js';
 import { TopicReader } from './support/topic-reader.js';
@@ -21,7 +22,7 @@ const startService = trackedCorporateActions();
 const servers: PrivateRedis[] = [];
 const readers: TopicReader<unknown>[] = [];
 afterAll(async () => {
-  for (const reader of readers) await reader.stop();
+  await Promise.all(readers.map((reader) => reader.stop()));
   for (const server of servers) await server.stop();
 });
 
@@ -66,19 +67,7 @@ describe('corporate-actions through a Redis outage', () => {
       writeFileSync(file, `exDate,type,symbol,index,ratio,price,amount,shares\n${exDate},${line}\n`);
       return execFileSync(
         process.execPath,
-        [
-          '--import',
-          'tsx',
-          'services/cli/src/main.ts',
-          'actions',
-          'import',
-          file,
-          '--indices',
-          scenario.dir,
-          '--as-of',
-          today,
-          '--no-wait',
-        ],
+        [CLI, 'actions', 'import', file, '--indices', scenario.dir, '--as-of', today, '--no-wait'],
         { cwd: ROOT, env: { ...process.env, ...env }, encoding: 'utf8' },
       );
     };

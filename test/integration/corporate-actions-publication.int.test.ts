@@ -11,6 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { prepareEnvironment } from './support/calculator-environment.js';
 import { serviceEndpoints } from './support/calculator-process.js';
 import { trackedCorporateActions } from './support/corporate-actions-process.js';
+import { CLI } from './support/entry-points.js';
 import { buildScenarioDataset } from './support/scenario-dataset.js';
 import { TopicReader } from './support/topic-reader.js';
 
@@ -20,7 +21,7 @@ const startService = trackedCorporateActions();
 describe.each(['native', 'kafkajs'])('corporate-actions register on the pipeline (%s client)', (client) => {
   const readers: TopicReader<unknown>[] = [];
   afterAll(async () => {
-    for (const reader of readers) await reader.stop();
+    await Promise.all(readers.map((reader) => reader.stop()));
   });
 
   it('publishes a scheduled date exactly once when killed between import and publication, after it, and when Redis lost its state', async () => {
@@ -70,18 +71,7 @@ describe.each(['native', 'kafkajs'])('corporate-actions register on the pipeline
     );
     const output = execFileSync(
       process.execPath,
-      [
-        '--import',
-        'tsx',
-        'services/cli/src/main.ts',
-        'actions',
-        'import',
-        file,
-        '--indices',
-        scenario.dir,
-        '--as-of',
-        today,
-      ],
+      [CLI, 'actions', 'import', file, '--indices', scenario.dir, '--as-of', today],
       // The import reads the service's PUBLISH_AT to know which dates are due (and so worth
       // waiting for): with the service's 23:59, none is, whatever the hour the test runs at.
       { cwd: ROOT, env: { ...process.env, ...env, PUBLISH_AT: '23:59' }, encoding: 'utf8' },

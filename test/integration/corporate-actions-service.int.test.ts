@@ -35,6 +35,7 @@ import {
 } from './support/calculator-environment.js';
 import { serviceEndpoints, trackedCalculators } from './support/calculator-process.js';
 import { trackedCorporateActions } from './support/corporate-actions-process.js';
+import { CLI } from './support/entry-points.js';
 import {
   buildScenarioDataset,
   DIVIDEND,
@@ -71,7 +72,7 @@ describe('corporate-actions & FX service: three days through the running service
   const expected = await offline(scenario.dir);
   const readers: TopicReader<unknown>[] = [];
   afterAll(async () => {
-    for (const reader of readers) await reader.stop();
+    await Promise.all(readers.map((reader) => reader.stop()));
   });
 
   it('publishes each ex-date once before it starts, filters FX, survives restarts, and the levels equal the offline replay', async () => {
@@ -150,18 +151,7 @@ describe('corporate-actions & FX service: three days through the running service
     const importActions = (file: string, day: string) =>
       execFileSync(
         process.execPath,
-        [
-          '--import',
-          'tsx',
-          'services/cli/src/main.ts',
-          'actions',
-          'import',
-          file,
-          '--indices',
-          scenario.dir,
-          '--as-of',
-          day,
-        ],
+        [CLI, 'actions', 'import', file, '--indices', scenario.dir, '--as-of', day],
         { cwd: ROOT, env: { ...process.env, ...env }, encoding: 'utf8' },
       );
 
@@ -380,7 +370,7 @@ function expectedRates(raw: readonly RawRecord[]): string[] {
 describe.each(['native', 'kafkajs'])('FX filter on the pipeline (%s client)', (client) => {
   const readers: TopicReader<unknown>[] = [];
   afterAll(async () => {
-    for (const reader of readers) await reader.stop();
+    await Promise.all(readers.map((reader) => reader.stop()));
   });
 
   it('forwards the raw watermarks to the fx topic and publishes every rate, refusal and watermark once across a SIGKILL', async () => {

@@ -6,8 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { uniqueName } from '@indexflow/testkit';
 import { describe, expect, inject, it } from 'vitest';
 import { offlineRows } from './support/calculator-environment.js';
-
-const EMBEDDED = fileURLToPath(new URL('../../services/embedded/src/main.ts', import.meta.url));
+import { EMBEDDED } from './support/entry-points.js';
 
 describe('pnpm start with KAFKA_BROKERS, SCHEMA_REGISTRY_URL and REDIS_URL set', () => {
   it('runs the simulated day through the real calculator and Kafka, and reads back the offline levels', async () => {
@@ -17,8 +16,6 @@ describe('pnpm start with KAFKA_BROKERS, SCHEMA_REGISTRY_URL and REDIS_URL set',
     const run = spawnSync(
       process.execPath,
       [
-        '--import',
-        'tsx',
         EMBEDDED,
         '--speed',
         'max',

@@ -11,6 +11,7 @@ import { SAMPLE_DIR } from '@indexflow/seed-indices';
 import { uniqueName } from '@indexflow/testkit';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, inject, it } from 'vitest';
+import { CLI } from './support/entry-points.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const prefix = uniqueName('eod-files');
@@ -18,7 +19,7 @@ const dir = mkdtempSync(join(tmpdir(), 'indexflow-eod-redis-'));
 
 /** Runs the real `indexflow` CLI against the test Redis under this test's own key prefix. */
 function cli(...args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const run = spawnSync(process.execPath, ['--import', 'tsx', 'services/cli/src/main.ts', ...args], {
+  const run = spawnSync(process.execPath, [CLI, ...args], {
     cwd: ROOT,
     encoding: 'utf8',
     env: { ...process.env, REDIS_URL: inject('redisUrl'), TOPIC_PREFIX: prefix },
@@ -91,5 +92,5 @@ describe('end-of-day files on the Redis close history', () => {
       'date,index,symbol,name,currency,reference_price,fx_rate,index_shares,market_value,weight_percent,cap_factor,divisor,index_level',
     );
     expect(redisFile.stdout).toContain('2025-03-21,995366.SSI,300017.SZ,');
-  }, 180_000); // seven CLI processes, each a few seconds of tsx start-up
+  }, 180_000); // seven CLI processes
 });

@@ -13,6 +13,7 @@ import {
   trackedCalculators,
 } from './support/calculator-process.js';
 import { trackedCorporateActions } from './support/corporate-actions-process.js';
+import { CLI } from './support/entry-points.js';
 import { buildScenarioDataset, SCENARIO_DAYS, type ScenarioDataset } from './support/scenario-dataset.js';
 import { TopicReader } from './support/topic-reader.js';
 
@@ -29,9 +30,11 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const startCalculator = trackedCalculators();
 const startService = trackedCorporateActions();
 const readers: TopicReader<unknown>[] = [];
-afterAll(async () => {
-  for (const reader of readers) await reader.stop();
-});
+/** Each case's readers stop when it ends (idle consumers would load the next cases), together. */
+const stopReaders = async () => {
+  await Promise.all(readers.splice(0).map((reader) => reader.stop()));
+};
+afterAll(stopReaders);
 
 const FIRST_DAY = SCENARIO_DAYS[0];
 const dayStart = (day: string) => new Date(shanghaiMidnight(day)!).toISOString();
@@ -128,7 +131,7 @@ async function runProcedure(
   const service = startService({ ...env, SERVICE_ID: 'it', AS_OF_DATE: FIRST_DAY, SCHEDULE_CHECK_MS: '200' });
   let calculator: CalculatorProcess | null = startCalculator(env);
   const cli = async (args: string[]) => {
-    await run(process.execPath, ['--import', 'tsx', 'services/cli/src/main.ts', ...args], {
+    await run(process.execPath, [CLI, ...args], {
       cwd: ROOT,
       env: { ...process.env, ...env },
     });
@@ -171,6 +174,7 @@ async function runProcedure(
     await operator.killCalculator();
     service.child.kill('SIGTERM');
     await service.exited;
+    await stopReaders();
   }
   return { levels: live(), closes: liveCloses() };
 }

@@ -21,6 +21,7 @@ import { closingFileRows } from '../../services/cli/src/eod/closing-file.js';
 import { readConstituentInfo } from '../../services/cli/src/eod/constituent-info.js';
 import { prepareEnvironment, produce } from './support/calculator-environment.js';
 import { serviceEndpoints, trackedCalculators } from './support/calculator-process.js';
+import { CLI } from './support/entry-points.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const start = trackedCalculators();
@@ -32,20 +33,7 @@ function twoSimulatedDays(): string {
   const dir = mkdtempSync(join(tmpdir(), 'indexflow-closes-'));
   execFileSync(
     process.execPath,
-    [
-      '--import',
-      'tsx',
-      'services/cli/src/main.ts',
-      'simulate',
-      '--out',
-      dir,
-      '--days',
-      '2',
-      '--seed',
-      '23',
-      '--snapshot-interval-ms',
-      '60000',
-    ],
+    [CLI, 'simulate', '--out', dir, '--days', '2', '--seed', '23', '--snapshot-interval-ms', '60000'],
     { cwd: ROOT, stdio: 'ignore' },
   );
   return dir;

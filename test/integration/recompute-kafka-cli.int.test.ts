@@ -11,8 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { RECOMPUTE_HEADERS } from '../../services/cli/src/kafka/recompute-level-sink.js';
 import { makeDataset, prepareEnvironment, produce } from './support/calculator-environment.js';
 import { serviceEndpoints } from './support/calculator-process.js';
-
-const CLI = fileURLToPath(new URL('../../services/cli/src/main.ts', import.meta.url));
+import { CLI } from './support/entry-points.js';
 
 // A window on the sample's second day: its levels depend on the whole first day (previous closes,
 // divisors fixed at the first full pricing, the FX rate), so a rebuild that got the state wrong
@@ -22,7 +21,7 @@ const TO = '2025-03-21T10:05:00+08:00';
 const INDICES = ['995365.SSI', '995367.SSI'];
 
 function runCli(args: string[], env: Record<string, string>) {
-  return spawnSync(process.execPath, ['--import', 'tsx', CLI, ...args], {
+  return spawnSync(process.execPath, [CLI, ...args], {
     env: { ...process.env, ...env },
     encoding: 'utf8',
     timeout: 60_000,

@@ -9,10 +9,10 @@ import { fileURLToPath } from 'node:url';
 import { uniqueName } from '@indexflow/testkit';
 import { afterAll, describe, expect, it } from 'vitest';
 import { serviceEndpoints } from './support/calculator-process.js';
+import { CLI } from './support/entry-points.js';
 import { freePort } from './support/private-redis.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const CLI = join(ROOT, 'services/cli/src/main.ts');
 const dir = mkdtempSync(join(tmpdir(), 'indexflow-registry-'));
 let pid: number | undefined;
 
@@ -46,7 +46,7 @@ describe('schema registry storage', () => {
     };
     const prefix = `${uniqueName('durable')}.`;
     const init = () => {
-      const run = spawnSync(process.execPath, ['--import', 'tsx', CLI, 'admin', 'init'], {
+      const run = spawnSync(process.execPath, [CLI, 'admin', 'init'], {
         env: {
           ...process.env,
           KAFKA_BROKERS: serviceEndpoints().kafkaBrokers,

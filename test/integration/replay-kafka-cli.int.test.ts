@@ -6,8 +6,7 @@ import { createAvroSerdes, type MarketTickRecord, readWatermark, type Watermark 
 import { uniqueName, waitFor } from '@indexflow/testkit';
 import { describe, expect, inject, it } from 'vitest';
 import { makeDataset, prepareEnvironment } from './support/calculator-environment.js';
-
-const CLI = fileURLToPath(new URL('../../services/cli/src/main.ts', import.meta.url));
+import { CLI } from './support/entry-points.js';
 
 describe('indexflow replay --kafka on real Kafka and Apicurio', () => {
   it('produces a window of the dataset’s ticks, keyed by symbol, in per-symbol order with data-derived sequences, and closes every partition with a final watermark', async () => {
@@ -22,7 +21,7 @@ describe('indexflow replay --kafka on real Kafka and Apicurio', () => {
     const to = '2025-03-20T10:30:00+08:00';
     const run = spawnSync(
       process.execPath,
-      ['--import', 'tsx', CLI, 'replay', datasetDir, '--kafka', '--from', from, '--to', to],
+      [CLI, 'replay', datasetDir, '--kafka', '--from', from, '--to', to],
       {
         env: { ...process.env, ...environment.env },
         encoding: 'utf8',

@@ -21,11 +21,10 @@ import { launchChromium } from '../../services/gateway/src/testing/chromium.js';
 import { openDashboard } from '../../services/gateway/src/testing/dashboard-page.js';
 import { createMemoryLogger } from '../../services/gateway/src/testing/memory-logger.js';
 import { serviceEndpoints } from './support/calculator-process.js';
+import { CLI, EMBEDDED } from './support/entry-points.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SAMPLE = join(ROOT, 'packages/seed-indices/sample');
-const CLI = join(ROOT, 'services/cli/src/main.ts');
-const EMBEDDED = join(ROOT, 'services/embedded/src/main.ts');
 const KEY = 'sample-closes-key-7d1f09';
 
 /** (date|index) → [close, previous close], as texts of one path. */
@@ -57,7 +56,7 @@ function tableRows(stdout: string, header: string[]): string[][] {
 
 /** Runs a command's entry point as a user would; resolves its stdout once it exits 0. */
 async function run(command: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env) {
-  const child = spawn(process.execPath, ['--import', 'tsx', command, ...args], { cwd: ROOT, env });
+  const child = spawn(process.execPath, [command, ...args], { cwd: ROOT, env });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => {
@@ -140,7 +139,7 @@ describe('the seed sample’s official closes on every path', () => {
 
     // eod consume copies the closes topic into the close history that history and REST read.
     let stderr = '';
-    consumer = spawn(process.execPath, ['--import', 'tsx', CLI, 'eod', 'consume'], { cwd: ROOT, env });
+    consumer = spawn(process.execPath, [CLI, 'eod', 'consume'], { cwd: ROOT, env });
     consumer.stderr?.on('data', (chunk: Buffer) => {
       stderr += chunk.toString('utf8');
     });

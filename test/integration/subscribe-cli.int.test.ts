@@ -4,8 +4,7 @@ import { createAvroSerdes, type IndexLevelRecord } from '@indexflow/kafka';
 import { waitFor } from '@indexflow/testkit';
 import { describe, expect, inject, it } from 'vitest';
 import { makeDataset, prepareEnvironment } from './support/calculator-environment.js';
-
-const CLI = fileURLToPath(new URL('../../services/cli/src/main.ts', import.meta.url));
+import { CLI } from './support/entry-points.js';
 
 const level = (indexId: string, sequence: number, value: string): IndexLevelRecord => ({
   indexId,
@@ -36,7 +35,7 @@ async function subscribe(
   args: string[],
   lines: number,
 ): Promise<IndexLevelRecord[]> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'subscribe', '--format', 'json', ...args], {
+  const child = spawn(process.execPath, [CLI, 'subscribe', '--format', 'json', ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { prepareEnvironment } from '../../integration/support/calculator-environment.js';
+import { CLI } from '../../integration/support/entry-points.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 type Environment = Awaited<ReturnType<typeof prepareEnvironment>>;
@@ -32,20 +33,11 @@ export async function freePorts(offsets: readonly number[]): Promise<number> {
  * the sample's two days and the night between take about half a minute.
  */
 export function startFeed(environment: Environment, datasetDir: string) {
-  const feed = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      'services/cli/src/main.ts',
-      'replay',
-      datasetDir,
-      '--kafka',
-      '--speed=4000',
-      '--quiet',
-    ],
-    { cwd: ROOT, env: { ...process.env, ...environment.env }, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+  const feed = spawn(process.execPath, [CLI, 'replay', datasetDir, '--kafka', '--speed=4000', '--quiet'], {
+    cwd: ROOT,
+    env: { ...process.env, ...environment.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   feed.stdout.on('data', (chunk: Buffer) => (output += chunk));
   feed.stderr.on('data', (chunk: Buffer) => (output += chunk));

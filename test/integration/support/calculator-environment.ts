@@ -25,6 +25,7 @@ import { SAMPLE_DIR } from '@indexflow/seed-indices';
 import { uniqueName } from '@indexflow/testkit';
 import type { Kafka } from 'kafkajs';
 import { produceDataset } from '../../../services/cli/src/kafka/produce-dataset.js';
+import { CLI } from './entry-points.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -59,14 +60,10 @@ export function makeDataset(kind: 'sample' | 'simulated-day'): string {
     copyFileSync(join(SAMPLE_DIR, 'fx.csv'), join(dir, 'fx.csv'));
     return dir;
   }
-  execFileSync(
-    process.execPath,
-    ['--import', 'tsx', 'services/cli/src/main.ts', 'simulate', '--out', dir, '--days', '1', '--seed', '11'],
-    {
-      cwd: ROOT,
-      stdio: 'ignore',
-    },
-  );
+  execFileSync(process.execPath, [CLI, 'simulate', '--out', dir, '--days', '1', '--seed', '11'], {
+    cwd: ROOT,
+    stdio: 'ignore',
+  });
   return dir;
 }
 

@@ -1,9 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, inject } from 'vitest';
+import { CALCULATOR, nodeArgs } from './entry-points.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const MAIN = fileURLToPath(new URL('../../../services/index-calculator/src/main.ts', import.meta.url));
 
 /** A calculator running as a real child process, so a test can SIGKILL it like a crash. */
 export interface CalculatorProcess {
@@ -16,11 +16,11 @@ export function startCalculator(
   env: Record<string, string>,
   preloads: readonly string[] = [],
 ): CalculatorProcess {
-  return startServiceProcess(MAIN, { LOG_LEVEL: 'warn', ...env }, preloads);
+  return startServiceProcess(CALCULATOR, { LOG_LEVEL: 'warn', ...env }, preloads);
 }
 
 /**
- * Runs a service's `main.ts` under tsx as a child process, its stdout and stderr collected;
+ * Runs a service's compiled entry point (see entry-points.ts) as a child process, its stdout and stderr collected;
  * `preloads` are test modules imported first (e.g. a fault injector).
  */
 export function startServiceProcess(
@@ -28,8 +28,7 @@ export function startServiceProcess(
   env: Record<string, string>,
   preloads: readonly string[] = [],
 ): CalculatorProcess {
-  const imports = ['tsx', ...preloads].flatMap((module) => ['--import', module]);
-  const child = spawn(process.execPath, [...imports, main], {
+  const child = spawn(process.execPath, nodeArgs(main, preloads), {
     cwd: ROOT,
     env: { ...process.env, HTTP_PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,7 +1,6 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-
-const CLI = fileURLToPath(new URL('../../../services/cli/src/main.ts', import.meta.url));
+import { CLI } from './entry-points.js';
 
 export interface CliResult {
   readonly status: number | null;
@@ -15,7 +14,7 @@ export interface CliResult {
  */
 export function runCli(args: readonly string[], env: Record<string, string>, timeoutMs = 120_000) {
   return new Promise<CliResult>((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
+    const child = spawn(process.execPath, [CLI, ...args], {
       env: { ...process.env, ...env },
       timeout: timeoutMs,
     });

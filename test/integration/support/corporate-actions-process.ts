@@ -1,13 +1,12 @@
 import { fileURLToPath } from 'node:url';
 import { type CalculatorProcess, startServiceProcess, trackedProcesses } from './calculator-process.js';
-
-const MAIN = fileURLToPath(new URL('../../../services/corporate-actions/src/main.ts', import.meta.url));
+import { CORPORATE_ACTIONS } from './entry-points.js';
 
 export type ServiceProcess = CalculatorProcess;
 
 /** The corporate-actions & FX service as a real child process. */
 export function startCorporateActions(env: Record<string, string>): ServiceProcess {
-  return startServiceProcess(MAIN, { LOG_LEVEL: 'info', ...env });
+  return startServiceProcess(CORPORATE_ACTIONS, { LOG_LEVEL: 'info', ...env });
 }
 
 /** A starter whose services are all killed when the calling test file ends. */

@@ -1,7 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { type CalculatorProcess, startServiceProcess, trackedProcesses } from './calculator-process.js';
-
-const MAIN = fileURLToPath(new URL('../../../services/gateway/src/main.ts', import.meta.url));
+import { GATEWAY } from './entry-points.js';
 
 /**
  * The gateway as a real child process (`pnpm gateway`), so a test can see it exit or print a raw
@@ -9,7 +8,7 @@ const MAIN = fileURLToPath(new URL('../../../services/gateway/src/main.ts', impo
  * and reading the level topic from its beginning, as a replayed day needs.
  */
 export function startGatewayProcess(env: Record<string, string>): CalculatorProcess {
-  return startServiceProcess(MAIN, {
+  return startServiceProcess(GATEWAY, {
     AUTH_MODE: 'open',
     HOST: '127.0.0.1',
     HISTORY_FROM: 'beginning',
