@@ -6,7 +6,7 @@ import type { OutboxPolicy } from './client-outbox.js';
 import type { Entitlements } from './entitlements.js';
 import type { FeedHub } from './feed-hub.js';
 import { type FeedLimits, TooManyConnectionsError } from './feed-limits.js';
-import type { FeedSession, SessionCounters } from './feed-session.js';
+import { FeedSession, type SessionCounters, type SessionTransport } from './feed-session.js';
 import type { SessionRegistry } from './session-registry.js';
 
 export interface FeedRouteDeps {
@@ -35,4 +35,14 @@ export function sendWelcome(session: FeedSession, entitlements: Entitlements, he
     message: { type: 'welcome', desk: entitlements.desk, heartbeatMs, entitled: entitlements.indices },
     text: null,
   });
+}
+
+/** A desk's session on the shared hub, whatever transport carries it (WebSocket or SSE). */
+export function openFeedSession(
+  deps: FeedRouteDeps,
+  entitlements: Entitlements,
+  transport: SessionTransport,
+): FeedSession {
+  const { hub, policy, counters, limits } = deps;
+  return new FeedSession({ hub, entitlements, policy, counters, limits, transport });
 }

@@ -3,8 +3,8 @@
 // writable buffer stands in for the socket's). `id:` is `<indexId>:<sequence>` on levels.
 import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { entitlementsOf, requireDesk } from './auth.js';
-import { connectionCap, type FeedRouteDeps, sendWelcome } from './feed-route.js';
-import { FeedSession, type SessionTransport } from './feed-session.js';
+import { connectionCap, type FeedRouteDeps, openFeedSession, sendWelcome } from './feed-route.js';
+import type { FeedSession, SessionTransport } from './feed-session.js';
 import { BadQueryError, NotEntitledError } from './gateway-errors.js';
 import { type ServerMessage, textOf } from './protocol.js';
 import type { RegisteredSession } from './session-registry.js';
@@ -59,14 +59,7 @@ function openSseSession(request: FastifyRequest, reply: FastifyReply, deps: Feed
   const refused = indices.find((id) => !entitlements.allows(id));
   if (refused !== undefined) throw new NotEntitledError(entitlements.desk, refused);
   const log = request.log.child({ desk: entitlements.desk, transport: 'sse' });
-  const session = new FeedSession({
-    hub: deps.hub,
-    entitlements,
-    policy: deps.policy,
-    counters: deps.counters,
-    limits: deps.limits,
-    transport: sseTransport(reply, log),
-  });
+  const session = openFeedSession(deps, entitlements, sseTransport(reply, log));
   // Refused (unknown id, too many) while the reply can still be a JSON error.
   session.admit(indices);
   const raw = openEventStream(reply);

@@ -5,8 +5,8 @@
 import type { WebSocket } from '@fastify/websocket';
 import type { FastifyBaseLogger, FastifyInstance, FastifyRequest } from 'fastify';
 import { entitlementsOf, requireDesk } from './auth.js';
-import { connectionCap, type FeedRouteDeps, sendWelcome } from './feed-route.js';
-import { FeedSession, type SessionTransport } from './feed-session.js';
+import { connectionCap, type FeedRouteDeps, openFeedSession, sendWelcome } from './feed-route.js';
+import type { FeedSession, SessionTransport } from './feed-session.js';
 import { GatewayError } from './gateway-errors.js';
 import { bytesOf, parseClientMessage } from './protocol.js';
 import type { RegisteredSession } from './session-registry.js';
@@ -36,14 +36,7 @@ export function registerWsRoute(app: FastifyInstance, deps: FeedRouteDeps): void
 function openWsSession(socket: WebSocket, request: FastifyRequest, deps: FeedRouteDeps): void {
   const entitlements = entitlementsOf(request);
   const log = request.log.child({ desk: entitlements.desk, transport: 'ws' });
-  const session = new FeedSession({
-    hub: deps.hub,
-    entitlements,
-    policy: deps.policy,
-    counters: deps.counters,
-    limits: deps.limits,
-    transport: wsTransport(socket, log),
-  });
+  const session = openFeedSession(deps, entitlements, wsTransport(socket, log));
   const entry = heartbeatEntry(socket, session, log);
   deps.sessions.add(entry);
   log.info('client connected');
