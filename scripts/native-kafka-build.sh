@@ -58,7 +58,7 @@ case "${1:-}" in
       exit 1
     fi
     echo "the native Kafka client is not built (an install before its build packages were there): building it now (1.5-4.5 min)" >&2
-    eval "$("$0" env)"
+    eval "$(bash "$0" env)"
     pnpm -r rebuild @confluentinc/kafka-javascript >&2
     loads || { echo "the native Kafka client still does not load: see the build output above" >&2; exit 1; }
     ;;
