@@ -30,6 +30,12 @@ command -v mmdebstrap >/dev/null || { apt-get update -qq && apt-get install -y -
 mounted=()
 cleanup() {
   local m
+  # The test command leaves its Kafka, registry and Redis running (as with-services.sh does
+  # everywhere): stop them, or they keep the usual ports after the root is gone.
+  if [[ -f $ROOT/root/indexflow/scripts/services.sh && -d $ROOT/proc/self ]]; then
+    chroot "$ROOT" /usr/bin/env -i HOME=/root PATH=/usr/local/bin:/usr/bin:/bin \
+      bash -c 'cd /root/indexflow && bash scripts/services.sh down' >&2 || true
+  fi
   for ((i = ${#mounted[@]} - 1; i >= 0; i--)); do umount -l "${mounted[i]}" 2>/dev/null || true; done
 }
 trap cleanup EXIT
